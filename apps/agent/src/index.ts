@@ -1,0 +1,1 @@
+export { type AgentConfig, AgentEnv, loadAgentConfig } from './env.js';

@@ -1,0 +1,74 @@
+import pg from 'pg';
+import { type Db, NUMBER_TYPE_OIDS, type Queryable, toNumber } from './db.js';
+
+const typeParsers = new Map<number, (value: string) => unknown>([
+  [NUMBER_TYPE_OIDS.int8, toNumber],
+  [NUMBER_TYPE_OIDS.numeric, toNumber],
+]);
+const types = {
+  getTypeParser: (oid: number, format?: 'text' | 'binary') =>
+    typeParsers.get(oid) ?? pg.types.getTypeParser(oid, format),
+};
+
+/** Opens a pool to PostgreSQL and checks it answers; throws the driver's error if it does not. */
+export async function openPostgres(
+  url: string,
+  options: { max?: number } = {},
+): Promise<Db & { pool: pg.Pool }> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.max ?? 10,
+    connectionTimeoutMillis: 5_000,
+    types: types as pg.CustomTypesConfig,
+  });
+  // A broken idle connection must not crash the process; the next query reports the problem.
+  pool.on('error', () => {});
+  let closed = false;
+  const wrap = (q: pg.Pool | pg.PoolClient): Queryable => ({
+    async query<T>(sql: string, params?: readonly unknown[]) {
+      const result = await q.query(sql, params as unknown[] | undefined);
+      return result.rows as T[];
+    },
+  });
+  try {
+    await pool.query('select 1');
+  } catch (error) {
+    await pool.end().catch(() => {});
+    throw error;
+  }
+  return {
+    engine: 'postgres',
+    pool,
+    ...wrap(pool),
+    async transaction(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('begin');
+        const result = await fn(wrap(client));
+        await client.query('commit');
+        return result;
+      } catch (error) {
+        await client.query('rollback').catch(() => {});
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    async execScript(sql) {
+      await pool.query(sql);
+    },
+    async ping() {
+      try {
+        await pool.query('select 1');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,150 @@
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ConfigError, configProblems } from '@podpilot/common';
+import { z } from 'zod';
+
+const int = (min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, `expected a whole number from ${min} to ${max}`)
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .min(min, `expected a whole number from ${min} to ${max}`)
+        .max(max, `expected a whole number from ${min} to ${max}`),
+    )
+    .default(fallback);
+
+const postgresUrl = z
+  .string()
+  .trim()
+  .refine((v) => URL.canParse(v) && /^postgres(ql)?:$/.test(new URL(v).protocol), {
+    message: 'expected a postgres:// or postgresql:// URL',
+  });
+
+/**
+ * Every hub setting, in one place: the zod schema for validation, and the flag and help text for
+ * `podpilot hub --help` and the README's configuration table.
+ */
+export const HUB_SETTINGS = {
+  PODPILOT_HOME: {
+    flag: '--home <dir>',
+    help: 'folder for the embedded database, local storage and keys',
+    schema: z.string().trim().min(1, 'expected a folder path').default('.podpilot'),
+    fallback: './.podpilot',
+  },
+  PODPILOT_HOST: {
+    flag: '--host <address>',
+    help: 'address to listen on (0.0.0.0 for every interface, or the tailnet address)',
+    schema: z.string().trim().min(1, 'expected a host name or IP address').default('127.0.0.1'),
+    fallback: '127.0.0.1',
+  },
+  PODPILOT_PORT: {
+    flag: '--port <n>',
+    help: 'port to listen on (0 picks a free one)',
+    schema: int(0, 65535, 7300),
+    fallback: '7300',
+  },
+  DATABASE_URL: {
+    flag: '--database-url <url>',
+    help: 'PostgreSQL URL; without it the hub uses embedded PGlite in <home>/db',
+    schema: postgresUrl.optional(),
+    fallback: '(PGlite)',
+  },
+  PODPILOT_PUBLIC_URL: {
+    flag: '--public-url <url>',
+    help: 'URL people and agents use to reach the hub (links, cookies); default http://<host>:<port>',
+    schema: z.url({ message: 'expected an http(s) URL' }).optional(),
+    fallback: 'http://<host>:<port>',
+  },
+  PODPILOT_LOG_LEVEL: {
+    flag: '--log-level <level>',
+    help: 'fatal, error, warn, info, debug or trace',
+    schema: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace'], {
+        message: 'expected one of fatal, error, warn, info, debug, trace',
+      })
+      .default('info'),
+    fallback: 'info',
+  },
+  PODPILOT_LOG_FORMAT: {
+    flag: '--log-format <format>',
+    help: 'json (one object a line) or pretty; default pretty in a terminal, json otherwise',
+    schema: z.enum(['json', 'pretty'], { message: 'expected json or pretty' }).optional(),
+    fallback: 'auto',
+  },
+  PODPILOT_WEB_DIR: {
+    flag: '--web-dir <dir>',
+    help: 'folder of the built web app to serve',
+    schema: z.string().trim().min(1).optional(),
+    fallback: 'apps/web/dist',
+  },
+  PODPILOT_SESSION_TTL_HOURS: {
+    flag: undefined,
+    help: 'hours a browser session lasts without use',
+    schema: int(1, 24 * 365, 24 * 30),
+    fallback: '720',
+  },
+  PODPILOT_LOGIN_MAX_PER_MINUTE: {
+    flag: undefined,
+    help: 'login and setup attempts allowed per client address per minute',
+    schema: int(1, 10_000, 10),
+    fallback: '10',
+  },
+  PODPILOT_SHUTDOWN_TIMEOUT_SECONDS: {
+    flag: undefined,
+    help: 'seconds to let requests finish on SIGTERM/SIGINT before exiting anyway',
+    schema: int(1, 600, 10),
+    fallback: '10',
+  },
+} as const;
+
+type Settings = typeof HUB_SETTINGS;
+const envSchema = z.object(
+  Object.fromEntries(Object.entries(HUB_SETTINGS).map(([k, v]) => [k, v.schema])) as {
+    [K in keyof Settings]: Settings[K]['schema'];
+  },
+);
+
+export interface HubConfig {
+  home: string;
+  host: string;
+  port: number;
+  databaseUrl: string | undefined;
+  publicUrl: string | undefined;
+  logLevel: z.infer<Settings['PODPILOT_LOG_LEVEL']['schema']>;
+  logFormat: 'json' | 'pretty';
+  webDir: string;
+  sessionTtlMs: number;
+  loginMaxPerMinute: number;
+  shutdownTimeoutMs: number;
+  /** Where migrations are read from; tests point it elsewhere. */
+  migrationsDir?: string;
+}
+
+const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../web/dist', import.meta.url));
+
+/** Parses the hub's environment; throws ConfigError naming each bad variable. Empty strings count as unset. */
+export function loadHubConfig(env: Record<string, string | undefined> = process.env): HubConfig {
+  const source = Object.fromEntries(
+    Object.keys(HUB_SETTINGS).map((k) => [k, env[k] === '' ? undefined : env[k]]),
+  );
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) throw new ConfigError(configProblems(parsed.error, source));
+  const e = parsed.data;
+  return {
+    home: resolve(e.PODPILOT_HOME),
+    host: e.PODPILOT_HOST,
+    port: e.PODPILOT_PORT,
+    databaseUrl: e.DATABASE_URL,
+    publicUrl: e.PODPILOT_PUBLIC_URL?.replace(/\/+$/, ''),
+    logLevel: e.PODPILOT_LOG_LEVEL,
+    logFormat: e.PODPILOT_LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json'),
+    webDir: resolve(e.PODPILOT_WEB_DIR ?? DEFAULT_WEB_DIR),
+    sessionTtlMs: e.PODPILOT_SESSION_TTL_HOURS * 3_600_000,
+    loginMaxPerMinute: e.PODPILOT_LOGIN_MAX_PER_MINUTE,
+    shutdownTimeoutMs: e.PODPILOT_SHUTDOWN_TIMEOUT_SECONDS * 1000,
+  };
+}

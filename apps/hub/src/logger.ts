@@ -1,0 +1,26 @@
+import pino, { type Logger } from 'pino';
+import pretty from 'pino-pretty';
+import type { HubConfig } from './env.js';
+
+/** Secrets that must never reach a log line, wherever they appear in a logged object. */
+const REDACT = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+  '*.password',
+  '*.token',
+  '*.secret',
+];
+
+/** JSON lines for machines, or pretty lines for a terminal (in-process, no worker thread). */
+export function createLogger(config: Pick<HubConfig, 'logLevel' | 'logFormat'>): Logger {
+  const options = {
+    level: config.logLevel,
+    redact: { paths: REDACT, censor: '[redacted]' },
+    base: { app: 'hub' },
+  };
+  if (config.logFormat === 'pretty') {
+    return pino(options, pretty({ colorize: process.stdout.isTTY, ignore: 'pid,hostname,app', sync: true }));
+  }
+  return pino(options);
+}

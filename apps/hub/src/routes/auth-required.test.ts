@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp, type HubApp } from '../app.js';
+import type { Db } from '../db/db.js';
+import { testAppConfig } from '../test-support/app.js';
+import { testDatabases } from '../test-support/databases.js';
+
+/** The only /api routes anyone may call without logging in. Adding one here is a security decision. */
+const PUBLIC_API_ROUTES = ['GET /api/auth/state', 'POST /api/auth/login', 'POST /api/auth/setup'];
+
+const [pglite] = testDatabases();
+
+describe('authentication on every /api route', () => {
+  let db: Db;
+  let hub: HubApp;
+  beforeAll(async () => {
+    db = await (pglite?.open() as Promise<Db>);
+    hub = await buildApp(testAppConfig, db);
+  });
+  afterAll(async () => {
+    await hub.app.close();
+    await db.close();
+  });
+
+  const apiRoutes = () => hub.routes.filter((r) => r.url.startsWith('/api/') && r.method !== 'HEAD');
+
+  it('finds the routes from the server itself', () => {
+    expect(apiRoutes().length).toBeGreaterThanOrEqual(8);
+    expect(apiRoutes().map((r) => `${r.method} ${r.url}`)).toContain('GET /api/instances');
+  });
+
+  it('marks exactly the expected routes public', () => {
+    const open = apiRoutes()
+      .filter((r) => r.public)
+      .map((r) => `${r.method} ${r.url}`);
+    expect(open.sort()).toEqual([...PUBLIC_API_ROUTES].sort());
+  });
+
+  it('answers 401 on every other /api route without credentials, or with a bad token', async () => {
+    const failures: string[] = [];
+    for (const route of apiRoutes().filter((r) => !r.public)) {
+      const url = route.url.replace(/:(\w+)/g, '00000000-0000-4000-8000-000000000000');
+      for (const headers of [
+        {},
+        { authorization: 'Bearer pp_not-a-real-token' },
+        { cookie: 'podpilot_session=forged' },
+      ]) {
+        const res = await hub.app.inject({
+          method: route.method as 'GET',
+          url,
+          headers,
+          payload: route.method === 'GET' ? undefined : {},
+        });
+        if (res.statusCode !== 401 || res.json().error?.code !== 'unauthorized') {
+          failures.push(`${route.method} ${route.url} with ${JSON.stringify(headers)} → ${res.statusCode}`);
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('answers unknown /api paths with 401 to strangers, so routes cannot be probed', async () => {
+    const res = await hub.app.inject({ method: 'GET', url: '/api/nope' });
+    expect(res.statusCode).toBe(401);
+  });
+});

@@ -1,0 +1,78 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ConfigError, PODPILOT_VERSION } from '@podpilot/common';
+import type { Logger } from 'pino';
+import { buildApp } from './app.js';
+import { migrate } from './db/migrate.js';
+import { openDatabase } from './db/open.js';
+import type { HubConfig } from './env.js';
+import { startHousekeeping } from './jobs/housekeeping.js';
+import { createLogger } from './logger.js';
+
+export interface RunningHub {
+  /** The URL the hub answers on (the public URL when configured). */
+  url: string;
+  /** The one-time link to set the owner password; null once the owner exists. */
+  setupUrl: string | null;
+  logger: Logger;
+  /** Stops accepting requests, lets running ones finish, closes the database. Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the hub: opens the database (PGlite or Postgres), applies migrations, listens, and, while no owner
+ * exists, mints a setup link. Throws ConfigError for settings that cannot work (unreachable database,
+ * port in use), MigrationError for migration trouble.
+ */
+export async function startHub(config: HubConfig): Promise<RunningHub> {
+  const logger = createLogger(config);
+  await mkdir(join(config.home, 'storage'), { recursive: true });
+  const db = await openDatabase(config);
+  try {
+    const migrations = await migrate(db, config.migrationsDir);
+    if (migrations.applied.length) logger.info({ applied: migrations.applied }, 'migrations applied');
+    const { app, services } = await buildApp(config, db, logger);
+    try {
+      await app.listen({ host: config.host, port: config.port });
+    } catch (error) {
+      await app.close();
+      const code = (error as { code?: string }).code;
+      const why =
+        code === 'EADDRINUSE'
+          ? 'the address is already in use'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : (error as Error).message;
+      throw new ConfigError([
+        `PODPILOT_PORT/PODPILOT_HOST: cannot listen on ${config.host}:${config.port}: ${why}`,
+      ]);
+    }
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+    const url = config.publicUrl ?? `http://${host}:${port}`;
+    const setupToken = await services.auth.issueSetupToken();
+    const setupUrl = setupToken ? `${url}/setup#token=${setupToken}` : null;
+    const stopHousekeeping = startHousekeeping(services.auth, logger);
+    logger.info({ url, database: db.engine, home: config.home, version: PODPILOT_VERSION }, 'hub listening');
+
+    let closing: Promise<void> | undefined;
+    return {
+      url,
+      setupUrl,
+      logger,
+      close: () => {
+        closing ??= (async () => {
+          stopHousekeeping();
+          await app.close();
+          await db.close();
+          logger.info('hub stopped');
+        })();
+        return closing;
+      },
+    };
+  } catch (error) {
+    await db.close().catch(() => {});
+    throw error;
+  }
+}

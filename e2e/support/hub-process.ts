@@ -1,0 +1,73 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const CLI = fileURLToPath(new URL('../../apps/cli/dist/main.js', import.meta.url));
+
+export interface HubProcess {
+  url: string;
+  setupUrl: string | null;
+  home: string;
+  child: ChildProcess;
+  /** SIGTERM, then wait for exit (SIGKILL after 15 s). Removes the temp home unless one was given. */
+  stop(): Promise<void>;
+  /** Everything the process printed so far (stdout and stderr). */
+  output(): string;
+}
+
+export interface StartHubOptions {
+  env?: Record<string, string>;
+  home?: string;
+  args?: string[];
+  timeoutMs?: number;
+}
+
+/** Runs the built `podpilot hub` as a real process on a free port and waits for its banner. */
+export async function startHub(opts: StartHubOptions = {}): Promise<HubProcess> {
+  const home = opts.home ?? (await mkdtemp(join(tmpdir(), 'podpilot-e2e-')));
+  const child = spawn(process.execPath, [CLI, 'hub', '--port', '0', ...(opts.args ?? [])], {
+    env: { ...process.env, PODPILOT_HOME: home, PODPILOT_LOG_FORMAT: 'json', ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+
+  const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
+  let url: string | undefined;
+  while (!url) {
+    url = /listening on (http:\/\/\S+)/.exec(out)?.[1];
+    if (url) break;
+    if (child.exitCode !== null)
+      throw new Error(`hub exited with ${child.exitCode} before listening:\n${out}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`hub did not start in time:\n${out}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const setupUrl = /Set the owner password: (\S+)/.exec(out)?.[1] ?? null;
+  return {
+    url,
+    setupUrl,
+    home,
+    child,
+    output: () => out,
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+        await exited;
+        clearTimeout(killer);
+      }
+      if (!opts.home) await rm(home, { recursive: true, force: true });
+    },
+  };
+}

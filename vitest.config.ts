@@ -1,0 +1,40 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+// Tests import the workspace packages from source, so `vitest` needs no build for unit tests.
+const alias = {
+  '@podpilot/common': here('./packages/common/src/index.ts'),
+  '@podpilot/hub': here('./apps/hub/src/index.ts'),
+  '@podpilot/agent': here('./apps/agent/src/index.ts'),
+};
+
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    // Two cores: more workers only add memory pressure (each PGlite is several hundred MB).
+    maxWorkers: 2,
+    projects: [
+      {
+        resolve: { alias },
+        test: {
+          name: 'unit',
+          include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts'],
+          globalSetup: ['./apps/hub/src/test-support/global-setup.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
+          name: 'e2e',
+          include: ['e2e/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
+  },
+});
