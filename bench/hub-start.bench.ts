@@ -14,7 +14,10 @@ const rounds = quick ? 1 : 3;
 /** Milliseconds from spawn until `ready` appears in its output; then the process is stopped. */
 async function timeToReady(args: string[], env: Record<string, string>, ready: RegExp): Promise<number> {
   const started = performance.now();
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   const ms = await new Promise<number>((resolve, reject) => {
     const onData = (d: Buffer) => {
@@ -50,7 +53,9 @@ for (let i = 0; i < rounds; i++) {
   await rm(home, { recursive: true, force: true });
 }
 const r = (x: number) => Math.round(x);
-console.log(`fresh:  ${fresh.map(r).join(', ')} ms\nreopen: ${reopen.map(r).join(', ')} ms\nfloor:  ${floor.map(r).join(', ')} ms`);
+console.log(
+  `fresh:  ${fresh.map(r).join(', ')} ms\nreopen: ${reopen.map(r).join(', ')} ms\nfloor:  ${floor.map(r).join(', ')} ms`,
+);
 console.log(
   `RESULT hub-start fresh_ms=${r(median(fresh))} reopen_ms=${r(median(reopen))} node_floor_ms=${r(median(floor))} reopen_vs_floor=${(median(reopen) / median(floor)).toFixed(1)}`,
 );

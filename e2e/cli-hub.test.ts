@@ -166,7 +166,7 @@ describe('podpilot hub (a real process)', () => {
     url.pathname = `/${name}`;
     const hub = await startHub({ env: { DATABASE_URL: url.toString() } });
     try {
-      const health = await (await fetch(`${hub.url}/health`)).json();
+      const health = (await (await fetch(`${hub.url}/health`)).json()) as { database: unknown };
       expect(health.database).toEqual({ engine: 'postgres', ok: true });
       expect((await completeSetup(hub.setupUrl ?? '')).status).toBe(200);
       expect((await login(hub.url)).status).toBe(200);

@@ -39,10 +39,13 @@ export function registerHubCommand(program: Command): void {
     }
     const config = loadHubConfig(env);
     const running = await startHub(config);
-    process.stdout.write(
-      `PodPilot hub ${PODPILOT_VERSION} listening on ${running.url} (database: ${config.databaseUrl ? 'postgres' : 'pglite'}, home: ${config.home})\n`,
-    );
-    if (running.setupUrl) process.stdout.write(`Set the owner password: ${running.setupUrl}\n`);
+    // One write, so a reader never sees the listening line without the setup line that belongs to it.
+    const engine = config.databaseUrl ? 'postgres' : 'pglite';
+    const banner = [
+      `PodPilot hub ${PODPILOT_VERSION} listening on ${running.url} (database: ${engine}, home: ${config.home})`,
+      ...(running.setupUrl ? [`Set the owner password: ${running.setupUrl}`] : []),
+    ];
+    process.stdout.write(`${banner.join('\n')}\n`);
     closeWithGrace({ delay: config.shutdownTimeoutMs }, async ({ signal, err }) => {
       if (err) running.logger.error({ err }, 'stopping after an unexpected error');
       else running.logger.info({ signal }, 'stopping');

@@ -71,7 +71,7 @@ export class AuthService {
         throw new HttpError(
           403,
           'forbidden',
-          'token: the setup link is invalid, expired or already used; restart the hub for a new one',
+          'the setup link is invalid, expired or already used; restart the hub to get a new one',
         );
       }
       return this.users.createOwner('owner', passwordHash, tx);
@@ -84,7 +84,7 @@ export class AuthService {
     const owner = await this.users.findOwner();
     if (!owner)
       throw new HttpError(409, 'setup_required', 'set the owner password first with the setup link');
-    if (!(await verify(owner.passwordHash, password))) throw unauthorized('password: wrong password');
+    if (!(await verify(owner.passwordHash, password))) throw unauthorized('wrong password');
     return this.createSession(owner, meta);
   }
 

@@ -1,0 +1,40 @@
+import { fileURLToPath } from 'node:url';
+import tailwindcss from '@tailwindcss/vite';
+import { tanstackRouter } from '@tanstack/router-plugin/vite';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+/** The hub the dev server forwards API calls to (`podpilot hub` listens on 7300 by default). */
+const hub = 'http://127.0.0.1:7300';
+
+export default defineConfig({
+  root: here('.'),
+  plugins: [
+    // The router plugin must come before the React plugin: it rewrites route files first.
+    tanstackRouter({
+      target: 'react',
+      routesDirectory: here('./src/routes'),
+      generatedRouteTree: here('./src/routeTree.gen.ts'),
+      quoteStyle: 'single',
+      semicolons: true,
+    }),
+    react(),
+    tailwindcss(),
+  ],
+  resolve: {
+    // Build the shared schemas from source: no need to compile packages/common first.
+    alias: { '@podpilot/common': here('../../packages/common/src/index.ts') },
+  },
+  server: {
+    proxy: {
+      '/api': { target: hub, changeOrigin: false },
+      '/health': { target: hub, changeOrigin: false },
+    },
+  },
+  build: {
+    outDir: here('./dist'),
+    emptyOutDir: true,
+  },
+});
