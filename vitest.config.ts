@@ -4,11 +4,12 @@ import { defineConfig } from 'vitest/config';
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
 // Tests import the workspace packages from source, so `vitest` needs no build for unit tests.
-const alias = {
-  '@podpilot/common': here('./packages/common/src/index.ts'),
-  '@podpilot/hub': here('./apps/hub/src/index.ts'),
-  '@podpilot/agent': here('./apps/agent/src/index.ts'),
-};
+const alias = [
+  { find: /^@podpilot\/common$/, replacement: here('./packages/common/src/index.ts') },
+  { find: /^@podpilot\/hub$/, replacement: here('./apps/hub/src/index.ts') },
+  { find: /^@podpilot\/hub\/env$/, replacement: here('./apps/hub/src/env.ts') },
+  { find: /^@podpilot\/agent$/, replacement: here('./apps/agent/src/index.ts') },
+];
 
 export default defineConfig({
   resolve: { alias },

@@ -1,21 +1,31 @@
 #!/usr/bin/env node
-import { PODPILOT_VERSION } from '@podpilot/common';
-import { ConfigError, MigrationError } from '@podpilot/hub';
+import { ConfigError, PODPILOT_VERSION } from '@podpilot/common';
 import { Command } from 'commander';
 import { registerHubCommand } from './commands/hub.js';
+import { registerLoginCommands } from './commands/login.js';
+import { registerModelsCommands } from './commands/models.js';
+import { registerProfileCommands } from './commands/profile.js';
+import { CliError } from './lib/cli-error.js';
 
 const program = new Command('podpilot')
   .description('PodPilot: run image-diffusion work on rented GPUs')
   .version(PODPILOT_VERSION)
   .showHelpAfterError();
 registerHubCommand(program);
+registerLoginCommands(program);
+registerProfileCommands(program);
+registerModelsCommands(program);
 
 try {
   await program.parseAsync();
 } catch (error) {
   // Expected failures are one clear line; only the unexpected get a stack (with PODPILOT_DEBUG=1).
-  if (error instanceof ConfigError || error instanceof MigrationError) {
-    process.stderr.write(`podpilot: ${error.message}\n`);
+  if (error instanceof CliError) {
+    process.stderr.write(`podpilot: ${error.message}\n${error.details.map((d) => `  ${d}\n`).join('')}`);
+    process.exit(error.exitCode);
+  }
+  if (error instanceof ConfigError || (error instanceof Error && error.name === 'MigrationError')) {
+    process.stderr.write(`podpilot: ${(error as Error).message}\n`);
     process.exit(2);
   }
   const message = error instanceof Error ? error.message : String(error);

@@ -3,7 +3,8 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import { PODPILOT_VERSION } from '@podpilot/common';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, ResponseSerializationError, validatorCompiler } from 'fastify-type-provider-zod';
+import type { ZodType } from 'zod';
 import type { Db } from './db/db.js';
 import type { HubConfig } from './env.js';
 import { HttpError } from './lib/http-error.js';
@@ -14,10 +15,15 @@ import { registerWeb } from './plugins/web.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { instancesRoutes } from './routes/instances.routes.js';
+import { modelsRoutes } from './routes/models.routes.js';
+import { profilesRoutes } from './routes/profiles.routes.js';
 import { tokensRoutes } from './routes/tokens.routes.js';
 import { ApiTokensService } from './services/api-tokens.service.js';
 import { AuthService } from './services/auth.service.js';
 import { InstancesService } from './services/instances.service.js';
+import { ModelsService, type ModelsServiceOptions } from './services/models.service.js';
+import { ProfilesService } from './services/profiles.service.js';
+import { LocalStorage, type ObjectStorage, registerLocalStorageRoutes } from './storage/index.js';
 
 /** A route as registered, for tests and tools that must see every route (e.g. "all /api routes need auth"). */
 export interface RegisteredRoute {
@@ -29,22 +35,41 @@ export interface RegisteredRoute {
 export interface HubApp {
   app: FastifyInstance;
   routes: RegisteredRoute[];
-  services: { auth: AuthService; apiTokens: ApiTokensService; instances: InstancesService };
+  services: {
+    auth: AuthService;
+    apiTokens: ApiTokensService;
+    instances: InstancesService;
+    profiles: ProfilesService;
+    models: ModelsService;
+  };
+}
+
+export interface AppDeps {
+  storage: ObjectStorage;
+  logger?: FastifyBaseLogger;
+  models?: ModelsServiceOptions;
 }
 
 export type AppConfig = Pick<HubConfig, 'sessionTtlMs' | 'loginMaxPerMinute' | 'webDir' | 'publicUrl'>;
 
 const SETUP_TOKEN_TTL_MS = 24 * 3_600_000;
 
-/** Builds the hub's HTTP app on an open, migrated database. Does not listen. */
-export async function buildApp(config: AppConfig, db: Db, logger?: FastifyBaseLogger): Promise<HubApp> {
+/** Builds the hub's HTTP app on an open, migrated database and a storage backend. Does not listen. */
+export async function buildApp(config: AppConfig, db: Db, deps: AppDeps): Promise<HubApp> {
+  const { logger, storage } = deps;
   const app = Fastify({
     ...(logger ? { loggerInstance: logger } : { logger: false }),
     trustProxy: false,
     bodyLimit: 1024 * 1024,
   });
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  // Answers are checked by *parsing* with their schema (not zod's encode, which refuses the one-way
+  // transforms the profile schema uses to fill in defaults); parsing a parsed profile is a no-op.
+  app.setSerializerCompiler(({ schema, method, url }) => (data) => {
+    const result = (schema as ZodType).safeParse(data);
+    if (!result.success) throw new ResponseSerializationError(method, url, { cause: result.error });
+    return JSON.stringify(result.data);
+  });
 
   const routes: RegisteredRoute[] = [];
   app.addHook('onRoute', (route) => {
@@ -57,6 +82,8 @@ export async function buildApp(config: AppConfig, db: Db, logger?: FastifyBaseLo
     auth: new AuthService(db, { sessionTtlMs: config.sessionTtlMs, setupTokenTtlMs: SETUP_TOKEN_TTL_MS }),
     apiTokens: new ApiTokensService(db),
     instances: new InstancesService(db),
+    profiles: new ProfilesService(db),
+    models: new ModelsService(db, storage, deps.models),
   };
 
   registerErrorHandler(app);
@@ -99,6 +126,9 @@ export async function buildApp(config: AppConfig, db: Db, logger?: FastifyBaseLo
   });
   await app.register(tokensRoutes, { apiTokens: services.apiTokens });
   await app.register(instancesRoutes, { instances: services.instances });
+  await app.register(profilesRoutes, { profiles: services.profiles });
+  await app.register(modelsRoutes, { models: services.models });
+  if (storage instanceof LocalStorage) await registerLocalStorageRoutes(app, storage);
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await registerWeb(app, config.webDir);

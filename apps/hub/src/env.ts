@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, configProblems } from '@podpilot/common';
 import { z } from 'zod';
+import { STORAGE_SETTINGS, type StorageConfig, storageConfigFrom } from './storage/settings.js';
 
 const int = (min: number, max: number, fallback: number) =>
   z
@@ -81,6 +82,7 @@ export const HUB_SETTINGS = {
     schema: z.string().trim().min(1).optional(),
     fallback: 'apps/web/dist',
   },
+  ...STORAGE_SETTINGS,
   PODPILOT_SESSION_TTL_HOURS: {
     flag: undefined,
     help: 'hours a browser session lasts without use',
@@ -120,6 +122,7 @@ export interface HubConfig {
   sessionTtlMs: number;
   loginMaxPerMinute: number;
   shutdownTimeoutMs: number;
+  storage: StorageConfig;
   /** Where migrations are read from; tests point it elsewhere. */
   migrationsDir?: string;
 }
@@ -134,8 +137,9 @@ export function loadHubConfig(env: Record<string, string | undefined> = process.
   const parsed = envSchema.safeParse(source);
   if (!parsed.success) throw new ConfigError(configProblems(parsed.error, source));
   const e = parsed.data;
+  const home = resolve(e.PODPILOT_HOME);
   return {
-    home: resolve(e.PODPILOT_HOME),
+    home,
     host: e.PODPILOT_HOST,
     port: e.PODPILOT_PORT,
     databaseUrl: e.DATABASE_URL,
@@ -146,5 +150,6 @@ export function loadHubConfig(env: Record<string, string | undefined> = process.
     sessionTtlMs: e.PODPILOT_SESSION_TTL_HOURS * 3_600_000,
     loginMaxPerMinute: e.PODPILOT_LOGIN_MAX_PER_MINUTE,
     shutdownTimeoutMs: e.PODPILOT_SHUTDOWN_TIMEOUT_SECONDS * 1000,
+    storage: storageConfigFrom(e, home),
   };
 }

@@ -8,6 +8,7 @@ import { openDatabase } from './db/open.js';
 import type { HubConfig } from './env.js';
 import { startHousekeeping } from './jobs/housekeeping.js';
 import { createLogger } from './logger.js';
+import { createStorage, S3Storage } from './storage/index.js';
 
 export interface RunningHub {
   /** The URL the hub answers on (the public URL when configured). */
@@ -31,7 +32,10 @@ export async function startHub(config: HubConfig): Promise<RunningHub> {
   try {
     const migrations = await migrate(db, config.migrationsDir);
     if (migrations.applied.length) logger.info({ applied: migrations.applied }, 'migrations applied');
-    const { app, services } = await buildApp(config, db, logger);
+    // The local backend signs URLs with the hub's own address, known only once it listens.
+    let baseUrl = config.publicUrl ?? '';
+    const storage = createStorage(config.storage, { baseUrl: () => baseUrl });
+    const { app, services } = await buildApp(config, db, { logger, storage });
     try {
       await app.listen({ host: config.host, port: config.port });
     } catch (error) {
@@ -51,10 +55,14 @@ export async function startHub(config: HubConfig): Promise<RunningHub> {
     const port = typeof address === 'object' && address ? address.port : config.port;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
     const url = config.publicUrl ?? `http://${host}:${port}`;
+    baseUrl = url;
     const setupToken = await services.auth.issueSetupToken();
     const setupUrl = setupToken ? `${url}/setup#token=${setupToken}` : null;
     const stopHousekeeping = startHousekeeping(services.auth, logger);
-    logger.info({ url, database: db.engine, home: config.home, version: PODPILOT_VERSION }, 'hub listening');
+    logger.info(
+      { url, database: db.engine, storage: storage.kind, home: config.home, version: PODPILOT_VERSION },
+      'hub listening',
+    );
 
     let closing: Promise<void> | undefined;
     return {
@@ -65,6 +73,7 @@ export async function startHub(config: HubConfig): Promise<RunningHub> {
         closing ??= (async () => {
           stopHousekeeping();
           await app.close();
+          if (storage instanceof S3Storage) storage.close();
           await db.close();
           logger.info('hub stopped');
         })();

@@ -1,5 +1,5 @@
 import { PODPILOT_VERSION } from '@podpilot/common';
-import { HUB_SETTINGS, loadHubConfig, startHub } from '@podpilot/hub';
+import { HUB_SETTINGS, loadHubConfig } from '@podpilot/hub/env';
 import closeWithGrace from 'close-with-grace';
 import { type Command, Option } from 'commander';
 
@@ -38,6 +38,8 @@ export function registerHubCommand(program: Command): void {
       if (value !== undefined) env[name] = value;
     }
     const config = loadHubConfig(env);
+    // Loaded on demand: the other commands should not pay for the hub's server and database code.
+    const { startHub } = await import('@podpilot/hub');
     const running = await startHub(config);
     // One write, so a reader never sees the listening line without the setup line that belongs to it.
     const engine = config.databaseUrl ? 'postgres' : 'pglite';

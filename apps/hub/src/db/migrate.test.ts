@@ -1,4 +1,4 @@
-import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +15,7 @@ describe.each(testDatabases())('migrations on $engine', ({ open }) => {
   beforeAll(async () => {
     db = await open();
     dir = await mkdtemp(join(tmpdir(), 'podpilot-migrations-'));
-    await copyFile(join(DEFAULT_MIGRATIONS_DIR, CORE), join(dir, CORE));
+    for (const file of await readdir(DEFAULT_MIGRATIONS_DIR)) await copyFile(join(DEFAULT_MIGRATIONS_DIR, file), join(dir, file));
   });
   afterAll(async () => {
     await db.close();
@@ -55,23 +55,23 @@ describe.each(testDatabases())('migrations on $engine', ({ open }) => {
   });
 
   it('applies new files in version order, then none again', async () => {
-    await writeFile(join(dir, '003.do.second.sql'), 'alter table migration_probe add column b int;');
-    await writeFile(join(dir, '002.do.first.sql'), 'create table migration_probe (a int);');
+    await writeFile(join(dir, '902.do.second.sql'), 'alter table migration_probe add column b int;');
+    await writeFile(join(dir, '901.do.first.sql'), 'create table migration_probe (a int);');
     const result = await migrate(db, dir);
-    expect(result.applied).toEqual(['002.do.first.sql', '003.do.second.sql']);
-    expect(result.version).toBe(3);
+    expect(result.applied).toEqual(['901.do.first.sql', '902.do.second.sql']);
+    expect(result.version).toBe(902);
     expect((await migrate(db, dir)).applied).toEqual([]);
   });
 
   it('rolls back a migration that fails half-way and reports the file', async () => {
     await writeFile(
-      join(dir, '004.do.broken.sql'),
+      join(dir, '903.do.broken.sql'),
       'create table half_done (a int);\nselect no_such_function();',
     );
-    await expect(migrate(db, dir)).rejects.toThrow(/004\.do\.broken\.sql|no_such_function/);
+    await expect(migrate(db, dir)).rejects.toThrow(/903\.do\.broken\.sql|no_such_function/);
     const left = await db.query(`select 1 from information_schema.tables where table_name = 'half_done'`);
     expect(left).toEqual([]);
-    await rm(join(dir, '004.do.broken.sql'));
+    await rm(join(dir, '903.do.broken.sql'));
   });
 
   it('refuses to start when an applied migration file was changed', async () => {

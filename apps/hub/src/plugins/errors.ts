@@ -2,6 +2,13 @@ import type { ApiError, ErrorCode, ErrorIssue } from '@podpilot/common';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { HttpError } from '../lib/http-error.js';
+import {
+  StorageArgumentError,
+  StorageKeyError,
+  StorageMultipartError,
+  StorageNotFoundError,
+  StorageUploadNotFoundError,
+} from '../storage/index.js';
 
 const body = (code: ErrorCode, message: string, issues?: ErrorIssue[]): ApiError => ({
   error: { code, message, ...(issues ? { issues } : {}) },
@@ -27,6 +34,16 @@ export function registerErrorHandler(app: FastifyInstance): void {
     if (error instanceof HttpError) {
       if (error.headers) reply.headers(error.headers);
       return reply.code(error.statusCode).send(body(error.code, error.message, error.issues));
+    }
+    if (error instanceof StorageNotFoundError || error instanceof StorageUploadNotFoundError) {
+      return reply.code(404).send(body('not_found', error.message));
+    }
+    if (
+      error instanceof StorageKeyError ||
+      error instanceof StorageArgumentError ||
+      error instanceof StorageMultipartError
+    ) {
+      return reply.code(400).send(body('invalid_request', error.message));
     }
     if (hasZodFastifySchemaValidationErrors(error)) {
       const where = error.validationContext ?? 'request';

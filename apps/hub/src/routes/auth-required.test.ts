@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, type HubApp } from '../app.js';
 import type { Db } from '../db/db.js';
-import { testAppConfig } from '../test-support/app.js';
+import { type TestHub, testHub } from '../test-support/app.js';
 import { testDatabases } from '../test-support/databases.js';
 
 /** The only /api routes anyone may call without logging in. Adding one here is a security decision. */
@@ -11,13 +10,13 @@ const [pglite] = testDatabases();
 
 describe('authentication on every /api route', () => {
   let db: Db;
-  let hub: HubApp;
+  let hub: TestHub;
   beforeAll(async () => {
     db = await (pglite?.open() as Promise<Db>);
-    hub = await buildApp(testAppConfig, db);
+    hub = await testHub(db);
   });
   afterAll(async () => {
-    await hub.app.close();
+    await hub.close();
     await db.close();
   });
 

@@ -1,22 +1,21 @@
 import { CSRF_HEADER, SESSION_COOKIE } from '@podpilot/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, type HubApp } from '../app.js';
 import type { Db } from '../db/db.js';
-import { asOwner, sessionCookie, TEST_PASSWORD, testAppConfig } from '../test-support/app.js';
+import { asOwner, sessionCookie, TEST_PASSWORD, type TestHub, testHub } from '../test-support/app.js';
 import { testDatabases } from '../test-support/databases.js';
 
 describe.each(testDatabases())('owner setup and login on $engine', ({ open }) => {
   let db: Db;
-  let hub: HubApp;
+  let hub: TestHub;
   let setupToken: string;
 
   beforeAll(async () => {
     db = await open();
-    hub = await buildApp({ ...testAppConfig, loginMaxPerMinute: 5 }, db);
+    hub = await testHub(db, { loginMaxPerMinute: 5 });
     setupToken = (await hub.services.auth.issueSetupToken()) ?? '';
   });
   afterAll(async () => {
-    await hub.app.close();
+    await hub.close();
     await db.close();
   });
 

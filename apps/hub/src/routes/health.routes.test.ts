@@ -1,18 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HubApp } from '../app.js';
 import type { Db } from '../db/db.js';
-import { appWithOwner, asOwner } from '../test-support/app.js';
+import { appWithOwner, asOwner, type TestHub } from '../test-support/app.js';
 import { testDatabases } from '../test-support/databases.js';
 
 describe.each(testDatabases())('health, metrics, OpenAPI and instances on $engine', ({ open, engine }) => {
   let db: Db;
-  let hub: HubApp & { cookie: string };
+  let hub: TestHub & { cookie: string };
   beforeAll(async () => {
     db = await open();
     hub = await appWithOwner(db);
   });
   afterAll(async () => {
-    await hub.app.close();
+    await hub.close();
     await db.close();
   });
 

@@ -1,7 +1,12 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CSRF_HEADER, SESSION_COOKIE } from '@podpilot/common';
 import type { LightMyRequestResponse } from 'fastify';
-import { type AppConfig, buildApp, type HubApp } from '../app.js';
+import { type AppConfig, type AppDeps, buildApp, type HubApp } from '../app.js';
 import type { Db } from '../db/db.js';
+import { LocalStorage } from '../storage/index.js';
 
 export const TEST_PASSWORD = 'correct horse battery staple';
 
@@ -12,17 +17,52 @@ export const testAppConfig: AppConfig = {
   publicUrl: undefined,
 };
 
+export interface TestHub extends HubApp {
+  /** `http://127.0.0.1:<port>`: the app really listens, so presigned local-storage URLs work. */
+  url: string;
+  storage: LocalStorage;
+  close(): Promise<void>;
+}
+
+/** The hub app on `db` with local storage in a temp folder, listening on a free loopback port. */
+export async function testHub(
+  db: Db,
+  config: Partial<AppConfig> = {},
+  deps: Partial<AppDeps> = {},
+): Promise<TestHub> {
+  const home = await mkdtemp(join(tmpdir(), 'podpilot-test-hub-'));
+  let url = '';
+  const storage = new LocalStorage({
+    root: join(home, 'storage'),
+    keyFile: join(home, 'keys', 'url.key'),
+    baseUrl: () => url,
+  });
+  const hub = await buildApp({ ...testAppConfig, ...config }, db, { storage, ...deps });
+  await hub.app.listen({ host: '127.0.0.1', port: 0 });
+  url = `http://127.0.0.1:${(hub.app.server.address() as AddressInfo).port}`;
+  return {
+    ...hub,
+    url,
+    storage,
+    async close() {
+      await hub.app.close();
+      await rm(home, { recursive: true, force: true });
+    },
+  };
+}
+
 /** The session cookie value set by a response, if any. */
 export function sessionCookie(res: LightMyRequestResponse): string | undefined {
   return res.cookies.find((c) => c.name === SESSION_COOKIE)?.value;
 }
 
-/** A hub app on `db` with the owner set up; returns the session cookie for requests as the owner. */
+/** A test hub with the owner set up; `cookie` is the owner's session. */
 export async function appWithOwner(
   db: Db,
   config: Partial<AppConfig> = {},
-): Promise<HubApp & { cookie: string }> {
-  const hub = await buildApp({ ...testAppConfig, ...config }, db);
+  deps: Partial<AppDeps> = {},
+): Promise<TestHub & { cookie: string }> {
+  const hub = await testHub(db, config, deps);
   const token = await hub.services.auth.issueSetupToken();
   const res = await hub.app.inject({
     method: 'POST',
@@ -31,7 +71,7 @@ export async function appWithOwner(
   });
   const cookie = sessionCookie(res);
   if (res.statusCode !== 200 || !cookie) throw new Error(`setup failed: ${res.statusCode} ${res.body}`);
-  return { ...hub, cookie };
+  return Object.assign(hub, { cookie });
 }
 
 /** Headers of a logged-in browser request (session cookie plus the CSRF header). */

@@ -14,10 +14,15 @@ export const ErrorCode = z.enum([
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
-/** One problem with the request, located by a dotted path such as `body.password`. */
+/**
+ * One problem with the request, located by a dotted path such as `body.password` or `extensions[2].ref`;
+ * for a YAML document, also its 1-based line and column.
+ */
 export const ErrorIssue = z.object({
   path: z.string(),
   message: z.string(),
+  line: z.number().int().nullable().optional(),
+  column: z.number().int().nullable().optional(),
 });
 export type ErrorIssue = z.infer<typeof ErrorIssue>;
 

@@ -1,0 +1,53 @@
+import { createInterface } from 'node:readline/promises';
+import { ListApiTokensResponse } from '@podpilot/common';
+import type { Command } from 'commander';
+import { CliError } from '../lib/cli-error.js';
+import { forgetCredentials, saveCredentials } from '../lib/credentials.js';
+import { HubClient } from '../lib/hub-client.js';
+
+async function askToken(hubUrl: string): Promise<string> {
+  if (!process.stdin.isTTY) {
+    // Piped: `echo $TOKEN | podpilot login URL`.
+    let text = '';
+    for await (const chunk of process.stdin) text += chunk;
+    return text.trim();
+  }
+  process.stderr.write(`Create an API token in the web UI (${hubUrl}/settings), then paste it here.\n`);
+  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+  try {
+    return (await rl.question('API token: ')).trim();
+  } finally {
+    rl.close();
+  }
+}
+
+/** `podpilot login URL` / `podpilot logout`: keep an API token for the other commands. */
+export function registerLoginCommands(program: Command): void {
+  program
+    .command('login')
+    .description('log the CLI in to a hub with an API token (from --token, stdin, or a prompt)')
+    .argument('<url>', 'the hub URL, e.g. http://127.0.0.1:7300')
+    .option(
+      '--token <token>',
+      'the API token (pp_…); prefer stdin or the prompt, which keep it out of your shell history',
+    )
+    .action(async (url: string, opts: { token?: string }) => {
+      if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) {
+        throw new CliError(`url: expected an http(s) URL, got "${url}"`);
+      }
+      const hubUrl = url.replace(/\/+$/, '');
+      const token = opts.token ?? (await askToken(hubUrl));
+      if (!token.startsWith('pp_')) throw new CliError('token: expected an API token starting with pp_');
+      await new HubClient({ hubUrl, token }).request('GET', '/api/tokens', { schema: ListApiTokensResponse });
+      const path = await saveCredentials({ hubUrl, token });
+      process.stdout.write(`Logged in to ${hubUrl} (token kept in ${path})\n`);
+    });
+
+  program
+    .command('logout')
+    .description('forget the stored API token')
+    .action(async () => {
+      await forgetCredentials();
+      process.stdout.write('Logged out\n');
+    });
+}

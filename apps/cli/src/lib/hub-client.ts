@@ -1,0 +1,65 @@
+import { ApiError } from '@podpilot/common';
+import type { z } from 'zod';
+import { CliError } from './cli-error.js';
+import type { Credentials } from './credentials.js';
+
+export interface RequestOptions<S extends z.ZodType | undefined> {
+  body?: unknown;
+  /** Validates the answer; without it the answer is returned as text. */
+  schema?: S;
+  /** Raw text body with this content type instead of JSON. */
+  contentType?: string;
+}
+
+/** Talks to the hub's `/api` with an API token; every answer is checked against the shared schemas. */
+export class HubClient {
+  constructor(readonly credentials: Credentials) {}
+
+  async request<S extends z.ZodType | undefined = undefined>(
+    method: string,
+    path: string,
+    options: RequestOptions<S> = {},
+  ): Promise<S extends z.ZodType ? z.infer<S> : string> {
+    const url = new URL(path, this.credentials.hubUrl);
+    const headers: Record<string, string> = { authorization: `Bearer ${this.credentials.token}` };
+    let body: string | undefined;
+    if (options.body !== undefined) {
+      headers['content-type'] = options.contentType ?? 'application/json';
+      body =
+        typeof options.body === 'string' && options.contentType ? options.body : JSON.stringify(options.body);
+    }
+    let res: Response;
+    try {
+      res = await fetch(url, { method, headers, body });
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      throw new CliError(
+        `cannot reach the hub at ${this.credentials.hubUrl}: ${cause?.code ?? cause?.message ?? (error as Error).message}`,
+      );
+    }
+    const text = await res.text();
+    if (!res.ok) throw this.errorFrom(res, text);
+    if (!options.schema) return text as never;
+    const parsed = options.schema.safeParse(text ? JSON.parse(text) : null);
+    if (!parsed.success) {
+      throw new CliError(
+        `unexpected answer from ${method} ${url.pathname} (is the hub the same version as this CLI?)`,
+      );
+    }
+    return parsed.data as never;
+  }
+
+  private errorFrom(res: Response, text: string): CliError {
+    let parsed: ApiError | undefined;
+    try {
+      parsed = ApiError.parse(JSON.parse(text));
+    } catch {
+      return new CliError(`the hub answered ${res.status} ${res.statusText}`);
+    }
+    const { message, issues, code } = parsed.error;
+    if (code === 'unauthorized')
+      return new CliError(`${message} (run \`podpilot login ${this.credentials.hubUrl}\`)`);
+    const details = (issues ?? []).map((i) => `${i.line ? `line ${i.line}: ` : ''}${i.path}: ${i.message}`);
+    return details.length ? new CliError('the hub refused the request:', details) : new CliError(message);
+  }
+}

@@ -1,0 +1,229 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../db/db.js';
+import { appWithOwner, asOwner, type TestHub } from '../test-support/app.js';
+import { testDatabases } from '../test-support/databases.js';
+
+const MiB = 1024 * 1024;
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+describe.each(testDatabases())('models API on $engine', ({ open }) => {
+  let db: Db;
+  let hub: TestHub & { cookie: string };
+  const lookups: string[] = [];
+  beforeAll(async () => {
+    db = await open();
+    hub = await appWithOwner(
+      db,
+      {},
+      {
+        models: {
+          resolveSha256: async (url) => {
+            lookups.push(url);
+            return url.includes('published') ? 'c'.repeat(64) : null;
+          },
+        },
+      },
+    );
+  });
+  afterAll(async () => {
+    await hub.close();
+    await db.close();
+  });
+
+  const call = (method: 'GET' | 'POST' | 'DELETE' | 'PUT', url: string, payload?: object) =>
+    hub.app.inject({ method, url, payload, headers: asOwner(hub.cookie) });
+
+  /** Pushes `data` the way the CLI does: start, PUT each missing part to its presigned URL, complete. */
+  async function push(data: Buffer, name: string, skipParts: number[] = []) {
+    const start = await call('POST', '/api/models/uploads', {
+      sha256: sha(data),
+      sizeBytes: data.length,
+      name,
+      kind: 'lora',
+    });
+    expect(start.statusCode).toBe(200);
+    const plan = start.json();
+    if (plan.status === 'exists') return { plan, sent: [] as number[] };
+    const have = new Set(plan.uploaded.map((p: { partNumber: number }) => p.partNumber));
+    const missing = Array.from({ length: plan.partCount }, (_, i) => i + 1).filter(
+      (n) => !have.has(n) && !skipParts.includes(n),
+    );
+    const urls = (
+      await call('POST', `/api/models/${sha(data)}/upload/parts`, { partNumbers: missing })
+    ).json().parts;
+    for (const { partNumber, url } of urls) {
+      const body = data.subarray((partNumber - 1) * plan.partSize, partNumber * plan.partSize);
+      const res = await fetch(url, { method: 'PUT', body });
+      expect(res.status).toBe(200);
+    }
+    return { plan, sent: missing };
+  }
+
+  it('pushes a file in parts, then answers `exists` for the same bytes', async () => {
+    const data = randomBytes(40 * MiB + 123);
+    const { plan } = await push(data, 'style-a');
+    expect(plan).toMatchObject({ status: 'upload', partSize: 16 * MiB, partCount: 3, uploaded: [] });
+    // Resuming: the hub reports the parts the store already has, with their ETags.
+    const again = (
+      await call('POST', '/api/models/uploads', {
+        sha256: sha(data),
+        sizeBytes: data.length,
+        name: 'style-a',
+        kind: 'lora',
+      })
+    ).json();
+    expect(again.uploaded.map((p: { partNumber: number }) => p.partNumber)).toEqual([1, 2, 3]);
+    const done = await call('POST', `/api/models/${sha(data)}/upload/complete`, {
+      parts: again.uploaded.map(({ partNumber, etag }: { partNumber: number; etag: string }) => ({
+        partNumber,
+        etag,
+      })),
+    });
+    expect(done.statusCode).toBe(200);
+    expect(done.json()).toMatchObject({
+      status: 'available',
+      sizeBytes: data.length,
+      storageKey: `models/sha256/${sha(data)}`,
+    });
+    const stored = await hub.storage.get(`models/sha256/${sha(data)}`);
+    const chunks: Buffer[] = [];
+    for await (const c of stored) chunks.push(c as Buffer);
+    expect(sha(Buffer.concat(chunks))).toBe(sha(data));
+    const dedupe = await call('POST', '/api/models/uploads', {
+      sha256: sha(data),
+      sizeBytes: data.length,
+      name: 'copy',
+      kind: 'lora',
+    });
+    expect(dedupe.json()).toMatchObject({ status: 'exists', model: { name: 'style-a' } });
+  });
+
+  it('resumes an interrupted push: only the missing parts are sent again', async () => {
+    const data = randomBytes(33 * MiB);
+    const first = await push(data, 'style-b', [2]);
+    expect(first.sent).toEqual([1, 3]);
+    const second = await push(data, 'style-b');
+    expect(second.sent).toEqual([2]);
+  });
+
+  it('refuses to complete with missing parts, naming what was expected', async () => {
+    const data = randomBytes(20 * MiB);
+    await push(data, 'partial', [2]);
+    const resume = (
+      await call('POST', '/api/models/uploads', {
+        sha256: sha(data),
+        sizeBytes: data.length,
+        name: 'partial',
+        kind: 'lora',
+      })
+    ).json();
+    const parts = resume.uploaded.map(({ partNumber, etag }: { partNumber: number; etag: string }) => ({
+      partNumber,
+      etag,
+    }));
+    const res = await call('POST', `/api/models/${sha(data)}/upload/complete`, { parts });
+    expect(res.statusCode).toBe(409);
+    expect(res.json().error.message).toBe('parts: expected all 2 parts, got 1');
+    const beyond = await call('POST', `/api/models/${sha(data)}/upload/parts`, { partNumbers: [3] });
+    expect(beyond.statusCode).toBe(400);
+    expect(beyond.json().error.message).toBe('partNumbers: part 3 is past the last part (2)');
+  });
+
+  it('registers a model by URL, asking the site for its sha256 when not given', async () => {
+    const added = await call('POST', '/api/models', {
+      url: 'https://hf.example/published/x.safetensors',
+      name: 'x',
+      kind: 'vae',
+    });
+    expect(added.statusCode).toBe(201);
+    expect(added.json()).toMatchObject({
+      sha256: 'c'.repeat(64),
+      status: 'pending',
+      fileName: 'x.safetensors',
+    });
+    expect(
+      (
+        await call('POST', '/api/models', {
+          url: 'https://hf.example/published/x.safetensors',
+          name: 'x',
+          kind: 'vae',
+        })
+      ).statusCode,
+    ).toBe(200);
+    const unknown = await call('POST', '/api/models', {
+      url: 'https://hf.example/private/y.bin',
+      name: 'y',
+      kind: 'vae',
+    });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().error.issues[0].path).toBe('body.sha256');
+    const given = await call('POST', '/api/models', {
+      url: 'https://hf.example/private/y.bin',
+      name: 'y',
+      kind: 'vae',
+      sha256: 'd'.repeat(64),
+    });
+    expect(given.statusCode).toBe(201);
+    expect(lookups).toEqual([
+      'https://hf.example/published/x.safetensors',
+      'https://hf.example/published/x.safetensors',
+      'https://hf.example/private/y.bin',
+    ]);
+  });
+
+  it('rejects bad input naming the field', async () => {
+    const res = await call('POST', '/api/models/uploads', {
+      sha256: 'XYZ',
+      sizeBytes: 0,
+      name: '',
+      kind: 'lol',
+    });
+    expect(res.statusCode).toBe(400);
+    expect(
+      res
+        .json()
+        .error.issues.map((i: { path: string }) => i.path)
+        .sort(),
+    ).toEqual(['body.kind', 'body.name', 'body.sha256', 'body.sizeBytes']);
+  });
+
+  it('refuses to delete a model a profile uses, and deletes it once unused', async () => {
+    const data = randomBytes(1024);
+    const { plan } = await push(data, 'tiny');
+    const parts = (
+      await call('POST', '/api/models/uploads', {
+        sha256: sha(data),
+        sizeBytes: data.length,
+        name: 'tiny',
+        kind: 'lora',
+      })
+    ).json().uploaded;
+    expect(plan.partCount).toBe(1);
+    await call('POST', `/api/models/${sha(data)}/upload/complete`, {
+      parts: parts.map((p: { partNumber: number; etag: string }) => ({
+        partNumber: p.partNumber,
+        etag: p.etag,
+      })),
+    });
+    const yaml = `name: uses-tiny\nui: { kind: comfyui, ref: ${'a'.repeat(40)} }\nmodels:\n  - name: tiny\n    kind: lora\n    sha256: ${sha(data)}\n    source: { storage: models/sha256/${sha(data)} }\n`;
+    const put = await hub.app.inject({
+      method: 'PUT',
+      url: '/api/profiles/uses-tiny',
+      payload: yaml,
+      headers: { ...asOwner(hub.cookie), 'content-type': 'application/yaml' },
+    });
+    expect(put.statusCode).toBe(201);
+    const listed = (await call('GET', '/api/models'))
+      .json()
+      .models.find((m: { sha256: string }) => m.sha256 === sha(data));
+    expect(listed.usedBy).toEqual([{ profile: 'uses-tiny', version: 1 }]);
+    const refused = await call('DELETE', `/api/models/${sha(data)}`);
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().error.message).toContain('uses-tiny@1');
+    expect((await call('DELETE', '/api/profiles/uses-tiny')).statusCode).toBe(204);
+    expect((await call('DELETE', `/api/models/${sha(data)}`)).statusCode).toBe(204);
+    expect(await hub.storage.head(`models/sha256/${sha(data)}`)).toBeNull();
+    expect((await call('GET', `/api/models/${sha(data)}`)).statusCode).toBe(404);
+  });
+});

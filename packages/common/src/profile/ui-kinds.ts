@@ -1,0 +1,139 @@
+import { z } from 'zod';
+
+/** The web UIs a profile can run. Adding one means adding a row to {@link UI_KINDS}. */
+export const UiKind = z.enum(['a1111', 'comfyui', 'forge', 'fooocus', 'kohya'], {
+  error: 'expected a UI kind: a1111, comfyui, forge, fooocus or kohya',
+});
+export type UiKind = z.infer<typeof UiKind>;
+
+/** What a model file is for; each UI keeps each kind in its own folder. */
+export const ModelKind = z.enum(
+  ['checkpoint', 'lora', 'vae', 'embedding', 'controlnet', 'upscaler', 'other'],
+  {
+    error: 'expected a model kind: checkpoint, lora, vae, embedding, controlnet, upscaler or other',
+  },
+);
+export type ModelKind = z.infer<typeof ModelKind>;
+
+/** Everything the agent needs to install, launch and inspect one UI kind. */
+export interface UiKindInfo {
+  label: string;
+  /** Git URL the UI is cloned from unless the profile overrides `ui.repo`. */
+  repo: string;
+  /** Suggested `ui.ref` for new profiles. */
+  defaultRef: string;
+  /** Folder name under the workspace; every profile path is relative to it. */
+  installDir: string;
+  /** Port the UI listens on (the launch args below set it). */
+  port: number;
+  /** Run from `installDir`; the profile's `args` are appended after `args`. */
+  launch: { command: string[]; args: string[] };
+  /** Where extensions are cloned, relative to `installDir`; `null` = the UI has no extensions. */
+  extensionsDir: string | null;
+  /** Where each model kind is linked, relative to `installDir`. */
+  modelDirs: Record<ModelKind, string>;
+  /** Folders the UI writes images to; used when a profile has no `outputs`. */
+  defaultOutputs: string[];
+  /** Settings files a snapshot reads back, relative to `installDir`. */
+  settingsFiles: string[];
+}
+
+// A1111 and Forge share a layout: Forge is a fork of A1111.
+const A1111_MODEL_DIRS: Record<ModelKind, string> = {
+  checkpoint: 'models/Stable-diffusion',
+  lora: 'models/Lora',
+  vae: 'models/VAE',
+  embedding: 'embeddings',
+  controlnet: 'models/ControlNet',
+  upscaler: 'models/ESRGAN',
+  other: 'models/other',
+};
+
+// ComfyUI and Fooocus both name their folders after ComfyUI's.
+const COMFY_MODEL_DIRS: Record<ModelKind, string> = {
+  checkpoint: 'models/checkpoints',
+  lora: 'models/loras',
+  vae: 'models/vae',
+  embedding: 'models/embeddings',
+  controlnet: 'models/controlnet',
+  upscaler: 'models/upscale_models',
+  other: 'models/other',
+};
+
+/** The one table of UI kinds. */
+export const UI_KINDS: Record<UiKind, UiKindInfo> = {
+  a1111: {
+    label: 'AUTOMATIC1111 Stable Diffusion web UI',
+    repo: 'https://github.com/AUTOMATIC1111/stable-diffusion-webui',
+    defaultRef: 'v1.10.1',
+    installDir: 'stable-diffusion-webui',
+    port: 7860,
+    launch: { command: ['python', 'launch.py'], args: ['--listen', '--port', '7860', '--api', '--xformers'] },
+    extensionsDir: 'extensions',
+    modelDirs: A1111_MODEL_DIRS,
+    defaultOutputs: ['outputs/'],
+    settingsFiles: ['config.json', 'ui-config.json'],
+  },
+  comfyui: {
+    label: 'ComfyUI',
+    repo: 'https://github.com/comfyanonymous/ComfyUI',
+    defaultRef: 'v0.3.68',
+    installDir: 'ComfyUI',
+    port: 8188,
+    launch: { command: ['python', 'main.py'], args: ['--listen', '0.0.0.0', '--port', '8188'] },
+    extensionsDir: 'custom_nodes',
+    modelDirs: COMFY_MODEL_DIRS,
+    defaultOutputs: ['output/'],
+    settingsFiles: ['user/default/comfy.settings.json'],
+  },
+  forge: {
+    label: 'Stable Diffusion WebUI Forge',
+    repo: 'https://github.com/lllyasviel/stable-diffusion-webui-forge',
+    // Forge publishes no tags; a branch name is legal but warns (pin a commit in the profile).
+    defaultRef: 'main',
+    installDir: 'stable-diffusion-webui-forge',
+    port: 7860,
+    launch: { command: ['python', 'launch.py'], args: ['--listen', '--port', '7860', '--api'] },
+    extensionsDir: 'extensions',
+    modelDirs: A1111_MODEL_DIRS,
+    defaultOutputs: ['outputs/'],
+    settingsFiles: ['config.json', 'ui-config.json'],
+  },
+  fooocus: {
+    label: 'Fooocus',
+    repo: 'https://github.com/lllyasviel/Fooocus',
+    defaultRef: 'v2.5.5',
+    installDir: 'Fooocus',
+    port: 7865,
+    // launch.py, not entry_with_update.py: the latter fast-forwards to upstream main and loses the pinned ref.
+    launch: { command: ['python', 'launch.py'], args: ['--listen', '0.0.0.0', '--port', '7865'] },
+    extensionsDir: null,
+    modelDirs: COMFY_MODEL_DIRS,
+    defaultOutputs: ['outputs/'],
+    settingsFiles: [],
+  },
+  kohya: {
+    label: 'Kohya\u2019s GUI (LoRA training)',
+    repo: 'https://github.com/bmaltais/kohya_ss',
+    defaultRef: 'v25.2.1',
+    installDir: 'kohya_ss',
+    port: 7860,
+    launch: {
+      command: ['python', 'kohya_gui.py'],
+      args: ['--listen', '0.0.0.0', '--server_port', '7860', '--headless'],
+    },
+    extensionsDir: null,
+    // Kohya has no model layout of its own: training configs point at files by path.
+    modelDirs: {
+      checkpoint: 'models',
+      lora: 'models/lora',
+      vae: 'models/vae',
+      embedding: 'models/embeddings',
+      controlnet: 'models/controlnet',
+      upscaler: 'models/upscalers',
+      other: 'models/other',
+    },
+    defaultOutputs: ['outputs/'],
+    settingsFiles: [],
+  },
+};
