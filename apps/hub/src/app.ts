@@ -3,7 +3,11 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import { PODPILOT_VERSION } from '@podpilot/common';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, ResponseSerializationError, validatorCompiler } from 'fastify-type-provider-zod';
+import {
+  jsonSchemaTransform,
+  ResponseSerializationError,
+  validatorCompiler,
+} from 'fastify-type-provider-zod';
 import type { ZodType } from 'zod';
 import type { Db } from './db/db.js';
 import type { HubConfig } from './env.js';

@@ -39,7 +39,7 @@ export function registerModelsCommands(program: Command): void {
     .argument('<file>')
     .addOption(kindOption())
     .option('--name <name>', 'name in the library (default: the file name without extension)')
-    .option('--parallel <n>', 'parts uploaded at once', (v) => Number.parseInt(v, 10), 4)
+    .option('--parallel <n>', 'parts uploaded at once', (v) => Number.parseInt(v, 10), 8)
     .option('--json', 'print the result as JSON')
     .action(
       async (file: string, opts: { kind: ModelKind; name?: string; parallel: number; json?: boolean }) => {

@@ -11,6 +11,7 @@ import {
 } from '@podpilot/common';
 import { CliError } from './cli-error.js';
 import type { HubClient } from './hub-client.js';
+import { PartUploader } from './put-part.js';
 import type { UploadJournal } from './upload-journal.js';
 
 export interface PushProgress {
@@ -52,7 +53,7 @@ async function hashFile(
 ) {
   const hash = createHash('sha256');
   let done = 0;
-  for await (const chunk of createReadStream(path, { highWaterMark: 4 << 20, signal })) {
+  for await (const chunk of createReadStream(path, { highWaterMark: 16 << 20, signal })) {
     hash.update(chunk as Buffer);
     done += (chunk as Buffer).length;
     onProgress?.({ phase: 'hash', doneBytes: done, totalBytes: total });
@@ -126,6 +127,8 @@ export async function pushModel(
 
   let doneBytes = [...done.keys()].reduce((sum, n) => sum + expectedSize(n), 0);
   const sentParts: number[] = [];
+  const parallel = Math.min(options.parallel ?? 8, Math.max(todo.length, 1));
+  const uploader = new PartUploader(parallel);
   const file = await open(path, 'r');
   try {
     const queue = [...todo];
@@ -167,10 +170,9 @@ export async function pushModel(
         await sleep(250 * 2 ** attempt * (0.5 + Math.random()));
       }
     };
-    await Promise.all(
-      Array.from({ length: Math.min(options.parallel ?? 4, Math.max(todo.length, 1)) }, worker),
-    );
+    await Promise.all(Array.from({ length: parallel }, worker));
   } finally {
+    uploader.close();
     await file.close();
   }
 

@@ -15,7 +15,8 @@ describe.each(testDatabases())('migrations on $engine', ({ open }) => {
   beforeAll(async () => {
     db = await open();
     dir = await mkdtemp(join(tmpdir(), 'podpilot-migrations-'));
-    for (const file of await readdir(DEFAULT_MIGRATIONS_DIR)) await copyFile(join(DEFAULT_MIGRATIONS_DIR, file), join(dir, file));
+    for (const file of await readdir(DEFAULT_MIGRATIONS_DIR))
+      await copyFile(join(DEFAULT_MIGRATIONS_DIR, file), join(dir, file));
   });
   afterAll(async () => {
     await db.close();

@@ -1,34 +1,28 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '../db/db.js';
-import { appWithOwner, asOwner, type TestHub } from '../test-support/app.js';
+import { describe, expect, it } from 'vitest';
+import { asOwner, useOwnerHub } from '../test-support/app.js';
 import { testDatabases } from '../test-support/databases.js';
 
 describe.each(testDatabases())('health, metrics, OpenAPI and instances on $engine', ({ open, engine }) => {
-  let db: Db;
-  let hub: TestHub & { cookie: string };
-  beforeAll(async () => {
-    db = await open();
-    hub = await appWithOwner(db);
-  });
-  afterAll(async () => {
-    await hub.close();
-    await db.close();
-  });
+  const t = useOwnerHub(open);
 
   it('answers /health without auth, with the engine', async () => {
-    const res = await hub.app.inject({ method: 'GET', url: '/health' });
+    const res = await t.hub.app.inject({ method: 'GET', url: '/health' });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ status: 'ok', database: { engine, ok: true } });
   });
 
   it('lists no instances on a new hub', async () => {
-    const res = await hub.app.inject({ method: 'GET', url: '/api/instances', headers: asOwner(hub.cookie) });
+    const res = await t.hub.app.inject({
+      method: 'GET',
+      url: '/api/instances',
+      headers: asOwner(t.hub.cookie),
+    });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ instances: [] });
   });
 
   it('serves Prometheus metrics including request durations by route pattern', async () => {
-    const res = await hub.app.inject({ method: 'GET', url: '/metrics' });
+    const res = await t.hub.app.inject({ method: 'GET', url: '/metrics' });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('text/plain');
     expect(res.body).toContain('podpilot_process_cpu_seconds_total');
@@ -38,10 +32,10 @@ describe.each(testDatabases())('health, metrics, OpenAPI and instances on $engin
   });
 
   it('describes the API in OpenAPI 3 with the zod schemas', async () => {
-    const res = await hub.app.inject({
+    const res = await t.hub.app.inject({
       method: 'GET',
       url: '/api/openapi.json',
-      headers: asOwner(hub.cookie),
+      headers: asOwner(t.hub.cookie),
     });
     expect(res.statusCode).toBe(200);
     const doc = res.json();
@@ -56,13 +50,13 @@ describe.each(testDatabases())('health, metrics, OpenAPI and instances on $engin
   });
 
   it('answers unknown /api paths with a JSON 404 once logged in, not the web app', async () => {
-    const res = await hub.app.inject({ method: 'GET', url: '/api/nope', headers: asOwner(hub.cookie) });
+    const res = await t.hub.app.inject({ method: 'GET', url: '/api/nope', headers: asOwner(t.hub.cookie) });
     expect(res.statusCode).toBe(404);
     expect(res.json().error).toMatchObject({ code: 'not_found', message: 'GET /api/nope not found' });
   });
 
   it('explains that the web app is not built instead of a bare 404', async () => {
-    const res = await hub.app.inject({ method: 'GET', url: '/login' });
+    const res = await t.hub.app.inject({ method: 'GET', url: '/login' });
     expect(res.statusCode).toBe(503);
     expect(res.body).toContain('npm run build');
   });

@@ -1,38 +1,28 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '../db/db.js';
-import { appWithOwner, asOwner, type TestHub } from '../test-support/app.js';
+import { describe, expect, it } from 'vitest';
+import { asOwner, useOwnerHub } from '../test-support/app.js';
 import { testDatabases } from '../test-support/databases.js';
 
 const MiB = 1024 * 1024;
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 describe.each(testDatabases())('models API on $engine', ({ open }) => {
-  let db: Db;
-  let hub: TestHub & { cookie: string };
   const lookups: string[] = [];
-  beforeAll(async () => {
-    db = await open();
-    hub = await appWithOwner(
-      db,
-      {},
-      {
-        models: {
-          resolveSha256: async (url) => {
-            lookups.push(url);
-            return url.includes('published') ? 'c'.repeat(64) : null;
-          },
+  const t = useOwnerHub(
+    open,
+    {},
+    {
+      models: {
+        resolveSha256: async (url) => {
+          lookups.push(url);
+          return url.includes('published') ? 'c'.repeat(64) : null;
         },
       },
-    );
-  });
-  afterAll(async () => {
-    await hub.close();
-    await db.close();
-  });
+    },
+  );
 
   const call = (method: 'GET' | 'POST' | 'DELETE' | 'PUT', url: string, payload?: object) =>
-    hub.app.inject({ method, url, payload, headers: asOwner(hub.cookie) });
+    t.hub.app.inject({ method, url, payload, headers: asOwner(t.hub.cookie) });
 
   /** Pushes `data` the way the CLI does: start, PUT each missing part to its presigned URL, complete. */
   async function push(data: Buffer, name: string, skipParts: number[] = []) {
@@ -86,7 +76,7 @@ describe.each(testDatabases())('models API on $engine', ({ open }) => {
       sizeBytes: data.length,
       storageKey: `models/sha256/${sha(data)}`,
     });
-    const stored = await hub.storage.get(`models/sha256/${sha(data)}`);
+    const stored = await t.hub.storage.get(`models/sha256/${sha(data)}`);
     const chunks: Buffer[] = [];
     for await (const c of stored) chunks.push(c as Buffer);
     expect(sha(Buffer.concat(chunks))).toBe(sha(data));
@@ -207,11 +197,11 @@ describe.each(testDatabases())('models API on $engine', ({ open }) => {
       })),
     });
     const yaml = `name: uses-tiny\nui: { kind: comfyui, ref: ${'a'.repeat(40)} }\nmodels:\n  - name: tiny\n    kind: lora\n    sha256: ${sha(data)}\n    source: { storage: models/sha256/${sha(data)} }\n`;
-    const put = await hub.app.inject({
+    const put = await t.hub.app.inject({
       method: 'PUT',
       url: '/api/profiles/uses-tiny',
       payload: yaml,
-      headers: { ...asOwner(hub.cookie), 'content-type': 'application/yaml' },
+      headers: { ...asOwner(t.hub.cookie), 'content-type': 'application/yaml' },
     });
     expect(put.statusCode).toBe(201);
     const listed = (await call('GET', '/api/models'))
@@ -223,7 +213,7 @@ describe.each(testDatabases())('models API on $engine', ({ open }) => {
     expect(refused.json().error.message).toContain('uses-tiny@1');
     expect((await call('DELETE', '/api/profiles/uses-tiny')).statusCode).toBe(204);
     expect((await call('DELETE', `/api/models/${sha(data)}`)).statusCode).toBe(204);
-    expect(await hub.storage.head(`models/sha256/${sha(data)}`)).toBeNull();
+    expect(await t.hub.storage.head(`models/sha256/${sha(data)}`)).toBeNull();
     expect((await call('GET', `/api/models/${sha(data)}`)).statusCode).toBe(404);
   });
 });

@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '../db/db.js';
-import { appWithOwner, asOwner, type TestHub } from '../test-support/app.js';
+import { describe, expect, it } from 'vitest';
+import { asOwner, useOwnerHub } from '../test-support/app.js';
 import { testDatabases } from '../test-support/databases.js';
 
 const COMMIT = 'a'.repeat(40);
@@ -16,26 +15,17 @@ models:
 ${extra}`;
 
 describe.each(testDatabases())('profiles API on $engine', ({ open }) => {
-  let db: Db;
-  let hub: TestHub & { cookie: string };
-  beforeAll(async () => {
-    db = await open();
-    hub = await appWithOwner(db);
-  });
-  afterAll(async () => {
-    await hub.close();
-    await db.close();
-  });
+  const t = useOwnerHub(open);
 
   const put = (name: string, yaml: string, contentType = 'application/yaml') =>
-    hub.app.inject({
+    t.hub.app.inject({
       method: 'PUT',
       url: `/api/profiles/${name}`,
       payload: yaml,
-      headers: { ...asOwner(hub.cookie), 'content-type': contentType },
+      headers: { ...asOwner(t.hub.cookie), 'content-type': contentType },
     });
   const get = async (url: string) => {
-    const res = await hub.app.inject({ method: 'GET', url, headers: asOwner(hub.cookie) });
+    const res = await t.hub.app.inject({ method: 'GET', url, headers: asOwner(t.hub.cookie) });
     if (res.statusCode === 500) console.error(url, res.body);
     return res;
   };
@@ -54,11 +44,11 @@ describe.each(testDatabases())('profiles API on $engine', ({ open }) => {
   });
 
   it('accepts the YAML inside JSON too', async () => {
-    const res = await hub.app.inject({
+    const res = await t.hub.app.inject({
       method: 'PUT',
       url: '/api/profiles/portraits',
       payload: { yaml: profileYaml() },
-      headers: asOwner(hub.cookie),
+      headers: asOwner(t.hub.cookie),
     });
     expect(res.json()).toMatchObject({ version: 1, created: false });
   });
@@ -128,25 +118,25 @@ describe.each(testDatabases())('profiles API on $engine', ({ open }) => {
 
   it('refuses to delete a profile while an instance uses it, then deletes it', async () => {
     await put('in-use', profileYaml().replace('name: portraits', 'name: in-use'));
-    const [version] = await db.query<{ id: string }>(
+    const [version] = await t.db.query<{ id: string }>(
       `select v.id from profile_versions v join profiles p on p.id = v.profile_id where p.name = 'in-use'`,
     );
-    await db.query(
+    await t.db.query(
       `insert into instances (name, provider, profile_version_id, state) values ('gpu-1', 'local', $1, 'ready')`,
       [version?.id],
     );
-    const refused = await hub.app.inject({
+    const refused = await t.hub.app.inject({
       method: 'DELETE',
       url: '/api/profiles/in-use',
-      headers: asOwner(hub.cookie),
+      headers: asOwner(t.hub.cookie),
     });
     expect(refused.statusCode).toBe(409);
     expect(refused.json().error.message).toContain('gpu-1');
-    await db.query(`update instances set state = 'destroyed' where name = 'gpu-1'`);
-    const deleted = await hub.app.inject({
+    await t.db.query(`update instances set state = 'destroyed' where name = 'gpu-1'`);
+    const deleted = await t.hub.app.inject({
       method: 'DELETE',
       url: '/api/profiles/in-use',
-      headers: asOwner(hub.cookie),
+      headers: asOwner(t.hub.cookie),
     });
     expect(deleted.statusCode).toBe(204);
     expect((await get('/api/profiles/in-use')).statusCode).toBe(404);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CSRF_HEADER, SESSION_COOKIE } from '@podpilot/common';
 import type { LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll } from 'vitest';
 import { type AppConfig, type AppDeps, buildApp, type HubApp } from '../app.js';
 import type { Db } from '../db/db.js';
 import { LocalStorage } from '../storage/index.js';
@@ -76,3 +77,34 @@ export async function appWithOwner(
 
 /** Headers of a logged-in browser request (session cookie plus the CSRF header). */
 export const asOwner = (cookie: string) => ({ cookie: `${SESSION_COOKIE}=${cookie}`, [CSRF_HEADER]: '1' });
+
+/**
+ * For one describe block: a fresh database from `open` and a test hub with the owner set up, both closed
+ * after the block. Read `db` and `hub` inside hooks and tests (they are set in `beforeAll`).
+ */
+export function useOwnerHub(
+  open: () => Promise<Db>,
+  config: Partial<AppConfig> = {},
+  deps: Partial<AppDeps> = {},
+): { readonly db: Db; readonly hub: TestHub & { cookie: string } } {
+  let db: Db | undefined;
+  let hub: (TestHub & { cookie: string }) | undefined;
+  beforeAll(async () => {
+    db = await open();
+    hub = await appWithOwner(db, config, deps);
+  });
+  afterAll(async () => {
+    await hub?.close();
+    await db?.close();
+  });
+  return {
+    get db() {
+      if (!db) throw new Error('useOwnerHub: the database is opened in beforeAll');
+      return db;
+    },
+    get hub() {
+      if (!hub) throw new Error('useOwnerHub: the hub starts in beforeAll');
+      return hub;
+    },
+  };
+}
