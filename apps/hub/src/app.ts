@@ -16,12 +16,14 @@ import { registerAuth } from './plugins/auth.js';
 import { registerErrorHandler } from './plugins/errors.js';
 import { registerMetrics } from './plugins/metrics.js';
 import { registerWeb } from './plugins/web.js';
+import { agentRoutes } from './routes/agent.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { instancesRoutes } from './routes/instances.routes.js';
 import { modelsRoutes } from './routes/models.routes.js';
 import { profilesRoutes } from './routes/profiles.routes.js';
 import { tokensRoutes } from './routes/tokens.routes.js';
+import { AgentsService } from './services/agents.service.js';
 import { ApiTokensService } from './services/api-tokens.service.js';
 import { AuthService } from './services/auth.service.js';
 import { InstancesService } from './services/instances.service.js';
@@ -45,6 +47,7 @@ export interface HubApp {
     instances: InstancesService;
     profiles: ProfilesService;
     models: ModelsService;
+    agents: AgentsService;
   };
 }
 
@@ -88,6 +91,7 @@ export async function buildApp(config: AppConfig, db: Db, deps: AppDeps): Promis
     instances: new InstancesService(db),
     profiles: new ProfilesService(db),
     models: new ModelsService(db, storage, deps.models),
+    agents: new AgentsService(db),
   };
 
   registerErrorHandler(app);
@@ -132,6 +136,7 @@ export async function buildApp(config: AppConfig, db: Db, deps: AppDeps): Promis
   await app.register(instancesRoutes, { instances: services.instances });
   await app.register(profilesRoutes, { profiles: services.profiles });
   await app.register(modelsRoutes, { models: services.models });
+  await app.register(agentRoutes, { agents: services.agents });
   if (storage instanceof LocalStorage) await registerLocalStorageRoutes(app, storage);
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 

@@ -1,3 +1,4 @@
+export * from './agent/protocol.js';
 export * from './api/auth.js';
 export * from './api/errors.js';
 export * from './api/health.js';

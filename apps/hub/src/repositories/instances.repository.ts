@@ -15,14 +15,86 @@ export interface InstanceRow {
   stateChangedAt: Date;
 }
 
-const columns = `id, name, provider, provider_instance_id as "providerInstanceId", state, state_reason as "stateReason",
-  gpu_name as "gpuName", gpu_count as "gpuCount", price_per_hour as "pricePerHour", created_at as "createdAt",
-  state_changed_at as "stateChangedAt"`;
+/** The summary columns of `instances` under the table alias `t`. */
+const columnsOf = (
+  t: string,
+) => `${t}.id, ${t}.name, ${t}.provider, ${t}.provider_instance_id as "providerInstanceId",
+  ${t}.state, ${t}.state_reason as "stateReason", ${t}.gpu_name as "gpuName", ${t}.gpu_count as "gpuCount",
+  ${t}.price_per_hour as "pricePerHour", ${t}.created_at as "createdAt", ${t}.state_changed_at as "stateChangedAt"`;
 
 export class InstancesRepository {
   constructor(private readonly db: Queryable) {}
 
   async list(): Promise<InstanceRow[]> {
-    return this.db.query<InstanceRow>(`select ${columns} from instances order by created_at desc`);
+    return this.db.query<InstanceRow>(`select ${columnsOf('i')} from instances i order by i.created_at desc`);
+  }
+}
+
+export interface InstanceAgentRow extends InstanceRow {
+  agentFacts: Record<string, unknown> | null;
+  agentVersion: string | null;
+  lastHeartbeatAt: Date | null;
+  profileName: string | null;
+  profileVersion: number | null;
+}
+
+/** States an agent report may not move an instance out of: the hub is shutting it down. */
+const HUB_OWNED_STATES = ['stopping', 'stopped', 'destroyed', 'failed'];
+
+export class InstanceAgentRepository {
+  constructor(private readonly db: Queryable) {}
+
+  async find(id: string): Promise<InstanceAgentRow | null> {
+    const rows = await this.db.query<InstanceAgentRow>(
+      `select ${columnsOf('i')}, i.agent_facts as "agentFacts", i.agent_version as "agentVersion",
+              i.last_heartbeat_at as "lastHeartbeatAt", p.name as "profileName", v.version as "profileVersion"
+         from instances i
+         left join profile_versions v on v.id = i.profile_version_id
+         left join profiles p on p.id = v.profile_id
+        where i.id = $1`,
+      [id],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** The profile version the instance was launched from, or null. */
+  async profileOf(
+    id: string,
+    q: Queryable = this.db,
+  ): Promise<{ name: string; version: number; spec: unknown } | null> {
+    const rows = await q.query<{ name: string; version: number; spec: unknown }>(
+      `select p.name, v.version, v.spec from instances i
+         join profile_versions v on v.id = i.profile_version_id join profiles p on p.id = v.profile_id
+        where i.id = $1`,
+      [id],
+    );
+    return rows[0] ?? null;
+  }
+
+  /**
+   * Moves the instance to `to` and records the transition with its cause, unless it is already there or in a
+   * state the hub owns (stopping and after). Returns whether it moved.
+   */
+  async transition(
+    id: string,
+    to: InstanceState,
+    cause: string,
+    reason: string | null = null,
+  ): Promise<boolean> {
+    const rows = await this.db.query<{ from: InstanceState }>(
+      `with old as (select state from instances where id = $1 for update)
+       update instances i set state = $2, state_reason = $4, state_changed_at = now(), updated_at = now()
+         from old
+        where i.id = $1 and old.state <> $2 and old.state <> all($3::text[])
+        returning old.state as "from"`,
+      [id, to, HUB_OWNED_STATES, reason],
+    );
+    const from = rows[0]?.from;
+    if (!from) return false;
+    await this.db.query(
+      'insert into instance_transitions (instance_id, from_state, to_state, cause) values ($1, $2, $3, $4)',
+      [id, from, to, cause],
+    );
+    return true;
   }
 }

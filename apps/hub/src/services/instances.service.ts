@@ -1,14 +1,20 @@
-import type { InstanceSummary } from '@podpilot/common';
+import type { AgentCommandKind, InstanceDetail, InstanceSummary } from '@podpilot/common';
 import type { Db } from '../db/db.js';
-import { iso } from '../lib/dates.js';
-import { InstancesRepository } from '../repositories/instances.repository.js';
+import { iso, isoOrNull } from '../lib/dates.js';
+import { notFound } from '../lib/http-error.js';
+import { AgentActivityRepository } from '../repositories/agent-activity.repository.js';
+import { InstanceAgentRepository, InstancesRepository } from '../repositories/instances.repository.js';
 
 /** Instances as the owner sees them. Launching, the lifecycle and reconciling come with the providers. */
 export class InstancesService {
   private readonly instances: InstancesRepository;
+  private readonly withAgent: InstanceAgentRepository;
+  private readonly activity: AgentActivityRepository;
 
   constructor(db: Db) {
     this.instances = new InstancesRepository(db);
+    this.withAgent = new InstanceAgentRepository(db);
+    this.activity = new AgentActivityRepository(db);
   }
 
   async list(): Promise<InstanceSummary[]> {
@@ -18,5 +24,38 @@ export class InstancesService {
       createdAt: iso(row.createdAt),
       stateChangedAt: iso(row.stateChangedAt),
     }));
+  }
+
+  /** One instance with its agent's latest facts. Throws 404. */
+  async get(id: string): Promise<InstanceDetail> {
+    const row = await this.withAgent.find(id);
+    if (!row) throw notFound(`instance ${id}`);
+    const { agentFacts, agentVersion, lastHeartbeatAt, profileName, profileVersion, ...summary } = row;
+    return {
+      ...summary,
+      createdAt: iso(summary.createdAt),
+      stateChangedAt: iso(summary.stateChangedAt),
+      profile: profileName && profileVersion ? { name: profileName, version: profileVersion } : null,
+      agent:
+        agentVersion || lastHeartbeatAt
+          ? { version: agentVersion, lastHeartbeatAt: isoOrNull(lastHeartbeatAt), facts: agentFacts }
+          : null,
+    };
+  }
+
+  async events(id: string, limit: number) {
+    await this.get(id);
+    return (await this.activity.listEvents(id, limit)).map((e) => ({ ...e, at: iso(e.at) }));
+  }
+
+  async logs(id: string, after: number, limit: number) {
+    await this.get(id);
+    return (await this.activity.listLogs(id, after, limit)).map((l) => ({ ...l, at: iso(l.at) }));
+  }
+
+  /** Queues a command for the instance's agent; delivered with its next heartbeat reply. */
+  async command(id: string, kind: AgentCommandKind, args: Record<string, unknown> | null): Promise<string> {
+    await this.get(id);
+    return this.activity.createCommand(id, kind, args);
   }
 }

@@ -30,6 +30,7 @@ export async function testHub(
   db: Db,
   config: Partial<AppConfig> = {},
   deps: Partial<AppDeps> = {},
+  listen: { port?: number } = {},
 ): Promise<TestHub> {
   const home = await mkdtemp(join(tmpdir(), 'podpilot-test-hub-'));
   let url = '';
@@ -39,7 +40,7 @@ export async function testHub(
     baseUrl: () => url,
   });
   const hub = await buildApp({ ...testAppConfig, ...config }, db, { storage, ...deps });
-  await hub.app.listen({ host: '127.0.0.1', port: 0 });
+  await hub.app.listen({ host: '127.0.0.1', port: listen.port ?? 0 });
   url = `http://127.0.0.1:${(hub.app.server.address() as AddressInfo).port}`;
   return {
     ...hub,

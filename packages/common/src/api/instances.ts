@@ -32,3 +32,44 @@ export type InstanceSummary = z.infer<typeof InstanceSummary>;
 
 export const ListInstancesResponse = z.object({ instances: z.array(InstanceSummary) });
 export type ListInstancesResponse = z.infer<typeof ListInstancesResponse>;
+
+/** One instance with what its agent last reported. `agent.facts` is the latest heartbeat as sent. */
+export const InstanceDetail = InstanceSummary.extend({
+  profile: z.object({ name: z.string(), version: z.number().int() }).nullable(),
+  agent: z
+    .object({
+      version: z.string().nullable(),
+      lastHeartbeatAt: z.iso.datetime().nullable(),
+      facts: z.record(z.string(), z.unknown()).nullable(),
+    })
+    .nullable(),
+});
+export type InstanceDetail = z.infer<typeof InstanceDetail>;
+
+export const InstanceEvent = z.object({
+  id: z.number().int(),
+  source: z.enum(['hub', 'agent']),
+  level: z.enum(['debug', 'info', 'warn', 'error']),
+  kind: z.string(),
+  message: z.string(),
+  data: z.record(z.string(), z.unknown()).nullable(),
+  at: z.iso.datetime(),
+});
+export const ListInstanceEventsResponse = z.object({ events: z.array(InstanceEvent) });
+
+export const InstanceLogLine = z.object({
+  id: z.number().int(),
+  stream: z.enum(['agent', 'webui']),
+  at: z.iso.datetime(),
+  line: z.string(),
+});
+/** Pass the last `id` back as `after` to follow the log. */
+export const ListInstanceLogsResponse = z.object({ lines: z.array(InstanceLogLine) });
+
+export const CreateCommandRequest = z.object({
+  kind: z.enum(['sync-now', 'snapshot', 'stop-webui', 'shutdown'], {
+    message: 'expected one of sync-now, snapshot, stop-webui, shutdown',
+  }),
+  args: z.record(z.string(), z.unknown()).optional(),
+});
+export const CreateCommandResponse = z.object({ id: z.string() });

@@ -1,0 +1,184 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import {
+  AcceptedResponse,
+  AGENT_API_PREFIX,
+  type AgentEvent,
+  type HeartbeatRequest,
+  HeartbeatResponse,
+  type LogLine,
+  PODPILOT_VERSION,
+  RegisterResponse,
+} from '@podpilot/common';
+import type { z } from 'zod';
+import { AgentStateFile, type SavedState } from './agent-state.js';
+import { backoffMs, sleep } from './backoff.js';
+
+/** The hub refused the agent for good (bad bootstrap token, revoked agent token): retrying cannot help. */
+export class AgentRejectedError extends Error {
+  override name = 'AgentRejectedError';
+}
+
+/** The hub did not answer or answered 5xx/429: try again later. */
+export class HubUnavailableError extends Error {
+  override name = 'HubUnavailableError';
+}
+
+export interface HubConnectionOptions {
+  hubUrl: string;
+  bootstrapToken?: string;
+  /** Where the agent token and unsent events are kept (survives agent restarts). */
+  stateFile: string;
+  provider?: { kind: string; instanceId?: string };
+  /** Per-request timeout. */
+  timeoutMs?: number;
+}
+
+type EventInput = Omit<AgentEvent, 'id' | 'at'> & Partial<Pick<AgentEvent, 'id' | 'at'>>;
+
+/**
+ * The agent's link to the hub: registers once (then reuses its agent token, even across restarts), sends
+ * heartbeats, and delivers events at least once — buffered on disk while the hub is away, resent until the
+ * hub confirms them (the hub ignores duplicates by event id).
+ */
+export class HubConnection {
+  private state: SavedState | null = null;
+  private readonly file: AgentStateFile;
+  private flushing: Promise<void> | null = null;
+
+  constructor(private readonly options: HubConnectionOptions) {
+    this.file = new AgentStateFile(options.stateFile);
+  }
+
+  get instanceId(): string | null {
+    return this.state?.instanceId ?? null;
+  }
+
+  get pendingEventCount(): number {
+    return this.state?.pendingEvents.length ?? 0;
+  }
+
+  /**
+   * Registers with the bootstrap token, or resumes with the saved agent token. Retries with backoff while
+   * the hub is unavailable (until `signal` aborts); throws AgentRejectedError when the hub says no.
+   * Returns the registration answer on first contact (it carries the profile), null when resuming.
+   */
+  async connect(signal?: AbortSignal): Promise<z.infer<typeof RegisterResponse> | null> {
+    const saved = await this.file.load();
+    if (saved && saved.hubUrl === this.options.hubUrl) {
+      this.state = saved;
+      return null;
+    }
+    if (!this.options.bootstrapToken)
+      throw new AgentRejectedError('PODPILOT_BOOTSTRAP_TOKEN: required for the first start');
+    const answer = await this.withRetry(signal, () =>
+      this.post(
+        'register',
+        RegisterResponse,
+        {
+          bootstrapToken: this.options.bootstrapToken,
+          agentVersion: PODPILOT_VERSION,
+          hostname: hostname(),
+          ...(this.options.provider ? { provider: this.options.provider } : {}),
+        },
+        false,
+      ),
+    );
+    this.state = {
+      hubUrl: this.options.hubUrl,
+      instanceId: answer.instanceId,
+      agentToken: answer.agentToken,
+      pendingEvents: [],
+    };
+    await this.file.save(this.state);
+    return answer;
+  }
+
+  /** One heartbeat; throws HubUnavailableError (the caller just tries again next tick). */
+  async heartbeat(
+    report: Omit<HeartbeatRequest, 'agentVersion' | 'sentAt'>,
+  ): Promise<z.infer<typeof HeartbeatResponse>> {
+    return this.post('heartbeat', HeartbeatResponse, {
+      ...report,
+      agentVersion: PODPILOT_VERSION,
+      sentAt: new Date().toISOString(),
+    });
+  }
+
+  /** Queues an event (persisted before this resolves) and tries to deliver the queue. Never throws for a hub outage. */
+  async event(input: EventInput): Promise<void> {
+    const state = this.requireState();
+    state.pendingEvents.push({
+      id: input.id ?? randomUUID(),
+      at: input.at ?? new Date().toISOString(),
+      ...input,
+    } as AgentEvent);
+    await this.file.save(state);
+    await this.flushEvents().catch(() => {});
+  }
+
+  /** Sends queued events in batches; stops at the first failure (they stay queued). */
+  flushEvents(): Promise<void> {
+    this.flushing ??= (async () => {
+      try {
+        const state = this.requireState();
+        while (state.pendingEvents.length) {
+          const batch = state.pendingEvents.slice(0, 200);
+          await this.post('events', AcceptedResponse, { events: batch });
+          const sent = new Set(batch.map((e) => e.id));
+          state.pendingEvents = state.pendingEvents.filter((e) => !sent.has(e.id));
+          await this.file.save(state);
+        }
+      } finally {
+        this.flushing = null;
+      }
+    })();
+    return this.flushing;
+  }
+
+  /** Sends log lines (best effort: logs are not buffered across outages). */
+  async logs(lines: LogLine[]): Promise<void> {
+    if (lines.length) await this.post('logs', AcceptedResponse, { lines });
+  }
+
+  private requireState(): SavedState {
+    if (!this.state) throw new Error('HubConnection: connect() first');
+    return this.state;
+  }
+
+  private async withRetry<T>(signal: AbortSignal | undefined, call: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await call();
+      } catch (error) {
+        if (!(error instanceof HubUnavailableError)) throw error;
+        await sleep(backoffMs(attempt), signal);
+      }
+    }
+  }
+
+  private async post<S extends z.ZodType>(
+    path: string,
+    schema: S,
+    body: unknown,
+    auth = true,
+  ): Promise<z.infer<S>> {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (auth) headers.authorization = `Bearer ${this.requireState().agentToken}`;
+    let res: Response;
+    try {
+      res = await fetch(`${this.options.hubUrl}${AGENT_API_PREFIX}/${path}`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? 15_000),
+      });
+    } catch (error) {
+      throw new HubUnavailableError(`hub unreachable: ${(error as Error).message}`);
+    }
+    const text = await res.text();
+    if (res.status === 429 || res.status >= 500) throw new HubUnavailableError(`hub answered ${res.status}`);
+    if (!res.ok) throw new AgentRejectedError(`hub refused ${path}: ${res.status} ${text.slice(0, 300)}`);
+    return schema.parse(JSON.parse(text));
+  }
+}

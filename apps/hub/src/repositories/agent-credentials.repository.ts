@@ -1,0 +1,52 @@
+import type { Queryable } from '../db/db.js';
+
+/** Bootstrap tokens (one per launch, single use) and agent tokens (one instance each), stored as SHA-256. */
+export class AgentCredentialsRepository {
+  constructor(private readonly db: Queryable) {}
+
+  async insert(
+    input: {
+      instanceId: string;
+      kind: 'bootstrap' | 'agent';
+      tokenHash: string;
+      expiresAt: Date | null;
+      agentVersion?: string;
+    },
+    q: Queryable = this.db,
+  ): Promise<void> {
+    await q.query(
+      `insert into agent_credentials (instance_id, kind, token_hash, expires_at, agent_version) values ($1, $2, $3, $4, $5)`,
+      [input.instanceId, input.kind, input.tokenHash, input.expiresAt, input.agentVersion ?? null],
+    );
+  }
+
+  /** Marks a live bootstrap token used and returns its instance; null when unknown, used, expired or revoked. */
+  async consumeBootstrap(tokenHash: string, q: Queryable): Promise<string | null> {
+    const rows = await q.query<{ instanceId: string }>(
+      `update agent_credentials set used_at = now()
+        where token_hash = $1 and kind = 'bootstrap' and used_at is null and revoked_at is null
+          and (expires_at is null or expires_at > now())
+        returning instance_id as "instanceId"`,
+      [tokenHash],
+    );
+    return rows[0]?.instanceId ?? null;
+  }
+
+  /** The instance of a live agent token, or null. */
+  async instanceOfAgentToken(tokenHash: string): Promise<string | null> {
+    const rows = await this.db.query<{ instanceId: string }>(
+      `select instance_id as "instanceId" from agent_credentials
+        where token_hash = $1 and kind = 'agent' and revoked_at is null and (expires_at is null or expires_at > now())`,
+      [tokenHash],
+    );
+    return rows[0]?.instanceId ?? null;
+  }
+
+  /** Revokes every credential of the instance (at destroy). Idempotent. */
+  async revokeAll(instanceId: string): Promise<void> {
+    await this.db.query(
+      `update agent_credentials set revoked_at = coalesce(revoked_at, now()) where instance_id = $1`,
+      [instanceId],
+    );
+  }
+}

@@ -1,0 +1,161 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { asOwner, useOwnerHub } from '../test-support/app.js';
+import { testDatabases } from '../test-support/databases.js';
+
+const COMMIT = 'a'.repeat(40);
+
+describe.each(testDatabases())('agent protocol on $engine', ({ open }) => {
+  const t = useOwnerHub(open);
+
+  /** An instance launched from a fresh profile, and its bootstrap token. */
+  async function launch(name: string) {
+    const yaml = `name: ${name}\nui: { kind: comfyui, ref: ${COMMIT} }\n`;
+    await t.hub.app.inject({
+      method: 'PUT',
+      url: `/api/profiles/${name}`,
+      payload: yaml,
+      headers: { ...asOwner(t.hub.cookie), 'content-type': 'application/yaml' },
+    });
+    const [row] = await t.db.query<{ id: string }>(
+      `insert into instances (name, provider, state, profile_version_id)
+       select $1, 'local', 'launching', v.id from profile_versions v join profiles p on p.id = v.profile_id where p.name = $1
+       returning id`,
+      [name],
+    );
+    const id = (row as { id: string }).id;
+    return { id, bootstrap: await t.hub.services.agents.mintBootstrapToken(id) };
+  }
+  const agentPost = (path: string, token: string | null, payload: object) =>
+    t.hub.app.inject({
+      method: 'POST',
+      url: `/agent/v1/${path}`,
+      payload,
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+    });
+  const owner = (method: 'GET' | 'POST', url: string, payload?: object) =>
+    t.hub.app.inject({ method, url, payload, headers: asOwner(t.hub.cookie) });
+  const beat = (phase: string, acknowledged: object[] = []) => ({
+    agentVersion: '0.1.0',
+    sentAt: new Date().toISOString(),
+    phase,
+    webui: { state: 'running', port: 8188, restarts: 0 },
+    diskFreeBytes: 1e10,
+    acknowledged,
+  });
+
+  it('trades the bootstrap token once for an agent token, and hands over the profile', async () => {
+    const { id, bootstrap } = await launch('agent-a');
+    const res = await agentPost('register', null, { bootstrapToken: bootstrap, agentVersion: '0.1.0' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({
+      instanceId: id,
+      profile: { name: 'agent-a', version: 1, spec: { ui: { kind: 'comfyui' } } },
+    });
+    expect(res.json().agentToken).toMatch(/^ppa_/);
+    const again = await agentPost('register', null, { bootstrapToken: bootstrap, agentVersion: '0.1.0' });
+    expect(again.statusCode).toBe(401);
+    expect(again.json().error.message).toBe('bootstrapToken: unknown, expired or already used');
+  });
+
+  it('requires a valid agent token on every other agent route', async () => {
+    for (const path of ['heartbeat', 'events', 'logs']) {
+      expect((await agentPost(path, null, {})).statusCode).toBe(401);
+      expect((await agentPost(path, 'ppa_forged', {})).statusCode).toBe(401);
+      // An owner's session is not an agent token.
+      const asOwnerRes = await t.hub.app.inject({
+        method: 'POST',
+        url: `/agent/v1/${path}`,
+        payload: {},
+        headers: asOwner(t.hub.cookie),
+      });
+      expect(asOwnerRes.statusCode).toBe(401);
+    }
+  });
+
+  it('stores heartbeat facts, moves the lifecycle, and delivers commands until acknowledged', async () => {
+    const { id, bootstrap } = await launch('agent-b');
+    const { agentToken } = (
+      await agentPost('register', null, { bootstrapToken: bootstrap, agentVersion: '0.1.0' })
+    ).json();
+    const first = await agentPost('heartbeat', agentToken, beat('provisioning'));
+    expect(first.statusCode).toBe(200);
+    expect(first.json().commands).toEqual([]);
+    const command = await owner('POST', `/api/instances/${id}/commands`, { kind: 'sync-now' });
+    expect(command.statusCode).toBe(201);
+    const second = (await agentPost('heartbeat', agentToken, beat('ready'))).json();
+    expect(second.commands).toEqual([expect.objectContaining({ id: command.json().id, kind: 'sync-now' })]);
+    // Not acknowledged yet: delivered again.
+    expect((await agentPost('heartbeat', agentToken, beat('ready'))).json().commands).toHaveLength(1);
+    const acked = await agentPost(
+      'heartbeat',
+      agentToken,
+      beat('ready', [{ id: command.json().id, ok: true }]),
+    );
+    expect(acked.json().commands).toEqual([]);
+    const detail = (await owner('GET', `/api/instances/${id}`)).json();
+    expect(detail).toMatchObject({
+      state: 'ready',
+      profile: { name: 'agent-b', version: 1 },
+      agent: { version: '0.1.0' },
+    });
+    expect(detail.agent.facts).toMatchObject({ phase: 'ready', webui: { state: 'running', port: 8188 } });
+    const transitions = await t.db.query<{ to_state: string }>(
+      'select to_state from instance_transitions where instance_id = $1 order by id',
+      [id],
+    );
+    expect(transitions.map((r) => r.to_state)).toEqual(['booting', 'provisioning', 'ready']);
+  });
+
+  it('takes events at least once (duplicates ignored) and logs in order', async () => {
+    const { id, bootstrap } = await launch('agent-c');
+    const { agentToken } = (
+      await agentPost('register', null, { bootstrapToken: bootstrap, agentVersion: '0.1.0' })
+    ).json();
+    const event = {
+      id: randomUUID(),
+      at: new Date().toISOString(),
+      level: 'info',
+      kind: 'model.done',
+      message: 'sdxl verified',
+    };
+    expect((await agentPost('events', agentToken, { events: [event] })).json()).toEqual({ accepted: 1 });
+    expect((await agentPost('events', agentToken, { events: [event] })).json()).toEqual({ accepted: 0 });
+    const events = (await owner('GET', `/api/instances/${id}/events`)).json().events;
+    expect(events).toEqual([
+      expect.objectContaining({ source: 'agent', kind: 'model.done', message: 'sdxl verified' }),
+    ]);
+    const at = new Date().toISOString();
+    await agentPost('logs', agentToken, {
+      lines: [
+        { at, stream: 'webui', line: 'one' },
+        { at, stream: 'webui', line: 'two' },
+      ],
+    });
+    const logs = (await owner('GET', `/api/instances/${id}/logs`)).json().lines;
+    expect(logs.map((l: { line: string }) => l.line)).toEqual(['one', 'two']);
+    const after = (await owner('GET', `/api/instances/${id}/logs?after=${logs[0].id}`)).json().lines;
+    expect(after.map((l: { line: string }) => l.line)).toEqual(['two']);
+  });
+
+  it('rejects a malformed heartbeat naming the field', async () => {
+    const { bootstrap } = await launch('agent-d');
+    const { agentToken } = (
+      await agentPost('register', null, { bootstrapToken: bootstrap, agentVersion: '0.1.0' })
+    ).json();
+    const res = await agentPost('heartbeat', agentToken, { ...beat('dancing') });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.issues[0].path).toBe('body.phase');
+  });
+
+  it('answers 404 for an unknown instance and 400 for a bad command', async () => {
+    expect((await owner('GET', `/api/instances/${randomUUID()}`)).statusCode).toBe(404);
+    const { id } = await launch('agent-e');
+    const bad = await owner('POST', `/api/instances/${id}/commands`, { kind: 'explode' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.issues[0]).toMatchObject({
+      path: 'body.kind',
+      message: 'expected one of sync-now, snapshot, stop-webui, shutdown',
+    });
+  });
+});

@@ -1,0 +1,101 @@
+import {
+  AcceptedResponse,
+  AGENT_API_PREFIX,
+  ApiError,
+  EventsRequest,
+  HeartbeatRequest,
+  HeartbeatResponse,
+  LogsRequest,
+  RegisterRequest,
+  RegisterResponse,
+} from '@podpilot/common';
+import type { FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { unauthorized } from '../lib/http-error.js';
+import type { AgentsService } from '../services/agents.service.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The instance whose agent token authenticated this `/agent/v1` request. */
+    agentInstanceId: string | null;
+  }
+}
+
+const errors = { 400: ApiError, 401: ApiError, 429: ApiError };
+
+/** The instance of the authenticated agent (never null behind the agent auth hook). */
+const instanceOf = (request: FastifyRequest): string => {
+  if (!request.agentInstanceId) throw unauthorized('an agent token is required');
+  return request.agentInstanceId;
+};
+
+/**
+ * `/agent/v1`: the agent ↔ hub protocol. Every route but `register` needs `Authorization: Bearer ppa_…`,
+ * an agent token that reaches only its own instance.
+ */
+export const agentRoutes: FastifyPluginAsyncZod<{ agents: AgentsService }> = async (app, { agents }) => {
+  app.decorateRequest('agentInstanceId', null);
+  app.addHook('onRequest', async (request) => {
+    if (request.routeOptions.config?.public) return;
+    const [scheme, token] = (request.headers.authorization ?? '').split(' ');
+    if (scheme?.toLowerCase() !== 'bearer' || !token)
+      throw unauthorized('Authorization: expected "Bearer <agent token>"');
+    const instanceId = await agents.authenticate(token);
+    if (!instanceId) throw unauthorized('Authorization: the agent token is unknown or revoked');
+    request.agentInstanceId = instanceId;
+  });
+
+  app.post(
+    `${AGENT_API_PREFIX}/register`,
+    {
+      config: { public: true, rateLimit: { max: 30, timeWindow: 60_000 } },
+      schema: {
+        tags: ['agent'],
+        summary: 'Trade the bootstrap token for an agent token',
+        body: RegisterRequest,
+        response: { 200: RegisterResponse, ...errors },
+      },
+    },
+    async (request) => agents.register(request.body),
+  );
+
+  app.post(
+    `${AGENT_API_PREFIX}/heartbeat`,
+    {
+      schema: {
+        tags: ['agent'],
+        summary: 'Report facts; the answer carries pending commands',
+        body: HeartbeatRequest,
+        response: { 200: HeartbeatResponse, ...errors },
+      },
+    },
+    async (request) => agents.heartbeat(instanceOf(request), request.body),
+  );
+
+  app.post(
+    `${AGENT_API_PREFIX}/events`,
+    {
+      schema: {
+        tags: ['agent'],
+        summary: 'Progress, warnings and errors (idempotent per event id)',
+        body: EventsRequest,
+        response: { 200: AcceptedResponse, ...errors },
+      },
+    },
+    async (request) => ({ accepted: await agents.addEvents(instanceOf(request), request.body.events) }),
+  );
+
+  app.post(
+    `${AGENT_API_PREFIX}/logs`,
+    {
+      bodyLimit: 4 * 1024 * 1024,
+      schema: {
+        tags: ['agent'],
+        summary: 'Batched WebUI and agent log lines',
+        body: LogsRequest,
+        response: { 200: AcceptedResponse, ...errors },
+      },
+    },
+    async (request) => ({ accepted: await agents.addLogs(instanceOf(request), request.body.lines) }),
+  );
+};

@@ -1,0 +1,117 @@
+import { z } from 'zod';
+import { Profile } from '../profile/profile.schema.js';
+
+/** Path prefix of every agent route on the hub. */
+export const AGENT_API_PREFIX = '/agent/v1';
+
+const Timestamp = z.iso.datetime({ message: 'expected an ISO-8601 time with a Z offset' });
+
+/** `POST /agent/v1/register`: trade the one-time bootstrap token of a launch for an agent token. */
+export const RegisterRequest = z.object({
+  bootstrapToken: z.string().min(1, 'expected the bootstrap token from the launch'),
+  agentVersion: z.string().min(1).max(50),
+  hostname: z.string().max(255).optional(),
+  /** What the provider says about this container, e.g. `{kind: 'vastai', instanceId: '123'}`. */
+  provider: z.object({ kind: z.string().max(50), instanceId: z.string().max(200).optional() }).optional(),
+});
+export type RegisterRequest = z.infer<typeof RegisterRequest>;
+
+export const RegisterResponse = z.object({
+  instanceId: z.string(),
+  /** Scoped to this one instance; sent as `Authorization: Bearer` on every other agent call. */
+  agentToken: z.string(),
+  profile: z.object({ name: z.string(), version: z.number().int(), spec: Profile }).nullable(),
+  heartbeatIntervalSeconds: z.number().int().positive(),
+});
+export type RegisterResponse = z.infer<typeof RegisterResponse>;
+
+export const ProvisioningItem = z.object({
+  kind: z.enum(['ui', 'extension', 'model', 'file']),
+  name: z.string(),
+  status: z.enum(['pending', 'running', 'done', 'failed']),
+  doneBytes: z.number().nonnegative().optional(),
+  totalBytes: z.number().nonnegative().nullable().optional(),
+  bytesPerSecond: z.number().nonnegative().optional(),
+  error: z.string().optional(),
+});
+export type ProvisioningItem = z.infer<typeof ProvisioningItem>;
+
+/** Where the agent is in its job. */
+export const AgentPhase = z.enum(['registering', 'provisioning', 'starting', 'ready', 'stopping', 'failed']);
+export type AgentPhase = z.infer<typeof AgentPhase>;
+
+/** Facts, not decisions: the hub decides what they mean (idle, failed, …). */
+export const HeartbeatRequest = z.object({
+  agentVersion: z.string().min(1).max(50),
+  sentAt: Timestamp,
+  phase: AgentPhase,
+  provisioning: z
+    .object({
+      doneBytes: z.number().nonnegative(),
+      totalBytes: z.number().nonnegative().nullable(),
+      bytesPerSecond: z.number().nonnegative(),
+      items: z.array(ProvisioningItem).max(1000),
+    })
+    .optional(),
+  webui: z
+    .object({
+      state: z.enum(['not-started', 'starting', 'running', 'crashed', 'stopped']),
+      port: z.number().int().min(1).max(65535).optional(),
+      restarts: z.number().int().nonnegative(),
+    })
+    .optional(),
+  diskFreeBytes: z.number().nonnegative().nullable().optional(),
+  /** Results of commands the agent finished since the last heartbeat. */
+  acknowledged: z
+    .array(z.object({ id: z.uuid(), ok: z.boolean(), message: z.string().max(2000).optional() }))
+    .default([]),
+});
+/** What the agent sends (`acknowledged` may be left out). */
+export type HeartbeatRequest = z.input<typeof HeartbeatRequest>;
+/** What the hub reads after validation. */
+export type HeartbeatReport = z.output<typeof HeartbeatRequest>;
+
+export const AgentCommandKind = z.enum(['sync-now', 'snapshot', 'stop-webui', 'shutdown']);
+export type AgentCommandKind = z.infer<typeof AgentCommandKind>;
+
+export const AgentCommand = z.object({
+  id: z.uuid(),
+  kind: AgentCommandKind,
+  args: z.record(z.string(), z.unknown()).nullable(),
+  createdAt: Timestamp,
+});
+export type AgentCommand = z.infer<typeof AgentCommand>;
+
+export const HeartbeatResponse = z.object({
+  /** Pending commands; repeated in every reply until acknowledged (the agent must be idempotent per id). */
+  commands: z.array(AgentCommand),
+  serverTime: Timestamp,
+});
+export type HeartbeatResponse = z.infer<typeof HeartbeatResponse>;
+
+export const AgentEvent = z.object({
+  /** Chosen by the agent: resending an event it is unsure about is harmless. */
+  id: z.uuid(),
+  at: Timestamp,
+  level: z.enum(['debug', 'info', 'warn', 'error']),
+  kind: z.string().min(1).max(100),
+  message: z.string().max(4000),
+  data: z.record(z.string(), z.unknown()).optional(),
+});
+export type AgentEvent = z.infer<typeof AgentEvent>;
+
+export const EventsRequest = z.object({ events: z.array(AgentEvent).min(1).max(500) });
+export type EventsRequest = z.infer<typeof EventsRequest>;
+
+export const LogLine = z.object({
+  at: Timestamp,
+  stream: z.enum(['agent', 'webui']),
+  line: z.string().max(8000),
+});
+export type LogLine = z.infer<typeof LogLine>;
+
+export const LogsRequest = z.object({ lines: z.array(LogLine).min(1).max(2000) });
+export type LogsRequest = z.infer<typeof LogsRequest>;
+
+/** Answer of `events` and `logs`: how many were new (duplicates are accepted and ignored). */
+export const AcceptedResponse = z.object({ accepted: z.number().int() });
