@@ -1,0 +1,82 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type WebuiState, WebuiSupervisor } from './webui-supervisor.js';
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  const { port } = server.address() as { port: number };
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+/** A tiny "WebUI": prints a line, listens on PORT; crashes first when a crash file says so. */
+const UI = `
+const fs = require('node:fs');
+const http = require('node:http');
+const left = fs.existsSync('crashes') ? Number(fs.readFileSync('crashes', 'utf8')) : 0;
+console.log('ui starting, crashes left', left);
+if (left > 0) { fs.writeFileSync('crashes', String(left - 1)); console.error('boom'); process.exit(3); }
+process.on('SIGTERM', () => { console.log('ui stopping'); process.exit(0); });
+http.createServer((q, s) => s.end('ok')).listen(Number(process.env.PORT), '127.0.0.1');
+`;
+
+describe('WebUI supervisor', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'podpilot-webui-'));
+    await writeFile(join(dir, 'ui.cjs'), UI);
+  });
+  afterAll(async () => rm(dir, { recursive: true, force: true }));
+
+  const supervisor = async (lines: string[], states: WebuiState[], extra = {}) => {
+    const port = await freePort();
+    return {
+      port,
+      sup: new WebuiSupervisor(
+        {
+          command: process.execPath,
+          args: ['ui.cjs'],
+          cwd: dir,
+          env: { PORT: String(port), PATH: process.env.PATH ?? '' },
+          port,
+        },
+        { onLine: (_s, l) => lines.push(l), onState: (s) => states.push(s), stopGraceMs: 2000, ...extra },
+      ),
+    };
+  };
+
+  it('starts the UI, captures its output, waits for the port, and stops it with SIGTERM', async () => {
+    const lines: string[] = [];
+    const states: WebuiState[] = [];
+    const { sup, port } = await supervisor(lines, states);
+    await sup.start();
+    expect(sup.state).toBe('running');
+    expect(await (await fetch(`http://127.0.0.1:${port}`)).text()).toBe('ok');
+    await sup.stop();
+    expect(states).toEqual(['starting', 'running', 'stopped']);
+    expect(lines).toContain('ui stopping');
+  });
+
+  it('restarts the UI after a crash, with backoff', async () => {
+    await writeFile(join(dir, 'crashes'), '2');
+    const lines: string[] = [];
+    const states: WebuiState[] = [];
+    const { sup } = await supervisor(lines, states);
+    await sup.start();
+    expect(sup.restartCount).toBe(2);
+    expect(states.filter((s) => s === 'crashed')).toHaveLength(2);
+    expect(lines.filter((l) => l === 'boom')).toHaveLength(2);
+    await sup.stop();
+  });
+
+  it('gives up after too many crashes, saying so', async () => {
+    await writeFile(join(dir, 'crashes'), '10');
+    const { sup } = await supervisor([], [], { maxRestarts: 1 });
+    await expect(sup.start()).rejects.toThrow('the WebUI crashed 2 times (last exit: 3); giving up');
+    await sup.stop();
+  });
+});
