@@ -91,7 +91,7 @@ export async function buildApp(config: AppConfig, db: Db, deps: AppDeps): Promis
     instances: new InstancesService(db),
     profiles: new ProfilesService(db),
     models: new ModelsService(db, storage, deps.models),
-    agents: new AgentsService(db),
+    agents: new AgentsService(db, storage),
   };
 
   registerErrorHandler(app);

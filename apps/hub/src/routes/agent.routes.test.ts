@@ -158,4 +158,20 @@ describe.each(testDatabases())('agent protocol on $engine', ({ open }) => {
       message: 'expected one of sync-now, snapshot, stop-webui, shutdown',
     });
   });
+
+  it('gives a resumed agent its profile, and download URLs only for its own models', async () => {
+    const { bootstrap } = await launch('agent-f');
+    const { agentToken } = (
+      await agentPost('register', null, { bootstrapToken: bootstrap, agentVersion: '0.1.0' })
+    ).json();
+    const profile = await t.hub.app.inject({
+      method: 'GET',
+      url: '/agent/v1/profile',
+      headers: { authorization: `Bearer ${agentToken}` },
+    });
+    expect(profile.json().profile).toMatchObject({ name: 'agent-f', version: 1 });
+    const outside = await agentPost('models/urls', agentToken, { sha256s: ['e'.repeat(64)] });
+    expect(outside.statusCode).toBe(403);
+    expect(outside.json().error.message).toContain('is not a model of this instance');
+  });
 });

@@ -1,11 +1,14 @@
 import {
   AcceptedResponse,
   AGENT_API_PREFIX,
+  AgentProfileResponse,
   ApiError,
   EventsRequest,
   HeartbeatRequest,
   HeartbeatResponse,
   LogsRequest,
+  ModelUrlsRequest,
+  ModelUrlsResponse,
   RegisterRequest,
   RegisterResponse,
 } from '@podpilot/common';
@@ -97,5 +100,30 @@ export const agentRoutes: FastifyPluginAsyncZod<{ agents: AgentsService }> = asy
       },
     },
     async (request) => ({ accepted: await agents.addLogs(instanceOf(request), request.body.lines) }),
+  );
+
+  app.get(
+    `${AGENT_API_PREFIX}/profile`,
+    {
+      schema: {
+        tags: ['agent'],
+        summary: "This instance's profile version",
+        response: { 200: AgentProfileResponse, ...errors },
+      },
+    },
+    async (request) => ({ profile: await agents.profile(instanceOf(request)) }),
+  );
+
+  app.post(
+    `${AGENT_API_PREFIX}/models/urls`,
+    {
+      schema: {
+        tags: ['agent'],
+        summary: "Download URLs for this profile's models that the library holds",
+        body: ModelUrlsRequest,
+        response: { 200: ModelUrlsResponse, 403: ApiError, ...errors },
+      },
+    },
+    async (request) => agents.modelUrls(instanceOf(request), request.body.sha256s),
   );
 };

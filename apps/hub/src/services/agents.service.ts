@@ -15,9 +15,13 @@ import { HttpError } from '../lib/http-error.js';
 import { AgentActivityRepository } from '../repositories/agent-activity.repository.js';
 import { AgentCredentialsRepository } from '../repositories/agent-credentials.repository.js';
 import { InstanceAgentRepository } from '../repositories/instances.repository.js';
+import { ModelsRepository } from '../repositories/models.repository.js';
+import type { ObjectStorage } from '../storage/index.js';
 
 export const AGENT_TOKEN_PREFIX = 'ppa_';
 const HEARTBEAT_INTERVAL_SECONDS = 5;
+/** Long enough for a multi-GB download with retries. */
+const MODEL_URL_TTL_SECONDS = 6 * 3600;
 
 /** What each agent phase means for the instance's lifecycle state. */
 const STATE_OF_PHASE: Partial<Record<AgentPhase, InstanceState>> = {
@@ -31,8 +35,13 @@ export class AgentsService {
   private readonly credentials: AgentCredentialsRepository;
   private readonly activity: AgentActivityRepository;
   private readonly instances: InstanceAgentRepository;
+  private readonly models: ModelsRepository;
 
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    private readonly storage: ObjectStorage,
+  ) {
+    this.models = new ModelsRepository(db);
     this.credentials = new AgentCredentialsRepository(db);
     this.activity = new AgentActivityRepository(db);
     this.instances = new InstanceAgentRepository(db);
@@ -72,15 +81,45 @@ export class AgentsService {
       return id;
     });
     await this.instances.transition(instanceId, 'booting', 'agent registered');
-    const profile = await this.instances.profileOf(instanceId);
     return {
       instanceId,
       agentToken,
-      profile: profile
-        ? { name: profile.name, version: profile.version, spec: Profile.parse(profile.spec) }
-        : null,
+      profile: await this.profile(instanceId),
       heartbeatIntervalSeconds: HEARTBEAT_INTERVAL_SECONDS,
     };
+  }
+
+  /** The profile version the instance was launched from, or null. */
+  async profile(instanceId: string): Promise<RegisterResponse['profile']> {
+    const profile = await this.instances.profileOf(instanceId);
+    return profile
+      ? { name: profile.name, version: profile.version, spec: Profile.parse(profile.spec) }
+      : null;
+  }
+
+  /**
+   * Presigned GET URLs for models of the instance's own profile that the library holds. A model outside the
+   * profile is refused (403): an agent reads only what its profile lists.
+   */
+  async modelUrls(
+    instanceId: string,
+    sha256s: string[],
+  ): Promise<{ urls: Record<string, string>; expiresAt: string }> {
+    const profile = await this.profile(instanceId);
+    const allowed = new Set(profile?.spec.models.map((m) => m.sha256) ?? []);
+    const outside = sha256s.find((sha) => !allowed.has(sha));
+    if (outside)
+      throw new HttpError(403, 'forbidden', `sha256s: ${outside} is not a model of this instance's profile`);
+    const urls: Record<string, string> = {};
+    for (const sha of sha256s) {
+      const model = await this.models.find(sha);
+      if (model?.status === 'available' && model.storageKey) {
+        urls[sha] = await this.storage.presignGet(model.storageKey, {
+          expiresInSeconds: MODEL_URL_TTL_SECONDS,
+        });
+      }
+    }
+    return { urls, expiresAt: new Date(Date.now() + MODEL_URL_TTL_SECONDS * 1000).toISOString() };
   }
 
   /** The instance an agent token belongs to, or null when unknown or revoked. */

@@ -115,3 +115,21 @@ export type LogsRequest = z.infer<typeof LogsRequest>;
 
 /** Answer of `events` and `logs`: how many were new (duplicates are accepted and ignored). */
 export const AcceptedResponse = z.object({ accepted: z.number().int() });
+
+/** `GET /agent/v1/profile`: the profile version of this instance (an agent that resumed asks again). */
+export const AgentProfileResponse = z.object({
+  profile: z.object({ name: z.string(), version: z.number().int(), spec: Profile }).nullable(),
+});
+
+/** `POST /agent/v1/models/urls`: download URLs for models of this instance's profile kept in storage. */
+export const ModelUrlsRequest = z.object({
+  sha256s: z
+    .array(z.string().regex(/^[0-9a-f]{64}$/, 'expected a sha256'))
+    .min(1)
+    .max(1000),
+});
+export const ModelUrlsResponse = z.object({
+  /** By sha256; models the library does not hold (yet) are absent: fetch those from their URL. */
+  urls: z.record(z.string(), z.string()),
+  expiresAt: Timestamp,
+});
