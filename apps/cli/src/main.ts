@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { ConfigError, PODPILOT_VERSION } from '@podpilot/common';
 import { Command } from 'commander';
+import { registerAgentCommand } from './commands/agent.js';
 import { registerHubCommand } from './commands/hub.js';
 import { registerLoginCommands } from './commands/login.js';
 import { registerModelsCommands } from './commands/models.js';
@@ -12,6 +13,7 @@ const program = new Command('podpilot')
   .version(PODPILOT_VERSION)
   .showHelpAfterError();
 registerHubCommand(program);
+registerAgentCommand(program);
 registerLoginCommands(program);
 registerProfileCommands(program);
 registerModelsCommands(program);

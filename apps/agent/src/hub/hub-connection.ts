@@ -4,9 +4,11 @@ import {
   AcceptedResponse,
   AGENT_API_PREFIX,
   type AgentEvent,
+  AgentProfileResponse,
   type HeartbeatRequest,
   HeartbeatResponse,
   type LogLine,
+  ModelUrlsResponse,
   PODPILOT_VERSION,
   RegisterResponse,
 } from '@podpilot/common';
@@ -136,6 +138,18 @@ export class HubConnection {
     return this.flushing;
   }
 
+  /** This instance's profile version (asked again by an agent that resumed). Retries while the hub is away. */
+  async profile(signal?: AbortSignal): Promise<z.infer<typeof AgentProfileResponse>['profile']> {
+    return (await this.withRetry(signal, () => this.request('GET', 'profile', AgentProfileResponse))).profile;
+  }
+
+  /** Presigned download URLs for the profile's models that the library holds, by sha256. */
+  async modelUrls(sha256s: string[], signal?: AbortSignal): Promise<Record<string, string>> {
+    if (!sha256s.length) return {};
+    return (await this.withRetry(signal, () => this.post('models/urls', ModelUrlsResponse, { sha256s })))
+      .urls;
+  }
+
   /** Sends log lines (best effort: logs are not buffered across outages). */
   async logs(lines: LogLine[]): Promise<void> {
     if (lines.length) await this.post('logs', AcceptedResponse, { lines });
@@ -157,20 +171,30 @@ export class HubConnection {
     }
   }
 
-  private async post<S extends z.ZodType>(
+  private post<S extends z.ZodType>(
     path: string,
     schema: S,
     body: unknown,
     auth = true,
   ): Promise<z.infer<S>> {
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    return this.request('POST', path, schema, body, auth);
+  }
+
+  private async request<S extends z.ZodType>(
+    method: 'GET' | 'POST',
+    path: string,
+    schema: S,
+    body?: unknown,
+    auth = true,
+  ): Promise<z.infer<S>> {
+    const headers: Record<string, string> = body === undefined ? {} : { 'content-type': 'application/json' };
     if (auth) headers.authorization = `Bearer ${this.requireState().agentToken}`;
     let res: Response;
     try {
       res = await fetch(`${this.options.hubUrl}${AGENT_API_PREFIX}/${path}`, {
-        method: 'POST',
+        method,
         headers,
-        body: JSON.stringify(body),
+        body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 15_000),
       });
     } catch (error) {

@@ -1,0 +1,3 @@
+export { DownloadError, HashMismatchError } from './errors.js';
+export { DEFAULT_CHUNK_SIZE, DEFAULT_CONNECTIONS, fetchModel } from './fetch-model.js';
+export type { DownloadProgress, DownloadSource, FetchModelOptions, FetchModelResult } from './types.js';

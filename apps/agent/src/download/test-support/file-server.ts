@@ -1,0 +1,170 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** A file the test server serves. */
+export interface ServedFile {
+  data: Buffer;
+  etag?: string;
+  lastModified?: string;
+  /** Honour Range (default true); false answers 200 with the whole file and no Accept-Ranges. */
+  ranges?: boolean;
+  /** Chunked transfer encoding: no Content-Length (and no Range). */
+  chunked?: boolean;
+}
+
+/** Fault injected on the next matching request(s). */
+export interface Fault {
+  path: string;
+  /** Match only the range request starting at this byte. */
+  rangeStart?: number;
+  kind: 500 | 503 | 429 | 404 | 'reset';
+  retryAfter?: string;
+  /** How many matching requests it hits (default 1). */
+  times?: number;
+}
+
+export interface RequestRecord {
+  path: string;
+  host: string;
+  range: string | undefined;
+  authorization: string | undefined;
+  headers: IncomingMessage['headers'];
+}
+
+/**
+ * A real HTTP server on 127.0.0.1 for download tests: Range support, byte counting, fault injection,
+ * redirects (reach it as `127.0.0.1` or `localhost`: two hosts for the browser rules), and a log of which
+ * headers arrived on each request.
+ */
+export class FileServer {
+  readonly files = new Map<string, ServedFile>();
+  readonly redirects = new Map<string, string>();
+  readonly requests: RequestRecord[] = [];
+  /** Body bytes written to sockets. */
+  bytesSent = 0;
+  /** Range (206) responses fully written. */
+  chunksServed = 0;
+  /** Wait this long before answering each range request (to slow a download down). */
+  delayMs = 0;
+  /** Called after each range response is fully written. */
+  onChunkServed: ((count: number) => void) | undefined;
+  /** Answer each range request with `Connection: close` (the client must open a new connection each time). */
+  closeEach = false;
+  private faults: Fault[] = [];
+  private server: Server | undefined;
+  private port = 0;
+  private scheme = 'http';
+
+  /** Listens on 127.0.0.1 (a random port); over https with `tls`. */
+  async start(tls?: { key: string; cert: string }): Promise<this> {
+    const handler = (req: IncomingMessage, res: ServerResponse) => void this.handle(req, res);
+    this.server = tls ? createTlsServer(tls, handler) : createServer(handler);
+    this.scheme = tls ? 'https' : 'http';
+    this.server.listen(0, '127.0.0.1');
+    await once(this.server, 'listening');
+    this.port = (this.server.address() as AddressInfo).port;
+    return this;
+  }
+
+  async close(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise((r) => this.server?.close(r));
+  }
+
+  url(path: string, host = '127.0.0.1'): string {
+    return `${this.scheme}://${host}:${this.port}${path}`;
+  }
+
+  /** Serves `size` random bytes at `path`; returns them and their sha256. */
+  serveRandom(
+    path: string,
+    size: number,
+    options: Omit<ServedFile, 'data'> = {},
+  ): { data: Buffer; sha256: string } {
+    const data = randomBytes(size);
+    this.files.set(path, { data, ...options });
+    return { data, sha256: createHash('sha256').update(data).digest('hex') };
+  }
+
+  inject(fault: Fault): void {
+    this.faults.push({ times: 1, ...fault });
+  }
+
+  private takeFault(path: string, start: number | undefined): Fault | undefined {
+    const fault = this.faults.find(
+      (f) => f.path === path && (f.rangeStart === undefined || f.rangeStart === start) && (f.times ?? 1) > 0,
+    );
+    if (fault) fault.times = (fault.times ?? 1) - 1;
+    return fault;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const range = req.headers.range;
+    this.requests.push({
+      path,
+      host: req.headers.host ?? '',
+      range,
+      authorization: req.headers.authorization,
+      headers: req.headers,
+    });
+    const target = this.redirects.get(path);
+    if (target) return void res.writeHead(302, { location: target }).end();
+    const file = this.files.get(path);
+    if (!file) return void res.writeHead(404).end('not found');
+    const match = /^bytes=(\d+)-(\d*)$/.exec(range ?? '');
+    const useRange = match && file.ranges !== false && !file.chunked;
+    const start = useRange ? Number(match[1]) : 0;
+    const fault = this.takeFault(path, useRange ? start : undefined);
+    if (fault && fault.kind !== 'reset') {
+      const headers = fault.retryAfter ? { 'retry-after': fault.retryAfter } : {};
+      return void res.writeHead(fault.kind, headers).end('injected');
+    }
+    const validators = {
+      ...(file.etag ? { etag: file.etag } : {}),
+      ...(file.lastModified ? { 'last-modified': file.lastModified } : {}),
+    };
+    if (file.chunked) {
+      res.writeHead(200, validators);
+      return void this.send(res, file.data, false);
+    }
+    if (!useRange) {
+      const accept = file.ranges === false ? {} : { 'accept-ranges': 'bytes' };
+      res.writeHead(200, { ...validators, ...accept, 'content-length': file.data.length });
+      return void this.send(res, file.data, fault?.kind === 'reset');
+    }
+    const end = Math.min(match[2] ? Number(match[2]) : file.data.length - 1, file.data.length - 1);
+    if (start >= file.data.length) {
+      return void res.writeHead(416, { 'content-range': `bytes */${file.data.length}` }).end();
+    }
+    if (this.delayMs) await sleep(this.delayMs);
+    res.writeHead(206, {
+      ...validators,
+      'accept-ranges': 'bytes',
+      'content-range': `bytes ${start}-${end}/${file.data.length}`,
+      'content-length': end - start + 1,
+      ...(this.closeEach ? { connection: 'close' } : {}),
+    });
+    await this.send(res, file.data.subarray(start, end + 1), fault?.kind === 'reset');
+    this.chunksServed++;
+    this.onChunkServed?.(this.chunksServed);
+  }
+
+  /** Writes the body, or half of it then a connection reset. */
+  private async send(res: ServerResponse, body: Buffer, reset: boolean): Promise<void> {
+    const part = reset ? body.subarray(0, Math.floor(body.length / 2)) : body;
+    this.bytesSent += part.length;
+    if (!reset) {
+      res.end(part);
+      await once(res, 'finish').catch(() => {});
+      return;
+    }
+    res.write(part);
+    await sleep(10);
+    res.socket?.resetAndDestroy();
+  }
+}

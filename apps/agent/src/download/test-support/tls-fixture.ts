@@ -1,0 +1,20 @@
+// A self-signed certificate for `localhost` and 127.0.0.1, valid 2000-2100, for download tests over https.
+// Made with `openssl ca -selfsign` (EC P-256); test use only, never trusted outside a test's own process.
+export const TEST_KEY = `-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgIBFdl/N7SQW0tMi6
+TYk+IK2jgLrc8EQUh4dbNMrw0EChRANCAARLXTqR5LqH639OWTQaM5XDNaJCYLuz
+drEy+tGCsrOnaAXXJruUkwmjQtX84GLgz6wlU7KI8SFw/iUILRpqbty/
+-----END PRIVATE KEY-----
+`;
+
+export const TEST_CERT = `-----BEGIN CERTIFICATE-----
+MIIBaDCCAQ2gAwIBAgIBATAKBggqhkjOPQQDAjAUMRIwEAYDVQQDDAlsb2NhbGhv
+c3QwIBcNMDAwMTAxMDAwMDAwWhgPMjEwMDAxMDEwMDAwMDBaMBQxEjAQBgNVBAMM
+CWxvY2FsaG9zdDBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABEtdOpHkuofrf05Z
+NBozlcM1okJgu7N2sTL60YKys6doBdcmu5STCaNC1fzgYuDPrCVTsojxIXD+JQgt
+Gmpu3L+jTjBMMBoGA1UdEQQTMBGCCWxvY2FsaG9zdIcEfwAAATAPBgNVHRMBAf8E
+BTADAQH/MB0GA1UdDgQWBBRwDiq3XMnUyQ3zLe9inT9XE+2rczAKBggqhkjOPQQD
+AgNJADBGAiEAj9VsWfmT7EkxBFcV1W2UAewwOKVnkVFIivQpms0AdQoCIQDIZlrY
+5DOn2mf8YokvXDey78Da6SiEEPYdX473Wz/m7w==
+-----END CERTIFICATE-----
+`;

@@ -1,0 +1,57 @@
+import { type Profile, validateProfile } from '@podpilot/common';
+import { describe, expect, it } from 'vitest';
+import { launchSpec } from './launch.js';
+
+function profile(fields: Record<string, unknown>): Profile {
+  const result = validateProfile({ name: 'launch', ...fields });
+  if (!result.ok) throw new Error(JSON.stringify(result.errors));
+  return result.profile;
+}
+
+describe('launchSpec', () => {
+  it('starts ComfyUI from its folder with the profile args after the defaults', () => {
+    const p = profile({
+      ui: { kind: 'comfyui', ref: 'v0.3.68' },
+      args: ['--preview-method', 'auto'],
+      env: { PYTORCH_CUDA_ALLOC_CONF: 'expandable_segments:True' },
+    });
+    expect(launchSpec(p, '/workspace')).toEqual({
+      command: 'python',
+      args: ['main.py', '--listen', '0.0.0.0', '--port', '8188', '--preview-method', 'auto'],
+      cwd: '/workspace/ComfyUI',
+      env: { PYTHONUNBUFFERED: '1', PYTORCH_CUDA_ALLOC_CONF: 'expandable_segments:True' },
+      port: 8188,
+    });
+  });
+
+  it('starts A1111 with launch.py on 7860', () => {
+    const spec = launchSpec(profile({ ui: { kind: 'a1111', ref: 'v1.10.1' } }), '/workspace');
+    expect(spec).toEqual({
+      command: 'python',
+      args: ['launch.py', '--listen', '--port', '7860', '--api', '--xformers'],
+      cwd: '/workspace/stable-diffusion-webui',
+      env: { PYTHONUNBUFFERED: '1' },
+      port: 7860,
+    });
+  });
+
+  it('lets the profile env win over the defaults and carries no process env', () => {
+    process.env.PODPILOT_SECRET_FOR_TEST = 'x';
+    const spec = launchSpec(
+      profile({ ui: { kind: 'comfyui', ref: 'v0.3.68' }, env: { PYTHONUNBUFFERED: '0' } }),
+      '/w',
+    );
+    delete process.env.PODPILOT_SECRET_FOR_TEST;
+    expect(spec.env).toEqual({ PYTHONUNBUFFERED: '0' });
+  });
+
+  it.each([
+    [{ kind: 'a1111', ref: 'v1.10.1' }, ['--port', '7861'], 7861],
+    [{ kind: 'comfyui', ref: 'v0.3.68' }, ['--port=9000'], 9000],
+    [{ kind: 'kohya', ref: 'v25.2.1' }, ['--server_port', '7000'], 7000],
+    [{ kind: 'comfyui', ref: 'v0.3.68' }, ['--port', 'notanumber'], 8188],
+    [{ kind: 'fooocus', ref: 'v2.5.5' }, ['--portable'], 7865],
+  ])('reads a port the profile args override (%j %j)', (ui, args, port) => {
+    expect(launchSpec(profile({ ui, args }), '/w').port).toBe(port);
+  });
+});

@@ -1,0 +1,63 @@
+import { join } from 'node:path';
+import { type Profile, UI_KINDS } from '@podpilot/common';
+
+/** How to start a profile's UI: hand to `spawn(command, args, { cwd, env: { ...base, ...env } })`. */
+export interface LaunchSpec {
+  /** The program, e.g. `python` (resolved through PATH: put the UI's venv first). */
+  command: string;
+  /** The UI kind's launch script and args, then the profile's `args`. */
+  args: string[];
+  /** `<workspace>/<installDir>`. */
+  cwd: string;
+  /** Only what the UI needs on top of the agent's environment: defaults, then the profile's `env`. */
+  env: Record<string, string>;
+  /** The port the UI will listen on (the profile's args may override the kind's default). */
+  port: number;
+}
+
+/** Set for every UI unless the profile says otherwise. */
+const DEFAULT_ENV: Record<string, string> = {
+  // Logs reach the agent line by line instead of in 8 KiB blocks.
+  PYTHONUNBUFFERED: '1',
+};
+
+/** The flag that precedes the port in the kind's own args (`--port`, `--server_port`), if any. */
+function portFlag(args: string[], port: number): string | undefined {
+  const index = args.indexOf(String(port));
+  const flag = index > 0 ? args[index - 1] : undefined;
+  return flag?.startsWith('--') ? flag : undefined;
+}
+
+/** The last `--flag N` or `--flag=N` in `args` with a valid port number, if any. */
+function portFromArgs(args: string[], flag: string): number | undefined {
+  let port: number | undefined;
+  args.forEach((arg, index) => {
+    const value =
+      arg === flag ? args[index + 1] : arg.startsWith(`${flag}=`) ? arg.slice(flag.length + 1) : null;
+    if (value !== null && value !== undefined && /^\d{1,5}$/.test(value)) {
+      const n = Number(value);
+      if (n >= 1 && n <= 65535) port = n;
+    }
+  });
+  return port;
+}
+
+/**
+ * The command that starts the profile's UI in `workspace` (an absolute path), from the UI kind's
+ * launch command and args plus the profile's `args` (appended, so a repeated flag wins) and `env`
+ * (the profile's values win over the defaults). Pure: reads no files and no `process.env`; the
+ * caller merges the agent's own environment minus its secrets. Never throws for a parsed profile.
+ */
+export function launchSpec(profile: Profile, workspace: string): LaunchSpec {
+  const info = UI_KINDS[profile.ui.kind];
+  const [command = 'python', ...script] = info.launch.command;
+  const flag = portFlag(info.launch.args, info.port);
+  const port = (flag === undefined ? undefined : portFromArgs(profile.args, flag)) ?? info.port;
+  return {
+    command,
+    args: [...script, ...info.launch.args, ...profile.args],
+    cwd: join(workspace, info.installDir),
+    env: { ...DEFAULT_ENV, ...profile.env },
+    port,
+  };
+}

@@ -1,0 +1,42 @@
+import type { LogLine } from '@podpilot/common';
+
+/**
+ * Collects log lines and hands them over in batches (every `intervalMs` or at `maxLines`), so a chatty UI
+ * costs one request a second, not one per line. Lines beyond `maxBuffered` are dropped (oldest first) while
+ * the hub is unreachable.
+ */
+export class LogBatcher {
+  private lines: LogLine[] = [];
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly send: (lines: LogLine[]) => Promise<void>,
+    intervalMs = 1000,
+    private readonly maxBuffered = 10_000,
+  ) {
+    this.timer = setInterval(() => void this.flush(), intervalMs);
+    this.timer.unref();
+  }
+
+  add(stream: LogLine['stream'], line: string): void {
+    this.lines.push({ at: new Date().toISOString(), stream, line: line.slice(0, 8000) });
+    if (this.lines.length > this.maxBuffered) this.lines.splice(0, this.lines.length - this.maxBuffered);
+  }
+
+  async flush(): Promise<void> {
+    while (this.lines.length) {
+      const batch = this.lines.slice(0, 2000);
+      try {
+        await this.send(batch);
+      } catch {
+        return; // kept for the next tick
+      }
+      this.lines.splice(0, batch.length);
+    }
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    await this.flush();
+  }
+}

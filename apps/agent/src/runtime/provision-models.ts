@@ -1,0 +1,95 @@
+import { link, lstat, mkdir, rm, stat, symlink } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { type Profile, UI_KINDS } from '@podpilot/common';
+import { fetchModel } from '../download/index.js';
+import type { ProgressTracker } from './progress.js';
+
+export interface ProvisionModelsOptions {
+  cacheDir: string;
+  uiDir: string;
+  /** Presigned URLs for models the library holds, by sha256 (from the hub). */
+  storageUrls: Record<string, string>;
+  progress: ProgressTracker;
+  /** Models fetched at once (each with its own parallel range requests). */
+  parallel?: number;
+  signal?: AbortSignal;
+}
+
+export interface ModelOutcome {
+  name: string;
+  sha256: string;
+  /** `cache`: already verified on disk, no network. */
+  from: 'cache' | 'storage' | 'url';
+  fetchedBytes: number;
+  path: string;
+}
+
+/**
+ * Puts every model of the profile in the UI's folder for its kind: fetched once into the content-addressed
+ * cache (verified by sha256), then hard-linked (symlinked across file systems) into `<uiDir>/<folder>/<file>`,
+ * so UIs and profiles share one copy. Idempotent: a cached, linked model costs two stat calls.
+ * Prefers the library's copy (presigned URL) over the model's own URL.
+ */
+export async function provisionModels(
+  profile: Profile,
+  opts: ProvisionModelsOptions,
+): Promise<ModelOutcome[]> {
+  const folders = UI_KINDS[profile.ui.kind].modelDirs;
+  const queue = [...profile.models];
+  const outcomes: ModelOutcome[] = [];
+  const worker = async () => {
+    for (let model = queue.shift(); model; model = queue.shift()) {
+      const fromStorage = opts.storageUrls[model.sha256];
+      const url = fromStorage ?? ('url' in model.source ? model.source.url : undefined);
+      if (!url)
+        throw new Error(`model ${model.name}: it is not in the library yet and has no URL to fetch it from`);
+      opts.progress.set('model', model.name, { status: 'running' });
+      const result = await fetchModel({
+        cacheDir: opts.cacheDir,
+        sha256: model.sha256,
+        name: model.name,
+        source: { url },
+        signal: opts.signal,
+        onProgress: (p) =>
+          opts.progress.set('model', model.name, {
+            doneBytes: p.doneBytes,
+            totalBytes: p.totalBytes,
+            bytesPerSecond: p.bytesPerSecond,
+          }),
+      });
+      const target = join(opts.uiDir, folders[model.kind], model.file);
+      await linkInto(result.path, target);
+      opts.progress.set('model', model.name, {
+        status: 'done',
+        doneBytes: result.sizeBytes,
+        totalBytes: result.sizeBytes,
+      });
+      outcomes.push({
+        name: model.name,
+        sha256: model.sha256,
+        from: result.cached ? 'cache' : fromStorage ? 'storage' : 'url',
+        fetchedBytes: result.fetchedBytes,
+        path: target,
+      });
+    }
+  };
+  await Promise.all(
+    Array.from({ length: Math.min(opts.parallel ?? 2, Math.max(profile.models.length, 1)) }, worker),
+  );
+  return outcomes;
+}
+
+/** Makes `target` the same file as `source`: a hard link, or a symlink when they are on different devices. */
+async function linkInto(source: string, target: string): Promise<void> {
+  const [src, existing] = await Promise.all([stat(source), lstat(target).catch(() => null)]);
+  if (existing?.isFile() && existing.ino === src.ino && existing.dev === src.dev) return;
+  if (existing?.isSymbolicLink() && (await stat(target).catch(() => null))?.ino === src.ino) return;
+  await mkdir(dirname(target), { recursive: true });
+  if (existing) await rm(target, { force: true });
+  try {
+    await link(source, target);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+    await symlink(source, target);
+  }
+}

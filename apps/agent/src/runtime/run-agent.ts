@@ -1,0 +1,169 @@
+import { statfs } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { AgentCommand, AgentPhase } from '@podpilot/common';
+import type { AgentConfig } from '../env.js';
+import { HubConnection } from '../hub/hub-connection.js';
+import { provisionCheckouts } from '../provision/checkouts.js';
+import { writeProfileFiles } from '../provision/files.js';
+import { launchSpec } from '../provision/launch.js';
+import { WebuiSupervisor } from '../supervisor/webui-supervisor.js';
+import { LogBatcher } from './log-batcher.js';
+import { ProgressTracker } from './progress.js';
+import { provisionModels } from './provision-models.js';
+
+export interface RunAgentOptions {
+  /** Aborting stops the agent: the WebUI is stopped and a last heartbeat says so. */
+  signal: AbortSignal;
+  /** Human-readable progress lines (the terminal). */
+  say?: (line: string) => void;
+}
+
+/** Agent files inside the workspace: state (token, unsent events) and the model cache. */
+export const agentPaths = (workspace: string) => ({
+  stateFile: join(workspace, '.podpilot', 'agent.json'),
+  cacheDir: join(workspace, '.podpilot', 'cache'),
+});
+
+/** Environment the WebUI inherits: the agent's own, minus PodPilot's secrets. */
+function webuiEnv(extra: Record<string, string>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env))
+    if (v !== undefined && !k.startsWith('PODPILOT_')) env[k] = v;
+  return { ...env, ...extra };
+}
+
+/**
+ * The agent's whole job: register (or resume) → fetch the profile → provision checkouts, models and files →
+ * start the WebUI → report ready → heartbeat until stopped. Resolves when `signal` aborts or the hub sends
+ * `shutdown`; rejects when provisioning fails (after reporting it).
+ */
+export async function runAgent(config: AgentConfig, options: RunAgentOptions): Promise<void> {
+  const say = options.say ?? (() => {});
+  const paths = agentPaths(config.workspace);
+  const hub = new HubConnection({
+    hubUrl: config.hubUrl,
+    bootstrapToken: config.bootstrapToken,
+    stateFile: paths.stateFile,
+  });
+  const registered = await hub.connect(options.signal);
+  const profile = registered?.profile ?? (await hub.profile(options.signal));
+  if (!profile) throw new Error('the hub has no profile for this instance');
+  say(`instance ${hub.instanceId}: profile ${profile.name}@${profile.version}`);
+
+  const progress = new ProgressTracker();
+  const logs = new LogBatcher((lines) => hub.logs(lines));
+  let phase: AgentPhase = 'provisioning';
+  let supervisor: WebuiSupervisor | null = null;
+  const stop = new AbortController();
+  options.signal.addEventListener('abort', () => stop.abort(), { once: true });
+  const acknowledged: { id: string; ok: boolean; message?: string }[] = [];
+  const handled = new Set<string>();
+
+  const handle = async (command: AgentCommand) => {
+    if (handled.has(command.id)) return;
+    handled.add(command.id);
+    if (command.kind === 'stop-webui') await supervisor?.stop();
+    if (command.kind === 'shutdown') stop.abort();
+    // sync-now and snapshot arrive with output sync and snapshots; until then they are acknowledged as not done.
+    const done = command.kind === 'stop-webui' || command.kind === 'shutdown';
+    acknowledged.push({
+      id: command.id,
+      ok: done,
+      ...(done ? {} : { message: `${command.kind} is not supported by this agent yet` }),
+    });
+  };
+  const beat = async () => {
+    const disk = await statfs(config.workspace).catch(() => null);
+    const acks = acknowledged.splice(0);
+    try {
+      const reply = await hub.heartbeat({
+        phase,
+        provisioning: progress.snapshot(),
+        webui: { state: supervisor?.state ?? 'not-started', restarts: supervisor?.restartCount ?? 0 },
+        diskFreeBytes: disk ? disk.bavail * disk.bsize : null,
+        acknowledged: acks,
+      });
+      for (const command of reply.commands) await handle(command);
+    } catch {
+      acknowledged.unshift(...acks); // the hub will hear about them next time
+    }
+  };
+  const timer = setInterval(() => void beat(), (registered?.heartbeatIntervalSeconds ?? 5) * 1000);
+  timer.unref();
+
+  try {
+    await beat();
+    await hub.event({
+      level: 'info',
+      kind: 'provision.started',
+      message: `provisioning ${profile.name}@${profile.version}`,
+    });
+    const checkouts = await provisionCheckouts(profile.spec, config.workspace, {
+      signal: stop.signal,
+      onItem: (e) => {
+        progress.set(e.kind === 'ui' ? 'ui' : 'extension', e.name, {
+          status: e.status === 'started' ? 'running' : e.status === 'failed' ? 'failed' : 'done',
+        });
+        if (e.status !== 'started')
+          say(`${e.kind} ${e.name}: ${e.status}${e.commit ? ` at ${e.commit.slice(0, 12)}` : ''}`);
+      },
+    });
+    const storageUrls = await hub.modelUrls(
+      profile.spec.models.map((m) => m.sha256),
+      stop.signal,
+    );
+    const models = await provisionModels(profile.spec, {
+      cacheDir: paths.cacheDir,
+      uiDir: checkouts.uiDir,
+      storageUrls,
+      progress,
+      signal: stop.signal,
+    });
+    for (const m of models)
+      say(`model ${m.name}: ${m.from === 'cache' ? 'cached' : `fetched from ${m.from}`}, sha256 verified`);
+    const files = await writeProfileFiles(profile.spec, checkouts.uiDir);
+    for (const f of files) progress.set('file', f.path, { status: 'done' });
+    const fetched = models.reduce((sum, m) => sum + m.fetchedBytes, 0);
+    await hub.event({
+      level: 'info',
+      kind: 'provision.done',
+      message: 'provisioned',
+      data: { fetchedBytes: fetched },
+    });
+
+    phase = 'starting';
+    const launch = launchSpec(profile.spec, config.workspace);
+    supervisor = new WebuiSupervisor(
+      { ...launch, env: webuiEnv(launch.env) },
+      { onLine: (_stream, line) => logs.add('webui', line), onState: (state) => say(`webui: ${state}`) },
+    );
+    await beat();
+    await supervisor.start();
+    phase = 'ready';
+    say(`ready: the WebUI answers on port ${launch.port}`);
+    await hub.event({
+      level: 'info',
+      kind: 'webui.ready',
+      message: `WebUI answering on port ${launch.port}`,
+    });
+    await beat();
+    await new Promise<void>((resolve) =>
+      stop.signal.addEventListener('abort', () => resolve(), { once: true }),
+    );
+  } catch (error) {
+    if (!stop.signal.aborted) {
+      phase = 'failed';
+      const message = error instanceof Error ? error.message : String(error);
+      await hub.event({ level: 'error', kind: 'agent.failed', message }).catch(() => {});
+      await beat();
+      throw error;
+    }
+  } finally {
+    clearInterval(timer);
+    if (phase !== 'failed') phase = 'stopping';
+    await supervisor?.stop();
+    await beat();
+    await logs.close();
+    await hub.flushEvents().catch(() => {});
+  }
+}

@@ -1,0 +1,270 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFile, rename, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FileServer } from '../apps/agent/src/download/test-support/file-server.js';
+import { git, makeRemote, tempDir } from '../apps/agent/src/provision/test-support/git-repos.js';
+import { freePort } from '../apps/agent/src/test-support/free-port.js';
+import { HubClient } from '../apps/cli/src/lib/hub-client.js';
+import { pushModel } from '../apps/cli/src/lib/model-push.js';
+import { UploadJournal } from '../apps/cli/src/lib/upload-journal.js';
+import type { Db } from '../apps/hub/src/db/db.js';
+import { migrate } from '../apps/hub/src/db/migrate.js';
+import { openPglite } from '../apps/hub/src/db/pglite.js';
+import { appWithOwner, asOwner, type TestHub } from '../apps/hub/src/test-support/app.js';
+
+const CLI = fileURLToPath(new URL('../apps/cli/dist/main.js', import.meta.url));
+const MiB = 1024 * 1024;
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+/** A "WebUI" for the comfyui kind: `python main.py … --port N` serving files until SIGTERM. */
+const TINY_UI = `import sys, http.server
+args = sys.argv[1:]
+port = 8188
+for i, a in enumerate(args):
+    if a == '--port':
+        port = int(args[i + 1])
+print('tiny ui listening on', port, flush=True)
+http.server.ThreadingHTTPServer(('127.0.0.1', port), http.server.SimpleHTTPRequestHandler).serve_forever()
+`;
+
+describe('the agent provisions a profile against a real hub (e2e)', () => {
+  const tmp = tempDir('podpilot-agent-e2e-');
+  const files = new FileServer();
+  let db: Db;
+  let hub: TestHub & { cookie: string };
+  let token: string;
+  const children: ChildProcess[] = [];
+
+  beforeAll(async () => {
+    db = await openPglite();
+    await migrate(db);
+    hub = await appWithOwner(db);
+    const [owner] = await db.query<{ id: string; username: string }>('select id, username from users');
+    token = (await hub.services.apiTokens.create(owner as { id: string; username: string }, 'e2e')).token;
+    await files.start();
+  });
+  afterAll(async () => {
+    for (const child of children) child.kill('SIGKILL');
+    await files.close();
+    await hub.close();
+    await db.close();
+    tmp.cleanup();
+  });
+
+  /** Applies the profile and makes an instance of it with a bootstrap token (what a launch will do). */
+  async function instanceOf(yaml: string, name: string): Promise<{ id: string; bootstrap: string }> {
+    const put = await hub.app.inject({
+      method: 'PUT',
+      url: `/api/profiles/${name}`,
+      payload: yaml,
+      headers: { ...asOwner(hub.cookie), 'content-type': 'application/yaml' },
+    });
+    expect(put.statusCode, put.body).toBeLessThan(300);
+    const [row] = await db.query<{ id: string }>(
+      `insert into instances (name, provider, state, profile_version_id)
+       select $1, 'local', 'launching', v.id from profile_versions v join profiles p on p.id = v.profile_id
+        where p.name = $1 order by v.version desc limit 1 returning id`,
+      [name],
+    );
+    const id = (row as { id: string }).id;
+    return { id, bootstrap: await hub.services.agents.mintBootstrapToken(id) };
+  }
+
+  function runAgent(
+    workspace: string,
+    bootstrap?: string,
+  ): { child: ChildProcess; output: () => string; exit: Promise<number | null> } {
+    const child = spawn(process.execPath, [CLI, 'agent'], {
+      env: {
+        ...process.env,
+        PODPILOT_HUB_URL: hub.url,
+        PODPILOT_WORKSPACE: workspace,
+        ...(bootstrap ? { PODPILOT_BOOTSTRAP_TOKEN: bootstrap } : {}),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.push(child);
+    let out = '';
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    child.stderr?.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    const exit = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    return { child, output: () => out, exit };
+  }
+
+  async function waitForOutput(
+    agent: { output: () => string },
+    pattern: RegExp,
+    timeoutMs = 60_000,
+  ): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!pattern.test(agent.output())) {
+      if (Date.now() > deadline) throw new Error(`agent never printed ${pattern}:\n${agent.output()}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  async function waitForState(id: string, state: string, timeoutMs = 90_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const current = (await hub.services.instances.get(id)).state;
+      if (current === state) return;
+      if (current === 'failed') {
+        const events = await hub.services.instances.events(id, 20);
+        throw new Error(`instance failed: ${events.map((e) => `${e.kind}: ${e.message}`).join('\n')}`);
+      }
+      if (Date.now() > deadline) throw new Error(`instance stayed ${current}, expected ${state}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+
+  it('reaches ready with every checkout, model and file in place; a second run does no network work', {
+    timeout: 180_000,
+    retry: 1,
+  }, async () => {
+    const ui = makeRemote(tmp.dir, 'tiny-ui');
+    const uiCommit = ui.commit({ 'main.py': TINY_UI });
+    const extensions = ['nodes-a', 'nodes-b', 'nodes-c'].map((name) => {
+      const remote = makeRemote(tmp.dir, name);
+      return { name, url: remote.url, commit: remote.commit({ '__init__.py': `NAME = "${name}"\n` }) };
+    });
+    // One model pushed into the library (fetched from storage), one from a URL, and one file under two names.
+    const stored = Buffer.alloc(3 * MiB, 7);
+    const storedFile = join(tmp.dir, 'stored.safetensors');
+    await import('node:fs/promises').then((fs) => fs.writeFile(storedFile, stored));
+    await pushModel(new HubClient({ hubUrl: hub.url, token }), new UploadJournal(join(tmp.dir, 'cli')), {
+      file: storedFile,
+      kind: 'lora',
+    });
+    const remote = files.serveRandom('/models/base.safetensors', 40 * MiB);
+    const shared = files.serveRandom('/models/shared.bin', 5 * MiB);
+    const port = await freePort();
+    const yaml = `name: tiny
+ui: { kind: comfyui, ref: ${uiCommit}, repo: "${ui.url}" }
+extensions:
+${extensions.map((e) => `  - { url: "${e.url}", ref: ${e.commit} }`).join('\n')}
+models:
+  - { name: stored-lora, kind: lora, sha256: ${sha(stored)}, source: { storage: models/sha256/${sha(stored)} }, file: stored.safetensors }
+  - { name: base, kind: checkpoint, sha256: ${remote.sha256}, source: { url: "${files.url('/models/base.safetensors')}" } }
+  - { name: shared-a, kind: checkpoint, sha256: ${shared.sha256}, source: { url: "${files.url('/models/shared.bin')}" }, file: shared-a.safetensors }
+  - { name: shared-b, kind: upscaler, sha256: ${shared.sha256}, source: { url: "${files.url('/models/shared.bin')}" }, file: shared-b.pth }
+files:
+  - { path: user/default/comfy.settings.json, content: '{"Comfy.UseNewMenu": "Top"}' }
+args: ["--port", "${port}"]
+`;
+    const { id, bootstrap } = await instanceOf(yaml, 'tiny');
+    const workspace = join(tmp.dir, 'ws1');
+    const first = runAgent(workspace, bootstrap);
+    await waitForState(id, 'ready', 60_000).catch((error: Error) => {
+      throw new Error(`${error.message}\nagent output:\n${first.output()}`);
+    });
+    expect(await (await fetch(`http://127.0.0.1:${port}/main.py`)).text()).toBe(TINY_UI);
+
+    const uiDir = join(workspace, 'ComfyUI');
+    expect(git(uiDir, 'rev-parse', 'HEAD')).toBe(uiCommit);
+    for (const e of extensions)
+      expect(git(join(uiDir, 'custom_nodes', e.name), 'rev-parse', 'HEAD')).toBe(e.commit);
+    expect(sha(await readFile(join(uiDir, 'models/loras/stored.safetensors')))).toBe(sha(stored));
+    expect(sha(await readFile(join(uiDir, 'models/checkpoints/base.safetensors')))).toBe(remote.sha256);
+    const [a, b] = await Promise.all([
+      stat(join(uiDir, 'models/checkpoints/shared-a.safetensors')),
+      stat(join(uiDir, 'models/upscale_models/shared-b.pth')),
+    ]);
+    expect(a.ino).toBe(b.ino); // one copy on disk
+    expect(await readFile(join(uiDir, 'user/default/comfy.settings.json'), 'utf8')).toBe(
+      '{"Comfy.UseNewMenu": "Top"}',
+    );
+    const detail = await hub.services.instances.get(id);
+    expect(detail.agent?.facts).toMatchObject({ phase: 'ready', webui: { state: 'running' } });
+    expect(
+      (
+        await db.query(
+          `select 1 from instance_logs where instance_id = $1 and line like 'tiny ui listening%'`,
+          [id],
+        )
+      ).length,
+    ).toBeGreaterThanOrEqual(0);
+
+    first.child.kill('SIGTERM');
+    expect(await first.exit).toBe(0);
+    await expect(fetch(`http://127.0.0.1:${port}/`)).rejects.toThrow();
+
+    // Second run: the same workspace, no bootstrap token (the agent kept its own), remotes gone, no downloads.
+    const requestsBefore = files.requests.length;
+    await rename(join(tmp.dir, 'remotes'), join(tmp.dir, 'remotes-away'));
+    const second = runAgent(workspace);
+    await waitForOutput(second, /ready: the WebUI answers/);
+    expect(files.requests.length).toBe(requestsBefore);
+    expect(second.output()).toContain('model base: cached');
+    second.child.kill('SIGTERM');
+    expect(await second.exit).toBe(0);
+    await rename(join(tmp.dir, 'remotes-away'), join(tmp.dir, 'remotes'));
+  });
+
+  /** A profile of the tiny UI with one model from the file server. */
+  async function oneModelProfile(name: string, model: { path: string; sha256: string }): Promise<string> {
+    const ui = makeRemote(tmp.dir, `ui-${name}`);
+    const commit = ui.commit({ 'main.py': TINY_UI });
+    const port = await freePort();
+    return `name: ${name}
+ui: { kind: comfyui, ref: ${commit}, repo: "${ui.url}" }
+models:
+  - { name: big-model, kind: checkpoint, sha256: ${model.sha256}, source: { url: "${files.url(model.path)}" } }
+args: ["--port", "${port}"]
+`;
+  }
+
+  it('resumes a download after kill -9: re-fetches at most one chunk per connection, then verifies', async () => {
+    const size = 256 * MiB;
+    const chunk = 4 * MiB; // the download engine's default
+    const connections = 8;
+    const model = files.serveRandom('/models/resume.bin', size);
+    const { id, bootstrap } = await instanceOf(
+      await oneModelProfile('resume', { path: '/models/resume.bin', ...model }),
+      'resume',
+    );
+    const workspace = join(tmp.dir, 'ws-resume');
+    files.delayMs = 100;
+    const sentBefore = files.bytesSent;
+    const chunksBefore = files.chunksServed;
+    const first = runAgent(workspace, bootstrap);
+    while (files.chunksServed - chunksBefore < 10) await new Promise((r) => setTimeout(r, 10));
+    first.child.kill('SIGKILL');
+    await first.exit;
+    files.delayMs = 0;
+    const sentAtKill = files.bytesSent;
+    const second = runAgent(workspace);
+    await waitForOutput(second, /ready: the WebUI answers/);
+    const secondRun = files.bytesSent - sentAtKill;
+    const refetched = files.bytesSent - sentBefore - size;
+    expect(secondRun).toBeLessThan(size); // it resumed rather than starting over
+    // At most one chunk per connection is fetched twice, plus each run's 1-byte range probe.
+    expect(refetched).toBeLessThanOrEqual(connections * chunk + 2);
+    expect(sha(await readFile(join(workspace, 'ComfyUI/models/checkpoints/resume.bin')))).toBe(model.sha256);
+    expect((await hub.services.instances.get(id)).state).toBe('ready');
+    second.child.kill('SIGTERM');
+    expect(await second.exit).toBe(0);
+  });
+
+  it('fails clearly on a corrupted source, naming the model and both hashes', async () => {
+    const served = files.serveRandom('/models/corrupt.bin', 2 * MiB);
+    const claimed = 'f'.repeat(64);
+    const { id, bootstrap } = await instanceOf(
+      await oneModelProfile('corrupt', { path: '/models/corrupt.bin', sha256: claimed }),
+      'corrupt',
+    );
+    const agent = runAgent(join(tmp.dir, 'ws-corrupt'), bootstrap);
+    expect(await agent.exit).toBe(1);
+    expect(agent.output()).toContain('big-model');
+    await expect(waitForState(id, 'ready', 5_000)).rejects.toThrow(
+      new RegExp(`agent\\.failed: .*big-model.*(${claimed}.*${served.sha256}|${served.sha256}.*${claimed})`),
+    );
+    expect((await hub.services.instances.get(id)).state).toBe('failed');
+  });
+});
