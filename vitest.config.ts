@@ -32,7 +32,19 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['e2e/**/*.test.ts'],
+          exclude: ['e2e/agent-*.test.ts'],
           testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        // The agent end-to-end tests run hub, agents, WebUIs and a file server at once: they get the machine
+        // to themselves (`npm test` runs this project after the others) so timing never decides a result.
+        resolve: { alias },
+        test: {
+          name: 'e2e-agent',
+          include: ['e2e/agent-*.test.ts'],
+          testTimeout: 180_000,
           hookTimeout: 120_000,
         },
       },

@@ -126,7 +126,6 @@ describe('the agent provisions a profile against a real hub (e2e)', () => {
 
   it('reaches ready with every checkout, model and file in place; a second run does no network work', {
     timeout: 180_000,
-    retry: 1,
   }, async () => {
     const ui = makeRemote(tmp.dir, 'tiny-ui');
     const uiCommit = ui.commit({ 'main.py': TINY_UI });

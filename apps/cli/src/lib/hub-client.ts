@@ -30,7 +30,8 @@ export class HubClient {
     }
     let res: Response;
     try {
-      res = await fetch(url, { method, headers, body });
+      // No answer in a minute means something is wrong; say so rather than hang.
+      res = await fetch(url, { method, headers, body, signal: AbortSignal.timeout(60_000) });
     } catch (error) {
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
       throw new CliError(
