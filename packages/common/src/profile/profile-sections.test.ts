@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateProfile } from './profile-validate.js';
+import { NAME_MESSAGE as NAME, parsed, problems } from './test-support/validation.js';
 
 // Rules of files, env, args, outputs and idle; the document, ui, extensions and models are in profile.schema.test.ts.
 
@@ -12,20 +12,6 @@ const base = (extra: Loose = {}): Loose => ({
   ...extra,
 });
 
-/** `path: message` of every error; [] when valid. */
-function problems(value: unknown): string[] {
-  const result = validateProfile(value);
-  return result.ok ? [] : result.errors.map((issue) => `${issue.path}: ${issue.message}`);
-}
-
-function parsed(value: unknown) {
-  const result = validateProfile(value);
-  if (!result.ok) throw new Error(`unexpected errors: ${JSON.stringify(result.errors)}`);
-  return result.profile;
-}
-
-const NAME =
-  'expected a name of lowercase letters, digits, ".", "_" or "-", starting with a letter or digit, at most 63 characters';
 const REF = 'expected a tag, branch or 40-hex commit';
 const STORAGE = 'expected a storage key such as models/sha256/<hex>';
 const ENV_NAME =

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Profile } from './profile.schema.js';
-import { validateProfile } from './profile-validate.js';
+import { NAME_MESSAGE as NAME, parsed, problems } from './test-support/validation.js';
 
 const COMMIT = '149b015810d018cdee7afbdc579837f605f13e48';
 const SHA = '31e35c80fc4829d14f90153f4c74cd59c90b779f6afe05a74cd6120b893f7e5b';
@@ -27,20 +27,6 @@ const extension = (extra: Loose = {}): Loose => ({
   ...extra,
 });
 
-/** `path: message` of every error; [] when valid. */
-function problems(value: unknown): string[] {
-  const result = validateProfile(value);
-  return result.ok ? [] : result.errors.map((issue) => `${issue.path}: ${issue.message}`);
-}
-
-function parsed(value: unknown) {
-  const result = validateProfile(value);
-  if (!result.ok) throw new Error(`unexpected errors: ${JSON.stringify(result.errors)}`);
-  return result.profile;
-}
-
-const NAME =
-  'expected a name of lowercase letters, digits, ".", "_" or "-", starting with a letter or digit, at most 63 characters';
 const KEYS =
   'expected one of the keys name, description, ui, extensions, models, files, env, args, outputs, idle';
 const REF = 'expected a tag, branch or 40-hex commit';
