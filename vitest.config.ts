@@ -6,6 +6,7 @@ const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 // Tests import the workspace packages from source, so `vitest` needs no build for unit tests.
 const alias = [
   { find: /^@podpilot\/common$/, replacement: here('./packages/common/src/index.ts') },
+  { find: /^@podpilot\/common\/node$/, replacement: here('./packages/common/src/node/index.ts') },
   { find: /^@podpilot\/hub$/, replacement: here('./apps/hub/src/index.ts') },
   { find: /^@podpilot\/hub\/env$/, replacement: here('./apps/hub/src/env.ts') },
   { find: /^@podpilot\/agent$/, replacement: here('./apps/agent/src/index.ts') },

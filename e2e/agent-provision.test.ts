@@ -141,6 +141,7 @@ describe('the agent provisions a profile against a real hub (e2e)', () => {
       file: storedFile,
       kind: 'lora',
     });
+    await hub.storage.put('files/cfg/extra.json', Buffer.from('{"from": "storage"}'));
     const remote = files.serveRandom('/models/base.safetensors', 40 * MiB);
     const shared = files.serveRandom('/models/shared.bin', 5 * MiB);
     const port = await freePort();
@@ -155,6 +156,7 @@ models:
   - { name: shared-b, kind: upscaler, sha256: ${shared.sha256}, source: { url: "${files.url('/models/shared.bin')}" }, file: shared-b.pth }
 files:
   - { path: user/default/comfy.settings.json, content: '{"Comfy.UseNewMenu": "Top"}' }
+  - { path: user/default/extra.json, storage: files/cfg/extra.json }
 args: ["--port", "${port}"]
 `;
     const { id, bootstrap } = await instanceOf(yaml, 'tiny');
@@ -179,6 +181,7 @@ args: ["--port", "${port}"]
     expect(await readFile(join(uiDir, 'user/default/comfy.settings.json'), 'utf8')).toBe(
       '{"Comfy.UseNewMenu": "Top"}',
     );
+    expect(await readFile(join(uiDir, 'user/default/extra.json'), 'utf8')).toBe('{"from": "storage"}');
     const detail = await hub.services.instances.get(id);
     expect(detail.agent?.facts).toMatchObject({ phase: 'ready', webui: { state: 'running' } });
     expect(
@@ -189,6 +192,21 @@ args: ["--port", "${port}"]
         )
       ).length,
     ).toBeGreaterThanOrEqual(0);
+
+    // The models fetched from their own URL were added to the library: the next instance gets them from storage.
+    for (const model of [remote, shared]) {
+      const deadline = Date.now() + 30_000;
+      while ((await hub.services.models.get(model.sha256)).status !== 'available') {
+        if (Date.now() > deadline) throw new Error(`model never promoted:\n${first.output()}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+    const { urls } = await hub.services.agents.modelUrls(id, [remote.sha256, shared.sha256]);
+    for (const model of [remote, shared]) {
+      const copy = await hub.app.inject({ method: 'GET', url: urls[model.sha256] as string });
+      expect(sha(copy.rawPayload)).toBe(model.sha256);
+    }
+    await waitForOutput(first, /model shared-a: added to the library/);
 
     first.child.kill('SIGTERM');
     expect(await first.exit).toBe(0);
@@ -219,32 +237,33 @@ args: ["--port", "${port}"]
 `;
   }
 
-  it('resumes a download after kill -9: re-fetches at most one chunk per connection, then verifies', async () => {
+  it('resumes a download after kill -9: re-fetches less than one chunk, then verifies', async () => {
     const size = 256 * MiB;
     const chunk = 4 * MiB; // the download engine's default
-    const connections = 8;
     const model = files.serveRandom('/models/resume.bin', size);
     const { id, bootstrap } = await instanceOf(
       await oneModelProfile('resume', { path: '/models/resume.bin', ...model }),
       'resume',
     );
     const workspace = join(tmp.dir, 'ws-resume');
-    files.delayMs = 100;
+    // Sent in small pieces, so what the kernel buffers hold at the kill stays small: the test measures the
+    // agent's journal, not the socket buffers.
+    files.throttle = { bytes: 64 * 1024, everyMs: 2 };
     const sentBefore = files.bytesSent;
-    const chunksBefore = files.chunksServed;
     const first = runAgent(workspace, bootstrap);
-    while (files.chunksServed - chunksBefore < 10) await new Promise((r) => setTimeout(r, 10));
+    while (files.bytesSent - sentBefore < 48 * MiB) await new Promise((r) => setTimeout(r, 10));
     first.child.kill('SIGKILL');
     await first.exit;
-    files.delayMs = 0;
+    await files.settled();
+    files.throttle = undefined;
     const sentAtKill = files.bytesSent;
     const second = runAgent(workspace);
     await waitForOutput(second, /ready: the WebUI answers/);
     const secondRun = files.bytesSent - sentAtKill;
     const refetched = files.bytesSent - sentBefore - size;
     expect(secondRun).toBeLessThan(size); // it resumed rather than starting over
-    // At most one chunk per connection is fetched twice, plus each run's 1-byte range probe.
-    expect(refetched).toBeLessThanOrEqual(connections * chunk + 2);
+    // Less than one chunk is fetched twice (each connection's unsaved tail), plus each run's 1-byte probe.
+    expect(refetched - 2).toBeLessThan(chunk);
     expect(sha(await readFile(join(workspace, 'ComfyUI/models/checkpoints/resume.bin')))).toBe(model.sha256);
     expect((await hub.services.instances.get(id)).state).toBe('ready');
     second.child.kill('SIGTERM');

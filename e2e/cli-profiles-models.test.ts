@@ -154,6 +154,26 @@ describe('podpilot login, profile and models verbs against a real hub', () => {
     expect((await readFile(file)).length).toBe(data.length);
   });
 
+  it('pushes a file to storage and lists it', async () => {
+    const file = join(dir, 'comfy.settings.json');
+    await writeFile(file, '{"Comfy.UseNewMenu": "Top"}\n');
+    const push = podpilot(['files', 'push', file, '--as', 'cfg/comfy.settings.json']);
+    expect(push.stderr).toBe('');
+    expect(push.code).toBe(0);
+    expect(push.stdout).toContain('files/cfg/comfy.settings.json (');
+    expect(push.stdout).toContain(
+      'use it in a profile: files: [{ path: <where in the UI>, storage: files/cfg/comfy.settings.json }]',
+    );
+    const list = JSON.parse(podpilot(['files', 'ls', '--json']).stdout);
+    expect(list).toEqual([expect.objectContaining({ key: 'files/cfg/comfy.settings.json', sizeBytes: 28 })]);
+    expect(podpilot(['files', 'ls']).stdout).toMatch(
+      /^KEY +SIZE +UPDATED\nfiles\/cfg\/comfy\.settings\.json +28 B +\d{4}-/,
+    );
+    const bad = podpilot(['files', 'push', file, '--as', '../x']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/^podpilot: --as: expected a relative path/);
+  });
+
   it('deletes a profile and logs out', () => {
     expect(podpilot(['profile', 'rm', 'fooocus']).stdout).toContain('fooocus: deleted');
     expect(podpilot(['logout']).code).toBe(0);

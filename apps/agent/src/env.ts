@@ -14,6 +14,11 @@ export const AgentEnv = z.object({
     .optional(),
   PODPILOT_WORKSPACE: z.string().min(1, 'expected a folder path').default('/workspace'),
   PODPILOT_INSTANCE_ID: z.uuid({ message: 'expected the PodPilot instance id (UUID)' }).optional(),
+  PODPILOT_PROVIDER: z
+    .enum(['vastai', 'runpod', 'local'], { message: 'expected one of vastai, runpod, local' })
+    .optional(),
+  /** The provider's own id of this instance; when unset, read from what the provider sets in the container. */
+  PODPILOT_PROVIDER_INSTANCE_ID: z.string().min(1).max(200).optional(),
   PODPILOT_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace'], {
       message: 'expected one of fatal, error, warn, info, debug, trace',
@@ -28,6 +33,25 @@ export interface AgentConfig {
   workspace: string;
   instanceId: string | undefined;
   logLevel: AgentEnv['PODPILOT_LOG_LEVEL'];
+  /** Provider hints sent at registration, so the hub can match the container to the rental. */
+  provider: { kind: string; instanceId?: string } | undefined;
+}
+
+/**
+ * What the container says about its provider: PODPILOT_PROVIDER(_INSTANCE_ID) when the launch set them,
+ * else Vast.ai's CONTAINER_ID or Runpod's RUNPOD_POD_ID (see shared/provider-apis.md).
+ */
+function providerHints(e: AgentEnv, env: Record<string, string | undefined>): AgentConfig['provider'] {
+  const detected = env.RUNPOD_POD_ID
+    ? { kind: 'runpod', instanceId: env.RUNPOD_POD_ID }
+    : env.CONTAINER_ID
+      ? { kind: 'vastai', instanceId: env.CONTAINER_ID }
+      : undefined;
+  const kind = e.PODPILOT_PROVIDER ?? detected?.kind;
+  if (!kind) return undefined;
+  const instanceId =
+    e.PODPILOT_PROVIDER_INSTANCE_ID ?? (detected?.kind === kind ? detected.instanceId : undefined);
+  return instanceId ? { kind, instanceId } : { kind };
 }
 
 /** Parses the agent's environment; throws ConfigError naming each bad variable. */
@@ -41,5 +65,6 @@ export function loadAgentConfig(env: Record<string, string | undefined> = proces
     workspace: resolve(e.PODPILOT_WORKSPACE),
     instanceId: e.PODPILOT_INSTANCE_ID,
     logLevel: e.PODPILOT_LOG_LEVEL,
+    provider: providerHints(e, env),
   };
 }

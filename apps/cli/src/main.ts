@@ -2,9 +2,11 @@
 import { ConfigError, PODPILOT_VERSION } from '@podpilot/common';
 import { Command } from 'commander';
 import { registerAgentCommand } from './commands/agent.js';
+import { registerFilesCommands } from './commands/files.js';
 import { registerHubCommand } from './commands/hub.js';
 import { registerLoginCommands } from './commands/login.js';
 import { registerModelsCommands } from './commands/models.js';
+import { registerOutputsCommands } from './commands/outputs.js';
 import { registerProfileCommands } from './commands/profile.js';
 import { CliError } from './lib/cli-error.js';
 
@@ -17,6 +19,8 @@ registerAgentCommand(program);
 registerLoginCommands(program);
 registerProfileCommands(program);
 registerModelsCommands(program);
+registerFilesCommands(program);
+registerOutputsCommands(program);
 
 try {
   await program.parseAsync();

@@ -17,17 +17,22 @@ import { registerErrorHandler } from './plugins/errors.js';
 import { registerMetrics } from './plugins/metrics.js';
 import { registerWeb } from './plugins/web.js';
 import { agentRoutes } from './routes/agent.routes.js';
+import { agentOutputsRoutes } from './routes/agent-outputs.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
+import { filesRoutes } from './routes/files.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { instancesRoutes } from './routes/instances.routes.js';
 import { modelsRoutes } from './routes/models.routes.js';
+import { outputsRoutes } from './routes/outputs.routes.js';
 import { profilesRoutes } from './routes/profiles.routes.js';
 import { tokensRoutes } from './routes/tokens.routes.js';
 import { AgentsService } from './services/agents.service.js';
 import { ApiTokensService } from './services/api-tokens.service.js';
 import { AuthService } from './services/auth.service.js';
+import { FilesService } from './services/files.service.js';
 import { InstancesService } from './services/instances.service.js';
 import { ModelsService, type ModelsServiceOptions } from './services/models.service.js';
+import { OutputsService, type OutputsServiceOptions } from './services/outputs.service.js';
 import { ProfilesService } from './services/profiles.service.js';
 import { LocalStorage, type ObjectStorage, registerLocalStorageRoutes } from './storage/index.js';
 
@@ -48,6 +53,8 @@ export interface HubApp {
     profiles: ProfilesService;
     models: ModelsService;
     agents: AgentsService;
+    files: FilesService;
+    outputs: OutputsService;
   };
 }
 
@@ -55,6 +62,7 @@ export interface AppDeps {
   storage: ObjectStorage;
   logger?: FastifyBaseLogger;
   models?: ModelsServiceOptions;
+  outputs?: OutputsServiceOptions;
 }
 
 export type AppConfig = Pick<HubConfig, 'sessionTtlMs' | 'loginMaxPerMinute' | 'webDir' | 'publicUrl'>;
@@ -85,13 +93,16 @@ export async function buildApp(config: AppConfig, db: Db, deps: AppDeps): Promis
       routes.push({ method, url: route.url, public: route.config?.public === true });
   });
 
+  const library = new ModelsService(db, storage, deps.models);
   const services = {
     auth: new AuthService(db, { sessionTtlMs: config.sessionTtlMs, setupTokenTtlMs: SETUP_TOKEN_TTL_MS }),
     apiTokens: new ApiTokensService(db),
     instances: new InstancesService(db),
     profiles: new ProfilesService(db),
-    models: new ModelsService(db, storage, deps.models),
-    agents: new AgentsService(db, storage),
+    models: library,
+    agents: new AgentsService(db, storage, library),
+    files: new FilesService(storage),
+    outputs: new OutputsService(db, storage, app.log, deps.outputs),
   };
 
   registerErrorHandler(app);
@@ -136,7 +147,12 @@ export async function buildApp(config: AppConfig, db: Db, deps: AppDeps): Promis
   await app.register(instancesRoutes, { instances: services.instances });
   await app.register(profilesRoutes, { profiles: services.profiles });
   await app.register(modelsRoutes, { models: services.models });
+  await app.register(filesRoutes, { files: services.files });
   await app.register(agentRoutes, { agents: services.agents });
+  await app.register(agentOutputsRoutes, { agents: services.agents, outputs: services.outputs });
+  await app.register(outputsRoutes, { outputs: services.outputs });
+  // Thumbnails still being made finish before the caller closes the database.
+  app.addHook('onClose', () => services.outputs.idle());
   if (storage instanceof LocalStorage) await registerLocalStorageRoutes(app, storage);
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 

@@ -1,9 +1,11 @@
 export * from './agent/protocol.js';
 export * from './api/auth.js';
 export * from './api/errors.js';
+export * from './api/files.js';
 export * from './api/health.js';
 export * from './api/instances.js';
 export * from './api/models.js';
+export * from './api/outputs.js';
 export * from './api/profiles.js';
 export * from './api/tokens.js';
 export { ConfigError, configProblems } from './config-error.js';

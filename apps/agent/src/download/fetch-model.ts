@@ -29,12 +29,16 @@ const inflight = new Map<string, Promise<FetchModelResult>>();
  *   file order as it goes, on a worker thread (no second read). Memory: at most `(connections + 2) *
  *   chunkSize` bytes of chunks (40 MiB with the defaults), reused across chunks and calls and freed 15 s
  *   after the last download.
- * - Resumable: the journal `<hex>.part.journal` records each chunk once its write() returned, so a process
- *   killed at any moment (SIGKILL, OOM, abort) loses at most the chunk in flight on each connection; the
- *   next call re-hashes what is on disk and fetches the rest, or starts over when the server's size, ETag
- *   or Last-Modified changed. fsync: written data is fdatasync'ed in the background every 32 MiB and once
- *   more before the rename into the cache; journal lines are not fsynced. A power loss may thus leave
- *   recorded chunks unwritten: the sha256 check catches it and a resumed download then starts over once.
+ * - Resumable: the journal `<hex>.part.journal` records each chunk once its write() returned and, while a
+ *   chunk is still arriving, its received prefix every `max(4 KiB, chunkSize / (4 * connections))` bytes
+ *   (written first, then recorded). A process killed at any moment (SIGKILL, OOM, abort) thus loses only
+ *   what each connection received since its last checkpoint, about a quarter chunk in all: the next call
+ *   fetches again less than one chunk per file (bytes still in flight on the network, or a disk slower
+ *   than the network, aside). It re-hashes what is on disk and fetches the rest (a partly recorded chunk
+ *   from where its prefix ends), or starts over when the server's size, ETag or Last-Modified changed.
+ *   fsync: written data is fdatasync'ed in the background every 32 MiB and once more before the rename
+ *   into the cache; journal lines are not fsynced. A power loss may thus leave recorded bytes unwritten:
+ *   the sha256 check catches it and a resumed download then starts over once.
  * - Servers without Range support or without a size get one sequential stream (hashed in stream, no resume).
  * - Redirects are followed (10 at most); `source.headers` go only to the source URL's own origin.
  * - Transient failures (network, 5xx, 408, 429 honouring Retry-After) are retried per chunk, 5 attempts

@@ -10,9 +10,10 @@ export interface JournalHeader {
 }
 
 /**
- * The sidecar of `<hex>.part`: a JSON header line, then one line per chunk written, in completion order.
- * Append-only, so recording a chunk is one small O_APPEND write (no rewrite, no rename); a kill can at
- * worst leave a torn last line, which the reader ignores (that chunk is fetched again).
+ * The sidecar of `<hex>.part`: a JSON header line, then one line per record, in completion order: `<index>`
+ * for a chunk written whole, `<index>:<bytes>` for the first `bytes` of a chunk written while the rest
+ * was still arriving (a checkpoint). Append-only, so recording is one small O_APPEND write (no rewrite, no
+ * rename); a kill can at worst leave a torn last line, which the reader ignores (those bytes are fetched again).
  */
 export class Journal {
   private constructor(private readonly fh: FileHandle) {}
@@ -35,15 +36,27 @@ export class Journal {
     await this.fh.write(`${index}\n`);
   }
 
+  /** Records the first `bytes` of chunk `index` as written. Call only after their write() returned. */
+  async markPrefix(index: number, bytes: number): Promise<void> {
+    await this.fh.write(`${index}:${bytes}\n`);
+  }
+
   close(): Promise<void> {
     return this.fh.close();
   }
 }
 
+/** What a journal says is on disk. */
+export interface JournalState {
+  header: JournalHeader;
+  /** Chunks written whole. */
+  done: Set<number>;
+  /** Chunks not in `done` whose first bytes were written: index -> the largest recorded prefix, in bytes. */
+  prefixes: Map<number, number>;
+}
+
 /** The header and the recorded chunks, or null when there is no readable journal. */
-export async function readJournal(
-  path: string,
-): Promise<{ header: JournalHeader; done: Set<number> } | null> {
+export async function readJournal(path: string): Promise<JournalState | null> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -59,13 +72,23 @@ export async function readJournal(
   }
   if (header.v !== 1 || !(header.size > 0) || !(header.chunkSize > 0)) return null;
   const chunks = Math.ceil(header.size / header.chunkSize);
+  const lengthOf = (i: number) => Math.min(header.chunkSize, header.size - i * header.chunkSize);
   const done = new Set<number>();
+  const prefixes = new Map<number, number>();
   // The last line is either empty (after the final "\n") or torn: never trusted.
   for (const line of lines.slice(1, -1)) {
-    const index = Number(line);
-    if (Number.isInteger(index) && index >= 0 && index < chunks) done.add(index);
+    const match = /^(\d+)(?::(\d+))?$/.exec(line);
+    const index = Number(match?.[1]);
+    if (!match || index >= chunks) continue;
+    if (match[2] === undefined) {
+      done.add(index);
+      continue;
+    }
+    const bytes = Number(match[2]);
+    if (bytes > 0 && bytes < lengthOf(index)) prefixes.set(index, Math.max(bytes, prefixes.get(index) ?? 0));
   }
-  return { header, done };
+  for (const index of done) prefixes.delete(index);
+  return { header, done, prefixes };
 }
 
 /** Same file on the server as when the journal was started? */

@@ -36,8 +36,8 @@ class StaleConnection extends RetryableError {}
 /**
  * One keep-alive HTTP/1.1 connection for Range GETs whose body the kernel reads straight into the caller's
  * buffer (net/tls `onread` with the buffer chosen per read): no 64 KiB stream pieces, no copy, few syscalls.
- * Why not node:http: on this kind of machine its socket reads top out near 430 MiB/s per process, where
- * this reads at 1.2-2.5 GiB/s. Only a 206 with a Content-Length of the asked length is read; any other
+ * Why not node:http or undici: on this kind of machine they read at ~430 MiB/s and ~0.7 GiB/s per process,
+ * this at 1.5-2.3 GiB/s (README.md). Only a 206 with a Content-Length of the asked length is read; any other
  * answer closes the connection and throws (RetryableError for network errors, 5xx, 408, 429, else DownloadError).
  */
 export class RangeConnection {
@@ -47,10 +47,15 @@ export class RangeConnection {
   private readonly request: string;
   private served = false;
 
+  /**
+   * @param readLimit most bytes one socket read may put into the target, so that the bytes received since
+   *   the caller's last look (onBytes) stay bounded (ranged.ts persists partial chunks every so many bytes).
+   */
   constructor(
     private readonly url: URL,
     headers: Record<string, string>,
     private readonly model: string,
+    private readonly readLimit = Number.POSITIVE_INFINITY,
   ) {
     const lines = Object.entries({
       'user-agent': 'podpilot-agent',
@@ -156,10 +161,12 @@ export class RangeConnection {
     return socket;
   }
 
-  /** Where the next read lands: the rest of the body's target once the head is parsed, else the scratch. */
+  /** Where the next read lands: the body's target (readLimit at most) once the head is parsed, else the scratch. */
   private nextBuffer(): Buffer {
     const p = this.pending;
-    return p?.response && p.got < p.target.length ? p.target.subarray(p.got) : this.scratch;
+    return p?.response && p.got < p.target.length
+      ? p.target.subarray(p.got, Math.min(p.target.length, p.got + this.readLimit))
+      : this.scratch;
   }
 
   private onRead(n: number, buf: Buffer): void {

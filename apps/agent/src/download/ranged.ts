@@ -19,6 +19,8 @@ export interface RangedJob {
   etag: string | null;
   /** Chunks already on disk (from the journal): not fetched, hashed from disk. */
   done: ReadonlySet<number>;
+  /** Chunks partly on disk (from the journal): index -> bytes at their start that are not fetched again. */
+  prefixes: ReadonlyMap<number, number>;
   hash: OrderedHash;
   connections: number;
   /** Most chunks held in memory, waiting for their turn at the hash. */
@@ -33,6 +35,17 @@ export interface RangedJob {
  * the rename into the cache finds little left to do (the disk works while the network does).
  */
 const SYNC_EVERY = 32 << 20;
+/** Smallest checkpoint (tiny chunks): below a page, the writes and journal lines cost more than they save. */
+const MIN_CHECKPOINT = 4 << 10;
+
+/**
+ * Bytes of a chunk received between two checkpoints (its received prefix written, then journaled), and the
+ * most one socket read may bring. A kill loses about this much per connection, `connections * checkpoint`
+ * = a quarter chunk in all: less than one chunk per file, even when a write is in flight on each connection.
+ */
+export function checkpointBytes(chunkSize: number, connections: number): number {
+  return Math.max(MIN_CHECKPOINT, Math.floor(chunkSize / (4 * connections)));
+}
 
 /** A promise that can be re-armed: wait() resolves at the next notify(). */
 class Signal {
@@ -84,8 +97,9 @@ export async function downloadRanges(job: RangedJob): Promise<void> {
     arrived.notify();
   };
 
+  const checkpoint = checkpointBytes(chunkSize, job.connections);
   const worker = async () => {
-    const connection = new RangeConnection(job.url, job.headers, job.model);
+    const connection = new RangeConnection(job.url, job.headers, job.model, checkpoint);
     try {
       await work(connection);
     } finally {
@@ -100,14 +114,23 @@ export async function downloadRanges(job: RangedJob): Promise<void> {
       if (failure) return;
       const buffer = chunkBuffers.take(chunkSize);
       const length = lengthOf(index);
+      const offset = index * chunkSize;
+      const prefix = job.prefixes.get(index) ?? 0;
+      const saver = new PrefixSaver(job, offset, index, buffer, prefix, checkpoint);
       try {
-        await fetchChunk(job, connection, index * chunkSize, buffer.subarray(0, length), signal);
+        if (prefix > 0) {
+          // Written by an interrupted call: read back (the hash needs whole chunks), fetch only the rest.
+          const { bytesRead } = await job.file.read(buffer, 0, prefix, offset);
+          if (bytesRead !== prefix) throw new Error(`short read of the partial file at chunk ${index}`);
+        }
+        await fetchChunk(job, connection, offset, buffer.subarray(0, length), prefix, saver, signal);
       } catch (error) {
+        await saver.stop(); // no checkpoint write may still read the buffer once it is back in the pool
         chunkBuffers.give(buffer);
         throw error;
       }
-      // The hash may start on the bytes while they are being written: both only read the buffer.
-      const written = job.file.write(buffer, 0, length, index * chunkSize);
+      // The hash may start on the bytes while the rest is being written: both only read the buffer.
+      const written = saver.finish(length);
       delivered.set(index, { buffer, written });
       arrived.notify();
       await written;
@@ -169,21 +192,90 @@ export async function downloadRanges(job: RangedJob): Promise<void> {
 }
 
 /**
- * One chunk into `target`, retried with backoff; a retry asks only for the bytes still missing, so a
- * connection reset late in a chunk costs little.
+ * Persists a chunk's received prefix while the rest arrives: each time `checkpoint` more bytes are in the
+ * buffer (and no write of this chunk is running), writes them at their offset and, once written, journals
+ * `index:bytes`. One write at a time per chunk, so a recorded prefix is always entirely on disk.
+ */
+class PrefixSaver {
+  /** Bytes from the chunk's start written, or being written. */
+  private saved: number;
+  private received: number;
+  private running: Promise<void> | null = null;
+  private failure: { error: unknown } | null = null;
+  private stopped = false;
+
+  constructor(
+    private readonly job: RangedJob,
+    private readonly offset: number,
+    private readonly index: number,
+    private readonly buffer: Buffer,
+    prefix: number,
+    private readonly checkpoint: number,
+  ) {
+    this.saved = prefix;
+    this.received = prefix;
+  }
+
+  /** The first `got` bytes of the chunk are in the buffer. */
+  progress(got: number): void {
+    this.received = got;
+    this.next();
+  }
+
+  private next(): void {
+    if (this.running || this.stopped || this.failure || this.received - this.saved < this.checkpoint) return;
+    const from = this.saved;
+    const to = this.received;
+    this.saved = to;
+    this.running = this.job.file
+      .write(this.buffer, from, to - from, this.offset + from)
+      .then(() => this.job.journal.markPrefix(this.index, to))
+      .then(
+        () => {
+          this.running = null;
+          this.next();
+        },
+        (error: unknown) => {
+          this.failure = { error };
+          this.running = null;
+        },
+      );
+  }
+
+  /** Starts no more checkpoints; resolves once none is running (the buffer is free of our writes). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    while (this.running) await this.running;
+  }
+
+  /** All `length` bytes are in the buffer: writes what no checkpoint did. Rejects if a checkpoint failed. */
+  async finish(length: number): Promise<void> {
+    await this.stop();
+    if (this.failure) throw this.failure.error;
+    if (this.saved < length)
+      await this.job.file.write(this.buffer, this.saved, length - this.saved, this.offset + this.saved);
+  }
+}
+
+/**
+ * One chunk into `target` from byte `prefix` on (the bytes before are already there), retried with backoff;
+ * a retry asks only for the bytes still missing, so a connection reset late in a chunk costs little.
  */
 async function fetchChunk(
   job: RangedJob,
   connection: RangeConnection,
   start: number,
   target: Buffer,
+  prefix: number,
+  saver: PrefixSaver,
   signal: AbortSignal,
 ): Promise<void> {
   const end = start + target.length - 1;
-  let got = 0;
+  let got = prefix;
   const onBytes = (n: number) => {
     got += n;
     job.onBytes(n);
+    saver.progress(got);
   };
   const validate = ({ headers }: ResponseHead) => {
     const range = headers.get('content-range')?.replace(/\s+/g, ' ');

@@ -90,6 +90,7 @@ export async function downloadToPart(job: PartJob): Promise<PartResult> {
   const resume = previous && sameSource(previous.header, wanted) && partSize === size ? previous : null;
   const header: JournalHeader = resume?.header ?? { v: 1, ...wanted, chunkSize: job.chunkSize };
   const done = resume?.done ?? new Set<number>();
+  const prefixes = resume?.prefixes ?? new Map<number, number>();
   let file: FileHandle;
   let journal: Journal;
   if (resume) {
@@ -101,10 +102,9 @@ export async function downloadToPart(job: PartJob): Promise<PartResult> {
     await file.truncate(size); // pre-sized (sparse): every chunk is a positional write
     journal = await Journal.create(journalPath, header);
   }
-  const present = [...done].reduce(
-    (sum, i) => sum + Math.min(header.chunkSize, size - i * header.chunkSize),
-    0,
-  );
+  const present =
+    [...done].reduce((sum, i) => sum + Math.min(header.chunkSize, size - i * header.chunkSize), 0) +
+    [...prefixes.values()].reduce((sum, bytes) => sum + bytes, 0);
   job.meter.start(size, present);
   const hash = workerHash();
   try {
@@ -118,6 +118,7 @@ export async function downloadToPart(job: PartJob): Promise<PartResult> {
       chunkSize: header.chunkSize,
       etag: found.etag,
       done,
+      prefixes,
       hash,
       connections: job.connections,
       window: job.connections + WINDOW_SLACK,
@@ -130,5 +131,5 @@ export async function downloadToPart(job: PartJob): Promise<PartResult> {
     await journal.close().catch(() => {});
     await file.close().catch(() => {});
   }
-  return { sha256: await hash.digest(), size, resumed: done.size > 0 };
+  return { sha256: await hash.digest(), size, resumed: present > 0 };
 }

@@ -5,12 +5,21 @@ import {
   AGENT_API_PREFIX,
   type AgentEvent,
   AgentProfileResponse,
+  type ConfirmOutputsRequest,
+  ConfirmOutputsResponse,
+  FileUrlsResponse,
   type HeartbeatRequest,
   HeartbeatResponse,
   type LogLine,
+  ModelSummary,
   ModelUrlsResponse,
+  type OutputFile,
   PODPILOT_VERSION,
+  PresignOutputsResponse,
+  PresignPartsResponse,
   RegisterResponse,
+  StartModelUploadResponse,
+  type UploadedPart,
 } from '@podpilot/common';
 import type { z } from 'zod';
 import { AgentStateFile, type SavedState } from './agent-state.js';
@@ -148,6 +157,52 @@ export class HubConnection {
     if (!sha256s.length) return {};
     return (await this.withRetry(signal, () => this.post('models/urls', ModelUrlsResponse, { sha256s })))
       .urls;
+  }
+
+  /**
+   * Offers a model fetched from its URL (and verified) to the library: `exists`, or the parts to upload.
+   * Each promotion call retries while the hub is away; throws AgentRejectedError when the hub refuses.
+   */
+  startPromotion(sha256: string, sizeBytes: number, signal?: AbortSignal) {
+    return this.withRetry(signal, () =>
+      this.post(`models/${sha256}/promotion`, StartModelUploadResponse, { sizeBytes }),
+    );
+  }
+
+  /** Presigned PUT URLs for parts of the promotion under way. */
+  async promotionParts(sha256: string, partNumbers: number[], signal?: AbortSignal) {
+    const answer = await this.withRetry(signal, () =>
+      this.post(`models/${sha256}/promotion/parts`, PresignPartsResponse, { partNumbers }),
+    );
+    return answer.parts;
+  }
+
+  /** Completes the promotion: the library serves the model from storage from now on. */
+  completePromotion(sha256: string, parts: UploadedPart[], signal?: AbortSignal) {
+    return this.withRetry(signal, () =>
+      this.post(`models/${sha256}/promotion/complete`, ModelSummary, { parts }),
+    );
+  }
+
+  /** Where to upload these finished output files (`indexed` ones need nothing). Throws HubUnavailableError. */
+  async presignOutputs(files: OutputFile[]) {
+    return this.post('outputs/presign', PresignOutputsResponse, { files });
+  }
+
+  /** Presigned PUT URLs for parts of one multipart output upload. Throws HubUnavailableError. */
+  async outputParts(key: string, uploadId: string, partNumbers: number[]) {
+    return (await this.post('outputs/parts', PresignPartsResponse, { key, uploadId, partNumbers })).parts;
+  }
+
+  /** Records uploaded files in the hub's index; only then do they count as synced. Throws HubUnavailableError. */
+  async confirmOutputs(files: ConfirmOutputsRequest['files']) {
+    return this.post('outputs/confirm', ConfirmOutputsResponse, { files });
+  }
+
+  /** Presigned download URLs for the profile's files kept in storage, by key. Retries while the hub is away. */
+  async fileUrls(keys: string[], signal?: AbortSignal): Promise<Record<string, string>> {
+    if (!keys.length) return {};
+    return (await this.withRetry(signal, () => this.post('files/urls', FileUrlsResponse, { keys }))).urls;
   }
 
   /** Sends log lines (best effort: logs are not buffered across outages). */

@@ -1,7 +1,7 @@
 import { link, lstat, mkdir, rm, stat, symlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { type Profile, UI_KINDS } from '@podpilot/common';
-import { fetchModel } from '../download/index.js';
+import { fetchModel, HashMismatchError } from '../download/index.js';
 import type { ProgressTracker } from './progress.js';
 
 export interface ProvisionModelsOptions {
@@ -13,6 +13,8 @@ export interface ProvisionModelsOptions {
   /** Models fetched at once (each with its own parallel range requests). */
   parallel?: number;
   signal?: AbortSignal;
+  /** Something the owner should hear about that did not stop provisioning. */
+  onWarning?: (message: string) => void;
 }
 
 export interface ModelOutcome {
@@ -21,7 +23,11 @@ export interface ModelOutcome {
   /** `cache`: already verified on disk, no network. */
   from: 'cache' | 'storage' | 'url';
   fetchedBytes: number;
+  sizeBytes: number;
+  /** The model's file in the UI's folder. */
   path: string;
+  /** The verified file in the content-addressed cache. */
+  cachePath: string;
 }
 
 /**
@@ -39,24 +45,37 @@ export async function provisionModels(
   const outcomes: ModelOutcome[] = [];
   const worker = async () => {
     for (let model = queue.shift(); model; model = queue.shift()) {
-      const fromStorage = opts.storageUrls[model.sha256];
-      const url = fromStorage ?? ('url' in model.source ? model.source.url : undefined);
-      if (!url)
+      const ownUrl = 'url' in model.source ? model.source.url : undefined;
+      let fromStorage = opts.storageUrls[model.sha256];
+      if (!fromStorage && !ownUrl)
         throw new Error(`model ${model.name}: it is not in the library yet and has no URL to fetch it from`);
       opts.progress.set('model', model.name, { status: 'running' });
-      const result = await fetchModel({
-        cacheDir: opts.cacheDir,
-        sha256: model.sha256,
-        name: model.name,
-        source: { url },
-        signal: opts.signal,
-        onProgress: (p) =>
-          opts.progress.set('model', model.name, {
-            doneBytes: p.doneBytes,
-            totalBytes: p.totalBytes,
-            bytesPerSecond: p.bytesPerSecond,
-          }),
-      });
+      const fetchFrom = (url: string) =>
+        fetchModel({
+          cacheDir: opts.cacheDir,
+          sha256: model.sha256,
+          name: model.name,
+          source: { url },
+          signal: opts.signal,
+          onProgress: (p) =>
+            opts.progress.set('model', model.name, {
+              doneBytes: p.doneBytes,
+              totalBytes: p.totalBytes,
+              bytesPerSecond: p.bytesPerSecond,
+            }),
+        });
+      let result: Awaited<ReturnType<typeof fetchModel>>;
+      try {
+        result = await fetchFrom((fromStorage ?? ownUrl) as string);
+      } catch (error) {
+        // The library's copy is not what the profile pins (a bad promotion): the model's own URL still is.
+        if (!(fromStorage && ownUrl && error instanceof HashMismatchError)) throw error;
+        opts.onWarning?.(
+          `model ${model.name}: the library's copy is corrupt (${error.message}); fetching from its URL`,
+        );
+        fromStorage = undefined;
+        result = await fetchFrom(ownUrl);
+      }
       const target = join(opts.uiDir, folders[model.kind], model.file);
       await linkInto(result.path, target);
       opts.progress.set('model', model.name, {
@@ -69,7 +88,9 @@ export async function provisionModels(
         sha256: model.sha256,
         from: result.cached ? 'cache' : fromStorage ? 'storage' : 'url',
         fetchedBytes: result.fetchedBytes,
+        sizeBytes: result.sizeBytes,
         path: target,
+        cachePath: result.path,
       });
     }
   };

@@ -9,6 +9,8 @@ import { launchSpec } from '../provision/launch.js';
 import { WebuiSupervisor } from '../supervisor/webui-supervisor.js';
 import { LogBatcher } from './log-batcher.js';
 import { ProgressTracker } from './progress.js';
+import type { ProgressDisplay } from './progress-display.js';
+import { promoteModels } from './promote-models.js';
 import { provisionModels } from './provision-models.js';
 
 export interface RunAgentOptions {
@@ -16,6 +18,8 @@ export interface RunAgentOptions {
   signal: AbortSignal;
   /** Human-readable progress lines (the terminal). */
   say?: (line: string) => void;
+  /** A live view of provisioning progress (the terminal's); its `say` replaces `say` while it runs. */
+  createDisplay?: (progress: ProgressTracker) => ProgressDisplay;
 }
 
 /** Agent files inside the workspace: state (token, unsent events) and the model cache. */
@@ -23,6 +27,14 @@ export const agentPaths = (workspace: string) => ({
   stateFile: join(workspace, '.podpilot', 'agent.json'),
   cacheDir: join(workspace, '.podpilot', 'cache'),
 });
+
+/** A profile file kept in storage, through the presigned URL the hub gave for its key. */
+async function readStorageFile(key: string, url: string | undefined, signal: AbortSignal): Promise<Buffer> {
+  if (!url) throw new Error(`files: the hub gave no download URL for ${key}`);
+  const res = await fetch(url, { signal });
+  if (!res.ok) throw new Error(`files: reading ${key} from storage failed: ${res.status} ${res.statusText}`);
+  return Buffer.from(await res.arrayBuffer());
+}
 
 /** Environment the WebUI inherits: the agent's own, minus PodPilot's secrets. */
 function webuiEnv(extra: Record<string, string>): Record<string, string> {
@@ -38,12 +50,13 @@ function webuiEnv(extra: Record<string, string>): Record<string, string> {
  * `shutdown`; rejects when provisioning fails (after reporting it).
  */
 export async function runAgent(config: AgentConfig, options: RunAgentOptions): Promise<void> {
-  const say = options.say ?? (() => {});
+  let say = options.say ?? (() => {});
   const paths = agentPaths(config.workspace);
   const hub = new HubConnection({
     hubUrl: config.hubUrl,
     bootstrapToken: config.bootstrapToken,
     stateFile: paths.stateFile,
+    ...(config.provider ? { provider: config.provider } : {}),
   });
   const registered = await hub.connect(options.signal);
   const profile = registered?.profile ?? (await hub.profile(options.signal));
@@ -51,6 +64,14 @@ export async function runAgent(config: AgentConfig, options: RunAgentOptions): P
   say(`instance ${hub.instanceId}: profile ${profile.name}@${profile.version}`);
 
   const progress = new ProgressTracker();
+  const display = options.createDisplay?.(progress);
+  const plainSay = say;
+  if (display) say = display.say;
+  const endDisplay = () => {
+    display?.stop();
+    say = plainSay;
+  };
+  let promotion: Promise<void> = Promise.resolve();
   const logs = new LogBatcher((lines) => hub.logs(lines));
   let phase: AgentPhase = 'provisioning';
   let supervisor: WebuiSupervisor | null = null;
@@ -118,11 +139,19 @@ export async function runAgent(config: AgentConfig, options: RunAgentOptions): P
       storageUrls,
       progress,
       signal: stop.signal,
+      onWarning: (message) => void hub.event({ level: 'warn', kind: 'model.storage-corrupt', message }),
     });
     for (const m of models)
       say(`model ${m.name}: ${m.from === 'cache' ? 'cached' : `fetched from ${m.from}`}, sha256 verified`);
-    const files = await writeProfileFiles(profile.spec, checkouts.uiDir);
+    const fileUrls = await hub.fileUrls(
+      profile.spec.files.flatMap((f) => ('storage' in f && f.storage ? [f.storage] : [])),
+      stop.signal,
+    );
+    const files = await writeProfileFiles(profile.spec, checkouts.uiDir, (key) =>
+      readStorageFile(key, fileUrls[key], stop.signal),
+    );
     for (const f of files) progress.set('file', f.path, { status: 'done' });
+    endDisplay();
     const fetched = models.reduce((sum, m) => sum + m.fetchedBytes, 0);
     await hub.event({
       level: 'info',
@@ -147,6 +176,35 @@ export async function runAgent(config: AgentConfig, options: RunAgentOptions): P
       message: `WebUI answering on port ${launch.port}`,
     });
     await beat();
+    // Models fetched from their own URL go into the library while the WebUI runs: the next instance gets
+    // them from storage.
+    const promotable = models
+      .filter((m) => m.from === 'url')
+      .map((m) => ({ name: m.name, sha256: m.sha256, path: m.cachePath, sizeBytes: m.sizeBytes }));
+    if (promotable.length)
+      promotion = promoteModels(hub, promotable, stop.signal).then(
+        async (outcomes) => {
+          for (const o of outcomes) {
+            if (o.status === 'failed') {
+              say(`model ${o.name}: not added to the library: ${o.error}`);
+              await hub.event({
+                level: 'warn',
+                kind: 'model.promotion-failed',
+                message: `${o.name}: ${o.error}`,
+              });
+            } else {
+              say(`model ${o.name}: ${o.status === 'exists' ? 'already in' : 'added to'} the library`);
+              await hub.event({
+                level: 'info',
+                kind: 'model.promoted',
+                message: `${o.name} is in the library`,
+                data: { sha256: o.sha256, sentBytes: o.sentBytes },
+              });
+            }
+          }
+        },
+        () => {},
+      ); // aborted by a stop; the hub resumes the upload next time
     await new Promise<void>((resolve) =>
       stop.signal.addEventListener('abort', () => resolve(), { once: true }),
     );
@@ -159,7 +217,9 @@ export async function runAgent(config: AgentConfig, options: RunAgentOptions): P
       throw error;
     }
   } finally {
+    endDisplay();
     clearInterval(timer);
+    await promotion;
     if (phase !== 'failed') phase = 'stopping';
     await supervisor?.stop();
     await beat();

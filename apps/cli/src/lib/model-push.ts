@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import {
   type ModelKind,
@@ -9,9 +9,9 @@ import {
   StartModelUploadResponse,
   type UploadedPart,
 } from '@podpilot/common';
+import { PartUploadError, uploadFileParts } from '@podpilot/common/node';
 import { CliError } from './cli-error.js';
 import type { HubClient } from './hub-client.js';
-import { PartUploader } from './put-part.js';
 import type { UploadJournal } from './upload-journal.js';
 
 export interface PushProgress {
@@ -41,9 +41,6 @@ export interface PushResult {
   sentParts: number[];
 }
 
-const PRESIGN_BATCH = 32;
-const MAX_ATTEMPTS = 5;
-
 /** Streams the file once through SHA-256 (OpenSSL, SHA-NI where the CPU has it). */
 async function hashFile(
   path: string,
@@ -60,8 +57,6 @@ async function hashFile(
   }
   return hash.digest('hex');
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Pushes a model file into the library: hash (or reuse the journal's hash of an unchanged file), ask the
@@ -99,84 +94,33 @@ export async function pushModel(
     return { sha256, outcome: 'exists', model: start.model, sentParts: [] };
   }
 
-  const { partSize, partCount } = start;
-  const expectedSize = (n: number) => (n < partCount ? partSize : info.size - partSize * (partCount - 1));
-  const done = new Map<number, string>();
-  for (const p of start.uploaded)
-    if (p.sizeBytes === expectedSize(p.partNumber)) done.set(p.partNumber, p.etag);
-  const todo = Array.from({ length: partCount }, (_, i) => i + 1).filter((n) => !done.has(n));
-
-  const urls = new Map<number, Promise<string>>();
-  const urlFor = (n: number, refresh = false): Promise<string> => {
-    if (refresh || !urls.has(n)) {
-      const batch = refresh
-        ? [n]
-        : todo.filter((m) => m >= n && (!urls.has(m) || m === n)).slice(0, PRESIGN_BATCH);
-      const answer = hub.request('POST', `/api/models/${sha256}/upload/parts`, {
-        body: { partNumbers: batch },
-        schema: PresignPartsResponse,
-      });
-      for (const m of batch)
-        urls.set(
-          m,
-          answer.then((a) => a.parts.find((p) => p.partNumber === m)?.url ?? ''),
-        );
-    }
-    return urls.get(n) as Promise<string>;
-  };
-
-  let doneBytes = [...done.keys()].reduce((sum, n) => sum + expectedSize(n), 0);
-  const sentParts: number[] = [];
-  const parallel = Math.min(options.parallel ?? 8, Math.max(todo.length, 1));
-  const uploader = new PartUploader(parallel);
-  const file = await open(path, 'r');
+  let parts: UploadedPart[];
+  let sentParts: number[];
   try {
-    const queue = [...todo];
-    const worker = async () => {
-      const buffer = Buffer.allocUnsafe(partSize);
-      for (let n = queue.shift(); n !== undefined; n = queue.shift()) {
-        const size = expectedSize(n);
-        const { bytesRead } = await file.read(buffer, 0, size, (n - 1) * partSize);
-        if (bytesRead !== size)
-          throw new CliError(`${options.file} changed while it was being pushed; push it again`);
-        done.set(n, await putPart(n, buffer.subarray(0, size)));
-        sentParts.push(n);
-        doneBytes += size;
-        options.onPartUploaded?.(n);
+    ({ parts, sentParts } = await uploadFileParts({
+      path,
+      size: info.size,
+      plan: start,
+      presign: async (partNumbers) =>
+        (
+          await hub.request('POST', `/api/models/${sha256}/upload/parts`, {
+            body: { partNumbers },
+            schema: PresignPartsResponse,
+          })
+        ).parts,
+      parallel: options.parallel,
+      signal: options.signal,
+      onPart: (partNumber, doneBytes) => {
+        options.onPartUploaded?.(partNumber);
         options.onProgress?.({ phase: 'upload', doneBytes, totalBytes: info.size });
-      }
-    };
-    const putPart = async (n: number, body: Buffer): Promise<string> => {
-      for (let attempt = 1; ; attempt++) {
-        options.signal?.throwIfAborted();
-        try {
-          const res = await fetch(await urlFor(n, attempt > 1), {
-            method: 'PUT',
-            body,
-            signal: options.signal,
-          });
-          const etag = res.headers.get('etag');
-          if (res.ok && etag) return etag;
-          if (res.status < 500 && res.status !== 403 && res.status !== 429) {
-            throw new CliError(
-              `storage refused part ${n}: ${res.status} ${(await res.text()).slice(0, 200)}`,
-            );
-          }
-        } catch (error) {
-          if (error instanceof CliError || options.signal?.aborted || attempt >= MAX_ATTEMPTS) throw error;
-        }
-        if (attempt >= MAX_ATTEMPTS)
-          throw new CliError(`part ${n} failed ${MAX_ATTEMPTS} times; run the push again to resume`);
-        await sleep(250 * 2 ** attempt * (0.5 + Math.random()));
-      }
-    };
-    await Promise.all(Array.from({ length: parallel }, worker));
-  } finally {
-    uploader.close();
-    await file.close();
+      },
+    }));
+  } catch (error) {
+    if (error instanceof PartUploadError)
+      throw new CliError(`${options.file}: ${error.message}; run the push again to resume`);
+    throw error;
   }
 
-  const parts: UploadedPart[] = [...done.entries()].map(([partNumber, etag]) => ({ partNumber, etag }));
   const model = await hub.request('POST', `/api/models/${sha256}/upload/complete`, {
     body: { parts },
     schema: ModelSummary,

@@ -120,4 +120,21 @@ export class AgentActivityRepository {
       [instanceId, afterId, limit],
     );
   }
+
+  /** The agent's answer to a command, or null while it has not acknowledged it. */
+  async commandResult(
+    instanceId: string,
+    commandId: string,
+  ): Promise<{ ok: boolean; message: string | null } | null> {
+    const rows = await this.db.query<{ result: { ok?: unknown; message?: unknown } | null }>(
+      'select result from agent_commands where id = $1 and instance_id = $2 and acknowledged_at is not null',
+      [commandId, instanceId],
+    );
+    const result = rows[0]?.result;
+    if (!rows[0]) return null;
+    return {
+      ok: result?.ok === true,
+      message: typeof result?.message === 'string' ? result.message : null,
+    };
+  }
 }

@@ -1,4 +1,8 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { uploadFileParts } from '@podpilot/common/node';
 import { describe, expect, it } from 'vitest';
 import { asOwner, useOwnerHub } from '../test-support/app.js';
 import { testDatabases } from '../test-support/databases.js';
@@ -9,8 +13,8 @@ describe.each(testDatabases())('agent protocol on $engine', ({ open }) => {
   const t = useOwnerHub(open);
 
   /** An instance launched from a fresh profile, and its bootstrap token. */
-  async function launch(name: string) {
-    const yaml = `name: ${name}\nui: { kind: comfyui, ref: ${COMMIT} }\n`;
+  async function launch(name: string, extra = '') {
+    const yaml = `name: ${name}\nui: { kind: comfyui, ref: ${COMMIT} }\n${extra}`;
     await t.hub.app.inject({
       method: 'PUT',
       url: `/api/profiles/${name}`,
@@ -173,5 +177,52 @@ describe.each(testDatabases())('agent protocol on $engine', ({ open }) => {
     const outside = await agentPost('models/urls', agentToken, { sha256s: ['e'.repeat(64)] });
     expect(outside.statusCode).toBe(403);
     expect(outside.json().error.message).toContain('is not a model of this instance');
+  });
+
+  it('takes a model the agent fetched from its URL into the library, for its own profile only', async () => {
+    const bytes = randomBytes(3 * 1024 * 1024 + 17);
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const { bootstrap } = await launch(
+      'agent-p',
+      `models:\n  - { name: tiny, kind: lora, sha256: ${sha256}, source: { url: "https://example.com/tiny.safetensors" } }\n`,
+    );
+    const { agentToken } = (
+      await agentPost('register', null, { bootstrapToken: bootstrap, agentVersion: '0.1.0' })
+    ).json();
+    const stranger = await agentPost(`models/${'e'.repeat(64)}/promotion`, agentToken, { sizeBytes: 10 });
+    expect(stranger.statusCode).toBe(403);
+    expect(stranger.json().error.message).toContain('is not a model of this instance');
+    const bad = await agentPost(`models/${sha256}/promotion`, agentToken, { sizeBytes: 0 });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.message).toContain('sizeBytes');
+
+    const start = await agentPost(`models/${sha256}/promotion`, agentToken, { sizeBytes: bytes.length });
+    expect(start.statusCode).toBe(200);
+    const plan = start.json();
+    expect(plan.status).toBe('upload');
+    const dir = await mkdtemp(join(tmpdir(), 'podpilot-promote-'));
+    try {
+      await writeFile(join(dir, 'tiny'), bytes);
+      const { parts } = await uploadFileParts({
+        path: join(dir, 'tiny'),
+        size: bytes.length,
+        plan,
+        presign: async (partNumbers) =>
+          (await agentPost(`models/${sha256}/promotion/parts`, agentToken, { partNumbers })).json().parts,
+      });
+      const done = await agentPost(`models/${sha256}/promotion/complete`, agentToken, { parts });
+      expect(done.statusCode).toBe(200);
+      expect(done.json()).toMatchObject({ sha256, name: 'tiny', kind: 'lora', status: 'available' });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    // The next instance of the profile downloads it from storage, byte for byte.
+    const urls = (await agentPost('models/urls', agentToken, { sha256s: [sha256] })).json().urls;
+    const stored = Buffer.from(
+      await (await t.hub.app.inject({ method: 'GET', url: urls[sha256] })).rawPayload,
+    );
+    expect(stored.equals(bytes)).toBe(true);
+    const again = await agentPost(`models/${sha256}/promotion`, agentToken, { sizeBytes: bytes.length });
+    expect(again.json().status).toBe('exists');
   });
 });

@@ -3,17 +3,27 @@ import {
   AGENT_API_PREFIX,
   AgentProfileResponse,
   ApiError,
+  CompleteModelUploadRequest,
   EventsRequest,
+  FileUrlsRequest,
+  FileUrlsResponse,
   HeartbeatRequest,
   HeartbeatResponse,
   LogsRequest,
+  ModelSummary,
   ModelUrlsRequest,
   ModelUrlsResponse,
+  PresignPartsRequest,
+  PresignPartsResponse,
+  PromoteModelRequest,
   RegisterRequest,
   RegisterResponse,
+  Sha256,
+  StartModelUploadResponse,
 } from '@podpilot/common';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { unauthorized } from '../lib/http-error.js';
 import type { AgentsService } from '../services/agents.service.js';
 
@@ -27,16 +37,16 @@ declare module 'fastify' {
 const errors = { 400: ApiError, 401: ApiError, 429: ApiError };
 
 /** The instance of the authenticated agent (never null behind the agent auth hook). */
-const instanceOf = (request: FastifyRequest): string => {
+export const instanceOf = (request: FastifyRequest): string => {
   if (!request.agentInstanceId) throw unauthorized('an agent token is required');
   return request.agentInstanceId;
 };
 
 /**
- * `/agent/v1`: the agent ↔ hub protocol. Every route but `register` needs `Authorization: Bearer ppa_…`,
- * an agent token that reaches only its own instance.
+ * Agent auth for the routes of one plugin (`/agent/v1/*` route files call it first): every route not marked
+ * `config.public` needs `Authorization: Bearer <agent token>`; `instanceOf(request)` then names its instance.
  */
-export const agentRoutes: FastifyPluginAsyncZod<{ agents: AgentsService }> = async (app, { agents }) => {
+export function registerAgentAuth(app: FastifyInstance, agents: Pick<AgentsService, 'authenticate'>): void {
   app.decorateRequest('agentInstanceId', null);
   app.addHook('onRequest', async (request) => {
     if (request.routeOptions.config?.public) return;
@@ -47,6 +57,14 @@ export const agentRoutes: FastifyPluginAsyncZod<{ agents: AgentsService }> = asy
     if (!instanceId) throw unauthorized('Authorization: the agent token is unknown or revoked');
     request.agentInstanceId = instanceId;
   });
+}
+
+/**
+ * `/agent/v1`: the agent ↔ hub protocol. Every route but `register` needs `Authorization: Bearer ppa_…`,
+ * an agent token that reaches only its own instance.
+ */
+export const agentRoutes: FastifyPluginAsyncZod<{ agents: AgentsService }> = async (app, { agents }) => {
+  registerAgentAuth(app, agents);
 
   app.post(
     `${AGENT_API_PREFIX}/register`,
@@ -125,5 +143,68 @@ export const agentRoutes: FastifyPluginAsyncZod<{ agents: AgentsService }> = asy
       },
     },
     async (request) => agents.modelUrls(instanceOf(request), request.body.sha256s),
+  );
+
+  const promotion = `${AGENT_API_PREFIX}/models/:sha256/promotion`;
+  const params = z.object({ sha256: Sha256 });
+  const promotionErrors = { 403: ApiError, 404: ApiError, 409: ApiError, ...errors };
+
+  app.post(
+    promotion,
+    {
+      schema: {
+        tags: ['agent'],
+        summary:
+          'Offer a model fetched from its URL and verified to the library (start or resume the upload)',
+        params,
+        body: PromoteModelRequest,
+        response: { 200: StartModelUploadResponse, ...promotionErrors },
+      },
+    },
+    async (request) =>
+      agents.startPromotion(instanceOf(request), request.params.sha256, request.body.sizeBytes),
+  );
+
+  app.post(
+    `${promotion}/parts`,
+    {
+      schema: {
+        tags: ['agent'],
+        summary: 'Presigned PUT URLs for parts of the promotion under way',
+        params,
+        body: PresignPartsRequest,
+        response: { 200: PresignPartsResponse, ...promotionErrors },
+      },
+    },
+    async (request) =>
+      agents.presignPromotionParts(instanceOf(request), request.params.sha256, request.body.partNumbers),
+  );
+
+  app.post(
+    `${promotion}/complete`,
+    {
+      schema: {
+        tags: ['agent'],
+        summary: 'Complete the promotion: the library now serves the model from storage',
+        params,
+        body: CompleteModelUploadRequest,
+        response: { 200: ModelSummary, ...promotionErrors },
+      },
+    },
+    async (request) =>
+      agents.completePromotion(instanceOf(request), request.params.sha256, request.body.parts),
+  );
+
+  app.post(
+    `${AGENT_API_PREFIX}/files/urls`,
+    {
+      schema: {
+        tags: ['agent'],
+        summary: "Download URLs for this profile's storage-backed files",
+        body: FileUrlsRequest,
+        response: { 200: FileUrlsResponse, 403: ApiError, 404: ApiError, ...errors },
+      },
+    },
+    async (request) => agents.fileUrls(instanceOf(request), request.body.keys),
   );
 };

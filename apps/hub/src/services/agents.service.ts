@@ -1,13 +1,18 @@
 import {
   type AgentEvent,
   type AgentPhase,
+  type FileUrlsResponse,
   type HeartbeatReport,
   type HeartbeatResponse,
   type InstanceState,
   type LogLine,
+  type ModelSummary,
+  type PresignPartsResponse,
   Profile,
   type RegisterRequest,
   type RegisterResponse,
+  type StartModelUploadResponse,
+  type UploadedPart,
 } from '@podpilot/common';
 import type { Db } from '../db/db.js';
 import { randomToken, sha256Hex } from '../lib/crypto.js';
@@ -17,6 +22,7 @@ import { AgentCredentialsRepository } from '../repositories/agent-credentials.re
 import { InstanceAgentRepository } from '../repositories/instances.repository.js';
 import { ModelsRepository } from '../repositories/models.repository.js';
 import type { ObjectStorage } from '../storage/index.js';
+import type { ModelsService } from './models.service.js';
 
 export const AGENT_TOKEN_PREFIX = 'ppa_';
 const HEARTBEAT_INTERVAL_SECONDS = 5;
@@ -40,6 +46,7 @@ export class AgentsService {
   constructor(
     private readonly db: Db,
     private readonly storage: ObjectStorage,
+    private readonly library: ModelsService,
   ) {
     this.models = new ModelsRepository(db);
     this.credentials = new AgentCredentialsRepository(db);
@@ -105,11 +112,7 @@ export class AgentsService {
     instanceId: string,
     sha256s: string[],
   ): Promise<{ urls: Record<string, string>; expiresAt: string }> {
-    const profile = await this.profile(instanceId);
-    const allowed = new Set(profile?.spec.models.map((m) => m.sha256) ?? []);
-    const outside = sha256s.find((sha) => !allowed.has(sha));
-    if (outside)
-      throw new HttpError(403, 'forbidden', `sha256s: ${outside} is not a model of this instance's profile`);
+    for (const sha of sha256s) await this.profileModel(instanceId, sha, 'sha256s');
     const urls: Record<string, string> = {};
     for (const sha of sha256s) {
       const model = await this.models.find(sha);
@@ -120,6 +123,52 @@ export class AgentsService {
       }
     }
     return { urls, expiresAt: new Date(Date.now() + MODEL_URL_TTL_SECONDS * 1000).toISOString() };
+  }
+
+  /**
+   * Starts (or resumes) putting a model the agent fetched from its URL and verified into the library, as the
+   * owner's push does; `exists` when the library already holds it. Only for models of the instance's own
+   * profile (403 otherwise). The library trusts the agent's hash here; every later download is verified
+   * against the profile's sha256 again, so a bad upload is caught there, not spread.
+   */
+  async startPromotion(
+    instanceId: string,
+    sha256: string,
+    sizeBytes: number,
+  ): Promise<StartModelUploadResponse> {
+    const model = await this.profileModel(instanceId, sha256, 'sha256');
+    return this.library.startUpload({
+      sha256,
+      sizeBytes,
+      name: model.name,
+      kind: model.kind,
+      fileName: model.file,
+    });
+  }
+
+  /** Presigned PUT URLs for parts of a promotion under way (409 when none is). */
+  async presignPromotionParts(
+    instanceId: string,
+    sha256: string,
+    partNumbers: number[],
+  ): Promise<PresignPartsResponse> {
+    await this.profileModel(instanceId, sha256, 'sha256');
+    return this.library.presignParts(sha256, partNumbers);
+  }
+
+  /** Completes a promotion: the model becomes `available` and later instances download it from storage. */
+  async completePromotion(instanceId: string, sha256: string, parts: UploadedPart[]): Promise<ModelSummary> {
+    await this.profileModel(instanceId, sha256, 'sha256');
+    return this.library.completeUpload(sha256, parts);
+  }
+
+  /** The profile's entry for the model; 403 naming `field` when the instance's profile does not list it. */
+  private async profileModel(instanceId: string, sha256: string, field: string) {
+    const profile = await this.profile(instanceId);
+    const model = profile?.spec.models.find((m) => m.sha256 === sha256);
+    if (!model)
+      throw new HttpError(403, 'forbidden', `${field}: ${sha256} is not a model of this instance's profile`);
+    return model;
   }
 
   /** The instance an agent token belongs to, or null when unknown or revoked. */
@@ -154,5 +203,30 @@ export class AgentsService {
 
   async addLogs(instanceId: string, lines: LogLine[]): Promise<number> {
     return this.activity.insertLogs(instanceId, lines);
+  }
+
+  /**
+   * Presigned GET URLs for storage-backed `files[]` of the instance's own profile. A key the profile does not
+   * list is refused (403); a listed key with no object behind it is 404, naming the push that fixes it.
+   */
+  async fileUrls(instanceId: string, keys: string[]): Promise<FileUrlsResponse> {
+    const profile = await this.profile(instanceId);
+    const listed = new Set(profile?.spec.files.flatMap((f) => ('storage' in f ? [f.storage] : [])));
+    const outside = keys.find((key) => !listed.has(key));
+    if (outside)
+      throw new HttpError(403, 'forbidden', `keys: ${outside} is not a file of this instance's profile`);
+    const wanted = [...new Set(keys)];
+    const stored = await Promise.all(wanted.map((key) => this.storage.head(key)));
+    const missing = wanted.find((_, i) => !stored[i]);
+    if (missing)
+      throw new HttpError(
+        404,
+        'not_found',
+        `keys: ${missing} is not in storage; upload it with podpilot files push`,
+      );
+    const urls: Record<string, string> = {};
+    for (const key of wanted)
+      urls[key] = await this.storage.presignGet(key, { expiresInSeconds: MODEL_URL_TTL_SECONDS });
+    return { urls, expiresAt: new Date(Date.now() + MODEL_URL_TTL_SECONDS * 1000).toISOString() };
   }
 }

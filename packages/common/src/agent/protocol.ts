@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SyncStatus } from '../api/outputs.js';
 import { Profile } from '../profile/profile.schema.js';
 
 /** Path prefix of every agent route on the hub. */
@@ -32,6 +33,7 @@ export const ProvisioningItem = z.object({
   doneBytes: z.number().nonnegative().optional(),
   totalBytes: z.number().nonnegative().nullable().optional(),
   bytesPerSecond: z.number().nonnegative().optional(),
+  etaSeconds: z.number().nonnegative().nullable().optional(),
   error: z.string().optional(),
 });
 export type ProvisioningItem = z.infer<typeof ProvisioningItem>;
@@ -50,6 +52,7 @@ export const HeartbeatRequest = z.object({
       doneBytes: z.number().nonnegative(),
       totalBytes: z.number().nonnegative().nullable(),
       bytesPerSecond: z.number().nonnegative(),
+      etaSeconds: z.number().nonnegative().nullable().optional(),
       items: z.array(ProvisioningItem).max(1000),
     })
     .optional(),
@@ -61,6 +64,8 @@ export const HeartbeatRequest = z.object({
     })
     .optional(),
   diskFreeBytes: z.number().nonnegative().nullable().optional(),
+  /** Output sync: backlog and totals (absent before the sync engine starts). */
+  sync: SyncStatus.optional(),
   /** Results of commands the agent finished since the last heartbeat. */
   acknowledged: z
     .array(z.object({ id: z.uuid(), ok: z.boolean(), message: z.string().max(2000).optional() }))
@@ -133,3 +138,14 @@ export const ModelUrlsResponse = z.object({
   urls: z.record(z.string(), z.string()),
   expiresAt: Timestamp,
 });
+
+/**
+ * `POST /agent/v1/models/:sha256/promotion`: the agent fetched and verified a model from its URL and offers
+ * the bytes to the library, so the next instance gets them from storage. The answer is the model upload
+ * answer: `exists`, or the parts to PUT (then `…/promotion/parts` and `…/promotion/complete`, with the
+ * bodies of the owner's model upload routes).
+ */
+export const PromoteModelRequest = z.object({
+  sizeBytes: z.number().int().min(1, 'expected the verified file size in bytes (> 0)'),
+});
+export type PromoteModelRequest = z.infer<typeof PromoteModelRequest>;

@@ -48,13 +48,22 @@ export class FileServer {
   bytesSent = 0;
   /** Range (206) responses fully written. */
   chunksServed = 0;
-  /** Wait this long before answering each range request (to slow a download down). */
-  delayMs = 0;
+  /** Wait this long before answering each range request (to slow a download down), or this long for one at `start`. */
+  delayMs: number | ((start: number) => number) = 0;
+  /**
+   * Send each body in pieces of `bytes`, one every `everyMs` (a slow network: little sent but not yet
+   * received when the client stops). Off by default: the whole body in one write.
+   */
+  throttle: { bytes: number; everyMs: number } | undefined;
   /** Called after each range response is fully written. */
   onChunkServed: ((count: number) => void) | undefined;
+  /** Called when a range request arrives, before any delay (the client is running right then). */
+  onRangeRequest: ((start: number) => void) | undefined;
   /** Answer each range request with `Connection: close` (the client must open a new connection each time). */
   closeEach = false;
   private faults: Fault[] = [];
+  /** Range responses being delayed or sent. */
+  private busy = 0;
   private server: Server | undefined;
   private port = 0;
   private scheme = 'http';
@@ -73,6 +82,11 @@ export class FileServer {
   async close(): Promise<void> {
     this.server?.closeAllConnections();
     await new Promise((r) => this.server?.close(r));
+  }
+
+  /** Resolves once no range response is delayed or being sent (a throttled one stops when its client went away). */
+  async settled(): Promise<void> {
+    while (this.busy > 0) await sleep(5);
   }
 
   url(path: string, host = '127.0.0.1'): string {
@@ -141,30 +155,59 @@ export class FileServer {
     if (start >= file.data.length) {
       return void res.writeHead(416, { 'content-range': `bytes */${file.data.length}` }).end();
     }
-    if (this.delayMs) await sleep(this.delayMs);
-    res.writeHead(206, {
-      ...validators,
-      'accept-ranges': 'bytes',
-      'content-range': `bytes ${start}-${end}/${file.data.length}`,
-      'content-length': end - start + 1,
-      ...(this.closeEach ? { connection: 'close' } : {}),
-    });
-    await this.send(res, file.data.subarray(start, end + 1), fault?.kind === 'reset');
+    this.onRangeRequest?.(start);
+    this.busy++;
+    try {
+      const delay = typeof this.delayMs === 'function' ? this.delayMs(start) : this.delayMs;
+      if (delay) await sleep(delay);
+      if (res.destroyed) return; // the client went away meanwhile: nothing is sent
+      res.writeHead(206, {
+        ...validators,
+        'accept-ranges': 'bytes',
+        'content-range': `bytes ${start}-${end}/${file.data.length}`,
+        'content-length': end - start + 1,
+        ...(this.closeEach ? { connection: 'close' } : {}),
+      });
+      if (!(await this.send(res, file.data.subarray(start, end + 1), fault?.kind === 'reset'))) return;
+    } finally {
+      this.busy--;
+    }
     this.chunksServed++;
     this.onChunkServed?.(this.chunksServed);
   }
 
-  /** Writes the body, or half of it then a connection reset. */
-  private async send(res: ServerResponse, body: Buffer, reset: boolean): Promise<void> {
+  /** Writes the body, or half of it then a connection reset; false when the client went away first (throttled). */
+  private async send(res: ServerResponse, body: Buffer, reset: boolean): Promise<boolean> {
+    const ended = new Promise<boolean>((resolve) => {
+      res.once('finish', () => resolve(true));
+      res.once('close', () => resolve(false));
+    });
+    const throttle = this.throttle;
+    if (throttle && !reset) {
+      let gone = false;
+      void ended.then((finished) => {
+        gone = !finished;
+      });
+      for (let at = 0; at < body.length; at += throttle.bytes) {
+        if (at > 0) await sleep(throttle.everyMs);
+        if (gone || res.destroyed) return false; // the client went away: the rest is never sent
+        const piece = body.subarray(at, at + throttle.bytes);
+        this.bytesSent += piece.length;
+        res.write(piece);
+      }
+      res.end();
+      return ended;
+    }
     const part = reset ? body.subarray(0, Math.floor(body.length / 2)) : body;
     this.bytesSent += part.length;
     if (!reset) {
       res.end(part);
-      await once(res, 'finish').catch(() => {});
-      return;
+      await ended;
+      return true;
     }
     res.write(part);
     await sleep(10);
     res.socket?.resetAndDestroy();
+    return true;
   }
 }

@@ -1,0 +1,52 @@
+import { ConfigError } from '@podpilot/common';
+import { describe, expect, it } from 'vitest';
+import { loadAgentConfig } from './env.js';
+
+const base = { PODPILOT_HUB_URL: 'http://127.0.0.1:7300/', PODPILOT_WORKSPACE: '/tmp/ws' };
+
+describe('loadAgentConfig', () => {
+  it('reads the hub URL (without a trailing slash) and defaults', () => {
+    const config = loadAgentConfig(base);
+    expect(config).toMatchObject({ hubUrl: 'http://127.0.0.1:7300', workspace: '/tmp/ws', logLevel: 'info' });
+    expect(config.provider).toBeUndefined();
+  });
+
+  it('detects the provider from what Vast.ai and Runpod set in the container', () => {
+    expect(loadAgentConfig({ ...base, CONTAINER_ID: '4242' }).provider).toEqual({
+      kind: 'vastai',
+      instanceId: '4242',
+    });
+    expect(loadAgentConfig({ ...base, RUNPOD_POD_ID: 'abc123' }).provider).toEqual({
+      kind: 'runpod',
+      instanceId: 'abc123',
+    });
+  });
+
+  it('prefers the hints the launch passed', () => {
+    const env = {
+      ...base,
+      CONTAINER_ID: '4242',
+      PODPILOT_PROVIDER: 'local',
+      PODPILOT_PROVIDER_INSTANCE_ID: 'l-1',
+    };
+    expect(loadAgentConfig(env).provider).toEqual({ kind: 'local', instanceId: 'l-1' });
+    expect(loadAgentConfig({ ...base, PODPILOT_PROVIDER: 'local', CONTAINER_ID: '9' }).provider).toEqual({
+      kind: 'local',
+    });
+  });
+
+  it('names each bad variable and what it expected', () => {
+    let error: unknown;
+    try {
+      loadAgentConfig({ PODPILOT_HUB_URL: 'not a url', PODPILOT_PROVIDER: 'aws' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const text = (error as Error).message;
+    expect(text).toContain('PODPILOT_HUB_URL');
+    expect(text).toContain('expected the hub URL');
+    expect(text).toContain('PODPILOT_PROVIDER');
+    expect(text).toContain('expected one of vastai, runpod, local');
+  });
+});

@@ -1,0 +1,44 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Profile } from '@podpilot/common';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FileServer } from '../download/test-support/file-server.js';
+import { tempDir } from '../provision/test-support/git-repos.js';
+import { ProgressTracker } from './progress.js';
+import { provisionModels } from './provision-models.js';
+
+const COMMIT = 'a'.repeat(40);
+
+describe('provisionModels', () => {
+  const tmp = tempDir('podpilot-models-');
+  const server = new FileServer();
+  beforeAll(() => server.start());
+  afterAll(async () => {
+    await server.close();
+    tmp.cleanup();
+  });
+
+  const profileWith = (sha256: string, url: string): Profile =>
+    Profile.parse({
+      name: 'p',
+      ui: { kind: 'comfyui', ref: COMMIT },
+      models: [{ name: 'm', kind: 'lora', sha256, source: { url }, file: 'm.safetensors' }],
+    });
+
+  it("falls back to the model's own URL when the library's copy is corrupt, and says so", async () => {
+    const good = server.serveRandom('/good.bin', 300_000);
+    server.serveRandom('/library-copy.bin', 300_000); // other bytes under the same content address
+    const warnings: string[] = [];
+    const [outcome] = await provisionModels(profileWith(good.sha256, server.url('/good.bin')), {
+      cacheDir: join(tmp.dir, 'cache'),
+      uiDir: join(tmp.dir, 'ui'),
+      storageUrls: { [good.sha256]: server.url('/library-copy.bin') },
+      progress: new ProgressTracker(),
+      onWarning: (message) => warnings.push(message),
+    });
+    expect(outcome).toMatchObject({ name: 'm', from: 'url', sizeBytes: 300_000 });
+    expect((await readFile(join(tmp.dir, 'ui', 'models/loras/m.safetensors'))).equals(good.data)).toBe(true);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain("model m: the library's copy is corrupt");
+  });
+});

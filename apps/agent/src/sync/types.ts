@@ -1,0 +1,46 @@
+import type {
+  ConfirmOutputsRequest,
+  ConfirmOutputsResponse,
+  OutputFile,
+  PresignOutputsResponse,
+} from '@podpilot/common';
+
+/**
+ * The three hub calls the sync engine needs (HubConnection implements them; tests use a stub). Each either
+ * answers per the schemas of `@podpilot/common` api/outputs.ts or throws. An error named
+ * `AgentRejectedError` (or carrying a 4xx `status`) means the hub refused the request itself; any other
+ * error is taken as "the hub is unavailable, try again later".
+ */
+export interface OutputHub {
+  presignOutputs(files: OutputFile[]): Promise<PresignOutputsResponse>;
+  outputParts(
+    key: string,
+    uploadId: string,
+    partNumbers: number[],
+  ): Promise<{ partNumber: number; url: string }[]>;
+  confirmOutputs(files: ConfirmOutputsRequest['files']): Promise<ConfirmOutputsResponse>;
+}
+
+/** A file on disk as last seen: `rel` is the OutputPath sent to the hub, `abs` where it lives. */
+export interface SeenFile {
+  rel: string;
+  abs: string;
+  size: number;
+  mtimeMs: number;
+}
+
+/** Did the hub refuse this request (retrying the same request cannot help)? */
+export function isRefusal(error: unknown): boolean {
+  const e = error as { name?: string; status?: number } | null;
+  if (!e) return false;
+  if (e.name === 'AgentRejectedError') return true;
+  return typeof e.status === 'number' && e.status >= 400 && e.status < 500 && e.status !== 429;
+}
+
+export const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** Exponential backoff with jitter: a wait in [½, 1] · min(max, base · 2^attempt). Never ~0, so no hammering. */
+export function backoff(attempt: number, baseMs: number, maxMs: number): number {
+  const ceiling = Math.min(maxMs, baseMs * 2 ** Math.min(attempt, 30));
+  return ceiling * (0.5 + Math.random() / 2);
+}

@@ -1,0 +1,513 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
+import type { OutputUploadPlan } from '@podpilot/common';
+import { uploadFileParts } from '@podpilot/common/node';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { asOwner, useOwnerHub } from '../test-support/app.js';
+import { testDatabases } from '../test-support/databases.js';
+
+const COMMIT = 'a'.repeat(40);
+const MiB = 1024 * 1024;
+
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+/** A PNG chunk with its length and CRC. */
+function pngChunk(type: string, data: Buffer): Buffer {
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(data.length);
+  const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(body));
+  return Buffer.concat([length, body, crc]);
+}
+
+/** A real PNG (made by sharp) with text chunks: `before` after IHDR, `after` between the image data and IEND. */
+async function pngWithText(
+  width: number,
+  height: number,
+  before: Buffer[],
+  after: Buffer[] = [],
+): Promise<Buffer> {
+  const png = await sharp({ create: { width, height, channels: 3, background: '#3366cc' } })
+    .png()
+    .toBuffer();
+  const ihdrEnd = 8 + 25;
+  const iend = png.length - 12;
+  return Buffer.concat([
+    png.subarray(0, ihdrEnd),
+    ...before,
+    png.subarray(ihdrEnd, iend),
+    ...after,
+    png.subarray(iend),
+  ]);
+}
+const tEXt = (keyword: string, text: string) =>
+  pngChunk('tEXt', Buffer.concat([Buffer.from(`${keyword}\0`, 'latin1'), Buffer.from(text, 'latin1')]));
+const iTXt = (keyword: string, text: string) =>
+  pngChunk('iTXt', Buffer.concat([Buffer.from(`${keyword}\0\0\0\0\0`, 'latin1'), Buffer.from(text, 'utf8')]));
+
+describe.each(testDatabases())('outputs on $engine', ({ open }) => {
+  // Files above 8 MiB go in 5 MiB parts here (64 MiB and 16 MiB in production), so a test file stays small.
+  const t = useOwnerHub(
+    open,
+    {},
+    { outputs: { multipartThresholdBytes: 8 * MiB, preferredPartSize: 5 * MiB } },
+  );
+
+  /** An instance launched from profile `profile` whose agent registered; its agent token. */
+  async function launch(name: string, profile = name) {
+    const yaml = `name: ${profile}\nui: { kind: comfyui, ref: ${COMMIT} }\n`;
+    await t.hub.app.inject({
+      method: 'PUT',
+      url: `/api/profiles/${profile}`,
+      payload: yaml,
+      headers: { ...asOwner(t.hub.cookie), 'content-type': 'application/yaml' },
+    });
+    const [row] = await t.db.query<{ id: string }>(
+      `insert into instances (name, provider, state, profile_version_id)
+       select $1, 'local', 'launching', v.id from profile_versions v join profiles p on p.id = v.profile_id
+        where p.name = $2 and p.deleted_at is null order by v.version desc limit 1
+       returning id`,
+      [name, profile],
+    );
+    const id = (row as { id: string }).id;
+    const bootstrapToken = await t.hub.services.agents.mintBootstrapToken(id);
+    const res = await t.hub.app.inject({
+      method: 'POST',
+      url: '/agent/v1/register',
+      payload: { bootstrapToken, agentVersion: '0.1.0' },
+    });
+    return { id, token: res.json().agentToken as string };
+  }
+
+  const agentPost = (token: string, path: string, payload: object) =>
+    t.hub.app.inject({
+      method: 'POST',
+      url: `/agent/v1/${path}`,
+      payload,
+      headers: { authorization: `Bearer ${token}` },
+    });
+  const owner = (method: 'GET' | 'POST', url: string, payload?: object) =>
+    t.hub.app.inject({ method, url, payload, headers: asOwner(t.hub.cookie) });
+  const describeFile = (path: string, bytes: Buffer) => ({
+    path,
+    sizeBytes: bytes.length,
+    sha256: sha256(bytes),
+    mtime: '2026-11-28T10:00:00.000Z',
+  });
+  /** GETs a presigned URL of the test hub (inject: a keep-alive fetch would hold `close()` up). */
+  const download = async (url: string) => {
+    const res = await t.hub.app.inject({ method: 'GET', url });
+    return { status: res.statusCode, headers: res.headers, body: Buffer.from(res.rawPayload) };
+  };
+  const put = async (url: string, bytes: Buffer) => {
+    const res = await fetch(url, { method: 'PUT', body: bytes });
+    await res.arrayBuffer();
+    expect(res.status).toBe(200);
+  };
+
+  /** Presign, PUT, confirm: the agent's sync of small files. Returns the confirmed rows. */
+  async function sync(token: string, files: { path: string; bytes: Buffer }[]) {
+    const presign = await agentPost(token, 'outputs/presign', {
+      files: files.map((f) => describeFile(f.path, f.bytes)),
+    });
+    expect(presign.statusCode).toBe(200);
+    const plans = presign.json().files as OutputUploadPlan[];
+    const toConfirm = [];
+    for (const [i, plan] of plans.entries()) {
+      const file = files[i] as { path: string; bytes: Buffer };
+      if (plan.status !== 'put') continue;
+      await put(plan.url, file.bytes);
+      toConfirm.push({ ...describeFile(file.path, file.bytes), key: plan.key, version: plan.version });
+    }
+    if (!toConfirm.length) return { plans, confirmed: [] };
+    const confirm = await agentPost(token, 'outputs/confirm', { files: toConfirm });
+    expect(confirm.statusCode, confirm.body).toBe(200);
+    return { plans, confirmed: confirm.json().confirmed as { path: string; version: number; id: string }[] };
+  }
+
+  it('presigns, takes the PUT, confirms into the index, and serves the file back under its name', async () => {
+    const { id, token } = await launch('out-a');
+    const bytes = Buffer.from('{"hello":"outputs"}');
+    const file = describeFile('output/2026-11-28/notes.json', bytes);
+
+    const first = await agentPost(token, 'outputs/presign', { files: [file] });
+    expect(first.statusCode).toBe(200);
+    const [plan] = first.json().files;
+    expect(plan).toMatchObject({
+      path: file.path,
+      status: 'put',
+      version: 1,
+      key: `outputs/${id}/output/2026-11-28/notes.json`,
+    });
+    // A retried presign before the confirm: the same version and key, not version 2.
+    const again = (await agentPost(token, 'outputs/presign', { files: [file] })).json().files[0];
+    expect(again).toMatchObject({ status: 'put', version: 1, key: plan.key });
+
+    await put(plan.url, bytes);
+    const confirmBody = { files: [{ ...file, key: plan.key, version: 1 }] };
+    const confirmed = await agentPost(token, 'outputs/confirm', confirmBody);
+    expect(confirmed.statusCode).toBe(200);
+    const [row] = confirmed.json().confirmed;
+    expect(row).toMatchObject({ path: file.path, version: 1 });
+    // Confirming twice (the answer was lost) gives the same row.
+    const twice = await agentPost(token, 'outputs/confirm', confirmBody);
+    expect(twice.json().confirmed).toEqual([row]);
+    // Presigning the unchanged file now: nothing to send.
+    expect((await agentPost(token, 'outputs/presign', { files: [file] })).json().files).toEqual([
+      { path: file.path, status: 'indexed', version: 1 },
+    ]);
+
+    const listed = (await owner('GET', `/api/outputs?instance=${id}`)).json();
+    expect(listed).toEqual({ outputs: [expect.objectContaining({ id: row.id })], nextCursor: null });
+    const one = await owner('GET', `/api/outputs/${row.id}`);
+    expect(one.json()).toMatchObject({
+      id: row.id,
+      instanceId: id,
+      instanceName: 'out-a',
+      profile: 'out-a',
+      path: file.path,
+      version: 1,
+      sizeBytes: bytes.length,
+      sha256: file.sha256,
+      mtime: file.mtime,
+      contentType: 'application/json',
+      hasThumbnail: false,
+      metadata: null,
+    });
+    const urls = (await owner('GET', `/api/outputs/${row.id}/urls`)).json();
+    expect(urls.thumbnailUrl).toBeNull();
+    const got = await download(urls.url);
+    expect(got.status).toBe(200);
+    expect(got.body.equals(bytes)).toBe(true);
+    expect(got.headers['content-disposition']).toContain('filename="notes.json"');
+
+    expect((await owner('GET', '/api/outputs/00000000-0000-4000-8000-000000000000')).statusCode).toBe(404);
+    expect((await owner('GET', '/api/outputs/nope')).statusCode).toBe(400);
+  });
+
+  it('keeps every version: a rewritten file becomes version 2 under its own key', async () => {
+    const { id, token } = await launch('out-b');
+    const v1 = Buffer.from('first take');
+    const v2 = Buffer.from('second, better take');
+    const first = await sync(token, [{ path: 'output/take.txt', bytes: v1 }]);
+    const second = await sync(token, [{ path: 'output/take.txt', bytes: v2 }]);
+    expect(second.plans[0]).toMatchObject({
+      status: 'put',
+      version: 2,
+      key: `outputs/${id}/.versions/2/output/take.txt`,
+    });
+    const [row1] = first.confirmed;
+    const [row2] = second.confirmed;
+    expect(row2).toMatchObject({ version: 2 });
+    expect(row2?.id).not.toBe(row1?.id);
+    // Both versions stay downloadable, each with its own bytes.
+    for (const [row, bytes] of [
+      [row1, v1],
+      [row2, v2],
+    ] as const) {
+      const urls = (await owner('GET', `/api/outputs/${row?.id}/urls`)).json();
+      expect((await download(urls.url)).body.equals(bytes)).toBe(true);
+    }
+    // The latest version unchanged: indexed; the first content again is a new version (3).
+    const again = await sync(token, [{ path: 'output/take.txt', bytes: v2 }]);
+    expect(again.plans).toEqual([{ path: 'output/take.txt', status: 'indexed', version: 2 }]);
+    const back = (
+      await agentPost(token, 'outputs/presign', { files: [describeFile('output/take.txt', v1)] })
+    ).json();
+    expect(back.files[0]).toMatchObject({ status: 'put', version: 3 });
+  });
+
+  it('hands out versions in order for several unconfirmed rewrites of one path, in one batch or several', async () => {
+    const { token } = await launch('out-b2');
+    const a = describeFile('output/x.txt', Buffer.from('a'));
+    const b = describeFile('output/x.txt', Buffer.from('b'));
+    const res = (await agentPost(token, 'outputs/presign', { files: [a, b, a] })).json();
+    expect(res.files.map((f: OutputUploadPlan) => f.version)).toEqual([1, 2, 1]);
+    const later = (await agentPost(token, 'outputs/presign', { files: [b] })).json();
+    expect(later.files[0].version).toBe(2);
+  });
+
+  it('uploads a big file in parts, resuming the same multipart upload when presigned again', async () => {
+    const { id, token } = await launch('out-c');
+    const bytes = randomBytes(12 * MiB + 123);
+    const file = describeFile('output/video/clip.mp4', bytes);
+    const plan = (await agentPost(token, 'outputs/presign', { files: [file] })).json().files[0];
+    expect(plan).toMatchObject({
+      status: 'multipart',
+      version: 1,
+      key: `outputs/${id}/output/video/clip.mp4`,
+      partSize: 5 * MiB,
+      partCount: 3,
+    });
+    const again = (await agentPost(token, 'outputs/presign', { files: [file] })).json().files[0];
+    expect(again.uploadId).toBe(plan.uploadId);
+
+    const partsOf = (payload: object) => agentPost(token, 'outputs/parts', payload);
+    const stranger = await launch('out-c-other');
+    const foreign = await agentPost(stranger.token, 'outputs/parts', {
+      key: plan.key,
+      uploadId: plan.uploadId,
+      partNumbers: [1],
+    });
+    expect(foreign.statusCode).toBe(403);
+    expect(foreign.json().error.message).toContain('key:');
+    const stale = await partsOf({ key: plan.key, uploadId: 'not-the-upload', partNumbers: [1] });
+    expect(stale.statusCode).toBe(409);
+    const beyond = await partsOf({ key: plan.key, uploadId: plan.uploadId, partNumbers: [4] });
+    expect(beyond.statusCode).toBe(400);
+
+    const dir = await mkdtemp(join(tmpdir(), 'podpilot-outputs-'));
+    try {
+      await writeFile(join(dir, 'clip.mp4'), bytes);
+      const { parts } = await uploadFileParts({
+        path: join(dir, 'clip.mp4'),
+        size: bytes.length,
+        plan: { partSize: plan.partSize, partCount: plan.partCount, uploaded: [] },
+        presign: async (partNumbers) =>
+          (await partsOf({ key: plan.key, uploadId: plan.uploadId, partNumbers })).json().parts,
+      });
+      const confirmBody = {
+        files: [{ ...file, key: plan.key, version: 1, uploadId: plan.uploadId, parts }],
+      };
+      const confirmed = await agentPost(token, 'outputs/confirm', confirmBody);
+      expect(confirmed.statusCode, confirmed.body).toBe(200);
+      // Again (the answer was lost): the upload is complete already; the same row.
+      const twice = await agentPost(token, 'outputs/confirm', confirmBody);
+      expect(twice.json().confirmed).toEqual(confirmed.json().confirmed);
+      const out = (await owner('GET', `/api/outputs/${confirmed.json().confirmed[0].id}`)).json();
+      expect(out).toMatchObject({ contentType: 'video/mp4', sizeBytes: bytes.length, hasThumbnail: false });
+      expect((await t.hub.storage.head(plan.key))?.size).toBe(bytes.length);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("refuses keys outside the instance's prefix (403), and missing or wrong-sized objects (409)", async () => {
+    const mine = await launch('out-d');
+    const other = await launch('out-d-other');
+    const bytes = Buffer.from('a'.repeat(100));
+    const file = describeFile('output/a.txt', bytes);
+    const otherPlan = (await agentPost(other.token, 'outputs/presign', { files: [file] })).json().files[0];
+    await put(otherPlan.url, bytes);
+    const foreign = await agentPost(mine.token, 'outputs/confirm', {
+      files: [{ ...file, key: otherPlan.key, version: 1 }],
+    });
+    expect(foreign.statusCode).toBe(403);
+    expect(foreign.json().error.message).toMatch(/^files\[0\]\.key: /);
+
+    const plan = (await agentPost(mine.token, 'outputs/presign', { files: [file] })).json().files[0];
+    const notThere = await agentPost(mine.token, 'outputs/confirm', {
+      files: [{ ...file, key: plan.key, version: 1 }],
+    });
+    expect(notThere.statusCode).toBe(409);
+    expect(notThere.json().error.message).toContain('output/a.txt');
+
+    // Fewer bytes than claimed reached storage.
+    await t.hub.storage.put(plan.key, bytes.subarray(0, 50));
+    const short = await agentPost(mine.token, 'outputs/confirm', {
+      files: [{ ...file, key: plan.key, version: 1 }],
+    });
+    expect(short.statusCode).toBe(409);
+    expect(short.json().error.message).toContain('output/a.txt');
+    expect(short.json().error.message).toContain('50 bytes');
+
+    const wrongKey = await agentPost(mine.token, 'outputs/confirm', {
+      files: [{ ...file, key: `outputs/${mine.id}/elsewhere.txt`, version: 1 }],
+    });
+    expect(wrongKey.statusCode).toBe(400);
+    const badPath = await agentPost(mine.token, 'outputs/presign', {
+      files: [describeFile('.versions/2/a.txt', bytes)],
+    });
+    expect(badPath.statusCode).toBe(400);
+    expect(badPath.json().error.message).toContain('.versions');
+    expect((await agentPost('ppa_forged', 'outputs/presign', { files: [file] })).statusCode).toBe(401);
+    expect(await t.db.query('select 1 from outputs where instance_id = $1', [mine.id])).toEqual([]);
+  });
+
+  it('reads A1111 and ComfyUI settings from PNGs, makes WebP thumbnails, and searches them', async () => {
+    const { id, token } = await launch('out-e');
+    const a1111 = await pngWithText(640, 480, [
+      tEXt(
+        'parameters',
+        'a lighthouse at dusk, oil painting, très détaillé\nNegative prompt: blurry\nSteps: 30, Sampler: DPM++ 2M',
+      ),
+    ]);
+    const prompt = JSON.stringify({
+      '3': { class_type: 'KSampler', inputs: { text: 'a red fox in snow 🦊' } },
+    });
+    const workflow = JSON.stringify({ nodes: [{ id: 3, type: 'KSampler' }] });
+    const comfy = await pngWithText(300, 600, [iTXt('prompt', prompt)], [tEXt('workflow', workflow)]);
+    const broken = Buffer.concat([a1111.subarray(0, 100), Buffer.from('not an image any more')]);
+    const { confirmed } = await sync(token, [
+      { path: 'outputs/txt2img/00001-123.png', bytes: a1111 },
+      { path: 'output/ComfyUI_00001_.png', bytes: comfy },
+      { path: 'output/broken.png', bytes: broken },
+    ]);
+    expect(confirmed).toHaveLength(3);
+    await t.hub.services.outputs.idle();
+    const [first, second, third] = await Promise.all(
+      confirmed.map(async (c) => (await owner('GET', `/api/outputs/${c.id}`)).json()),
+    );
+    expect(first).toMatchObject({
+      contentType: 'image/png',
+      hasThumbnail: true,
+      metadata: {
+        parameters:
+          'a lighthouse at dusk, oil painting, très détaillé\nNegative prompt: blurry\nSteps: 30, Sampler: DPM++ 2M',
+        width: 640,
+        height: 480,
+      },
+    });
+    expect(second).toMatchObject({
+      hasThumbnail: true,
+      metadata: { prompt, workflow, width: 300, height: 600 },
+    });
+    expect(third).toMatchObject({ hasThumbnail: false });
+
+    const search = async (q: string) =>
+      (await owner('GET', `/api/outputs?instance=${id}&q=${encodeURIComponent(q)}`))
+        .json()
+        .outputs.map((o: { path: string }) => o.path);
+    expect(await search('LIGHTHOUSE dusk')).toEqual(['outputs/txt2img/00001-123.png']);
+    expect(await search('fox')).toEqual(['output/ComfyUI_00001_.png']);
+    expect(await search('très')).toEqual(['outputs/txt2img/00001-123.png']);
+    expect(await search('lighthouse fox')).toEqual([]);
+    expect(await search('broken')).toEqual(['output/broken.png']);
+    expect((await search('png')).length).toBe(3);
+
+    const urls = (await owner('GET', `/api/outputs/${first.id}/urls`)).json();
+    const thumb = await download(urls.thumbnailUrl);
+    expect(thumb.status).toBe(200);
+    expect(thumb.body.subarray(8, 12).toString('latin1')).toBe('WEBP');
+    expect(await sharp(thumb.body).metadata()).toMatchObject({ format: 'webp', width: 256, height: 192 });
+    const tall = (await owner('GET', `/api/outputs/${second.id}/urls`)).json();
+    expect(await sharp((await download(tall.thumbnailUrl)).body).metadata()).toMatchObject({
+      width: 128,
+      height: 256,
+    });
+  });
+
+  it('filters by instance, profile, time and path, and pages newest first with a cursor', async () => {
+    const one = await launch('out-f1', 'out-f-portraits');
+    const two = await launch('out-f2', 'out-f-landscapes');
+    await sync(one.token, [
+      { path: 'output/p1.txt', bytes: Buffer.from('p1') },
+      { path: 'output/p2.txt', bytes: Buffer.from('p2') },
+    ]);
+    const middle = new Date().toISOString();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await sync(two.token, [
+      { path: 'output/l1.txt', bytes: Buffer.from('l1') },
+      { path: 'other/l2.txt', bytes: Buffer.from('l2') },
+      { path: 'output/l3.txt', bytes: Buffer.from('l3') },
+    ]);
+    const paths = async (query: string) =>
+      (await owner('GET', `/api/outputs?${query}`)).json().outputs.map((o: { path: string }) => o.path);
+    expect((await paths(`instance=${one.id}`)).sort()).toEqual(['output/p1.txt', 'output/p2.txt']);
+    expect((await paths('profile=out-f-landscapes')).sort()).toEqual([
+      'other/l2.txt',
+      'output/l1.txt',
+      'output/l3.txt',
+    ]);
+    expect((await paths(`instance=${two.id}&path=OUTPUT/`)).sort()).toEqual([
+      'output/l1.txt',
+      'output/l3.txt',
+    ]);
+    const since = await paths(`since=${middle}`);
+    expect(since.sort()).toEqual(['other/l2.txt', 'output/l1.txt', 'output/l3.txt']);
+    const until = await paths(`until=${middle}&profile=out-f-portraits`);
+    expect(until.sort()).toEqual(['output/p1.txt', 'output/p2.txt']);
+
+    // All outputs so far, two at a time: each once, newest first.
+    const all = (await owner('GET', '/api/outputs?limit=1000')).json().outputs as {
+      id: string;
+      createdAt: string;
+    }[];
+    const paged: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const query: string = `limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+      const page = (await owner('GET', `/api/outputs?${query}`)).json();
+      expect(page.outputs.length).toBeLessThanOrEqual(2);
+      paged.push(...page.outputs.map((o: { id: string }) => o.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(paged).toEqual(all.map((o) => o.id));
+    expect(new Set(paged).size).toBe(paged.length);
+    const times = all.map((o) => o.createdAt);
+    expect([...times].sort().reverse()).toEqual(times);
+
+    const badCursor = await owner('GET', '/api/outputs?cursor=garbage');
+    expect(badCursor.statusCode).toBe(400);
+    expect(badCursor.json().error.message).toContain('cursor');
+    expect((await owner('GET', '/api/outputs?limit=0')).statusCode).toBe(400);
+    expect((await owner('GET', '/api/outputs?instance=nope')).statusCode).toBe(400);
+  });
+
+  it("waits for the agent's final sync: synced, failed, or timeout", async () => {
+    const { id, token } = await launch('out-g');
+    const sync = {
+      backlogFiles: 0,
+      backlogBytes: 0,
+      syncedFiles: 4,
+      syncedBytes: 4096,
+      lastSyncAt: '2026-11-28T10:00:00.000Z',
+      lastError: null,
+    };
+    const beat = (acknowledged: object[] = []) =>
+      agentPost(token, 'heartbeat', {
+        agentVersion: '0.1.0',
+        sentAt: new Date().toISOString(),
+        phase: 'ready',
+        sync,
+        acknowledged,
+      });
+    /** A simulated agent: heartbeats until it sees a sync-now, then acknowledges it as told. */
+    const agent = async (ok: boolean, message?: string) => {
+      for (let i = 0; i < 100; i++) {
+        const commands = (await beat()).json().commands as { id: string; kind: string; args: unknown }[];
+        const command = commands.find((c) => c.kind === 'sync-now');
+        if (command) {
+          expect(command.args).toEqual({ final: true });
+          await beat([{ id: command.id, ok, ...(message ? { message } : {}) }]);
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      throw new Error('no sync-now command arrived');
+    };
+
+    const [synced] = await Promise.all([
+      owner('POST', `/api/instances/${id}/sync`, { timeoutSeconds: 10 }),
+      agent(true),
+    ]);
+    expect(synced.statusCode).toBe(200);
+    expect(synced.json()).toEqual({ result: 'synced', message: null, sync });
+    // The sync status is one of the agent's facts in the instance detail.
+    expect((await owner('GET', `/api/instances/${id}`)).json().agent.facts.sync).toEqual(sync);
+
+    const [failed] = await Promise.all([
+      owner('POST', `/api/instances/${id}/sync`, { timeoutSeconds: 10 }),
+      agent(false, 'storage answered 503'),
+    ]);
+    expect(failed.json()).toEqual({ result: 'failed', message: 'storage answered 503', sync });
+
+    const started = Date.now();
+    const timeout = await owner('POST', `/api/instances/${id}/sync`, { timeoutSeconds: 1 });
+    expect(timeout.json()).toMatchObject({ result: 'timeout', sync });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    expect(Date.now() - started).toBeLessThan(5000);
+
+    // No body: the default timeout; an unknown instance is 404 before any waiting.
+    const unknown = await owner('POST', '/api/instances/00000000-0000-4000-8000-000000000000/sync');
+    expect(unknown.statusCode, unknown.body).toBe(404);
+    const tooLong = await owner('POST', `/api/instances/${id}/sync`, { timeoutSeconds: 7200 });
+    expect(tooLong.statusCode).toBe(400);
+    expect(tooLong.json().error.message).toContain('timeoutSeconds');
+  });
+});

@@ -1,0 +1,541 @@
+import type { Readable } from 'node:stream';
+import {
+  type ConfirmOutputsRequest,
+  type ConfirmOutputsResponse,
+  type ListOutputsQuery,
+  type ListOutputsResponse,
+  type OutputFile,
+  type OutputMetadata,
+  type OutputSummary,
+  type OutputUploadPlan,
+  type OutputUrlsResponse,
+  type PresignOutputsResponse,
+  type PresignPartsResponse,
+  type SyncInstanceResponse,
+  SyncStatus,
+} from '@podpilot/common';
+import type { FastifyBaseLogger } from 'fastify';
+import sharp from 'sharp';
+import type { Db } from '../db/db.js';
+import { iso, isoOrNull } from '../lib/dates.js';
+import { conflict, forbidden, HttpError, notFound } from '../lib/http-error.js';
+import { pngTextChunks } from '../lib/png-text.js';
+import { AgentActivityRepository } from '../repositories/agent-activity.repository.js';
+import { type OutputRow, OutputsRepository, type PendingUpload } from '../repositories/outputs.repository.js';
+import {
+  choosePartSize,
+  MAX_KEY_BYTES,
+  type ObjectStorage,
+  StorageMultipartError,
+  StorageUploadNotFoundError,
+} from '../storage/index.js';
+
+const MiB = 1024 * 1024;
+/** Files up to this size go up in one PUT; bigger ones in parts. */
+const MULTIPART_THRESHOLD_BYTES = 64 * MiB;
+/** As for models: few requests for big videos, parallelism for a few hundred MiB. */
+const PREFERRED_PART_SIZE = 16 * MiB;
+const UPLOAD_URL_TTL_SECONDS = 3600;
+const DOWNLOAD_URL_TTL_SECONDS = 3600;
+/** Images bigger than this get no thumbnail (the hub reads the whole file into memory for it). */
+const MAX_THUMBNAIL_SOURCE_BYTES = 64 * MiB;
+const THUMBNAIL_MAX_SIDE = 256;
+const SYNC_POLL_MS = 250;
+
+/** Where version `version` of an output lives: the first at its own path, later ones under `.versions/<n>/`. */
+export const outputKey = (instanceId: string, path: string, version: number): string =>
+  version === 1 ? `outputs/${instanceId}/${path}` : `outputs/${instanceId}/.versions/${version}/${path}`;
+
+export const thumbnailKey = (outputId: string): string => `thumbnails/${outputId}.webp`;
+
+const CONTENT_TYPES: Record<string, string> = {
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  webp: 'image/webp',
+  gif: 'image/gif',
+  avif: 'image/avif',
+  bmp: 'image/bmp',
+  tif: 'image/tiff',
+  tiff: 'image/tiff',
+  mp4: 'video/mp4',
+  m4v: 'video/mp4',
+  webm: 'video/webm',
+  mov: 'video/quicktime',
+  mkv: 'video/x-matroska',
+  avi: 'video/x-msvideo',
+  wav: 'audio/wav',
+  mp3: 'audio/mpeg',
+  flac: 'audio/flac',
+  json: 'application/json',
+  txt: 'text/plain; charset=utf-8',
+  safetensors: 'application/octet-stream',
+};
+/** The formats the hub makes thumbnails of. */
+const THUMBNAILED = new Set(['image/png', 'image/jpeg', 'image/webp', 'image/gif']);
+
+/** The content type of a path by its extension, or null for an unknown one. */
+export function contentTypeOf(path: string): string | null {
+  const name = path.split('/').pop() ?? '';
+  const dot = name.lastIndexOf('.');
+  return dot > 0 ? (CONTENT_TYPES[name.slice(dot + 1).toLowerCase()] ?? null) : null;
+}
+
+const baseName = (path: string) => path.split('/').pop() ?? path;
+
+const toSummary = (row: OutputRow): OutputSummary => ({
+  id: row.id,
+  instanceId: row.instanceId,
+  instanceName: row.instanceName,
+  profile: row.profile,
+  path: row.path,
+  version: row.version,
+  sizeBytes: row.sizeBytes,
+  sha256: row.sha256,
+  mtime: isoOrNull(row.mtime),
+  contentType: row.contentType,
+  createdAt: iso(row.createdAt),
+  hasThumbnail: row.thumbnailKey !== null,
+  metadata: row.metadata,
+});
+
+const encodeCursor = (row: OutputRow) =>
+  Buffer.from(JSON.stringify([row.createdAtExact, row.id])).toString('base64url');
+
+function decodeCursor(cursor: string): { createdAt: string; id: string } {
+  try {
+    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    if (
+      typeof createdAt === 'string' &&
+      /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/.test(createdAt) &&
+      typeof id === 'string' &&
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)
+    )
+      return { createdAt, id };
+  } catch {
+    // falls through to the error below
+  }
+  throw new HttpError(400, 'invalid_request', 'cursor: expected the nextCursor of a previous page', [
+    { path: 'querystring.cursor', message: 'expected the nextCursor of a previous page' },
+  ]);
+}
+
+const badRequest = (path: string, message: string) =>
+  new HttpError(400, 'invalid_request', `${path}: ${message}`, [{ path, message }]);
+
+async function readAll(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export interface OutputsServiceOptions {
+  /** Files above this many bytes are uploaded in parts (default 64 MiB). */
+  multipartThresholdBytes?: number;
+  /** Preferred part size of those uploads (default 16 MiB; at least 5 MiB is used). */
+  preferredPartSize?: number;
+}
+
+/**
+ * The output index: agents upload finished files through presigned URLs scoped to their own instance's
+ * prefix and confirm them; the hub records each (path, version), makes thumbnails and reads the generation
+ * settings PNGs carry; the owner lists, searches and downloads them.
+ */
+export class OutputsService {
+  private readonly outputs: OutputsRepository;
+  private readonly activity: AgentActivityRepository;
+  private readonly multipartThreshold: number;
+  private readonly preferredPartSize: number;
+  /** Thumbnails and metadata are made one file at a time, after the confirm has answered. */
+  private derivations: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly db: Db,
+    private readonly storage: ObjectStorage,
+    private readonly log: FastifyBaseLogger,
+    options: OutputsServiceOptions = {},
+  ) {
+    this.outputs = new OutputsRepository(db);
+    this.activity = new AgentActivityRepository(db);
+    this.multipartThreshold = options.multipartThresholdBytes ?? MULTIPART_THRESHOLD_BYTES;
+    this.preferredPartSize = options.preferredPartSize ?? PREFERRED_PART_SIZE;
+  }
+
+  // --- agent side -----------------------------------------------------------------------------------------
+
+  /**
+   * Plans the upload of each file, in request order: `indexed` when the latest indexed version of its path
+   * has its sha256; otherwise the next version with a PUT URL or a multipart upload. Idempotent: the same
+   * (path, sha256) gets the same version, key and multipart upload until it is confirmed.
+   */
+  async presign(instanceId: string, files: OutputFile[]): Promise<PresignOutputsResponse> {
+    files.forEach((file, i) => {
+      const bytes = Buffer.byteLength(outputKey(instanceId, file.path, 99_999), 'utf8');
+      if (bytes > MAX_KEY_BYTES)
+        throw badRequest(
+          `files[${i}].path`,
+          `expected a shorter path: its storage key would have ${bytes} bytes, at most ${MAX_KEY_BYTES} fit`,
+        );
+    });
+    type Reserved = { file: OutputFile; pending: PendingUpload; staleUploadId: string | null };
+    const decided = await this.db.transaction(async (tx) => {
+      if (!(await this.outputs.lockInstance(instanceId, tx))) throw notFound(`instance ${instanceId}`);
+      const out: ({ indexed: number } | Reserved)[] = [];
+      for (const file of files) {
+        const latest = await this.outputs.latest(instanceId, file.path, tx);
+        if (latest?.sha256 === file.sha256) {
+          out.push({ indexed: latest.version });
+          continue;
+        }
+        const pending = await this.outputs.findPending(instanceId, file.path, file.sha256, tx);
+        if (pending) {
+          if (pending.sizeBytes === file.sizeBytes) {
+            out.push({ file, pending, staleUploadId: null });
+          } else {
+            await this.outputs.resizePending(pending.storageKey, file.sizeBytes, tx);
+            out.push({
+              file,
+              pending: { ...pending, sizeBytes: file.sizeBytes, uploadId: null, partSize: null },
+              staleUploadId: pending.uploadId,
+            });
+          }
+          continue;
+        }
+        const version =
+          Math.max(latest?.version ?? 0, await this.outputs.maxPendingVersion(instanceId, file.path, tx)) + 1;
+        const reservation = {
+          instanceId,
+          path: file.path,
+          sha256: file.sha256,
+          sizeBytes: file.sizeBytes,
+          version,
+          storageKey: outputKey(instanceId, file.path, version),
+        };
+        await this.outputs.insertPending(reservation, tx);
+        out.push({ file, pending: { ...reservation, uploadId: null, partSize: null }, staleUploadId: null });
+      }
+      return out;
+    });
+
+    const plans: OutputUploadPlan[] = [];
+    for (const [i, entry] of decided.entries()) {
+      const path = (files[i] as OutputFile).path;
+      if ('indexed' in entry) {
+        plans.push({ path, status: 'indexed', version: entry.indexed });
+        continue;
+      }
+      const { file, pending, staleUploadId } = entry;
+      if (staleUploadId) await this.storage.abortMultipart(pending.storageKey, staleUploadId).catch(() => {});
+      const { storageKey: key, version } = pending;
+      if (file.sizeBytes <= this.multipartThreshold) {
+        const url = await this.storage.presignPut(key, {
+          expiresInSeconds: UPLOAD_URL_TTL_SECONDS,
+          contentLength: file.sizeBytes,
+        });
+        plans.push({ path, status: 'put', key, version, url });
+      } else {
+        const { uploadId, partSize } = await this.multipartUpload(pending);
+        plans.push({
+          path,
+          status: 'multipart',
+          key,
+          version,
+          uploadId,
+          partSize,
+          partCount: Math.max(1, Math.ceil(file.sizeBytes / partSize)),
+        });
+      }
+    }
+    return { files: plans, expiresAt: new Date(Date.now() + UPLOAD_URL_TTL_SECONDS * 1000).toISOString() };
+  }
+
+  /** The reservation's multipart upload: the one under way when the store still has it, else a new one. */
+  private async multipartUpload(pending: PendingUpload): Promise<{ uploadId: string; partSize: number }> {
+    const key = pending.storageKey;
+    if (pending.uploadId && pending.partSize) {
+      const alive = await this.storage.listParts(key, pending.uploadId).then(
+        () => true,
+        () => false,
+      );
+      if (alive) return { uploadId: pending.uploadId, partSize: pending.partSize };
+    }
+    const partSize = choosePartSize(pending.sizeBytes, this.preferredPartSize);
+    const contentType = contentTypeOf(pending.path);
+    const created = await this.storage.createMultipart(key, contentType ? { contentType } : {});
+    const current = await this.outputs.setPendingUpload(key, pending.uploadId, {
+      uploadId: created,
+      partSize,
+    });
+    if (current?.uploadId === created) return { uploadId: created, partSize };
+    // Another presign of the same file won the race (or the file was confirmed meanwhile): use its upload.
+    await this.storage.abortMultipart(key, created).catch(() => {});
+    if (current?.uploadId && current.partSize)
+      return { uploadId: current.uploadId, partSize: current.partSize };
+    throw conflict(`${pending.path}: the upload changed while it was being planned; presign again`);
+  }
+
+  /** Presigned PUT URLs for parts of a multipart upload the hub handed out to this instance. */
+  async presignParts(
+    instanceId: string,
+    key: string,
+    uploadId: string,
+    partNumbers: number[],
+  ): Promise<PresignPartsResponse> {
+    if (!key.startsWith(`outputs/${instanceId}/`))
+      throw forbidden(`key: ${key} is not under this instance's output prefix outputs/${instanceId}/`);
+    const pending = await this.outputs.findPendingByKey(instanceId, key);
+    if (!pending || pending.uploadId !== uploadId || !pending.partSize)
+      throw conflict(
+        `uploadId: no multipart upload ${uploadId} is under way for ${key}; presign the file again`,
+      );
+    const partCount = Math.max(1, Math.ceil(pending.sizeBytes / pending.partSize));
+    const beyond = partNumbers.find((n) => n > partCount);
+    if (beyond) throw badRequest('partNumbers', `part ${beyond} is past the last part (${partCount})`);
+    const parts = await Promise.all(
+      partNumbers.map(async (partNumber) => ({
+        partNumber,
+        url: await this.storage.presignPart(key, uploadId, partNumber, {
+          expiresInSeconds: UPLOAD_URL_TTL_SECONDS,
+        }),
+      })),
+    );
+    return { parts, expiresAt: new Date(Date.now() + UPLOAD_URL_TTL_SECONDS * 1000).toISOString() };
+  }
+
+  /**
+   * Records uploaded files in the index, in request order: completes a multipart upload when its parts are
+   * given, checks the stored object's size (409 naming the path), inserts the row (idempotent: a second
+   * confirm answers the same id). Thumbnails and PNG metadata follow in the background.
+   */
+  async confirm(instanceId: string, files: ConfirmOutputsRequest['files']): Promise<ConfirmOutputsResponse> {
+    const prefix = `outputs/${instanceId}/`;
+    files.forEach((file, i) => {
+      if (!file.key.startsWith(prefix))
+        throw forbidden(`files[${i}].key: ${file.key} is not under this instance's output prefix ${prefix}`);
+      const expected = outputKey(instanceId, file.path, file.version);
+      if (file.key !== expected)
+        throw badRequest(
+          `files[${i}].key`,
+          `expected ${expected} for version ${file.version} of ${file.path}, got ${file.key}`,
+        );
+    });
+    const confirmed: ConfirmOutputsResponse['confirmed'] = [];
+    for (const [i, file] of files.entries()) {
+      const existing = await this.outputs.findVersion(instanceId, file.path, file.version);
+      if (existing) {
+        if (existing.sha256 !== file.sha256)
+          throw conflict(
+            `files[${i}]: version ${file.version} of ${file.path} is already indexed with another sha256; presign it again`,
+          );
+        confirmed.push({ path: file.path, version: file.version, id: existing.id });
+        continue;
+      }
+      if (file.uploadId && file.parts?.length) await this.completeParts(i, file);
+      const stored = await this.storage.head(file.key);
+      if (!stored)
+        throw conflict(
+          `files[${i}].key: ${file.path} (version ${file.version}) is not in storage; upload it, then confirm`,
+        );
+      if (stored.size !== file.sizeBytes)
+        throw conflict(
+          `files[${i}].sizeBytes: ${file.path} (version ${file.version}) is stored with ${stored.size} bytes, ` +
+            `expected ${file.sizeBytes}; upload it again`,
+        );
+      const contentType = contentTypeOf(file.path);
+      const row = await this.db.transaction(async (tx) => {
+        const inserted = await this.outputs.insert(
+          {
+            instanceId,
+            path: file.path,
+            version: file.version,
+            sizeBytes: file.sizeBytes,
+            sha256: file.sha256,
+            mtime: file.mtime,
+            storageKey: file.key,
+            contentType,
+            searchText: file.path.toLowerCase(),
+          },
+          tx,
+        );
+        if (inserted.sha256 === file.sha256) await this.outputs.deletePending(file.key, tx);
+        return inserted;
+      });
+      if (row.sha256 !== file.sha256)
+        throw conflict(
+          `files[${i}]: version ${file.version} of ${file.path} is already indexed with another sha256; presign it again`,
+        );
+      confirmed.push({ path: file.path, version: file.version, id: row.id });
+      if (
+        row.inserted &&
+        contentType &&
+        THUMBNAILED.has(contentType) &&
+        file.sizeBytes <= MAX_THUMBNAIL_SOURCE_BYTES
+      )
+        this.enqueueDerivation(row.id);
+    }
+    return { confirmed };
+  }
+
+  private async completeParts(i: number, file: ConfirmOutputsRequest['files'][number]): Promise<void> {
+    const parts = [...(file.parts ?? [])].sort((a, b) => a.partNumber - b.partNumber);
+    try {
+      await this.storage.completeMultipart(file.key, file.uploadId as string, parts);
+    } catch (error) {
+      // Completed by an earlier confirm whose answer was lost: the object is checked below.
+      if (error instanceof StorageUploadNotFoundError) return;
+      if (error instanceof StorageMultipartError)
+        throw conflict(`files[${i}].parts: ${file.path} (version ${file.version}): ${error.message}`);
+      throw error;
+    }
+  }
+
+  // --- thumbnails and metadata ----------------------------------------------------------------------------
+
+  private enqueueDerivation(outputId: string): void {
+    this.derivations = this.derivations.then(() =>
+      this.derive(outputId).catch((error: unknown) =>
+        this.log.warn({ err: error, outputId }, 'output: reading the image for its thumbnail failed'),
+      ),
+    );
+  }
+
+  /** Resolves when every thumbnail queued so far is made (tests; shutdown). */
+  async idle(): Promise<void> {
+    let current: Promise<void>;
+    do {
+      current = this.derivations;
+      await current;
+    } while (current !== this.derivations);
+  }
+
+  /**
+   * Makes the thumbnail (WebP, 256 px on the longer side) and reads width, height and, from PNGs, the
+   * generation settings UIs embed: A1111/Forge `parameters`, ComfyUI `prompt` and `workflow`. A broken image
+   * gets no thumbnail (logged); whatever could be read is still recorded.
+   */
+  private async derive(outputId: string): Promise<void> {
+    const row = await this.outputs.find(outputId);
+    if (!row) return;
+    const bytes = await readAll(await this.storage.get(row.storageKey));
+    const metadata: OutputMetadata = {};
+    if (row.contentType === 'image/png') {
+      const texts = pngTextChunks(bytes);
+      for (const keyword of ['parameters', 'prompt', 'workflow'] as const) {
+        const text = texts[keyword];
+        if (text !== undefined) metadata[keyword] = text;
+      }
+    }
+    let thumbnail: string | null = null;
+    try {
+      const info = await sharp(bytes).metadata();
+      if (info.width) metadata.width = info.width;
+      // An animated image's `height` is the sum of its pages; `pageHeight` is one frame.
+      const height = info.pageHeight ?? info.height;
+      if (height) metadata.height = height;
+      const webp = await sharp(bytes)
+        .rotate()
+        .resize(THUMBNAIL_MAX_SIDE, THUMBNAIL_MAX_SIDE, { fit: 'inside', withoutEnlargement: true })
+        .webp({ quality: 80 })
+        .toBuffer();
+      thumbnail = thumbnailKey(outputId);
+      await this.storage.put(thumbnail, webp, { contentType: 'image/webp', contentLength: webp.length });
+    } catch (error) {
+      thumbnail = null;
+      this.log.warn({ err: error, outputId, path: row.path }, 'output: no thumbnail (unreadable image)');
+    }
+    const searchText = [row.path, metadata.parameters, metadata.prompt]
+      .filter((s): s is string => typeof s === 'string')
+      .join('\n')
+      .toLowerCase();
+    await this.outputs.setDerived(outputId, {
+      thumbnailKey: thumbnail,
+      metadata: Object.keys(metadata).length ? metadata : null,
+      searchText,
+    });
+  }
+
+  // --- owner side -----------------------------------------------------------------------------------------
+
+  async list(query: ListOutputsQuery): Promise<ListOutputsResponse> {
+    const words = query.q?.toLowerCase().split(/\s+/).filter(Boolean);
+    const rows = await this.outputs.list({
+      ...(query.instance ? { instanceId: query.instance } : {}),
+      ...(query.profile ? { profile: query.profile } : {}),
+      ...(query.since ? { since: query.since } : {}),
+      ...(query.until ? { until: query.until } : {}),
+      ...(query.path ? { path: query.path } : {}),
+      ...(words?.length ? { words } : {}),
+      ...(query.cursor ? { after: decodeCursor(query.cursor) } : {}),
+      limit: query.limit + 1,
+    });
+    const page = rows.slice(0, query.limit);
+    const last = page[page.length - 1];
+    return {
+      outputs: page.map(toSummary),
+      nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null,
+    };
+  }
+
+  async get(id: string): Promise<OutputSummary> {
+    return toSummary(await this.require(id));
+  }
+
+  /** Presigned downloads: the file (offered under its own name) and its thumbnail when there is one. */
+  async urls(id: string): Promise<OutputUrlsResponse> {
+    const row = await this.require(id);
+    const name = baseName(row.path);
+    const url = await this.storage.presignGet(row.storageKey, {
+      expiresInSeconds: DOWNLOAD_URL_TTL_SECONDS,
+      ...(name.length <= 255 ? { downloadName: name } : {}),
+    });
+    const thumbnailUrl = row.thumbnailKey
+      ? await this.storage.presignGet(row.thumbnailKey, { expiresInSeconds: DOWNLOAD_URL_TTL_SECONDS })
+      : null;
+    return {
+      url,
+      thumbnailUrl,
+      expiresAt: new Date(Date.now() + DOWNLOAD_URL_TTL_SECONDS * 1000).toISOString(),
+    };
+  }
+
+  /**
+   * Asks the instance's agent for a final sync (`sync-now` with `{final: true}`) and waits, at most
+   * `timeoutMs`, for its acknowledgement: `synced` (with the sync status its heartbeat reported), `failed`
+   * (with its message) or `timeout`. Stop and destroy call this before they call the provider. Throws 404.
+   */
+  async finalSync(instanceId: string, timeoutMs: number): Promise<SyncInstanceResponse> {
+    if (!(await this.outputs.instanceExists(instanceId))) throw notFound(`instance ${instanceId}`);
+    const commandId = await this.activity.createCommand(instanceId, 'sync-now', { final: true });
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const result = await this.activity.commandResult(instanceId, commandId);
+      if (result) {
+        const sync = await this.reportedSync(instanceId);
+        return result.ok
+          ? { result: 'synced', message: result.message, sync }
+          : { result: 'failed', message: result.message ?? 'the agent reported a failed sync', sync };
+      }
+      const left = deadline - Date.now();
+      if (left <= 0)
+        return {
+          result: 'timeout',
+          message: `the agent did not confirm the sync within ${Math.round(timeoutMs / 1000)} s`,
+          sync: await this.reportedSync(instanceId),
+        };
+      await sleep(Math.min(SYNC_POLL_MS, left));
+    }
+  }
+
+  private async reportedSync(instanceId: string): Promise<SyncStatus | null> {
+    const parsed = SyncStatus.safeParse(await this.outputs.reportedSync(instanceId));
+    return parsed.success ? parsed.data : null;
+  }
+
+  private async require(id: string): Promise<OutputRow> {
+    const row = await this.outputs.find(id);
+    if (!row) throw notFound(`output ${id}`);
+    return row;
+  }
+}

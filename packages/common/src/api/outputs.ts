@@ -1,0 +1,186 @@
+import { z } from 'zod';
+import { Sha256, UploadedPart } from './models.js';
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const Timestamp = z.iso.datetime({ message: 'expected an ISO-8601 time with a Z offset' });
+
+/**
+ * A file's path relative to the instance's output root, as the agent saw it: `/`-separated segments, no
+ * `.`/`..`, no leading `/`. The output root is the UI folder, so paths look like `outputs/2026-11-28/x.png`.
+ */
+export const OutputPath = z
+  .string()
+  .min(1, 'expected a relative file path')
+  .max(1024, 'expected a path of at most 1024 characters')
+  .refine(
+    (p) =>
+      !p.startsWith('/') &&
+      !p.includes('\\') &&
+      !CONTROL.test(p) &&
+      p.split('/').every((s) => s !== '' && s !== '.' && s !== '..'),
+    'expected a relative path of "/"-separated names, without "." or ".." segments or control characters',
+  )
+  // The hub keeps later versions of a file under `outputs/<instance>/.versions/<n>/<path>`.
+  .refine((p) => p.split('/')[0] !== '.versions', 'expected a path whose first folder is not ".versions"');
+
+/** One finished file the agent wants to store. */
+export const OutputFile = z.object({
+  path: OutputPath,
+  sizeBytes: z.number().int().nonnegative(),
+  sha256: Sha256,
+  /** The file's modification time when it was read. */
+  mtime: Timestamp,
+});
+export type OutputFile = z.infer<typeof OutputFile>;
+
+/** `POST /agent/v1/outputs/presign`: where to put these files (batch). */
+export const PresignOutputsRequest = z.object({ files: z.array(OutputFile).min(1).max(200) });
+export type PresignOutputsRequest = z.infer<typeof PresignOutputsRequest>;
+
+/**
+ * Per file, in request order: `indexed` — the index already holds this path with this sha256 (nothing to
+ * send); `put` — one PUT of the whole file to `url`; `multipart` — PUT parts 1..partCount of partSize bytes
+ * (URLs from `…/outputs/parts`), then confirm with their ETags. `version` is the index version the upload
+ * will become (1 for a new path, +1 for a rewritten file; older versions stay stored).
+ */
+export const OutputUploadPlan = z.discriminatedUnion('status', [
+  z.object({ path: OutputPath, status: z.literal('indexed'), version: z.number().int().positive() }),
+  z.object({
+    path: OutputPath,
+    status: z.literal('put'),
+    key: z.string(),
+    version: z.number().int().positive(),
+    url: z.string(),
+  }),
+  z.object({
+    path: OutputPath,
+    status: z.literal('multipart'),
+    key: z.string(),
+    version: z.number().int().positive(),
+    uploadId: z.string(),
+    partSize: z.number().int().positive(),
+    partCount: z.number().int().positive(),
+  }),
+]);
+export type OutputUploadPlan = z.infer<typeof OutputUploadPlan>;
+
+export const PresignOutputsResponse = z.object({ files: z.array(OutputUploadPlan), expiresAt: Timestamp });
+export type PresignOutputsResponse = z.infer<typeof PresignOutputsResponse>;
+
+/** `POST /agent/v1/outputs/parts`: presigned PUT URLs for parts of one multipart output upload. */
+export const PresignOutputPartsRequest = z.object({
+  key: z.string().min(1),
+  uploadId: z.string().min(1),
+  partNumbers: z.array(z.number().int().min(1).max(10_000)).min(1).max(100),
+});
+
+/**
+ * `POST /agent/v1/outputs/confirm`: the bytes are in storage; the hub checks the stored size, completes a
+ * multipart upload, and records the file in the index (idempotent per key). Only confirmed files count as
+ * synced: the agent's journal records a file after this answer, never before.
+ */
+export const ConfirmOutputsRequest = z.object({
+  files: z
+    .array(
+      OutputFile.extend({
+        key: z.string().min(1),
+        version: z.number().int().positive(),
+        uploadId: z.string().optional(),
+        parts: z.array(UploadedPart).optional(),
+      }),
+    )
+    .min(1)
+    .max(200),
+});
+export type ConfirmOutputsRequest = z.infer<typeof ConfirmOutputsRequest>;
+
+export const ConfirmOutputsResponse = z.object({
+  confirmed: z.array(z.object({ path: OutputPath, version: z.number().int(), id: z.uuid() })),
+});
+export type ConfirmOutputsResponse = z.infer<typeof ConfirmOutputsResponse>;
+
+/** What the agent's sync engine reports in every heartbeat. */
+export const SyncStatus = z.object({
+  /** Files seen complete but not yet confirmed by the hub. */
+  backlogFiles: z.number().int().nonnegative(),
+  backlogBytes: z.number().nonnegative(),
+  /** Files confirmed since the agent started. */
+  syncedFiles: z.number().int().nonnegative(),
+  syncedBytes: z.number().nonnegative(),
+  lastSyncAt: Timestamp.nullable(),
+  lastError: z.string().max(2000).nullable(),
+});
+export type SyncStatus = z.infer<typeof SyncStatus>;
+
+/** Generation settings the UIs embed in their PNGs. */
+export const OutputMetadata = z.object({
+  /** A1111/Forge `parameters` text: prompt, negative prompt, settings line. */
+  parameters: z.string().optional(),
+  /** ComfyUI's `prompt` (API graph) and `workflow` (editor graph), as JSON text. */
+  prompt: z.string().optional(),
+  workflow: z.string().optional(),
+  width: z.number().int().optional(),
+  height: z.number().int().optional(),
+});
+export type OutputMetadata = z.infer<typeof OutputMetadata>;
+
+export const OutputSummary = z.object({
+  id: z.uuid(),
+  instanceId: z.uuid(),
+  instanceName: z.string(),
+  profile: z.string().nullable(),
+  path: OutputPath,
+  version: z.number().int(),
+  sizeBytes: z.number().int(),
+  sha256: Sha256,
+  mtime: Timestamp.nullable(),
+  contentType: z.string().nullable(),
+  createdAt: Timestamp,
+  hasThumbnail: z.boolean(),
+  metadata: OutputMetadata.nullable(),
+});
+export type OutputSummary = z.infer<typeof OutputSummary>;
+
+/** `GET /api/outputs`: newest first; `cursor` pages on. */
+export const ListOutputsQuery = z.object({
+  instance: z.uuid({ message: 'expected an instance id (UUID)' }).optional(),
+  profile: z.string().min(1).optional(),
+  since: Timestamp.optional(),
+  until: Timestamp.optional(),
+  /** Substring of the path. */
+  path: z.string().min(1).max(1024).optional(),
+  /** Words searched in the path and the embedded prompt/parameters. */
+  q: z.string().min(1).max(500).optional(),
+  limit: z.coerce.number().int().min(1).max(1000, 'expected at most 1000').default(100),
+  cursor: z.string().optional(),
+});
+export type ListOutputsQuery = z.infer<typeof ListOutputsQuery>;
+
+export const ListOutputsResponse = z.object({
+  outputs: z.array(OutputSummary),
+  /** Pass as `cursor` for the next page; null on the last page. */
+  nextCursor: z.string().nullable(),
+});
+export type ListOutputsResponse = z.infer<typeof ListOutputsResponse>;
+
+/** `GET /api/outputs/:id/urls`: presigned downloads (the thumbnail only when there is one). */
+export const OutputUrlsResponse = z.object({
+  url: z.string(),
+  thumbnailUrl: z.string().nullable(),
+  expiresAt: Timestamp,
+});
+export type OutputUrlsResponse = z.infer<typeof OutputUrlsResponse>;
+
+/** `POST /api/instances/:id/sync`: ask the agent to upload everything now and wait for an empty backlog. */
+export const SyncInstanceRequest = z.object({
+  /** How long to wait for the agent's confirmation. */
+  timeoutSeconds: z.number().int().min(1).max(3600).default(120),
+});
+export const SyncInstanceResponse = z.object({
+  /** `synced`: the agent confirmed an empty backlog; `timeout`: it did not within the time; `failed`: it said why. */
+  result: z.enum(['synced', 'timeout', 'failed']),
+  message: z.string().nullable(),
+  sync: SyncStatus.nullable(),
+});
+export type SyncInstanceResponse = z.infer<typeof SyncInstanceResponse>;
