@@ -45,6 +45,7 @@ export default defineConfig({
         test: {
           name: 'e2e-agent',
           include: ['e2e/agent-*.test.ts'],
+          fileParallelism: false, // and one file at a time
           testTimeout: 180_000,
           hookTimeout: 120_000,
         },

@@ -1,8 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFile, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileServer } from '../apps/agent/src/download/test-support/file-server.js';
 import { git, makeRemote, tempDir } from '../apps/agent/src/provision/test-support/git-repos.js';
@@ -13,22 +11,11 @@ import { UploadJournal } from '../apps/cli/src/lib/upload-journal.js';
 import type { Db } from '../apps/hub/src/db/db.js';
 import { migrate } from '../apps/hub/src/db/migrate.js';
 import { openPglite } from '../apps/hub/src/db/pglite.js';
-import { appWithOwner, asOwner, type TestHub } from '../apps/hub/src/test-support/app.js';
+import { appWithOwner, type TestHub } from '../apps/hub/src/test-support/app.js';
+import { agentHarness, exitOf, TINY_UI } from './support/agent-harness.js';
 
-const CLI = fileURLToPath(new URL('../apps/cli/dist/main.js', import.meta.url));
 const MiB = 1024 * 1024;
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-
-/** A "WebUI" for the comfyui kind: `python main.py … --port N` serving files until SIGTERM. */
-const TINY_UI = `import sys, http.server
-args = sys.argv[1:]
-port = 8188
-for i, a in enumerate(args):
-    if a == '--port':
-        port = int(args[i + 1])
-print('tiny ui listening on', port, flush=True)
-http.server.ThreadingHTTPServer(('127.0.0.1', port), http.server.SimpleHTTPRequestHandler).serve_forever()
-`;
 
 describe('the agent provisions a profile against a real hub (e2e)', () => {
   const tmp = tempDir('podpilot-agent-e2e-');
@@ -36,7 +23,6 @@ describe('the agent provisions a profile against a real hub (e2e)', () => {
   let db: Db;
   let hub: TestHub & { cookie: string };
   let token: string;
-  const children: ChildProcess[] = [];
 
   beforeAll(async () => {
     db = await openPglite();
@@ -47,82 +33,14 @@ describe('the agent provisions a profile against a real hub (e2e)', () => {
     await files.start();
   });
   afterAll(async () => {
-    for (const child of children) child.kill('SIGKILL');
+    killAll();
     await files.close();
     await hub.close();
     await db.close();
     tmp.cleanup();
   });
 
-  /** Applies the profile and makes an instance of it with a bootstrap token (what a launch will do). */
-  async function instanceOf(yaml: string, name: string): Promise<{ id: string; bootstrap: string }> {
-    const put = await hub.app.inject({
-      method: 'PUT',
-      url: `/api/profiles/${name}`,
-      payload: yaml,
-      headers: { ...asOwner(hub.cookie), 'content-type': 'application/yaml' },
-    });
-    expect(put.statusCode, put.body).toBeLessThan(300);
-    const [row] = await db.query<{ id: string }>(
-      `insert into instances (name, provider, state, profile_version_id)
-       select $1, 'local', 'launching', v.id from profile_versions v join profiles p on p.id = v.profile_id
-        where p.name = $1 order by v.version desc limit 1 returning id`,
-      [name],
-    );
-    const id = (row as { id: string }).id;
-    return { id, bootstrap: await hub.services.agents.mintBootstrapToken(id) };
-  }
-
-  function runAgent(
-    workspace: string,
-    bootstrap?: string,
-  ): { child: ChildProcess; output: () => string; exit: Promise<number | null> } {
-    const child = spawn(process.execPath, [CLI, 'agent'], {
-      env: {
-        ...process.env,
-        PODPILOT_HUB_URL: hub.url,
-        PODPILOT_WORKSPACE: workspace,
-        ...(bootstrap ? { PODPILOT_BOOTSTRAP_TOKEN: bootstrap } : {}),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    children.push(child);
-    let out = '';
-    child.stdout?.on('data', (d: Buffer) => {
-      out += d.toString();
-    });
-    child.stderr?.on('data', (d: Buffer) => {
-      out += d.toString();
-    });
-    const exit = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-    return { child, output: () => out, exit };
-  }
-
-  async function waitForOutput(
-    agent: { output: () => string },
-    pattern: RegExp,
-    timeoutMs = 60_000,
-  ): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!pattern.test(agent.output())) {
-      if (Date.now() > deadline) throw new Error(`agent never printed ${pattern}:\n${agent.output()}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-
-  async function waitForState(id: string, state: string, timeoutMs = 90_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const current = (await hub.services.instances.get(id)).state;
-      if (current === state) return;
-      if (current === 'failed') {
-        const events = await hub.services.instances.events(id, 20);
-        throw new Error(`instance failed: ${events.map((e) => `${e.kind}: ${e.message}`).join('\n')}`);
-      }
-      if (Date.now() > deadline) throw new Error(`instance stayed ${current}, expected ${state}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
+  const { instanceOf, runAgent, waitForOutput, waitForState, killAll } = agentHarness(() => ({ hub, db }));
 
   it('reaches ready with every checkout, model and file in place; a second run does no network work', {
     timeout: 180_000,
@@ -209,7 +127,7 @@ args: ["--port", "${port}"]
     await waitForOutput(first, /model shared-a: added to the library/);
 
     first.child.kill('SIGTERM');
-    expect(await first.exit).toBe(0);
+    expect(await exitOf(first)).toBe(0);
     await expect(fetch(`http://127.0.0.1:${port}/`)).rejects.toThrow();
 
     // Second run: the same workspace, no bootstrap token (the agent kept its own), remotes gone, no downloads.
@@ -220,7 +138,7 @@ args: ["--port", "${port}"]
     expect(files.requests.length).toBe(requestsBefore);
     expect(second.output()).toContain('model base: cached');
     second.child.kill('SIGTERM');
-    expect(await second.exit).toBe(0);
+    expect(await exitOf(second)).toBe(0);
     await rename(join(tmp.dir, 'remotes-away'), join(tmp.dir, 'remotes'));
   });
 
@@ -267,7 +185,7 @@ args: ["--port", "${port}"]
     expect(sha(await readFile(join(workspace, 'ComfyUI/models/checkpoints/resume.bin')))).toBe(model.sha256);
     expect((await hub.services.instances.get(id)).state).toBe('ready');
     second.child.kill('SIGTERM');
-    expect(await second.exit).toBe(0);
+    expect(await exitOf(second)).toBe(0);
   });
 
   it('fails clearly on a corrupted source, naming the model and both hashes', async () => {
@@ -278,7 +196,7 @@ args: ["--port", "${port}"]
       'corrupt',
     );
     const agent = runAgent(join(tmp.dir, 'ws-corrupt'), bootstrap);
-    expect(await agent.exit).toBe(1);
+    expect(await exitOf(agent)).toBe(1);
     expect(agent.output()).toContain('big-model');
     await expect(waitForState(id, 'ready', 5_000)).rejects.toThrow(
       new RegExp(`agent\\.failed: .*big-model.*(${claimed}.*${served.sha256}|${served.sha256}.*${claimed})`),

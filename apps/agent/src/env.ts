@@ -19,6 +19,13 @@ export const AgentEnv = z.object({
     .optional(),
   /** The provider's own id of this instance; when unset, read from what the provider sets in the container. */
   PODPILOT_PROVIDER_INSTANCE_ID: z.string().min(1).max(200).optional(),
+  /** On SIGTERM, how long the agent may take to upload the outputs still waiting before it exits. */
+  PODPILOT_FINAL_SYNC_SECONDS: z.coerce
+    .number({ message: 'expected whole seconds' })
+    .int('expected whole seconds')
+    .min(0, 'expected 0 or more seconds')
+    .max(3600, 'expected at most 3600 seconds')
+    .default(120),
   PODPILOT_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace'], {
       message: 'expected one of fatal, error, warn, info, debug, trace',
@@ -33,6 +40,7 @@ export interface AgentConfig {
   workspace: string;
   instanceId: string | undefined;
   logLevel: AgentEnv['PODPILOT_LOG_LEVEL'];
+  finalSyncSeconds: number;
   /** Provider hints sent at registration, so the hub can match the container to the rental. */
   provider: { kind: string; instanceId?: string } | undefined;
 }
@@ -66,5 +74,6 @@ export function loadAgentConfig(env: Record<string, string | undefined> = proces
     instanceId: e.PODPILOT_INSTANCE_ID,
     logLevel: e.PODPILOT_LOG_LEVEL,
     provider: providerHints(e, env),
+    finalSyncSeconds: e.PODPILOT_FINAL_SYNC_SECONDS,
   };
 }

@@ -7,7 +7,9 @@ import { provisionCheckouts } from '../provision/checkouts.js';
 import { writeProfileFiles } from '../provision/files.js';
 import { launchSpec } from '../provision/launch.js';
 import { WebuiSupervisor } from '../supervisor/webui-supervisor.js';
+import type { OutputSync } from '../sync/index.js';
 import { LogBatcher } from './log-batcher.js';
+import { finalSync, runSyncCommand, startOutputSync } from './output-sync.js';
 import { ProgressTracker } from './progress.js';
 import type { ProgressDisplay } from './progress-display.js';
 import { promoteModels } from './promote-models.js';
@@ -26,6 +28,7 @@ export interface RunAgentOptions {
 export const agentPaths = (workspace: string) => ({
   stateFile: join(workspace, '.podpilot', 'agent.json'),
   cacheDir: join(workspace, '.podpilot', 'cache'),
+  webuiPidFile: join(workspace, '.podpilot', 'webui.pid'),
 });
 
 /** A profile file kept in storage, through the presigned URL the hub gave for its key. */
@@ -75,6 +78,7 @@ export async function runAgent(config: AgentConfig, options: RunAgentOptions): P
   const logs = new LogBatcher((lines) => hub.logs(lines));
   let phase: AgentPhase = 'provisioning';
   let supervisor: WebuiSupervisor | null = null;
+  let sync: OutputSync | null = null;
   const stop = new AbortController();
   options.signal.addEventListener('abort', () => stop.abort(), { once: true });
   const acknowledged: { id: string; ok: boolean; message?: string }[] = [];
@@ -83,9 +87,14 @@ export async function runAgent(config: AgentConfig, options: RunAgentOptions): P
   const handle = async (command: AgentCommand) => {
     if (handled.has(command.id)) return;
     handled.add(command.id);
+    if (command.kind === 'sync-now') {
+      // Runs beside the heartbeats (it may take minutes); acknowledged when done.
+      void runSyncCommand(sync, command).then((ack) => acknowledged.push({ id: command.id, ...ack }));
+      return;
+    }
     if (command.kind === 'stop-webui') await supervisor?.stop();
     if (command.kind === 'shutdown') stop.abort();
-    // sync-now and snapshot arrive with output sync and snapshots; until then they are acknowledged as not done.
+    // snapshot arrives with snapshots; until then it is acknowledged as not done.
     const done = command.kind === 'stop-webui' || command.kind === 'shutdown';
     acknowledged.push({
       id: command.id,
@@ -102,6 +111,7 @@ export async function runAgent(config: AgentConfig, options: RunAgentOptions): P
         provisioning: progress.snapshot(),
         webui: { state: supervisor?.state ?? 'not-started', restarts: supervisor?.restartCount ?? 0 },
         diskFreeBytes: disk ? disk.bavail * disk.bsize : null,
+        ...(sync ? { sync: sync.status() } : {}),
         acknowledged: acks,
       });
       for (const command of reply.commands) await handle(command);
@@ -110,7 +120,7 @@ export async function runAgent(config: AgentConfig, options: RunAgentOptions): P
     }
   };
   const timer = setInterval(() => void beat(), (registered?.heartbeatIntervalSeconds ?? 5) * 1000);
-  timer.unref();
+  // Not unref'd: it keeps the agent alive even when nothing else does (a WebUI that gave up restarting).
 
   try {
     await beat();
@@ -160,11 +170,18 @@ export async function runAgent(config: AgentConfig, options: RunAgentOptions): P
       data: { fetchedBytes: fetched },
     });
 
+    sync = await startOutputSync(profile.spec, checkouts.uiDir, config.workspace, hub, (message) =>
+      logs.add('agent', `output sync: ${message}`),
+    );
     phase = 'starting';
     const launch = launchSpec(profile.spec, config.workspace);
     supervisor = new WebuiSupervisor(
       { ...launch, env: webuiEnv(launch.env) },
-      { onLine: (_stream, line) => logs.add('webui', line), onState: (state) => say(`webui: ${state}`) },
+      {
+        onLine: (_stream, line) => logs.add('webui', line),
+        onState: (state) => say(`webui: ${state}`),
+        pidFile: paths.webuiPidFile,
+      },
     );
     await beat();
     await supervisor.start();
@@ -222,6 +239,18 @@ export async function runAgent(config: AgentConfig, options: RunAgentOptions): P
     await promotion;
     if (phase !== 'failed') phase = 'stopping';
     await supervisor?.stop();
+    if (sync) {
+      // Nothing generated may stay behind: upload what is left (bounded), then say how it went.
+      await beat();
+      const result = await finalSync(sync, config.finalSyncSeconds * 1000);
+      say(`final output sync: ${result.message}`);
+      await hub.event({
+        level: result.ok ? 'info' : 'error',
+        kind: result.ok ? 'sync.final' : 'sync.final-incomplete',
+        message: result.message,
+      });
+      await sync.stop();
+    }
     await beat();
     await logs.close();
     await hub.flushEvents().catch(() => {});

@@ -71,4 +71,36 @@ describe('WebUI supervisor', () => {
     await expect(sup.start()).rejects.toThrow('the WebUI crashed 2 times (last exit: 3); giving up');
     await sup.stop();
   });
+
+  it('stops the UI an earlier agent left running (killed before it could), and only that one', async () => {
+    await writeFile(join(dir, 'crashes'), '0');
+    const pidFile = join(dir, 'webui.pid');
+    const first = await supervisor([], [], { pidFile });
+    await first.sup.start();
+    // The agent "dies": its UI keeps running and holding the port. A new agent takes over with the same port.
+    const lines: string[] = [];
+    const second = new WebuiSupervisor(
+      {
+        command: process.execPath,
+        args: ['ui.cjs'],
+        cwd: dir,
+        env: { PORT: String(first.port), PATH: process.env.PATH ?? '' },
+        port: first.port,
+      },
+      { onLine: (_s, l) => lines.push(l), stopGraceMs: 2000, pidFile },
+    );
+    await second.start();
+    expect(lines.some((l) => l.startsWith('stopping the WebUI an earlier agent left running'))).toBe(true);
+    expect(second.state).toBe('running');
+    expect(second.restartCount).toBe(0);
+    await second.stop();
+    await first.sup.stop();
+
+    // A pid file naming some other program (a recycled pid) is left alone.
+    await writeFile(pidFile, JSON.stringify({ pid: process.pid, startTime: '1' }));
+    const third = await supervisor([], [], { pidFile });
+    await third.sup.start();
+    await third.sup.stop();
+    expect(process.kill(process.pid, 0)).toBe(true);
+  });
 });

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { backoffMs, sleep } from '../hub/backoff.js';
 import { waitForPort } from './wait-for-port.js';
@@ -24,6 +25,47 @@ export interface SupervisorOptions {
   stableAfterMs?: number;
   /** SIGTERM, then SIGKILL after this long. */
   stopGraceMs?: number;
+  /**
+   * Where the running UI's pid is kept. An agent killed with SIGKILL cannot stop its UI; the next agent
+   * finds the leftover here and stops it first (else it would hold the port and the new UI crash-loop).
+   */
+  pidFile?: string;
+}
+
+/**
+ * When the process with this pid started (clock ticks since boot, /proc/<pid>/stat field 22), or null when
+ * there is none. Unlike the command line it survives exec (a `python` shim execs the real interpreter), and
+ * a recycled pid has another start time.
+ */
+async function startTimeOf(pid: number): Promise<string | null> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
+  // The command name (field 2) may hold spaces and parentheses: count fields after its closing ")".
+  return stat?.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** SIGTERM to the process group, SIGKILL after `graceMs`; resolves when the leader is gone. */
+async function stopGroup(pid: number, graceMs: number): Promise<void> {
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      process.kill(-pid, name);
+    } catch {
+      // Already gone.
+    }
+  };
+  signal('SIGTERM');
+  const deadline = Date.now() + graceMs;
+  while (alive(pid) && Date.now() < deadline) await sleep(100);
+  if (alive(pid)) signal('SIGKILL');
+  while (alive(pid)) await sleep(50);
 }
 
 /**
@@ -54,6 +96,7 @@ export class WebuiSupervisor {
   async start(): Promise<void> {
     if (this.loop) return;
     this.stopping = false;
+    await this.stopLeftover();
     let firstReady: (() => void) | undefined;
     let firstFailed: ((error: Error) => void) | undefined;
     const ready = new Promise<void>((resolve, reject) => {
@@ -71,16 +114,29 @@ export class WebuiSupervisor {
   async stop(): Promise<void> {
     this.stopping = true;
     const child = this.child;
-    if (child && child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      const killer = setTimeout(() => child.kill('SIGKILL'), this.options.stopGraceMs ?? 10_000);
-      await exited;
-      clearTimeout(killer);
+    if (child?.pid && child.exitCode === null && child.signalCode === null) {
+      // The whole group: UIs start helpers of their own that must not outlive them.
+      await stopGroup(child.pid, this.options.stopGraceMs ?? 10_000);
     }
     await this.loop?.catch(() => {});
+    if (this.options.pidFile) await rm(this.options.pidFile, { force: true });
     this.loop = null;
     this.setState('stopped');
+  }
+
+  /** Stops a UI that an earlier agent (killed before it could) left running, when it is still that UI. */
+  private async stopLeftover(): Promise<void> {
+    const file = this.options.pidFile;
+    if (!file) return;
+    const saved = await readFile(file, 'utf8').catch(() => null);
+    if (!saved) return;
+    const { pid, startTime } = JSON.parse(saved) as { pid: number; startTime: string };
+    // A recycled pid belongs to some other program: only the same start time is ours.
+    if ((await startTimeOf(pid)) === startTime) {
+      this.options.onLine?.('stderr', `stopping the WebUI an earlier agent left running (pid ${pid})`);
+      await stopGroup(pid, this.options.stopGraceMs ?? 10_000);
+    }
+    await rm(file, { force: true });
   }
 
   private setState(state: WebuiState, detail?: string): void {
@@ -128,8 +184,16 @@ export class WebuiSupervisor {
       cwd: this.spec.cwd,
       env: this.spec.env,
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true, // its own process group, so stop() reaches the UI's own children too
     });
     this.child = child;
+    const pidFile = this.options.pidFile;
+    if (pidFile && child.pid) {
+      const pid = child.pid;
+      void startTimeOf(pid).then((startTime) =>
+        startTime ? writeFile(pidFile, JSON.stringify({ pid, startTime })) : undefined,
+      );
+    }
     for (const stream of ['stdout', 'stderr'] as const) {
       const lines = createInterface({ input: child[stream] });
       lines.on('line', (line) => this.options.onLine?.(stream, line));

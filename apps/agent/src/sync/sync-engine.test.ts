@@ -213,6 +213,77 @@ describe('OutputSync', () => {
     await expectSyncedOnce(paths);
   });
 
+  it('loses nothing while storage is stopped (connections refused), and drains by itself when it is back', async () => {
+    let inFlight = 0;
+    storage.onPut = async () => {
+      inFlight++;
+      await sleep(300);
+      inFlight--;
+    };
+    const engine = await startSync({ parallel: 4 });
+    const paths: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      paths.push(`output/before/${i}.png`);
+      await write(paths[i] as string, `before ${i}`);
+    }
+    await until('uploads in flight', () => inFlight >= 2);
+    // A real outage: the listener closes and every connection dies, uploads in flight included.
+    await storage.stop();
+    for (let i = 0; i < 20; i++) {
+      paths.push(`output/outage/${i}.png`);
+      await write(`output/outage/${i}.png`, `outage ${i} ${'y'.repeat(i * 100)}`);
+    }
+    await until('refused uploads', () =>
+      /storage unavailable: .*ECONNREFUSED/.test(engine.status().lastError ?? ''),
+    );
+    await sleep(500); // a few failed attempts, the gate backing off
+    expect(engine.status().backlogFiles).toBeGreaterThan(0);
+    storage.onPut = null;
+    await storage.restart();
+    await until('the backlog to drain by itself', () => engine.status().syncedFiles === paths.length);
+    const status = await engine.syncNow({ timeoutMs: 5000 });
+    expect(status).toMatchObject({ backlogFiles: 0, syncedFiles: paths.length, lastError: null });
+    await expectSyncedOnce(paths);
+  });
+
+  it('retries by itself when a full upload stage holds presign back while storage is down', async () => {
+    await storage.stop();
+    // More than one presign batch (200): the upload stage fills up, the rest waits for presign.
+    const paths = Array.from({ length: 260 }, (_, i) => `output/many/${i % 5}/${i}.png`);
+    for (const p of paths) await write(p, `bytes of ${p}`);
+    const engine = await startSync({ retryMaxMs: 300 });
+    await until('refused uploads', () =>
+      /storage unavailable: .*ECONNREFUSED/.test(engine.status().lastError ?? ''),
+    );
+    await until('a full upload stage', () => hub.presignedFiles >= 200);
+    await sleep(400); // the storage gate closed, then due again: something must wake the uploads
+    await storage.restart();
+    await until('the backlog to drain by itself', () => engine.status().lastError === null);
+    expect(engine.status()).toMatchObject({ backlogFiles: 0, syncedFiles: paths.length });
+    await expectSyncedOnce(paths);
+  });
+
+  it('retries storage when its backoff is due, and at once on syncNow however long the backoff', async () => {
+    await storage.stop();
+    const paths = ['output/a.png', 'output/b.png', 'output/c.png'];
+    for (const p of paths) await write(p, `bytes of ${p}`);
+    const engine = await startSync({ retryBaseMs: 1000, retryMaxMs: 1000 });
+    await until('refused uploads', () => /ECONNREFUSED/.test(engine.status().lastError ?? ''));
+    await storage.restart();
+    // The gate closed for 0.5–1 s at the failure: the retry comes by then, with no syncNow.
+    await until('the retry after the backoff', () => engine.status().syncedFiles === 3, 1500);
+    await engines.pop()?.stop();
+
+    await storage.stop();
+    await write('output/d.png', 'd');
+    const slow = await startSync({ retryBaseMs: 60_000, retryMaxMs: 60_000 });
+    await until('refused uploads', () => /ECONNREFUSED/.test(slow.status().lastError ?? ''));
+    await storage.restart();
+    const status = await slow.syncNow({ timeoutMs: 3000 });
+    expect(status).toMatchObject({ backlogFiles: 0, syncedFiles: 1, lastError: null });
+    await expectSyncedOnce([...paths, 'output/d.png']);
+  });
+
   it('waits out a hub outage, keeping uploaded files for confirmation', async () => {
     // The hub goes away once the bytes are in storage, before it could confirm them.
     storage.onPut = () => {

@@ -164,13 +164,19 @@ export class Uploader {
       if (this.hashing >= HASHERS || stages.presign.size + stages.upload.size >= 2 * BATCH) break;
       this.run(this.hash(e));
     }
-    // Wake up when the next delayed file or closed gate is due.
+    // Wake up when the next delayed file or closed gate is due. Only a gate still closed counts: an open
+    // one's `reopensAt` is in the past, and letting it into the minimum would arm no timer at all (e.g.
+    // presign held back by a full upload stage while storage is closed: nothing would wake the uploads).
+    // Work waiting on an open gate is started by the completions of the tasks now running.
     let at = nextDelayed;
-    if (this.confirmer.waiting || stages.presign.size) at = Math.min(at, this.hubGate.reopensAt);
-    if (stages.upload.size) at = Math.min(at, this.storageGate.reopensAt);
+    const hubAt = this.hubGate.reopensAt;
+    const storageAt = this.storageGate.reopensAt;
+    if ((this.confirmer.waiting || stages.presign.size) && hubAt > now) at = Math.min(at, hubAt);
+    if (stages.upload.size && storageAt > now) at = Math.min(at, storageAt);
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    if (at === Number.POSITIVE_INFINITY || at <= now) return;
+    if (at === Number.POSITIVE_INFINITY) return;
+    // A timer may fire a little before `at` by this clock: the pump then finds the gate closed and re-arms.
     this.timer = setTimeout(() => this.pump(), Math.max(at - now, 5));
     this.timer.unref();
   }

@@ -67,14 +67,6 @@ export class OutputsRepository {
     return rows[0] ?? null;
   }
 
-  async findVersion(instanceId: string, path: string, version: number): Promise<OutputRow | null> {
-    const rows = await this.db.query<OutputRow>(
-      `select ${columns} ${from} where o.instance_id = $1 and o.path = $2 and o.version = $3`,
-      [instanceId, path, version],
-    );
-    return rows[0] ?? null;
-  }
-
   /** Newest first by (created_at, id); `limit` rows at most. */
   async list(filter: OutputFilter): Promise<OutputRow[]> {
     const where: string[] = [];
@@ -105,19 +97,68 @@ export class OutputsRepository {
     );
   }
 
-  /** The highest indexed version of the path, with its sha256, or null for a new path. */
-  async latest(instanceId: string, path: string, q: Queryable = this.db) {
-    const rows = await q.query<{ version: number; sha256: string }>(
-      `select version, sha256 from outputs where instance_id = $1 and path = $2 order by version desc limit 1`,
-      [instanceId, path],
+  /**
+   * What a presign batch needs to know of each distinct path of `paths` (one query for the whole batch):
+   * its highest indexed version with that version's sha256, and the highest version reserved by an
+   * unconfirmed upload. Paths with neither are left out.
+   */
+  async versionsOf(
+    instanceId: string,
+    paths: readonly string[],
+    q: Queryable = this.db,
+  ): Promise<Map<string, { latest: { version: number; sha256: string } | null; maxPending: number }>> {
+    const rows = await q.query<{
+      path: string;
+      latestVersion: number | null;
+      latestSha256: string | null;
+      maxPending: number | null;
+    }>(
+      `select w.path, l.version as "latestVersion", l.sha256 as "latestSha256", p.version as "maxPending"
+         from (select distinct path from unnest($2::text[]) as u(path)) w
+         left join lateral (
+           select o.version, o.sha256 from outputs o
+            where o.instance_id = $1 and o.path = w.path order by o.version desc limit 1) l on true
+         left join lateral (
+           select max(u.version) as version from pending_output_uploads u
+            where u.instance_id = $1 and u.path = w.path) p on true
+        where l.version is not null or p.version is not null`,
+      [instanceId, paths],
     );
-    return rows[0] ?? null;
+    return new Map(
+      rows.map((r) => [
+        r.path,
+        {
+          latest:
+            r.latestVersion === null ? null : { version: r.latestVersion, sha256: r.latestSha256 as string },
+          maxPending: r.maxPending ?? 0,
+        },
+      ]),
+    );
   }
 
-  /** Inserts the row unless (instance, path, version) is indexed already; returns the row at that place. */
-  async insert(
-    input: {
-      instanceId: string;
+  /** The unconfirmed uploads of these (path, sha256) pairs (`paths[i]` with `sha256s[i]`), in one query. */
+  async findPendingMany(
+    instanceId: string,
+    paths: readonly string[],
+    sha256s: readonly string[],
+    q: Queryable = this.db,
+  ): Promise<PendingUpload[]> {
+    return q.query<PendingUpload>(
+      `select ${pendingColumns} from pending_output_uploads
+        where instance_id = $1
+          and (path, sha256) in (select * from unnest($2::text[], $3::text[]))`,
+      [instanceId, paths, sha256s],
+    );
+  }
+
+  /**
+   * Inserts the rows unless their (instance, path, version) is indexed already, in one statement; returns
+   * the rows now at those places (inserted or found), with `inserted` telling which. (path, version) must be
+   * distinct within `rows`.
+   */
+  async insertMany(
+    instanceId: string,
+    rows: readonly {
       path: string;
       version: number;
       sizeBytes: number;
@@ -126,32 +167,51 @@ export class OutputsRepository {
       storageKey: string;
       contentType: string | null;
       searchText: string;
-    },
+    }[],
     q: Queryable = this.db,
-  ): Promise<{ id: string; sha256: string; storageKey: string; inserted: boolean }> {
-    const inserted = await q.query<{ id: string; sha256: string; storageKey: string }>(
+  ): Promise<{ path: string; version: number; id: string; sha256: string; inserted: boolean }[]> {
+    if (!rows.length) return [];
+    type Placed = { path: string; version: number; id: string; sha256: string };
+    const inserted = await q.query<Placed>(
       `insert into outputs (instance_id, path, version, size_bytes, sha256, mtime, storage_key, content_type, search_text)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       select $1, * from unnest($2::text[], $3::int[], $4::int8[], $5::text[], $6::timestamptz[], $7::text[],
+                                $8::text[], $9::text[])
        on conflict (instance_id, path, version) do nothing
-       returning id, sha256, storage_key as "storageKey"`,
+       returning path, version, id, sha256`,
       [
-        input.instanceId,
-        input.path,
-        input.version,
-        input.sizeBytes,
-        input.sha256,
-        input.mtime,
-        input.storageKey,
-        input.contentType,
-        input.searchText,
+        instanceId,
+        rows.map((r) => r.path),
+        rows.map((r) => r.version),
+        rows.map((r) => r.sizeBytes),
+        rows.map((r) => r.sha256),
+        rows.map((r) => r.mtime),
+        rows.map((r) => r.storageKey),
+        rows.map((r) => r.contentType),
+        rows.map((r) => r.searchText),
       ],
     );
-    if (inserted[0]) return { ...inserted[0], inserted: true };
-    const existing = await q.query<{ id: string; sha256: string; storageKey: string }>(
-      `select id, sha256, storage_key as "storageKey" from outputs where instance_id = $1 and path = $2 and version = $3`,
-      [input.instanceId, input.path, input.version],
+    const placed = (p: { path: string; version: number }) => `${p.version}:${p.path}`;
+    const byPlace = new Map(inserted.map((r) => [placed(r), { ...r, inserted: true }]));
+    const missing = rows.filter((r) => !byPlace.has(placed(r)));
+    if (missing.length) {
+      const found = await this.findVersions(instanceId, missing, q);
+      for (const r of found) byPlace.set(placed(r), { ...r, inserted: false });
+    }
+    return rows.map((r) => byPlace.get(placed(r)) as Placed & { inserted: boolean });
+  }
+
+  /** The indexed rows at these (path, version) places, in one query (in no particular order). */
+  async findVersions(
+    instanceId: string,
+    places: readonly { path: string; version: number }[],
+    q: Queryable = this.db,
+  ): Promise<{ path: string; version: number; id: string; sha256: string }[]> {
+    if (!places.length) return [];
+    return q.query(
+      `select path, version, id, sha256 from outputs
+        where instance_id = $1 and (path, version) in (select * from unnest($2::text[], $3::int[]))`,
+      [instanceId, places.map((p) => p.path), places.map((p) => p.version)],
     );
-    return { ...(existing[0] as { id: string; sha256: string; storageKey: string }), inserted: false };
   }
 
   /** Records what the hub read from the file: its thumbnail, embedded metadata and search text. */
@@ -178,14 +238,6 @@ export class OutputsRepository {
     return rows.length === 1;
   }
 
-  async findPending(instanceId: string, path: string, sha256: string, q: Queryable = this.db) {
-    const rows = await q.query<PendingUpload>(
-      `select ${pendingColumns} from pending_output_uploads where instance_id = $1 and path = $2 and sha256 = $3`,
-      [instanceId, path, sha256],
-    );
-    return rows[0] ?? null;
-  }
-
   async findPendingByKey(instanceId: string, storageKey: string): Promise<PendingUpload | null> {
     const rows = await this.db.query<PendingUpload>(
       `select ${pendingColumns} from pending_output_uploads where instance_id = $1 and storage_key = $2`,
@@ -194,39 +246,39 @@ export class OutputsRepository {
     return rows[0] ?? null;
   }
 
-  /** The highest version reserved by an unconfirmed upload of the path, or 0. */
-  async maxPendingVersion(instanceId: string, path: string, q: Queryable): Promise<number> {
-    const rows = await q.query<{ version: number | null }>(
-      'select max(version) as version from pending_output_uploads where instance_id = $1 and path = $2',
-      [instanceId, path],
-    );
-    return rows[0]?.version ?? 0;
-  }
-
-  async insertPending(
-    input: {
-      instanceId: string;
-      path: string;
-      sha256: string;
-      sizeBytes: number;
-      version: number;
-      storageKey: string;
-    },
+  /** Reserves versions for uploads about to be handed out, in one statement. */
+  async insertPendingMany(
+    instanceId: string,
+    rows: readonly { path: string; sha256: string; sizeBytes: number; version: number; storageKey: string }[],
     q: Queryable,
   ): Promise<void> {
+    if (!rows.length) return;
     await q.query(
       `insert into pending_output_uploads (instance_id, path, sha256, size_bytes, version, storage_key)
-       values ($1, $2, $3, $4, $5, $6)`,
-      [input.instanceId, input.path, input.sha256, input.sizeBytes, input.version, input.storageKey],
+       select $1, * from unnest($2::text[], $3::text[], $4::int8[], $5::int[], $6::text[])`,
+      [
+        instanceId,
+        rows.map((r) => r.path),
+        rows.map((r) => r.sha256),
+        rows.map((r) => r.sizeBytes),
+        rows.map((r) => r.version),
+        rows.map((r) => r.storageKey),
+      ],
     );
   }
 
-  /** A reservation's size changed (the agent's second look differs): forget its multipart upload. */
-  async resizePending(storageKey: string, sizeBytes: number, q: Queryable): Promise<void> {
+  /** Reservations whose size changed (the agent's second look differs): new sizes, multipart uploads forgotten. */
+  async resizePendingMany(
+    rows: readonly { storageKey: string; sizeBytes: number }[],
+    q: Queryable,
+  ): Promise<void> {
+    if (!rows.length) return;
     await q.query(
-      `update pending_output_uploads set size_bytes = $2, upload_id = null, part_size = null, updated_at = now()
-        where storage_key = $1`,
-      [storageKey, sizeBytes],
+      `update pending_output_uploads p set size_bytes = r.size_bytes, upload_id = null, part_size = null,
+              updated_at = now()
+         from unnest($1::text[], $2::int8[]) as r(storage_key, size_bytes)
+        where p.storage_key = r.storage_key`,
+      [rows.map((r) => r.storageKey), rows.map((r) => r.sizeBytes)],
     );
   }
 
@@ -253,8 +305,9 @@ export class OutputsRepository {
     return current[0] ?? null;
   }
 
-  async deletePending(storageKey: string, q: Queryable = this.db): Promise<void> {
-    await q.query('delete from pending_output_uploads where storage_key = $1', [storageKey]);
+  async deletePendingMany(storageKeys: readonly string[], q: Queryable = this.db): Promise<void> {
+    if (!storageKeys.length) return;
+    await q.query('delete from pending_output_uploads where storage_key = any($1::text[])', [storageKeys]);
   }
 
   /** Whether the instance exists. */

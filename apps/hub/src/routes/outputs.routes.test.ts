@@ -2,53 +2,18 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { crc32 } from 'node:zlib';
 import type { OutputUploadPlan } from '@podpilot/common';
 import { uploadFileParts } from '@podpilot/common/node';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { asOwner, useOwnerHub } from '../test-support/app.js';
 import { testDatabases } from '../test-support/databases.js';
+import { iTXt, pngWithText, tEXt } from '../test-support/png.js';
 
 const COMMIT = 'a'.repeat(40);
 const MiB = 1024 * 1024;
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
-
-/** A PNG chunk with its length and CRC. */
-function pngChunk(type: string, data: Buffer): Buffer {
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([length, body, crc]);
-}
-
-/** A real PNG (made by sharp) with text chunks: `before` after IHDR, `after` between the image data and IEND. */
-async function pngWithText(
-  width: number,
-  height: number,
-  before: Buffer[],
-  after: Buffer[] = [],
-): Promise<Buffer> {
-  const png = await sharp({ create: { width, height, channels: 3, background: '#3366cc' } })
-    .png()
-    .toBuffer();
-  const ihdrEnd = 8 + 25;
-  const iend = png.length - 12;
-  return Buffer.concat([
-    png.subarray(0, ihdrEnd),
-    ...before,
-    png.subarray(ihdrEnd, iend),
-    ...after,
-    png.subarray(iend),
-  ]);
-}
-const tEXt = (keyword: string, text: string) =>
-  pngChunk('tEXt', Buffer.concat([Buffer.from(`${keyword}\0`, 'latin1'), Buffer.from(text, 'latin1')]));
-const iTXt = (keyword: string, text: string) =>
-  pngChunk('iTXt', Buffer.concat([Buffer.from(`${keyword}\0\0\0\0\0`, 'latin1'), Buffer.from(text, 'utf8')]));
 
 describe.each(testDatabases())('outputs on $engine', ({ open }) => {
   // Files above 8 MiB go in 5 MiB parts here (64 MiB and 16 MiB in production), so a test file stays small.

@@ -15,6 +15,7 @@ import {
   SyncStatus,
 } from '@podpilot/common';
 import type { FastifyBaseLogger } from 'fastify';
+import pLimit from 'p-limit';
 import sharp from 'sharp';
 import type { Db } from '../db/db.js';
 import { iso, isoOrNull } from '../lib/dates.js';
@@ -41,6 +42,14 @@ const DOWNLOAD_URL_TTL_SECONDS = 3600;
 const MAX_THUMBNAIL_SOURCE_BYTES = 64 * MiB;
 const THUMBNAIL_MAX_SIDE = 256;
 const SYNC_POLL_MS = 250;
+/** Storage calls (signing, checks) of one presign or confirm batch in flight at once. */
+const STORAGE_PARALLEL = 16;
+
+/** An output already indexed, as a repeated confirm finds it. */
+interface StoredOutput {
+  id: string;
+  sha256: string;
+}
 
 /** Where version `version` of an output lives: the first at its own path, later ones under `.versions/<n>/`. */
 export const outputKey = (instanceId: string, path: string, version: number): string =>
@@ -180,74 +189,103 @@ export class OutputsService {
         );
     });
     type Reserved = { file: OutputFile; pending: PendingUpload; staleUploadId: string | null };
+    // A constant number of queries per batch, whatever its size: the instance lock, what is indexed and
+    // reserved for its paths, the reservations of its (path, sha256) pairs, then one insert of the new
+    // reservations (and one update of resized ones, rarely). Versions are decided here in request order.
     const decided = await this.db.transaction(async (tx) => {
       if (!(await this.outputs.lockInstance(instanceId, tx))) throw notFound(`instance ${instanceId}`);
+      const paths = files.map((f) => f.path);
+      const versions = await this.outputs.versionsOf(instanceId, paths, tx);
+      const found = await this.outputs.findPendingMany(
+        instanceId,
+        paths,
+        files.map((f) => f.sha256),
+        tx,
+      );
+      const pairKey = (path: string, sha256: string) => `${sha256}:${path}`;
+      /** Reservations by (path, sha256), as they stand after the files decided so far. */
+      const reserved = new Map(found.map((p) => [pairKey(p.path, p.sha256), p]));
+      /** The highest version reserved per path, counting this batch's reservations. */
+      const maxPending = new Map([...versions].map(([path, v]) => [path, v.maxPending]));
+      const created = new Map<string, PendingUpload>();
+      const resized = new Map<string, number>();
       const out: ({ indexed: number } | Reserved)[] = [];
       for (const file of files) {
-        const latest = await this.outputs.latest(instanceId, file.path, tx);
+        const latest = versions.get(file.path)?.latest ?? null;
         if (latest?.sha256 === file.sha256) {
           out.push({ indexed: latest.version });
           continue;
         }
-        const pending = await this.outputs.findPending(instanceId, file.path, file.sha256, tx);
+        const key = pairKey(file.path, file.sha256);
+        const pending = reserved.get(key);
         if (pending) {
           if (pending.sizeBytes === file.sizeBytes) {
             out.push({ file, pending, staleUploadId: null });
           } else {
-            await this.outputs.resizePending(pending.storageKey, file.sizeBytes, tx);
-            out.push({
-              file,
-              pending: { ...pending, sizeBytes: file.sizeBytes, uploadId: null, partSize: null },
-              staleUploadId: pending.uploadId,
-            });
+            const now = { ...pending, sizeBytes: file.sizeBytes, uploadId: null, partSize: null };
+            reserved.set(key, now);
+            // A reservation of this batch is inserted with its final size; an older one is updated.
+            if (created.has(now.storageKey)) created.set(now.storageKey, now);
+            else resized.set(now.storageKey, file.sizeBytes);
+            out.push({ file, pending: now, staleUploadId: pending.uploadId });
           }
           continue;
         }
-        const version =
-          Math.max(latest?.version ?? 0, await this.outputs.maxPendingVersion(instanceId, file.path, tx)) + 1;
-        const reservation = {
+        const version = Math.max(latest?.version ?? 0, maxPending.get(file.path) ?? 0) + 1;
+        const reservation: PendingUpload = {
           instanceId,
           path: file.path,
           sha256: file.sha256,
           sizeBytes: file.sizeBytes,
           version,
           storageKey: outputKey(instanceId, file.path, version),
+          uploadId: null,
+          partSize: null,
         };
-        await this.outputs.insertPending(reservation, tx);
-        out.push({ file, pending: { ...reservation, uploadId: null, partSize: null }, staleUploadId: null });
+        reserved.set(key, reservation);
+        maxPending.set(file.path, version);
+        created.set(reservation.storageKey, reservation);
+        out.push({ file, pending: reservation, staleUploadId: null });
       }
+      await this.outputs.insertPendingMany(instanceId, [...created.values()], tx);
+      await this.outputs.resizePendingMany(
+        [...resized].map(([storageKey, sizeBytes]) => ({ storageKey, sizeBytes })),
+        tx,
+      );
       return out;
     });
 
-    const plans: OutputUploadPlan[] = [];
-    for (const [i, entry] of decided.entries()) {
-      const path = (files[i] as OutputFile).path;
-      if ('indexed' in entry) {
-        plans.push({ path, status: 'indexed', version: entry.indexed });
-        continue;
-      }
-      const { file, pending, staleUploadId } = entry;
-      if (staleUploadId) await this.storage.abortMultipart(pending.storageKey, staleUploadId).catch(() => {});
-      const { storageKey: key, version } = pending;
-      if (file.sizeBytes <= this.multipartThreshold) {
-        const url = await this.storage.presignPut(key, {
-          expiresInSeconds: UPLOAD_URL_TTL_SECONDS,
-          contentLength: file.sizeBytes,
-        });
-        plans.push({ path, status: 'put', key, version, url });
-      } else {
-        const { uploadId, partSize } = await this.multipartUpload(pending);
-        plans.push({
-          path,
-          status: 'multipart',
-          key,
-          version,
-          uploadId,
-          partSize,
-          partCount: Math.max(1, Math.ceil(file.sizeBytes / partSize)),
-        });
-      }
-    }
+    // URLs are signed side by side (multipart uploads may ask the store), in request order in the answer.
+    const limit = pLimit(STORAGE_PARALLEL);
+    const plans = await Promise.all(
+      decided.map((entry, i) =>
+        limit(async (): Promise<OutputUploadPlan> => {
+          const path = (files[i] as OutputFile).path;
+          if ('indexed' in entry) return { path, status: 'indexed', version: entry.indexed };
+          const { file, pending, staleUploadId } = entry;
+          if (staleUploadId)
+            await this.storage.abortMultipart(pending.storageKey, staleUploadId).catch(() => {});
+          const { storageKey: key, version } = pending;
+          if (file.sizeBytes <= this.multipartThreshold) {
+            const url = await this.storage.presignPut(key, {
+              expiresInSeconds: UPLOAD_URL_TTL_SECONDS,
+              contentLength: file.sizeBytes,
+            });
+            return { path, status: 'put', key, version, url };
+          }
+          const { uploadId, partSize } = await this.multipartUpload(pending);
+          return {
+            path,
+            status: 'multipart',
+            key,
+            version,
+            uploadId,
+            partSize,
+            partCount: Math.max(1, Math.ceil(file.sizeBytes / partSize)),
+          };
+        }),
+      ),
+    );
     return { files: plans, expiresAt: new Date(Date.now() + UPLOAD_URL_TTL_SECONDS * 1000).toISOString() };
   }
 
@@ -321,52 +359,77 @@ export class OutputsService {
           `expected ${expected} for version ${file.version} of ${file.path}, got ${file.key}`,
         );
     });
+    // A constant number of queries per batch: one for the versions indexed already (a repeated confirm),
+    // then, after the storage checks, one insert of the new rows (one more select only when a concurrent
+    // confirm got there first) and one delete of their reservations.
+    const already = new Map(
+      (await this.outputs.findVersions(instanceId, files)).map((r) => [`${r.version}:${r.path}`, r]),
+    );
+    const place = (file: { path: string; version: number }) => `${file.version}:${file.path}`;
+    const mismatch = (i: number, file: ConfirmOutputsRequest['files'][number]) =>
+      conflict(
+        `files[${i}]: version ${file.version} of ${file.path} is already indexed with another sha256; presign it again`,
+      );
+    // Storage checks run side by side (a HEAD each, a completion for multipart files): a batch of 200
+    // small files would otherwise wait for 200 round trips in a row. The first problem in request order
+    // is the one reported.
+    const limit = pLimit(STORAGE_PARALLEL);
+    const checked = await Promise.allSettled(
+      files.map(async (file, i): Promise<StoredOutput | null> => {
+        const known = already.get(place(file));
+        if (!known) return limit(() => this.checkStored(i, file));
+        if (known.sha256 !== file.sha256) throw mismatch(i, file);
+        return known;
+      }),
+    );
+    const failed = checked.find((r) => r.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+    const existing = checked.map((r) => (r as PromiseFulfilledResult<StoredOutput | null>).value);
+    // Each new (path, version) is inserted once; a repeat of it in the batch answers the same row.
+    const fresh = new Map<string, ConfirmOutputsRequest['files'][number]>();
+    files.forEach((file, i) => {
+      if (!existing[i] && !fresh.has(place(file))) fresh.set(place(file), file);
+    });
+    const rows = await this.db.transaction(async (tx) => {
+      const toInsert = [...fresh.values()];
+      const placed = await this.outputs.insertMany(
+        instanceId,
+        toInsert.map((file) => ({
+          path: file.path,
+          version: file.version,
+          sizeBytes: file.sizeBytes,
+          sha256: file.sha256,
+          mtime: file.mtime,
+          storageKey: file.key,
+          contentType: contentTypeOf(file.path),
+          searchText: file.path.toLowerCase(),
+        })),
+        tx,
+      );
+      const byPlace = new Map(placed.map((r) => [place(r), r]));
+      const out: { id: string; inserted: boolean }[] = [];
+      for (const [i, file] of files.entries()) {
+        const known = existing[i];
+        if (known) {
+          out.push({ id: known.id, inserted: false });
+          continue;
+        }
+        const row = byPlace.get(place(file)) as { id: string; sha256: string; inserted: boolean };
+        if (row.sha256 !== file.sha256) throw mismatch(i, file);
+        // Only the first file at a place inserted it; a repeat is not derived twice.
+        out.push({ id: row.id, inserted: row.inserted && fresh.get(place(file)) === file });
+      }
+      await this.outputs.deletePendingMany(
+        toInsert.map((file) => file.key),
+        tx,
+      );
+      return out;
+    });
     const confirmed: ConfirmOutputsResponse['confirmed'] = [];
     for (const [i, file] of files.entries()) {
-      const existing = await this.outputs.findVersion(instanceId, file.path, file.version);
-      if (existing) {
-        if (existing.sha256 !== file.sha256)
-          throw conflict(
-            `files[${i}]: version ${file.version} of ${file.path} is already indexed with another sha256; presign it again`,
-          );
-        confirmed.push({ path: file.path, version: file.version, id: existing.id });
-        continue;
-      }
-      if (file.uploadId && file.parts?.length) await this.completeParts(i, file);
-      const stored = await this.storage.head(file.key);
-      if (!stored)
-        throw conflict(
-          `files[${i}].key: ${file.path} (version ${file.version}) is not in storage; upload it, then confirm`,
-        );
-      if (stored.size !== file.sizeBytes)
-        throw conflict(
-          `files[${i}].sizeBytes: ${file.path} (version ${file.version}) is stored with ${stored.size} bytes, ` +
-            `expected ${file.sizeBytes}; upload it again`,
-        );
-      const contentType = contentTypeOf(file.path);
-      const row = await this.db.transaction(async (tx) => {
-        const inserted = await this.outputs.insert(
-          {
-            instanceId,
-            path: file.path,
-            version: file.version,
-            sizeBytes: file.sizeBytes,
-            sha256: file.sha256,
-            mtime: file.mtime,
-            storageKey: file.key,
-            contentType,
-            searchText: file.path.toLowerCase(),
-          },
-          tx,
-        );
-        if (inserted.sha256 === file.sha256) await this.outputs.deletePending(file.key, tx);
-        return inserted;
-      });
-      if (row.sha256 !== file.sha256)
-        throw conflict(
-          `files[${i}]: version ${file.version} of ${file.path} is already indexed with another sha256; presign it again`,
-        );
+      const row = rows[i] as { id: string; inserted: boolean };
       confirmed.push({ path: file.path, version: file.version, id: row.id });
+      const contentType = contentTypeOf(file.path);
       if (
         row.inserted &&
         contentType &&
@@ -376,6 +439,25 @@ export class OutputsService {
         this.enqueueDerivation(row.id);
     }
     return { confirmed };
+  }
+
+  /**
+   * Verifies a file not yet indexed in storage (its multipart upload completed, its size as claimed).
+   * Throws 409 otherwise.
+   */
+  private async checkStored(i: number, file: ConfirmOutputsRequest['files'][number]): Promise<null> {
+    if (file.uploadId && file.parts?.length) await this.completeParts(i, file);
+    const stored = await this.storage.head(file.key);
+    if (!stored)
+      throw conflict(
+        `files[${i}].key: ${file.path} (version ${file.version}) is not in storage; upload it, then confirm`,
+      );
+    if (stored.size !== file.sizeBytes)
+      throw conflict(
+        `files[${i}].sizeBytes: ${file.path} (version ${file.version}) is stored with ${stored.size} bytes, ` +
+          `expected ${file.sizeBytes}; upload it again`,
+      );
+    return null;
   }
 
   private async completeParts(i: number, file: ConfirmOutputsRequest['files'][number]): Promise<void> {

@@ -40,6 +40,7 @@ export class StubStorage {
   private constructor(
     private readonly server: Server,
     readonly url: string,
+    private readonly port: number,
   ) {}
 
   static async start(): Promise<StubStorage> {
@@ -58,7 +59,8 @@ export class StubStorage {
     });
     server.keepAliveTimeout = 5000;
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    storage = new StubStorage(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    const { port } = server.address() as AddressInfo;
+    storage = new StubStorage(server, `http://127.0.0.1:${port}`, port);
     return storage;
   }
 
@@ -70,8 +72,25 @@ export class StubStorage {
   }
 
   close(): Promise<void> {
+    if (!this.server.listening) return Promise.resolve();
     this.server.closeAllConnections();
     return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** A real outage: stops listening and destroys every connection (requests in flight die, new ones are refused). */
+  stop(): Promise<void> {
+    return this.close();
+  }
+
+  /** Back from `stop`: listens again on the same port. */
+  restart(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.port, '127.0.0.1', () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
   }
 
   private async handle(req: IncomingMessage): Promise<{ status: number; etag?: string }> {

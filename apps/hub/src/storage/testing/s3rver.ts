@@ -11,6 +11,10 @@ export const S3RVER_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3R
 export interface RunningS3rver {
   endpoint: string;
   bucket: string;
+  /** Stops listening and drops every connection (an outage); the data stays. */
+  down(): Promise<void>;
+  /** Listens again on the same port. */
+  up(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -81,6 +85,12 @@ export async function startS3rver(bucket = 'podpilot'): Promise<RunningS3rver> {
   return {
     endpoint: `http://127.0.0.1:${port}`,
     bucket,
+    down: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+    },
+    up: () => new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve)),
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

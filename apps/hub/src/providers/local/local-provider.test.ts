@@ -1,0 +1,369 @@
+/**
+ * The local provider with real processes: a tiny fake agent (a node script) that writes what it was
+ * started with into its workspace and runs until SIGTERM. The shared provider contract does not apply
+ * here (it drives a remote fake: a manual clock, HTTP faults, offers to take); its scenarios that make
+ * sense for one machine are below.
+ */
+import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ProviderError } from '../errors.js';
+import type { LaunchSpec } from '../provider.js';
+import {
+  DEFAULT_AGENT_SCRIPT,
+  LOCAL_INSTANCE_MARKER,
+  LOCAL_OFFER,
+  LocalProvider,
+  type LocalProviderOptions,
+} from './local-provider.js';
+
+const FAKE_AGENT = `
+import { spawn } from 'node:child_process';
+import { renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+const workspace = process.env.PODPILOT_WORKSPACE;
+const write = (name, value) => {
+  writeFileSync(join(workspace, name + '.tmp'), JSON.stringify(value));
+  renameSync(join(workspace, name + '.tmp'), join(workspace, name));
+};
+process.on('SIGTERM', () => {
+  if (process.env.FAKE_IGNORE_TERM === '1') return;
+  console.log('fake agent stopping');
+  process.exit(0);
+});
+if (process.env.FAKE_UI === '1') {
+  // Like the real agent's WebUI: a group of its own, the environment minus PODPILOT_*.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PODPILOT_')));
+  const ui = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { detached: true, stdio: 'ignore', env });
+  ui.unref();
+  write('ui.json', { pid: ui.pid });
+}
+write('agent-' + process.pid + '.json', { pid: process.pid, cwd: process.cwd(), env: process.env });
+console.log('fake agent up');
+setInterval(() => {}, 1000);
+`;
+
+interface AgentReport {
+  pid: number;
+  cwd: string;
+  env: Record<string, string>;
+}
+
+const hasProcfs = existsSync('/proc/self/stat');
+
+/** A live process; a zombie (ended, not yet reaped by whoever adopted it) counts as gone. */
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  if (!hasProcfs) return true;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !/^[ZX]/.test(stat.slice(stat.lastIndexOf(')') + 2));
+  } catch {
+    return false;
+  }
+};
+
+async function waitFor<T>(check: () => Promise<T | undefined> | T | undefined, what: string): Promise<T> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+const specFor = (env: Record<string, string> = {}, instanceId = randomUUID()): LaunchSpec => ({
+  instanceId,
+  offerId: 'local',
+  image: 'ignored',
+  env: { PODPILOT_HUB_URL: 'http://127.0.0.1:7300', PODPILOT_BOOTSTRAP_TOKEN: 'bootstrap-secret', ...env },
+  diskGb: 0,
+  ports: [8188],
+});
+
+describe('LocalProvider', () => {
+  let scripts: string;
+  let root: string;
+  let local: LocalProvider;
+  const make = (options: Partial<LocalProviderOptions> = {}) =>
+    new LocalProvider({
+      root,
+      command: [process.execPath, join(scripts, 'fake-agent.mjs')],
+      stopTimeoutMs: 5_000,
+      ...options,
+    });
+
+  const workspaceOf = (id: string) => join(root, id, 'workspace');
+  /** The report of the agent with `pid`, or of the only/newest one when no pid is given. */
+  const report = (id: string, pid?: number) =>
+    waitFor(async () => {
+      const names = (await readdir(workspaceOf(id)).catch(() => [])).filter((n) =>
+        /^agent-\d+\.json$/.test(n),
+      );
+      const name = pid === undefined ? names.at(-1) : names.find((n) => n === `agent-${pid}.json`);
+      return name
+        ? (JSON.parse(await readFile(join(workspaceOf(id), name), 'utf8')) as AgentReport)
+        : undefined;
+    }, `the agent's report in ${id}`);
+  const recordOf = async (id: string) =>
+    JSON.parse(await readFile(join(root, id, 'instance.json'), 'utf8')) as {
+      state: string;
+      env: Record<string, string>;
+      process: { pid: number } | null;
+    };
+  const pidOf = async (id: string) => {
+    const pid = (await recordOf(id)).process?.pid;
+    if (!pid) throw new Error(`no pid recorded for ${id}`);
+    return pid;
+  };
+
+  beforeAll(async () => {
+    scripts = await mkdtemp(join(tmpdir(), 'podpilot-fake-agent-'));
+    await writeFile(join(scripts, 'fake-agent.mjs'), FAKE_AGENT);
+  });
+  afterAll(async () => {
+    await rm(scripts, { recursive: true, force: true });
+  });
+  beforeEach(async () => {
+    root = join(await mkdtemp(join(tmpdir(), 'podpilot-local-')), 'local-instances');
+    local = make();
+  });
+  afterEach(async () => {
+    vi.unstubAllEnvs();
+    const cleaner = make({ stopTimeoutMs: 500 });
+    for (const instance of await cleaner.list()) await cleaner.destroy(instance.id);
+    await rm(join(root, '..'), { recursive: true, force: true });
+  });
+
+  it('offers this machine: one free offer without a GPU, whatever is asked', async () => {
+    const offers = await local.searchOffers({ gpuName: 'RTX 4090', minVramGb: 24 });
+    expect(offers).toHaveLength(1);
+    expect(offers[0]).toMatchObject({ ...LOCAL_OFFER, diskGb: expect.any(Number) });
+    expect(existsSync(root)).toBe(false); // read-only
+  });
+
+  it('launches a running agent in its own workspace, with the launch env and none of the hub secrets', async () => {
+    vi.stubEnv('PODPILOT_HOME', '/hub/home');
+    vi.stubEnv('PODPILOT_S3_SECRET_ACCESS_KEY', 'hub-secret');
+    vi.stubEnv('DATABASE_URL', 'postgres://hub:password@db/podpilot');
+    vi.stubEnv('KEPT_FROM_HUB', 'yes');
+    const provider = make({ env: { PODPILOT_LOG_LEVEL: 'debug', FROM_OPTIONS: '1' } });
+    const instanceId = randomUUID();
+    const instance = await provider.launch(specFor({ FROM_SPEC: '2' }, instanceId));
+    expect(instance).toMatchObject({ podpilotId: instanceId, status: 'running', pricePerHour: 0 });
+    expect(instance.id).toMatch(new RegExp(`^local-${instanceId.slice(0, 8)}-[0-9a-f]{4}$`));
+
+    const agent = await report(instance.id);
+    expect(agent.pid).toBe(await pidOf(instance.id));
+    expect(alive(agent.pid)).toBe(true);
+    expect(agent.cwd).toBe(workspaceOf(instance.id));
+    expect(agent.env).toMatchObject({
+      PODPILOT_HUB_URL: 'http://127.0.0.1:7300',
+      PODPILOT_BOOTSTRAP_TOKEN: 'bootstrap-secret',
+      PODPILOT_WORKSPACE: workspaceOf(instance.id),
+      PODPILOT_PROVIDER: 'local',
+      PODPILOT_PROVIDER_INSTANCE_ID: instance.id,
+      PODPILOT_LOG_LEVEL: 'debug',
+      [LOCAL_INSTANCE_MARKER]: instance.id,
+      FROM_OPTIONS: '1',
+      FROM_SPEC: '2',
+      KEPT_FROM_HUB: 'yes',
+    });
+    expect(agent.env.PATH).toBe(process.env.PATH);
+    for (const name of ['PODPILOT_HOME', 'PODPILOT_S3_SECRET_ACCESS_KEY', 'DATABASE_URL']) {
+      expect(agent.env).not.toHaveProperty(name);
+    }
+
+    // instance.json holds the bootstrap token: only the owner may read it.
+    expect((await stat(join(root, instance.id, 'instance.json'))).mode & 0o777).toBe(0o600);
+    expect((await stat(join(root, instance.id))).mode & 0o777).toBe(0o700);
+    expect(await recordOf(instance.id)).toMatchObject({
+      state: 'running',
+      env: specFor({ FROM_SPEC: '2' }).env,
+    });
+    await waitFor(
+      async () =>
+        /fake agent up/.test(await readFile(join(root, instance.id, 'agent.log'), 'utf8')) ? true : undefined,
+      'the agent log',
+    );
+
+    expect(await provider.get(instance.id)).toMatchObject({ id: instance.id, status: 'running' });
+    expect((await provider.list()).map((i) => i.id)).toEqual([instance.id]);
+    expect(await provider.findByPodpilotId(instanceId)).toMatchObject({ id: instance.id });
+    expect(await provider.findByPodpilotId(randomUUID())).toBeNull();
+    expect(await provider.get('local-00000000-abcd')).toBeNull();
+    expect(await provider.get('../../etc')).toBeNull();
+  });
+
+  it('stops and starts; both idempotent; the workspace outlives the stop; start reuses the launch env', async () => {
+    const { id } = await local.launch(specFor());
+    const first = await report(id);
+    await writeFile(join(workspaceOf(id), 'kept.txt'), 'disk');
+
+    await local.stop(id);
+    expect(alive(first.pid)).toBe(false);
+    expect(await local.get(id)).toMatchObject({ status: 'stopped' });
+    expect(await readFile(join(workspaceOf(id), 'kept.txt'), 'utf8')).toBe('disk');
+    expect(await readFile(join(root, id, 'agent.log'), 'utf8')).toContain('fake agent stopping');
+    await local.stop(id);
+    expect(await local.get(id)).toMatchObject({ status: 'stopped' });
+
+    await local.start(id);
+    const pid = await pidOf(id);
+    expect(pid).not.toBe(first.pid);
+    expect(await local.get(id)).toMatchObject({ status: 'running' });
+    const second = await report(id, pid);
+    expect(second.env.PODPILOT_BOOTSTRAP_TOKEN).toBe('bootstrap-secret');
+    expect(second.env.PODPILOT_WORKSPACE).toBe(workspaceOf(id));
+    expect(second.env.PODPILOT_PROVIDER_INSTANCE_ID).toBe(id);
+
+    await local.start(id);
+    expect(await pidOf(id)).toBe(pid);
+    expect(alive(pid)).toBe(true);
+  });
+
+  it('a crashed agent is failed (how it ended in rawStatus) until started again', async () => {
+    const { id } = await local.launch(specFor());
+    const agent = await report(id);
+    process.kill(agent.pid, 'SIGKILL');
+    const failed = await waitFor(async () => {
+      const instance = await local.get(id);
+      return instance?.status === 'failed' && /SIGKILL/.test(instance.rawStatus) ? instance : undefined;
+    }, 'the crash to show');
+    expect(failed.rawStatus).toContain('agent.log');
+    expect((await local.findByPodpilotId(failed.podpilotId ?? ''))?.status).toBe('failed');
+
+    await local.start(id);
+    expect(await local.get(id)).toMatchObject({ status: 'running' });
+    expect(alive(await pidOf(id))).toBe(true);
+  });
+
+  it('an agent that exits at once is failed with its exit code', async () => {
+    const provider = make({ command: [process.execPath, '-e', 'process.exit(3)'] });
+    const { id } = await provider.launch(specFor());
+    await waitFor(
+      async () => ((await provider.get(id))?.rawStatus.includes('exited with code 3') ? true : undefined),
+      'the exit code',
+    );
+    expect(await provider.get(id)).toMatchObject({ status: 'failed' });
+  });
+
+  it('stop escalates to SIGKILL when the agent ignores SIGTERM', async () => {
+    const provider = make({ stopTimeoutMs: 300 });
+    const { id } = await provider.launch(specFor({ FAKE_IGNORE_TERM: '1' }));
+    const agent = await report(id);
+    const started = Date.now();
+    await provider.stop(id);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    expect(alive(agent.pid)).toBe(false);
+    expect(await provider.get(id)).toMatchObject({ status: 'stopped' });
+  });
+
+  it.runIf(hasProcfs)('stop and destroy also end what the agent started in a group of its own', async () => {
+    const { id } = await local.launch(specFor({ FAKE_UI: '1' }));
+    await report(id);
+    const uiPid = async () =>
+      (JSON.parse(await readFile(join(workspaceOf(id), 'ui.json'), 'utf8')) as { pid: number }).pid;
+    const ui = await uiPid();
+    expect(alive(ui)).toBe(true);
+    await local.stop(id);
+    expect(alive(ui)).toBe(false);
+
+    // The agent crashes and leaves its UI behind: destroy still ends it.
+    await local.start(id);
+    const agent = await report(id, await pidOf(id));
+    const orphan = await waitFor(async () => {
+      const pid = await uiPid().catch(() => undefined);
+      return pid !== undefined && pid !== ui ? pid : undefined;
+    }, 'the second UI');
+    process.kill(agent.pid, 'SIGKILL');
+    await waitFor(async () => ((await local.get(id))?.status === 'failed' ? true : undefined), 'the crash');
+    expect(alive(orphan)).toBe(true);
+    await local.destroy(id);
+    expect(alive(orphan)).toBe(false);
+  });
+
+  it('destroy removes the folder and is idempotent: twice, and for ids never issued', async () => {
+    const { id } = await local.launch(specFor());
+    const agent = await report(id);
+    await local.destroy(id);
+    expect(alive(agent.pid)).toBe(false);
+    expect(existsSync(join(root, id))).toBe(false);
+    expect(await readdir(root)).toEqual([]);
+    expect(await local.get(id)).toBeNull();
+    expect(await local.list()).toEqual([]);
+    await local.destroy(id);
+    await local.destroy('local-deadbeef-0000');
+    await local.destroy('../outside');
+    await expect(local.stop('local-deadbeef-0000')).rejects.toBeInstanceOf(ProviderError);
+    await expect(local.start('local-deadbeef-0000')).rejects.toBeInstanceOf(ProviderError);
+  });
+
+  it('a new provider on the same root (a hub restart) adopts running instances', async () => {
+    const instanceId = randomUUID();
+    const { id } = await local.launch(specFor({}, instanceId));
+    const agent = await report(id);
+    const later = make();
+    expect(await later.findByPodpilotId(instanceId)).toMatchObject({ id, status: 'running' });
+    await later.stop(id);
+    expect(alive(agent.pid)).toBe(false);
+    expect(await local.get(id)).toMatchObject({ status: 'stopped' });
+  });
+
+  it.runIf(hasProcfs)('a reused pid is not the agent: failed, and never signalled', async () => {
+    const { id } = await local.launch(specFor());
+    const agent = await report(id);
+    process.kill(agent.pid, 'SIGKILL');
+    await waitFor(
+      async () => ((await local.get(id))?.rawStatus.includes('SIGKILL') ? true : undefined),
+      'the exit to be noted',
+    );
+    // Pretend the kernel gave the agent's pid to another process: this test's own.
+    const path = join(root, id, 'instance.json');
+    const record = JSON.parse(await readFile(path, 'utf8')) as { process: { pid: number } };
+    record.process.pid = process.pid;
+    await writeFile(path, JSON.stringify(record), { mode: 0o600 });
+    expect(await local.get(id)).toMatchObject({ status: 'failed' });
+    await local.stop(id); // would end this test process if it trusted the pid
+    expect(await local.get(id)).toMatchObject({ status: 'stopped' });
+  });
+
+  it('an unreadable instance.json shows as failed and can still be destroyed', async () => {
+    const { id } = await local.launch(specFor());
+    await report(id);
+    await local.stop(id);
+    await writeFile(join(root, id, 'instance.json'), '{ not json');
+    expect(await local.get(id)).toMatchObject({ id, podpilotId: null, status: 'failed' });
+    expect((await local.list()).map((i) => i.status)).toEqual(['failed']);
+    await expect(local.start(id)).rejects.toBeInstanceOf(ProviderError);
+    await local.destroy(id);
+    expect(await local.get(id)).toBeNull();
+  });
+
+  it('a command that cannot start throws ProviderError and leaves nothing behind', async () => {
+    const provider = make({ command: [join(scripts, 'no-such-program')] });
+    await expect(provider.launch(specFor())).rejects.toBeInstanceOf(ProviderError);
+    expect(await readdir(root)).toEqual([]);
+  });
+
+  it('calls on one instance run one after another', async () => {
+    const { id } = await local.launch(specFor());
+    await report(id);
+    await Promise.all([local.stop(id), local.start(id), local.stop(id)]);
+    expect(await local.get(id)).toMatchObject({ status: 'stopped' });
+    expect(await recordOf(id)).toMatchObject({ state: 'stopped', process: null });
+  });
+
+  it('runs the built CLI by default', () => {
+    expect(DEFAULT_AGENT_SCRIPT.replaceAll('\\', '/')).toMatch(/\/apps\/cli\/dist\/main\.js$/);
+  });
+});

@@ -1,0 +1,523 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, open, readdir, readFile, rename, rm, statfs, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { ProviderError } from '../errors.js';
+import {
+  type LaunchSpec,
+  labelFor,
+  type Offer,
+  type OfferRequirements,
+  type ProviderInstance,
+  type ProviderStatus,
+  podpilotIdOf,
+  type StoppableProvider,
+} from '../provider.js';
+import {
+  endMarked,
+  identify,
+  isSignallablePid,
+  type ProcessIdentity,
+  probe,
+  stopGroup,
+} from './processes.js';
+
+/** The CLI the default command runs: `apps/cli/dist/main.js`, found from this file (src or dist alike). */
+export const DEFAULT_AGENT_SCRIPT = fileURLToPath(new URL('../../../../cli/dist/main.js', import.meta.url));
+
+/**
+ * Set in every agent's environment to the instance's folder name. The WebUI inherits it (the agent strips
+ * only `PODPILOT_*`), so stop and destroy find every process of the instance, also those whose agent
+ * crashed, without touching anything else on the machine.
+ */
+export const LOCAL_INSTANCE_MARKER = 'LOCAL_PODPILOT_INSTANCE';
+
+/** The hub's own variables that no agent may inherit: its config and secrets (`PODPILOT_*`, database, cloud). */
+const HUB_ONLY =
+  /^(PODPILOT_.*|DATABASE_URL|PGPASSWORD|AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|AWS_SESSION_TOKEN)$/;
+
+const RECORD = 'instance.json';
+const LOG = 'agent.log';
+const WORKSPACE = 'workspace';
+/** Folder names the provider issues: `local-<8 of the PodPilot id>-<4 hex>`; anything else is unknown. */
+const ID = /^local-[0-9a-z]{1,8}-[0-9a-f]{4}$/;
+
+const Identity = z.object({
+  pid: z.number().int().min(2),
+  startTime: z.string().nullable(),
+  bootId: z.string().nullable(),
+  cmdline: z.string().nullable(),
+});
+
+/** `<root>/<id>/instance.json` (mode 0600: `env` holds the bootstrap token). */
+const InstanceRecord = z.object({
+  version: z.literal(1),
+  id: z.string(),
+  label: z.string(),
+  /** The launch's environment, kept so `start` runs the agent again exactly as launched. */
+  env: z.record(z.string(), z.string()),
+  createdAt: z.string(),
+  /** What the owner asked for last; the process may disagree (crashed → `failed`). */
+  state: z.enum(['running', 'stopped']),
+  /** The agent process while `state` is `running`. */
+  process: Identity.nullable(),
+  /** How the last agent process ended, when this hub saw it end. */
+  exit: z
+    .object({ pid: z.number(), code: z.number().nullable(), signal: z.string().nullable(), at: z.string() })
+    .nullable(),
+});
+type InstanceRecord = z.infer<typeof InstanceRecord>;
+
+export interface LocalProviderOptions {
+  /** Folder holding one sub-folder per instance, normally `<PODPILOT_HOME>/local-instances`; made (0700) on first launch. */
+  root: string;
+  /**
+   * The agent's command line, run in the instance's workspace. Default
+   * `[process.execPath, DEFAULT_AGENT_SCRIPT, 'agent']` (the CLI must be built). Tests pass a small script.
+   */
+  command?: readonly [string, ...string[]];
+  /** Extra environment for every agent: over the hub's own (minus its secrets), under the launch's. */
+  env?: Record<string, string>;
+  /** How long stop and destroy wait after SIGTERM before SIGKILL. Default 30 s. */
+  stopTimeoutMs?: number;
+}
+
+/** The one offer: this machine, free, no GPU of its own to rent. */
+export const LOCAL_OFFER: Readonly<Offer> = Object.freeze({
+  provider: 'local',
+  id: 'local',
+  gpuName: 'none (local)',
+  gpuCount: 0,
+  vramGb: 0,
+  pricePerHour: 0,
+  cudaMax: null,
+  reliability: null,
+  downloadMbps: null,
+  diskGb: null,
+  location: 'this machine',
+});
+
+/** An `instance.json` that cannot be read or parsed; the instance shows as `failed`. */
+class UnreadableRecord extends Error {
+  constructor(
+    readonly id: string,
+    reason: string,
+  ) {
+    super(reason);
+  }
+}
+
+const errorCode = (error: unknown): string | undefined =>
+  typeof error === 'object' && error !== null ? (error as NodeJS.ErrnoException).code : undefined;
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/**
+ * Instances as agent processes on this machine, for the zero-set-up hub and the end-to-end tests: each
+ * instance is a folder `<root>/<id>/` holding `instance.json`, `agent.log` and the agent's `workspace/`
+ * (its "disk", kept while stopped). The agent runs detached in its own process group and outlives the hub;
+ * a later hub (a new provider on the same root) reads the folders back, so the reconciler adopts them.
+ *
+ * Calls on one id are serialised within this provider object; two hubs on one root are not supported.
+ * Nothing here talks to a network: AuthError and RateLimitedError never occur; failures of the file
+ * system or of a spawn throw ProviderError. Pid reuse is caught on Linux (start time, boot id and command
+ * line from procfs); elsewhere a live pid is taken for the agent, and leftovers are only found by group.
+ */
+export class LocalProvider implements StoppableProvider {
+  readonly kind = 'local';
+  readonly #root: string;
+  readonly #command: readonly [string, ...string[]];
+  readonly #defaultCommand: boolean;
+  readonly #env: Record<string, string>;
+  readonly #stopTimeoutMs: number;
+  readonly #queues = new Map<string, Promise<unknown>>();
+
+  constructor(options: LocalProviderOptions) {
+    this.#root = resolve(options.root);
+    this.#defaultCommand = options.command === undefined;
+    this.#command = options.command ?? [process.execPath, DEFAULT_AGENT_SCRIPT, 'agent'];
+    this.#env = { ...options.env };
+    this.#stopTimeoutMs = options.stopTimeoutMs ?? 30_000;
+  }
+
+  /**
+   * The one offer (`LOCAL_OFFER`, with the free disk under `root`), whatever the requirements: there is
+   * nothing to choose between, and the agent runs without a GPU. Read-only.
+   */
+  async searchOffers(_requirements?: OfferRequirements): Promise<Offer[]> {
+    return [{ ...LOCAL_OFFER, diskGb: await this.#freeDiskGb() }];
+  }
+
+  /**
+   * Makes `<root>/<id>/` (`workspace/`, `instance.json` 0600, `agent.log`) and starts the agent there,
+   * detached in its own process group; returns it `running` once the process exists (registration with the
+   * hub comes later). The agent gets the hub's environment minus its secrets, `env` from the options,
+   * `spec.env`, then `PODPILOT_WORKSPACE`, `PODPILOT_PROVIDER=local` and `PODPILOT_PROVIDER_INSTANCE_ID`.
+   * `offerId`, `image`, `diskGb` and `ports` mean nothing here. Not idempotent (a new folder each call; see
+   * ComputeProvider.launch). Throws ProviderError when the agent cannot be started (nothing is left behind).
+   */
+  async launch(spec: LaunchSpec): Promise<ProviderInstance> {
+    if (this.#defaultCommand && !existsSync(DEFAULT_AGENT_SCRIPT)) {
+      throw new ProviderError(this.kind, `the agent is not built: ${DEFAULT_AGENT_SCRIPT} is missing`);
+    }
+    const id = await this.#claimFolder(spec.instanceId);
+    return this.#serial(id, async () => {
+      const record: InstanceRecord = {
+        version: 1,
+        id,
+        label: labelFor(spec.instanceId),
+        env: { ...spec.env },
+        createdAt: new Date().toISOString(),
+        state: 'running',
+        process: null,
+        exit: null,
+      };
+      try {
+        await mkdir(this.#workspace(id), { mode: 0o700 });
+        await this.#write(record);
+        record.process = await this.#spawn(record);
+        await this.#write(record);
+        return await this.#describe(record);
+      } catch (error) {
+        if (record.process) await this.#end(record).catch(() => {});
+        await rm(this.#dir(id), { recursive: true, force: true }).catch(() => {});
+        throw error instanceof ProviderError
+          ? error
+          : new ProviderError(this.kind, `launch failed: ${message(error)}`, { cause: error });
+      }
+    });
+  }
+
+  /**
+   * The instance, or null when no such folder exists. `running` while the recorded process is alive and is
+   * still the one started (not a reused pid); `stopped` after `stop`; `failed` when it should run but the
+   * process is gone (crashed or exited: the lifecycle decides; `start` runs it again). Read-only.
+   */
+  async get(id: string): Promise<ProviderInstance | null> {
+    if (!ID.test(id)) return null;
+    const read = await this.#read(id);
+    if (read === null) return null;
+    return read instanceof UnreadableRecord ? this.#unreadable(read) : this.#describe(read);
+  }
+
+  /** Every instance folder under `root`, oldest first; an unreadable `instance.json` shows as `failed`. Read-only. */
+  async list(): Promise<ProviderInstance[]> {
+    const names = await readdir(this.#root).catch((error: unknown) => {
+      if (errorCode(error) === 'ENOENT') return [] as string[];
+      throw new ProviderError(this.kind, `cannot list ${this.#root}: ${message(error)}`, { cause: error });
+    });
+    const found = await Promise.all(names.filter((name) => ID.test(name)).map((id) => this.#read(id)));
+    const records = found.filter((r) => r !== null);
+    const createdAt = (r: InstanceRecord | UnreadableRecord) =>
+      r instanceof UnreadableRecord ? '' : r.createdAt;
+    records.sort((a, b) => createdAt(a).localeCompare(createdAt(b)));
+    return Promise.all(
+      records.map((r) => (r instanceof UnreadableRecord ? this.#unreadable(r) : this.#describe(r))),
+    );
+  }
+
+  /** The instance labelled `podpilot-<podpilotId>` (a running one first if, oddly, several), or null. Read-only. */
+  async findByPodpilotId(podpilotId: string): Promise<ProviderInstance | null> {
+    const rank = { running: 0, starting: 1, stopped: 2, failed: 3, gone: 4 } as const;
+    const mine = (await this.list()).filter((instance) => instance.podpilotId === podpilotId);
+    return mine.sort((a, b) => rank[a.status] - rank[b.status])[0] ?? null;
+  }
+
+  /**
+   * Stops the agent and everything it started: SIGTERM to its process group, SIGKILL after `stopTimeoutMs`,
+   * then the same for any process still marked with the instance (a WebUI in a group of its own, or left by
+   * a crashed agent). Blocks until they are gone; the workspace is kept. Idempotent (a stopped or crashed
+   * instance is just marked stopped). Throws ProviderError for an unknown id or when a process survives SIGKILL.
+   */
+  async stop(id: string): Promise<void> {
+    await this.#serial(id, async () => {
+      const record = await this.#readKnown(id);
+      await this.#end(record);
+      record.state = 'stopped';
+      record.process = null;
+      await this.#write(record);
+    });
+  }
+
+  /**
+   * Runs the agent again in the same folder with the environment stored at launch (the agent resumes with
+   * the token saved in its workspace; the bootstrap token is spent by then). Works from `stopped` and from
+   * `failed`; returns once the process exists. Idempotent: nothing happens while the agent runs. Throws
+   * ProviderError for an unknown id or when the agent cannot be started.
+   */
+  async start(id: string): Promise<void> {
+    await this.#serial(id, async () => {
+      const record = await this.#readKnown(id);
+      if (record.process && (await probe(record.process)) === 'ours') {
+        if (record.state !== 'running') await this.#write({ ...record, state: 'running' });
+        return;
+      }
+      // Leftovers of a crashed agent (its WebUI) would hold the ports the new one needs.
+      await this.#end(record);
+      record.state = 'running';
+      record.process = null;
+      await this.#write(record);
+      record.process = await this.#spawn(record);
+      await this.#write(record);
+    });
+  }
+
+  /**
+   * Stops the instance (as `stop`, blocking), then removes its folder, workspace included: the folder is
+   * first renamed aside, so `get` answers null from then on even if the removal is cut short. Idempotent:
+   * no error for an id already destroyed or never issued. Throws ProviderError when a process survives
+   * SIGKILL (nothing is removed then) or the folder cannot be renamed.
+   */
+  async destroy(id: string): Promise<void> {
+    if (!ID.test(id)) return;
+    await this.#serial(id, async () => {
+      const read = await this.#read(id);
+      if (read === null) return;
+      await this.#end(read instanceof UnreadableRecord ? null : read, id);
+      const trash = join(this.#root, `.destroyed-${id}-${randomBytes(4).toString('hex')}`);
+      try {
+        await rename(this.#dir(id), trash);
+      } catch (error) {
+        if (errorCode(error) === 'ENOENT') return;
+        throw new ProviderError(this.kind, `cannot remove instance ${id}: ${message(error)}`, {
+          cause: error,
+        });
+      }
+      await rm(trash, { recursive: true, force: true, maxRetries: 3 }).catch(() => {});
+    });
+  }
+
+  #dir(id: string): string {
+    return join(this.#root, id);
+  }
+
+  #workspace(id: string): string {
+    return join(this.#dir(id), WORKSPACE);
+  }
+
+  /** Runs calls on one id one after another (a stop waiting for its process must not meet a start). */
+  #serial<T>(id: string, work: () => Promise<T>): Promise<T> {
+    const run = (this.#queues.get(id) ?? Promise.resolve()).then(work);
+    const tail = run.then(
+      () => {},
+      () => {},
+    );
+    this.#queues.set(id, tail);
+    void tail.then(() => {
+      if (this.#queues.get(id) === tail) this.#queues.delete(id);
+    });
+    return run;
+  }
+
+  /** Makes `<root>/<new id>/` (0700); the mkdir itself is the claim, so two launches never share a folder. */
+  async #claimFolder(instanceId: string): Promise<string> {
+    try {
+      await mkdir(this.#root, { recursive: true, mode: 0o700 });
+    } catch (error) {
+      throw new ProviderError(this.kind, `cannot create ${this.#root}: ${message(error)}`, { cause: error });
+    }
+    const short =
+      instanceId
+        .toLowerCase()
+        .replace(/[^0-9a-z]/g, '')
+        .slice(0, 8) || 'x';
+    for (let attempt = 0; ; attempt++) {
+      const id = `local-${short}-${randomBytes(2).toString('hex')}`;
+      try {
+        await mkdir(this.#dir(id), { mode: 0o700 });
+        return id;
+      } catch (error) {
+        if (errorCode(error) !== 'EEXIST' || attempt >= 20) {
+          throw new ProviderError(this.kind, `cannot create an instance folder: ${message(error)}`, {
+            cause: error,
+          });
+        }
+      }
+    }
+  }
+
+  /** The record; null when the folder or its `instance.json` is missing. */
+  async #read(id: string): Promise<InstanceRecord | UnreadableRecord | null> {
+    let text: string;
+    try {
+      text = await readFile(join(this.#dir(id), RECORD), 'utf8');
+    } catch (error) {
+      // No instance.json: a launch between mkdir and its first write, or none at all.
+      if (errorCode(error) === 'ENOENT' || errorCode(error) === 'ENOTDIR') return null;
+      return new UnreadableRecord(id, message(error));
+    }
+    try {
+      const record = InstanceRecord.parse(JSON.parse(text));
+      if (record.id !== id) throw new Error(`it names ${record.id}`);
+      return record;
+    } catch (error) {
+      return new UnreadableRecord(id, message(error));
+    }
+  }
+
+  async #readKnown(id: string): Promise<InstanceRecord> {
+    const read = ID.test(id) ? await this.#read(id) : null;
+    if (read === null) throw new ProviderError(this.kind, `instance ${id} not found`);
+    if (read instanceof UnreadableRecord) {
+      throw new ProviderError(this.kind, `instance ${id}: unreadable ${RECORD}: ${read.message}`, {
+        cause: read,
+      });
+    }
+    return read;
+  }
+
+  /** Writes `instance.json` whole (temp file, then rename), mode 0600. */
+  async #write(record: InstanceRecord): Promise<void> {
+    const path = join(this.#dir(record.id), RECORD);
+    const temp = `${path}.${randomBytes(4).toString('hex')}.tmp`;
+    try {
+      await writeFile(temp, `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+      await rename(temp, path);
+    } catch (error) {
+      await rm(temp, { force: true }).catch(() => {});
+      throw new ProviderError(this.kind, `cannot write ${path}: ${message(error)}`, { cause: error });
+    }
+  }
+
+  #agentEnv(record: InstanceRecord): Record<string, string> {
+    const env: Record<string, string> = {};
+    for (const [name, value] of Object.entries(process.env)) {
+      if (value !== undefined && !HUB_ONLY.test(name)) env[name] = value;
+    }
+    return {
+      ...env,
+      ...this.#env,
+      ...record.env,
+      PODPILOT_WORKSPACE: this.#workspace(record.id),
+      PODPILOT_PROVIDER: 'local',
+      PODPILOT_PROVIDER_INSTANCE_ID: record.id,
+      [LOCAL_INSTANCE_MARKER]: record.id,
+    };
+  }
+
+  /** Starts the agent detached, output appended to `agent.log`; resolves once the process exists. */
+  async #spawn(record: InstanceRecord): Promise<ProcessIdentity> {
+    const [command, ...args] = this.#command;
+    await mkdir(this.#workspace(record.id), { recursive: true, mode: 0o700 });
+    const log = await open(join(this.#dir(record.id), LOG), 'a', 0o600);
+    let child: ChildProcess;
+    try {
+      child = spawn(command, args, {
+        cwd: this.#workspace(record.id),
+        env: this.#agentEnv(record),
+        detached: true,
+        stdio: ['ignore', log.fd, log.fd],
+      });
+      await new Promise<void>((resolve, reject) => {
+        child.once('spawn', resolve);
+        child.once('error', reject);
+      });
+    } catch (error) {
+      throw new ProviderError(this.kind, `cannot start the agent (${command}): ${message(error)}`, {
+        cause: error,
+      });
+    } finally {
+      await log.close();
+    }
+    child.on('error', () => {}); // a later error (a failed kill) must not crash the hub
+    child.unref();
+    const pid = child.pid;
+    if (pid === undefined || !isSignallablePid(pid)) {
+      throw new ProviderError(this.kind, `the agent started without a usable pid (${pid})`);
+    }
+    const identity = await identify(pid);
+    child.once('exit', (code, signal) => {
+      void this.#noteExit(record.id, pid, code, signal);
+    });
+    return identity;
+  }
+
+  /** Keeps how the agent ended, for `rawStatus`, when it is still the recorded process. Never throws. */
+  async #noteExit(id: string, pid: number, code: number | null, signal: string | null): Promise<void> {
+    await this.#serial(id, async () => {
+      const record = await this.#read(id);
+      if (record === null || record instanceof UnreadableRecord || record.process?.pid !== pid) return;
+      await this.#write({ ...record, exit: { pid, code, signal, at: new Date().toISOString() } });
+    }).catch(() => {});
+  }
+
+  /**
+   * Ends the agent's group (when the recorded process is still ours) and then every process marked with
+   * the instance. Throws ProviderError when one survives SIGKILL.
+   */
+  async #end(record: InstanceRecord | null, id = record?.id ?? ''): Promise<void> {
+    if (!ID.test(id)) return;
+    const graceMs = this.#stopTimeoutMs;
+    if (record?.process && !(await stopGroup(record.process, graceMs))) {
+      throw new ProviderError(
+        this.kind,
+        `instance ${id}: the agent (pid ${record.process.pid}) survived SIGKILL`,
+      );
+    }
+    const left = await endMarked(LOCAL_INSTANCE_MARKER, id, Math.min(graceMs, 10_000));
+    if (left.length > 0) {
+      throw new ProviderError(this.kind, `instance ${id}: processes ${left.join(', ')} survived SIGKILL`);
+    }
+  }
+
+  async #describe(record: InstanceRecord): Promise<ProviderInstance> {
+    let status: ProviderStatus;
+    let rawStatus: string;
+    if (record.state === 'stopped') {
+      status = 'stopped';
+      rawStatus = 'stopped';
+    } else if (record.process && (await probe(record.process)) === 'ours') {
+      status = 'running';
+      rawStatus = `running (pid ${record.process.pid})`;
+    } else {
+      status = 'failed';
+      rawStatus = this.#ended(record);
+    }
+    return {
+      id: record.id,
+      podpilotId: podpilotIdOf(record.label),
+      status,
+      rawStatus,
+      pricePerHour: 0,
+      gpuName: LOCAL_OFFER.gpuName,
+      gpuCount: 0,
+      publicIp: '127.0.0.1',
+    };
+  }
+
+  #ended(record: InstanceRecord): string {
+    const log = join(this.#dir(record.id), LOG);
+    const exit = record.exit;
+    if (!record.process) return `no agent process (see ${log})`;
+    if (!exit || exit.pid !== record.process.pid) return `the agent exited (see ${log})`;
+    const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
+    return `the agent ${how} at ${exit.at} (see ${log})`;
+  }
+
+  #unreadable(error: UnreadableRecord): ProviderInstance {
+    return {
+      id: error.id,
+      podpilotId: null,
+      status: 'failed',
+      rawStatus: `unreadable ${RECORD}: ${error.message}`,
+      pricePerHour: 0,
+      gpuName: LOCAL_OFFER.gpuName,
+      gpuCount: 0,
+      publicIp: '127.0.0.1',
+    };
+  }
+
+  /** Free space under `root` (or its nearest existing parent), in GB; null when unknown. */
+  async #freeDiskGb(): Promise<number | null> {
+    for (let dir = this.#root; ; dir = dirname(dir)) {
+      try {
+        const stats = await statfs(dir);
+        return Math.floor((stats.bavail * stats.bsize) / 1e9);
+      } catch (error) {
+        if (errorCode(error) !== 'ENOENT' || dirname(dir) === dir) return null;
+      }
+    }
+  }
+}

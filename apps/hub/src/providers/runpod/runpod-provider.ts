@@ -1,0 +1,232 @@
+import { NoCapacityError, NotYetTerminatedError, ProviderError } from '../errors.js';
+import { type HttpAnswer, HttpClient, isRecord } from '../http-client.js';
+import {
+  type LaunchSpec,
+  labelFor,
+  type Offer,
+  type OfferRequirements,
+  type ProviderInstance,
+  type ProviderStatus,
+  podpilotIdOf,
+  type StoppableProvider,
+} from '../provider.js';
+import {
+  parseRunpodOfferId,
+  RUNPOD_GPU_TYPES,
+  type RunpodGpuType,
+  searchCatalogue,
+} from './runpod-catalogue.js';
+
+export const RUNPOD_BASE_URL = 'https://api.runpod.io/v2';
+
+export interface RunpodProviderOptions {
+  apiKey: string;
+  /** Default `https://api.runpod.io/v2`; paths `/pods…` are appended. */
+  baseUrl?: string;
+  /** Per request, answer included. Default 30 s. */
+  timeoutMs?: number;
+  /** The offer catalogue (see runpod-catalogue.ts). Default RUNPOD_GPU_TYPES. */
+  gpuTypes?: readonly RunpodGpuType[];
+  /** Sent as `cloud` when set; Runpod's default otherwise. */
+  cloud?: 'SECURE' | 'COMMUNITY';
+  /** Wait after a 429 that names none. Default 10 s. */
+  defaultRetryAfterMs?: number;
+  fetch?: typeof globalThis.fetch;
+  now?: () => number;
+}
+
+/** Runpod's words for "no GPU for you" at create ("There are no longer any instances available…") and resume. */
+const NO_CAPACITY = /no longer any instances|not enough free gpus|no (?:gpus?|instances|capacity) available/i;
+
+const num = (value: unknown): number | null =>
+  typeof value === 'number' && Number.isFinite(value)
+    ? value
+    : typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))
+      ? Number(value)
+      : null;
+const str = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
+
+/** RFC 9457 problem details: "title: detail" (the detail is what explains it), else the text. */
+export function runpodDescribe(body: unknown, text: string): string {
+  if (isRecord(body)) {
+    const title = str(body.title);
+    const detail = str(body.detail) ?? str(body.message) ?? str(body.error);
+    if (title && detail) return `${title}: ${detail}`;
+    if (title || detail) return (title ?? detail) as string;
+  }
+  return text.slice(0, 200);
+}
+
+/**
+ * Pod `status` → ProviderStatus: PROVISIONING/STARTING → starting, RUNNING, EXITED → stopped, ERROR →
+ * failed, TERMINATED → gone; unknown words → starting. v1's `desiredStatus` is read when `status` is absent.
+ */
+export function runpodStatus(status: string | null): ProviderStatus {
+  switch (status) {
+    case 'RUNNING':
+      return 'running';
+    case 'EXITED':
+      return 'stopped';
+    case 'ERROR':
+      return 'failed';
+    case 'TERMINATED':
+      return 'gone';
+    default:
+      return 'starting';
+  }
+}
+
+/** One pod, normalised; the PodPilot id comes back from the pod name. */
+export function runpodInstance(pod: Record<string, unknown>): ProviderInstance {
+  const raw = str(pod.status) ?? str(pod.desiredStatus);
+  const gpu = isRecord(pod.gpu) ? pod.gpu : {};
+  const runtime = isRecord(pod.runtime) ? pod.runtime : {};
+  const ports = Array.isArray(runtime.ports) ? runtime.ports.filter(isRecord) : [];
+  const gpus = Array.isArray(runtime.gpus) ? runtime.gpus.length : null;
+  return {
+    id: String(pod.id),
+    podpilotId: podpilotIdOf(str(pod.name)),
+    status: runpodStatus(raw),
+    rawStatus: raw ?? 'null',
+    pricePerHour: num(pod.cost) ?? num(pod.costPerHr),
+    gpuName: str(gpu.displayName) ?? str(gpu.id),
+    gpuCount: num(gpu.count) ?? num(pod.gpuCount) ?? gpus,
+    publicIp: ports.map((port) => str(port.ip)).find((ip) => ip !== null) ?? null,
+  };
+}
+
+const ok = (answer: HttpAnswer) => answer.status >= 200 && answer.status < 300;
+
+/**
+ * Runpod over REST v2 (Bearer auth). Every method may throw AuthError, RateLimitedError or
+ * ProviderUnavailableError; errors carry the RFC 9457 `detail`. The API key is never logged.
+ */
+export class RunpodProvider implements StoppableProvider {
+  readonly kind = 'runpod';
+  private readonly http: HttpClient;
+  private readonly gpuTypes: readonly RunpodGpuType[];
+  private readonly cloud: 'SECURE' | 'COMMUNITY' | undefined;
+
+  constructor(options: RunpodProviderOptions) {
+    this.gpuTypes = options.gpuTypes ?? RUNPOD_GPU_TYPES;
+    this.cloud = options.cloud;
+    this.http = new HttpClient({
+      provider: this.kind,
+      baseUrl: options.baseUrl ?? RUNPOD_BASE_URL,
+      apiKey: options.apiKey,
+      timeoutMs: options.timeoutMs ?? 30_000,
+      defaultRetryAfterMs: options.defaultRetryAfterMs ?? 10_000,
+      fetch: options.fetch ?? globalThis.fetch,
+      now: options.now ?? Date.now,
+      describe: runpodDescribe,
+    });
+  }
+
+  /** GPU types from the catalogue (no network call), cheapest first. See runpod-catalogue.ts. */
+  async searchOffers(requirements: OfferRequirements): Promise<Offer[]> {
+    return searchCatalogue(this.gpuTypes, requirements);
+  }
+
+  /**
+   * `POST /pods` named `podpilot-<instanceId>` with the offer's GPU type, count and CUDA floor; ports are
+   * exposed as `<port>/http`. Not idempotent (see ComputeProvider.launch). Throws NoCapacityError when
+   * Runpod has no such GPU free; ProviderUnavailableError when the answer was lost or 5xx (the pod may
+   * exist: `findByPodpilotId`).
+   */
+  async launch(spec: LaunchSpec): Promise<ProviderInstance> {
+    const choice = parseRunpodOfferId(spec.offerId);
+    const body: Record<string, unknown> = {
+      name: labelFor(spec.instanceId),
+      image: spec.image,
+      gpu: {
+        id: choice.gpuTypeId,
+        count: choice.count,
+        ...(choice.minCuda ? { minCudaVersion: choice.minCuda } : {}),
+      },
+      disk: spec.diskGb,
+      ports: spec.ports.map((port) => `${port}/http`),
+      env: spec.env,
+      ...(this.cloud ? { cloud: this.cloud } : {}),
+    };
+    const answer = await this.http.request('POST', '/pods', body, this.noCapacity(`offer ${spec.offerId}`));
+    if (!ok(answer)) throw this.http.unexpected(answer);
+    if (!isRecord(answer.body) || answer.body.id === undefined) throw this.http.malformed(answer);
+    return runpodInstance(answer.body);
+  }
+
+  /** `GET /pods/{id}`; null when Runpod answers 404. A terminated pod still listed comes back as `gone`. */
+  async get(id: string): Promise<ProviderInstance | null> {
+    const answer = await this.http.request('GET', `/pods/${encodeURIComponent(id)}`);
+    if (answer.status === 404) return null;
+    if (!ok(answer)) throw this.http.unexpected(answer);
+    if (!isRecord(answer.body)) throw this.http.malformed(answer);
+    const pod = isRecord(answer.body.pod) ? answer.body.pod : answer.body;
+    return pod.id === undefined ? null : runpodInstance(pod);
+  }
+
+  /** `GET /pods` (`{"pods": […]}`; a bare array is accepted too). */
+  async list(): Promise<ProviderInstance[]> {
+    const answer = await this.http.request('GET', '/pods');
+    if (!ok(answer)) throw this.http.unexpected(answer);
+    const pods = Array.isArray(answer.body)
+      ? answer.body
+      : isRecord(answer.body)
+        ? answer.body.pods
+        : undefined;
+    if (!Array.isArray(pods)) throw this.http.malformed(answer);
+    return pods.filter(isRecord).map(runpodInstance);
+  }
+
+  /** The pod named `podpilot-<podpilotId>` that is not terminated (a running one first), or null. */
+  async findByPodpilotId(podpilotId: string): Promise<ProviderInstance | null> {
+    const rank = { running: 0, starting: 1, stopped: 2, failed: 3, gone: 4 } as const;
+    const mine = (await this.list()).filter((pod) => pod.podpilotId === podpilotId && pod.status !== 'gone');
+    return mine.sort((a, b) => rank[a.status] - rank[b.status])[0] ?? null;
+  }
+
+  /** `POST /pods/{id}/action {"action":"stop"}`. Idempotent: a refusal for a pod already stopped is fine. */
+  async stop(id: string): Promise<void> {
+    await this.action(id, 'stop', ['stopped']);
+  }
+
+  /**
+   * `POST /pods/{id}/action {"action":"start"}`. Idempotent: a refusal for a pod already starting/running is
+   * fine. Throws NoCapacityError when the pod's machine has no free GPU any more.
+   */
+  async start(id: string): Promise<void> {
+    await this.action(id, 'start', ['starting', 'running']);
+  }
+
+  /**
+   * `DELETE /pods/{id}` (204), then one `GET` to confirm. Idempotent: 404 means already gone. Throws
+   * NotYetTerminatedError when Runpod accepted but still shows the pod not TERMINATED (call again later).
+   */
+  async destroy(id: string): Promise<void> {
+    const answer = await this.http.request('DELETE', `/pods/${encodeURIComponent(id)}`);
+    if (answer.status === 404) return;
+    if (!ok(answer)) throw this.http.unexpected(answer);
+    const still = await this.get(id);
+    if (still && still.status !== 'gone') {
+      throw new NotYetTerminatedError(this.kind, `pod ${id} still exists after destroy (${still.rawStatus})`);
+    }
+  }
+
+  private async action(id: string, action: 'start' | 'stop', fine: ProviderStatus[]): Promise<void> {
+    const path = `/pods/${encodeURIComponent(id)}/action`;
+    const interpret = action === 'start' ? this.noCapacity(`pod ${id}`) : undefined;
+    const answer = await this.http.request('POST', path, { action }, interpret);
+    if (ok(answer)) return;
+    if (answer.status === 404) throw new ProviderError(this.kind, `pod ${id} not found`);
+    // Runpod refuses a stop of a stopped pod (or a start of a running one): already where we want it?
+    const now = await this.get(id);
+    if (now && fine.includes(now.status)) return;
+    throw this.http.unexpected(answer);
+  }
+
+  private noCapacity(subject: string) {
+    return (answer: HttpAnswer) =>
+      answer.status >= 400 && answer.status !== 429 && NO_CAPACITY.test(answer.text)
+        ? new NoCapacityError(this.kind, `${subject}: ${runpodDescribe(answer.body, answer.text)}`)
+        : undefined;
+  }
+}

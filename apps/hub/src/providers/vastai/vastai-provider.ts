@@ -1,0 +1,215 @@
+import { AuthError, NoCapacityError, NotYetTerminatedError, ProviderError } from '../errors.js';
+import { type HttpAnswer, HttpClient, type Interpret, isRecord } from '../http-client.js';
+import {
+  type LaunchSpec,
+  labelFor,
+  type Offer,
+  type OfferRequirements,
+  type ProviderInstance,
+  type StoppableProvider,
+} from '../provider.js';
+import { vastDescribe, vastEnv, vastInstance, vastOffer, vastSearchBody } from './vastai-api.js';
+
+export const VAST_BASE_URL = 'https://console.vast.ai/api/v0';
+
+/**
+ * How Vast starts the container. `args` (the default) runs the image's own ENTRYPOINT/CMD, which in our
+ * images is the PodPilot agent, so the container's life is the agent's; Vast adds no SSH daemon (the
+ * owner reaches the WebUI over Tailscale). `ssh_direc ssh_proxy` / `jupyter_direc ssh_direc ssh_proxy`
+ * replace the entrypoint with Vast's launcher: then `onstart` must start the agent.
+ */
+export type VastRuntype =
+  | 'args'
+  | 'ssh_direc ssh_proxy'
+  | 'jupyter_direc ssh_direc ssh_proxy'
+  | 'ssh'
+  | 'jupyter';
+
+export interface VastAiProviderOptions {
+  apiKey: string;
+  /** Default `https://console.vast.ai/api/v0`. */
+  baseUrl?: string;
+  /** Per request, answer included. Default 30 s. */
+  timeoutMs?: number;
+  /** Default `args` (see VastRuntype). */
+  runtype?: VastRuntype;
+  /** Script run at start (≤ 4048 chars); only sent with an SSH/Jupyter runtype. */
+  onstart?: string;
+  /** Offers asked for when the requirements set no limit. Default 64. */
+  searchLimit?: number;
+  /** Wait after a 429 that names none. Default 10 s. */
+  defaultRetryAfterMs?: number;
+  fetch?: typeof globalThis.fetch;
+  now?: () => number;
+}
+
+/** Vast answers a taken or unknown offer with 404/410 (sometimes 400) and `no_such_ask`, or "not available". */
+const OFFER_GONE = /no_such_ask|not available|unavailable|already rented|no longer/i;
+/** …and a start whose machine's GPU was rented meanwhile with `success:false` naming the resources. */
+const GPU_TAKEN = /unavailable|resources|not enough|occupied|rented|no_such_ask/i;
+/** A wrong or revoked key sometimes comes back as 404 with `error: "auth_error"`, not 401. */
+const authFailure = (provider: string) => (answer: HttpAnswer) =>
+  isRecord(answer.body) && answer.body.error === 'auth_error'
+    ? new AuthError(provider, `${answer.what}: ${answer.status} ${vastDescribe(answer.body, answer.text)}`)
+    : undefined;
+const refused = (answer: HttpAnswer) => isRecord(answer.body) && answer.body.success === false;
+const ok = (answer: HttpAnswer) => answer.status >= 200 && answer.status < 300 && !refused(answer);
+const notFound = (answer: HttpAnswer) =>
+  answer.status === 404 || (isRecord(answer.body) && answer.body.error === 'no_such_instance');
+
+/**
+ * Vast.ai over REST v0 (Bearer auth). Every method may throw AuthError, RateLimitedError or
+ * ProviderUnavailableError; the API key is only ever sent in the Authorization header, never logged.
+ */
+export class VastAiProvider implements StoppableProvider {
+  readonly kind = 'vastai';
+  private readonly http: HttpClient;
+  private readonly runtype: VastRuntype;
+  private readonly onstart: string | undefined;
+  private readonly searchLimit: number;
+
+  constructor(options: VastAiProviderOptions) {
+    this.runtype = options.runtype ?? 'args';
+    this.onstart = options.onstart;
+    this.searchLimit = options.searchLimit ?? 64;
+    this.http = new HttpClient({
+      provider: this.kind,
+      baseUrl: options.baseUrl ?? VAST_BASE_URL,
+      apiKey: options.apiKey,
+      timeoutMs: options.timeoutMs ?? 30_000,
+      defaultRetryAfterMs: options.defaultRetryAfterMs ?? 10_000,
+      fetch: options.fetch ?? globalThis.fetch,
+      now: options.now ?? Date.now,
+      describe: vastDescribe,
+    });
+  }
+
+  /**
+   * `POST /bundles/` with the CLI's default filters plus the requirements (see `vastSearchBody` for units),
+   * cheapest first. Read-only, safe to retry.
+   */
+  async searchOffers(requirements: OfferRequirements): Promise<Offer[]> {
+    const answer = await this.call('POST', '/bundles/', vastSearchBody(requirements, this.searchLimit));
+    if (!ok(answer)) throw this.http.unexpected(answer);
+    if (!isRecord(answer.body) || !Array.isArray(answer.body.offers)) throw this.http.malformed(answer);
+    const wanted = requirements.gpuName?.replace(/_/g, ' ').toLowerCase();
+    return answer.body.offers
+      .filter(isRecord)
+      .map(vastOffer)
+      .filter((offer) => wanted === undefined || offer.gpuName.toLowerCase() === wanted)
+      .sort((a, b) => a.pricePerHour - b.pricePerHour)
+      .slice(0, requirements.limit ?? this.searchLimit);
+  }
+
+  /**
+   * `PUT /asks/{offer}/` labelled `podpilot-<instanceId>`; returns the new contract as `starting`.
+   * Not idempotent (see ComputeProvider.launch). Throws NoCapacityError when the offer is taken or unknown;
+   * ProviderUnavailableError when the answer was lost (the instance may exist: `findByPodpilotId`).
+   */
+  async launch(spec: LaunchSpec): Promise<ProviderInstance> {
+    const body: Record<string, unknown> = {
+      client_id: 'me',
+      image: spec.image,
+      label: labelFor(spec.instanceId),
+      disk: spec.diskGb,
+      runtype: this.runtype,
+      env: vastEnv(spec),
+    };
+    if (this.onstart !== undefined && this.runtype !== 'args') body.onstart = this.onstart;
+    const offerGone = (answer: HttpAnswer) =>
+      answer.status === 404 ||
+      answer.status === 410 ||
+      ((answer.status === 400 || refused(answer)) && OFFER_GONE.test(answer.text))
+        ? new NoCapacityError(this.kind, `offer ${spec.offerId}: ${vastDescribe(answer.body, answer.text)}`)
+        : undefined;
+    const answer = await this.call('PUT', `/asks/${encodeURIComponent(spec.offerId)}/`, body, offerGone);
+    const id = isRecord(answer.body) ? answer.body.new_contract : undefined;
+    if (!ok(answer)) throw this.http.unexpected(answer);
+    if (typeof id !== 'number' && typeof id !== 'string') throw this.http.malformed(answer);
+    return {
+      id: String(id),
+      podpilotId: spec.instanceId,
+      status: 'starting',
+      rawStatus: 'created',
+      pricePerHour: null,
+      gpuName: null,
+      gpuCount: null,
+      publicIp: null,
+    };
+  }
+
+  /** `GET /instances/{id}/` (`{"instances": {…}}`, one object under the plural key); null when unknown. */
+  async get(id: string): Promise<ProviderInstance | null> {
+    const answer = await this.call('GET', `/instances/${encodeURIComponent(id)}/`);
+    if (notFound(answer)) return null;
+    if (!ok(answer)) throw this.http.unexpected(answer);
+    if (!isRecord(answer.body)) throw this.http.malformed(answer);
+    const found = answer.body.instances;
+    // Documented as one object; tolerate a list (the list endpoint's shape) and null (not there).
+    const raw = Array.isArray(found) ? found.find((item) => isRecord(item) && String(item.id) === id) : found;
+    return isRecord(raw) && raw.id !== undefined ? vastInstance(raw) : null;
+  }
+
+  /** `GET /instances/?owner=me`: every instance of the account. */
+  async list(): Promise<ProviderInstance[]> {
+    const answer = await this.call('GET', '/instances/?owner=me');
+    if (!ok(answer)) throw this.http.unexpected(answer);
+    if (!isRecord(answer.body) || !Array.isArray(answer.body.instances)) throw this.http.malformed(answer);
+    return answer.body.instances.filter(isRecord).map(vastInstance);
+  }
+
+  /** The instance labelled `podpilot-<podpilotId>` (a running one first if, oddly, several), or null. */
+  async findByPodpilotId(podpilotId: string): Promise<ProviderInstance | null> {
+    const rank = { running: 0, starting: 1, stopped: 2, failed: 3, gone: 4 } as const;
+    const mine = (await this.list()).filter((instance) => instance.podpilotId === podpilotId);
+    return mine.sort((a, b) => rank[a.status] - rank[b.status])[0] ?? null;
+  }
+
+  /** `PUT /instances/{id}/ {"state":"stopped"}`. Idempotent. Throws ProviderError when Vast refuses or knows no such id. */
+  async stop(id: string): Promise<void> {
+    await this.setState(id, 'stopped');
+  }
+
+  /**
+   * `PUT /instances/{id}/ {"state":"running"}`. Idempotent. Throws NoCapacityError when the machine's GPU
+   * was rented meanwhile (the instance stays stopped: destroy it and launch elsewhere).
+   */
+  async start(id: string): Promise<void> {
+    await this.setState(id, 'running');
+  }
+
+  /**
+   * `DELETE /instances/{id}/`, then one `GET` to confirm. Idempotent: 404 / `no_such_instance` means already
+   * gone. Throws NotYetTerminatedError when Vast accepted but still shows the instance (call again later).
+   */
+  async destroy(id: string): Promise<void> {
+    const answer = await this.call('DELETE', `/instances/${encodeURIComponent(id)}/`);
+    if (notFound(answer)) return;
+    if (!ok(answer)) throw this.http.unexpected(answer);
+    const still = await this.get(id);
+    if (still) {
+      throw new NotYetTerminatedError(
+        this.kind,
+        `instance ${id} still exists after destroy (${still.rawStatus})`,
+      );
+    }
+  }
+
+  private async setState(id: string, state: 'running' | 'stopped'): Promise<void> {
+    const answer = await this.call('PUT', `/instances/${encodeURIComponent(id)}/`, { state });
+    if (ok(answer)) return;
+    if (notFound(answer)) throw new ProviderError(this.kind, `instance ${id} not found`);
+    if (state === 'running' && GPU_TAKEN.test(answer.text)) {
+      throw new NoCapacityError(
+        this.kind,
+        `instance ${id} cannot start: ${vastDescribe(answer.body, answer.text)}`,
+      );
+    }
+    throw this.http.unexpected(answer);
+  }
+
+  private call(method: string, path: string, body?: unknown, interpret?: Interpret): Promise<HttpAnswer> {
+    const auth = authFailure(this.kind);
+    return this.http.request(method, path, body, (answer) => auth(answer) ?? interpret?.(answer));
+  }
+}
