@@ -16,43 +16,46 @@ import { RunpodProvider, runpodInstance, runpodStatus } from './runpod-provider.
 const TIMEOUT_MS = 5000;
 const START_DELAY_MS = 1000;
 
-providerContract('runpod', async () => {
-  const clock = manualClock();
-  const fake = await startFakeRunpod({ startDelayMs: START_DELAY_MS, now: clock.now });
-  const make = ({
-    apiKey = FAKE_RUNPOD_KEY,
-    timeoutMs = TIMEOUT_MS,
-  }: {
-    apiKey?: string;
-    timeoutMs?: number;
-  }) => new RunpodProvider({ apiKey, baseUrl: fake.baseUrl, timeoutMs, now: clock.now });
-  const route = (r: ContractRoute): RunpodRoute => {
-    if (r === 'search') throw new Error('Runpod offers come from a catalogue: no search route to fault');
-    return r;
-  };
-  return {
-    provider: make({}),
-    make,
-    startDelayMs: START_DELAY_MS,
-    gpuName: 'RTX 4090',
-    unknownId: 'nosuchpod00',
-    searchIsRemote: false,
-    close: () => fake.close(),
-    fake: {
-      fail: (r, status) => fake.fail(route(r), { status }),
-      rateLimit: (r, retryAfter) => fake.rateLimit(route(r), retryAfter),
-      timeout: (r) => fake.timeout(route(r)),
-      loseResponse: (r) => fake.loseResponse(route(r)),
-      takeOffer: (offerId) => fake.takeOffer(offerId),
-      takeGpu: (id) => fake.takeGpu(id),
-      stuck: (id, state) => fake.stuck(id, state === 'failed' ? 'ERROR' : 'STARTING'),
-      lingerAfterDestroy: (id) => fake.lingerAfterDestroy(id),
-      instanceIds: () => fake.instances().map((pod) => pod.id),
-      advance: clock.advance,
-      now: clock.now,
-    },
-  };
-});
+providerContract(
+  'runpod',
+  async () => {
+    const clock = manualClock();
+    const fake = await startFakeRunpod({ startDelayMs: START_DELAY_MS, now: clock.now });
+    const make = ({
+      apiKey = FAKE_RUNPOD_KEY,
+      timeoutMs = TIMEOUT_MS,
+    }: {
+      apiKey?: string;
+      timeoutMs?: number;
+    }) => new RunpodProvider({ apiKey, baseUrl: fake.baseUrl, timeoutMs, now: clock.now });
+    const route = (r: ContractRoute): RunpodRoute => {
+      if (r === 'search') throw new Error('Runpod offers come from a catalogue: no search route to fault');
+      return r;
+    };
+    return {
+      provider: make({}),
+      make,
+      startDelayMs: START_DELAY_MS,
+      gpuName: 'RTX 4090',
+      unknownId: 'nosuchpod00',
+      close: () => fake.close(),
+      fake: {
+        fail: (r, status) => fake.fail(route(r), { status }),
+        rateLimit: (r, retryAfter) => fake.rateLimit(route(r), retryAfter),
+        timeout: (r) => fake.timeout(route(r)),
+        loseResponse: (r) => fake.loseResponse(route(r)),
+        takeOffer: (offerId) => fake.takeOffer(offerId),
+        takeGpu: (id) => fake.takeGpu(id),
+        stuck: (id, state) => fake.stuck(id, state === 'failed' ? 'ERROR' : 'STARTING'),
+        lingerAfterDestroy: (id) => fake.lingerAfterDestroy(id),
+        instanceIds: () => fake.instances().map((pod) => pod.id),
+        advance: clock.advance,
+        now: clock.now,
+      },
+    };
+  },
+  { searchIsRemote: false },
+);
 
 const spec = (offerId: string) => ({
   instanceId: randomUUID(),

@@ -11,40 +11,43 @@ import { VastAiProvider } from './vastai-provider.js';
 const TIMEOUT_MS = 5000;
 const START_DELAY_MS = 1000;
 
-providerContract('vastai', async () => {
-  const clock = manualClock();
-  const fake = await startFakeVastAi({ startDelayMs: START_DELAY_MS, now: clock.now });
-  const make = ({
-    apiKey = FAKE_VAST_KEY,
-    timeoutMs = TIMEOUT_MS,
-  }: {
-    apiKey?: string;
-    timeoutMs?: number;
-  }) => new VastAiProvider({ apiKey, baseUrl: fake.baseUrl, timeoutMs, now: clock.now });
-  const route = (r: ContractRoute): VastRoute => r;
-  return {
-    provider: make({}),
-    make,
-    startDelayMs: START_DELAY_MS,
-    gpuName: 'RTX 4090',
-    unknownId: '987654',
-    searchIsRemote: true,
-    close: () => fake.close(),
-    fake: {
-      fail: (r, status) => fake.fail(route(r), { status }),
-      rateLimit: (r, retryAfter) => fake.rateLimit(route(r), retryAfter),
-      timeout: (r) => fake.timeout(route(r)),
-      loseResponse: (r) => fake.loseResponse(route(r)),
-      takeOffer: (offerId) => fake.takeOffer(offerId),
-      takeGpu: (id) => fake.takeGpu(id),
-      stuck: (id, state) => fake.stuck(id, state === 'failed' ? 'exited' : 'loading'),
-      lingerAfterDestroy: (id) => fake.lingerAfterDestroy(id),
-      instanceIds: () => fake.instances().map((i) => String(i.id)),
-      advance: clock.advance,
-      now: clock.now,
-    },
-  };
-});
+providerContract(
+  'vastai',
+  async () => {
+    const clock = manualClock();
+    const fake = await startFakeVastAi({ startDelayMs: START_DELAY_MS, now: clock.now });
+    const make = ({
+      apiKey = FAKE_VAST_KEY,
+      timeoutMs = TIMEOUT_MS,
+    }: {
+      apiKey?: string;
+      timeoutMs?: number;
+    }) => new VastAiProvider({ apiKey, baseUrl: fake.baseUrl, timeoutMs, now: clock.now });
+    const route = (r: ContractRoute): VastRoute => r;
+    return {
+      provider: make({}),
+      make,
+      startDelayMs: START_DELAY_MS,
+      gpuName: 'RTX 4090',
+      unknownId: '987654',
+      close: () => fake.close(),
+      fake: {
+        fail: (r, status) => fake.fail(route(r), { status }),
+        rateLimit: (r, retryAfter) => fake.rateLimit(route(r), retryAfter),
+        timeout: (r) => fake.timeout(route(r)),
+        loseResponse: (r) => fake.loseResponse(route(r)),
+        takeOffer: (offerId) => fake.takeOffer(offerId),
+        takeGpu: (id) => fake.takeGpu(id),
+        stuck: (id, state) => fake.stuck(id, state === 'failed' ? 'exited' : 'loading'),
+        lingerAfterDestroy: (id) => fake.lingerAfterDestroy(id),
+        instanceIds: () => fake.instances().map((i) => String(i.id)),
+        advance: clock.advance,
+        now: clock.now,
+      },
+    };
+  },
+  { searchIsRemote: true },
+);
 
 describe('VastAiProvider against the fake', () => {
   let fake: FakeVastAi;
