@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type HubProcess, startHub } from './support/hub-process.js';
+import { type HubProcess, ownerApiToken, startHub } from './support/hub-process.js';
 
 const CLI = fileURLToPath(new URL('../apps/cli/dist/main.js', import.meta.url));
 const EXAMPLES = fileURLToPath(new URL('../examples/profiles', import.meta.url));
@@ -36,19 +36,7 @@ describe('podpilot login, profile and models verbs against a real hub', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'podpilot-cli-verbs-'));
     hub = await startHub();
-    const token0 = new URLSearchParams(new URL(hub.setupUrl ?? '').hash.slice(1)).get('token');
-    const setup = await fetch(`${hub.url}/api/auth/setup`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ token: token0, password: PASSWORD }),
-    });
-    const cookie = setup.headers.get('set-cookie')?.split(';')[0] ?? '';
-    const created = await fetch(`${hub.url}/api/tokens`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', cookie, 'x-podpilot-csrf': '1' },
-      body: JSON.stringify({ name: 'e2e' }),
-    });
-    token = ((await created.json()) as { token: string }).token;
+    token = await ownerApiToken(hub, PASSWORD);
   });
   afterAll(async () => {
     await hub.stop();

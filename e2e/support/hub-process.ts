@@ -71,3 +71,20 @@ export async function startHub(opts: StartHubOptions = {}): Promise<HubProcess> 
     },
   };
 }
+
+/** Completes the hub's owner setup (from its one-time setup link) and returns a new API token. */
+export async function ownerApiToken(hub: HubProcess, password: string, name = 'e2e'): Promise<string> {
+  const setupToken = new URLSearchParams(new URL(hub.setupUrl ?? '').hash.slice(1)).get('token');
+  const setup = await fetch(`${hub.url}/api/auth/setup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ token: setupToken, password }),
+  });
+  const cookie = setup.headers.get('set-cookie')?.split(';')[0] ?? '';
+  const created = await fetch(`${hub.url}/api/tokens`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie, 'x-podpilot-csrf': '1' },
+    body: JSON.stringify({ name }),
+  });
+  return ((await created.json()) as { token: string }).token;
+}

@@ -4,10 +4,13 @@ import { Command } from 'commander';
 import { registerAgentCommand } from './commands/agent.js';
 import { registerFilesCommands } from './commands/files.js';
 import { registerHubCommand } from './commands/hub.js';
+import { registerInstanceCommands } from './commands/instances.js';
 import { registerLoginCommands } from './commands/login.js';
 import { registerModelsCommands } from './commands/models.js';
+import { registerOffersCommand } from './commands/offers.js';
 import { registerOutputsCommands } from './commands/outputs.js';
 import { registerProfileCommands } from './commands/profile.js';
+import { registerSecretsCommands } from './commands/secrets.js';
 import { CliError } from './lib/cli-error.js';
 
 const program = new Command('podpilot')
@@ -21,6 +24,9 @@ registerProfileCommands(program);
 registerModelsCommands(program);
 registerFilesCommands(program);
 registerOutputsCommands(program);
+registerOffersCommand(program);
+registerInstanceCommands(program);
+registerSecretsCommands(program);
 
 try {
   await program.parseAsync();

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
@@ -10,30 +13,37 @@ import {
 } from 'fastify-type-provider-zod';
 import type { ZodType } from 'zod';
 import type { Db } from './db/db.js';
-import type { HubConfig } from './env.js';
+import type { HubConfig, LifecycleSettings } from './env.js';
+import { Reconciler } from './jobs/reconciler.js';
 import { HttpError } from './lib/http-error.js';
 import { registerAuth } from './plugins/auth.js';
 import { registerErrorHandler } from './plugins/errors.js';
 import { registerMetrics } from './plugins/metrics.js';
 import { registerWeb } from './plugins/web.js';
+import { ProviderRegistry, type ProviderRegistryOptions } from './providers/registry.js';
 import { agentRoutes } from './routes/agent.routes.js';
 import { agentOutputsRoutes } from './routes/agent-outputs.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { filesRoutes } from './routes/files.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { instancesRoutes } from './routes/instances.routes.js';
+import { lifecycleRoutes } from './routes/lifecycle.routes.js';
 import { modelsRoutes } from './routes/models.routes.js';
 import { outputsRoutes } from './routes/outputs.routes.js';
 import { profilesRoutes } from './routes/profiles.routes.js';
+import { secretsRoutes } from './routes/secrets.routes.js';
 import { tokensRoutes } from './routes/tokens.routes.js';
 import { AgentsService } from './services/agents.service.js';
 import { ApiTokensService } from './services/api-tokens.service.js';
 import { AuthService } from './services/auth.service.js';
 import { FilesService } from './services/files.service.js';
 import { InstancesService } from './services/instances.service.js';
+import { LifecycleService } from './services/lifecycle.service.js';
 import { ModelsService, type ModelsServiceOptions } from './services/models.service.js';
+import { OffersService } from './services/offers.service.js';
 import { OutputsService, type OutputsServiceOptions } from './services/outputs.service.js';
 import { ProfilesService } from './services/profiles.service.js';
+import { SecretsService, secretsKeyFile } from './services/secrets.service.js';
 import { LocalStorage, type ObjectStorage, registerLocalStorageRoutes } from './storage/index.js';
 
 /** A route as registered, for tests and tools that must see every route (e.g. "all /api routes need auth"). */
@@ -55,6 +65,11 @@ export interface HubApp {
     agents: AgentsService;
     files: FilesService;
     outputs: OutputsService;
+    secrets: SecretsService;
+    providers: ProviderRegistry;
+    offers: OffersService;
+    lifecycle: LifecycleService;
+    reconciler: Reconciler;
   };
 }
 
@@ -63,6 +78,14 @@ export interface AppDeps {
   logger?: FastifyBaseLogger;
   models?: ModelsServiceOptions;
   outputs?: OutputsServiceOptions;
+  /**
+   * `<PODPILOT_HOME>`: the secrets key file and the local provider's instances live under it. Without it
+   * (benches) a fresh temporary folder is used, so stored secrets do not survive the process.
+   */
+  home?: string;
+  lifecycle?: LifecycleSettings;
+  /** Provider HTTP timeouts and the local provider's agent command (tests). */
+  providers?: Pick<ProviderRegistryOptions, 'timeoutMs' | 'defaultRetryAfterMs' | 'local'>;
 }
 
 export type AppConfig = Pick<HubConfig, 'sessionTtlMs' | 'loginMaxPerMinute' | 'webDir' | 'publicUrl'>;
@@ -103,6 +126,48 @@ export async function buildApp(config: AppConfig, db: Db, deps: AppDeps): Promis
     agents: new AgentsService(db, storage, library),
     files: new FilesService(storage),
     outputs: new OutputsService(db, storage, app.log, deps.outputs),
+  };
+  const home = deps.home ?? mkdtempSync(join(tmpdir(), 'podpilot-hub-'));
+  const settings = deps.lifecycle ?? {};
+  const hubUrl = () => config.publicUrl ?? listeningUrl(app);
+  const secrets = new SecretsService(db, { key: settings.secretsKey, keyFile: secretsKeyFile(home) });
+  const providers = new ProviderRegistry(secrets, {
+    home,
+    hubUrl,
+    vastaiUrl: settings.vastaiUrl,
+    runpodUrl: settings.runpodUrl,
+    ...deps.providers,
+  });
+  const lifecycle = new LifecycleService(
+    db,
+    providers,
+    services.instances,
+    services.agents,
+    services.outputs,
+    {
+      finalSyncMs: settings.finalSyncMs ?? 120_000,
+      imagePrefix: settings.imagePrefix ?? 'ghcr.io/podpilot',
+      hubUrl,
+    },
+    app.log,
+  );
+  const reconciler = new Reconciler(
+    db,
+    providers,
+    lifecycle,
+    {
+      launchTimeoutMs: settings.launchTimeoutMs ?? 120_000,
+      bootTimeoutMs: settings.bootTimeoutMs ?? 1_800_000,
+    },
+    app.log,
+  );
+  const allServices = {
+    ...services,
+    secrets,
+    providers,
+    offers: new OffersService(providers),
+    lifecycle,
+    reconciler,
   };
 
   registerErrorHandler(app);
@@ -151,6 +216,8 @@ export async function buildApp(config: AppConfig, db: Db, deps: AppDeps): Promis
   await app.register(agentRoutes, { agents: services.agents });
   await app.register(agentOutputsRoutes, { agents: services.agents, outputs: services.outputs });
   await app.register(outputsRoutes, { outputs: services.outputs });
+  await app.register(secretsRoutes, { secrets });
+  await app.register(lifecycleRoutes, { lifecycle, offers: allServices.offers });
   // Thumbnails still being made finish before the caller closes the database.
   app.addHook('onClose', () => services.outputs.idle());
   if (storage instanceof LocalStorage) await registerLocalStorageRoutes(app, storage);
@@ -158,5 +225,13 @@ export async function buildApp(config: AppConfig, db: Db, deps: AppDeps): Promis
 
   await registerWeb(app, config.webDir);
   await app.ready();
-  return { app, routes, services };
+  return { app, routes, services: allServices };
+}
+
+/** `http://<address>:<port>` of the listening server ('' before it listens). */
+function listeningUrl(app: FastifyInstance): string {
+  const address = app.server.address();
+  if (!address || typeof address === 'string') return '';
+  const host = address.address === '0.0.0.0' || address.address === '::' ? '127.0.0.1' : address.address;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
 }

@@ -95,6 +95,58 @@ export const HUB_SETTINGS = {
     schema: int(1, 10_000, 10),
     fallback: '10',
   },
+  PODPILOT_SECRETS_KEY: {
+    flag: undefined,
+    help: 'base64 of the 32-byte key that encrypts provider credentials; default a key file <home>/keys/secrets.key made on first use',
+    schema: z
+      .string()
+      .trim()
+      .refine((v) => Buffer.from(v, 'base64').length === 32, { message: 'expected 32 bytes in base64' })
+      .optional(),
+    fallback: '<home>/keys/secrets.key',
+  },
+  PODPILOT_VASTAI_URL: {
+    flag: undefined,
+    help: 'base URL of the Vast.ai API (tests point it at a fake)',
+    schema: z.url({ message: 'expected an http(s) URL' }).optional(),
+    fallback: 'https://console.vast.ai/api/v0',
+  },
+  PODPILOT_RUNPOD_URL: {
+    flag: undefined,
+    help: 'base URL of the Runpod REST API (tests point it at a fake)',
+    schema: z.url({ message: 'expected an http(s) URL' }).optional(),
+    fallback: 'https://api.runpod.io/v2',
+  },
+  PODPILOT_IMAGE_PREFIX: {
+    flag: undefined,
+    help: 'container image per UI kind: <prefix>/<ui kind>:cuda12.4',
+    schema: z.string().trim().min(1).default('ghcr.io/podpilot'),
+    fallback: 'ghcr.io/podpilot',
+  },
+  PODPILOT_FINAL_SYNC_SECONDS: {
+    flag: undefined,
+    help: "seconds stop and destroy wait for the agent's final output sync before calling the provider",
+    schema: int(0, 3600, 120),
+    fallback: '120',
+  },
+  PODPILOT_RECONCILE_SECONDS: {
+    flag: undefined,
+    help: "seconds between reconciler runs (compares each provider's instances with the database)",
+    schema: int(5, 3600, 30),
+    fallback: '30',
+  },
+  PODPILOT_LAUNCH_TIMEOUT_SECONDS: {
+    flag: undefined,
+    help: 'seconds a launch may go unanswered before the reconciler resolves it by label (adopt or fail)',
+    schema: int(0, 3600, 120),
+    fallback: '120',
+  },
+  PODPILOT_BOOT_TIMEOUT_SECONDS: {
+    flag: undefined,
+    help: 'seconds an instance may stay not-running at the provider before it is destroyed and marked failed',
+    schema: int(60, 24 * 3600, 1800),
+    fallback: '1800',
+  },
   PODPILOT_SHUTDOWN_TIMEOUT_SECONDS: {
     flag: undefined,
     help: 'seconds to let requests finish on SIGTERM/SIGINT before exiting anyway',
@@ -110,6 +162,20 @@ const envSchema = z.object(
   },
 );
 
+/** Settings of the instance lifecycle: secrets, providers, timeouts (all optional for tests and benches). */
+export interface LifecycleSettings {
+  /** base64 of 32 bytes; default a key file under `<home>/keys/`. */
+  secretsKey?: string | undefined;
+  vastaiUrl?: string | undefined;
+  runpodUrl?: string | undefined;
+  /** Images are `<imagePrefix>/<ui kind>:cuda12.4`. */
+  imagePrefix?: string;
+  finalSyncMs?: number;
+  reconcileEveryMs?: number;
+  launchTimeoutMs?: number;
+  bootTimeoutMs?: number;
+}
+
 export interface HubConfig {
   home: string;
   host: string;
@@ -123,6 +189,7 @@ export interface HubConfig {
   loginMaxPerMinute: number;
   shutdownTimeoutMs: number;
   storage: StorageConfig;
+  lifecycle: LifecycleSettings;
   /** Where migrations are read from; tests point it elsewhere. */
   migrationsDir?: string;
 }
@@ -151,5 +218,15 @@ export function loadHubConfig(env: Record<string, string | undefined> = process.
     loginMaxPerMinute: e.PODPILOT_LOGIN_MAX_PER_MINUTE,
     shutdownTimeoutMs: e.PODPILOT_SHUTDOWN_TIMEOUT_SECONDS * 1000,
     storage: storageConfigFrom(e, home),
+    lifecycle: {
+      secretsKey: e.PODPILOT_SECRETS_KEY,
+      vastaiUrl: e.PODPILOT_VASTAI_URL,
+      runpodUrl: e.PODPILOT_RUNPOD_URL,
+      imagePrefix: e.PODPILOT_IMAGE_PREFIX,
+      finalSyncMs: e.PODPILOT_FINAL_SYNC_SECONDS * 1000,
+      reconcileEveryMs: e.PODPILOT_RECONCILE_SECONDS * 1000,
+      launchTimeoutMs: e.PODPILOT_LAUNCH_TIMEOUT_SECONDS * 1000,
+      bootTimeoutMs: e.PODPILOT_BOOT_TIMEOUT_SECONDS * 1000,
+    },
   };
 }

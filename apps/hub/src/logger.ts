@@ -10,6 +10,8 @@ const REDACT = [
   '*.password',
   '*.token',
   '*.secret',
+  '*.apiKey',
+  '*.env.PODPILOT_BOOTSTRAP_TOKEN',
 ];
 
 /** JSON lines for machines, or pretty lines for a terminal (in-process, no worker thread). */

@@ -35,7 +35,12 @@ export async function startHub(config: HubConfig): Promise<RunningHub> {
     // The local backend signs URLs with the hub's own address, known only once it listens.
     let baseUrl = config.publicUrl ?? '';
     const storage = createStorage(config.storage, { baseUrl: () => baseUrl });
-    const { app, services } = await buildApp(config, db, { logger, storage });
+    const { app, services } = await buildApp(config, db, {
+      logger,
+      storage,
+      home: config.home,
+      lifecycle: config.lifecycle,
+    });
     try {
       await app.listen({ host: config.host, port: config.port });
     } catch (error) {
@@ -59,6 +64,7 @@ export async function startHub(config: HubConfig): Promise<RunningHub> {
     const setupToken = await services.auth.issueSetupToken();
     const setupUrl = setupToken ? `${url}/setup#token=${setupToken}` : null;
     const stopHousekeeping = startHousekeeping(services.auth, logger);
+    const stopReconciler = services.reconciler.start(config.lifecycle.reconcileEveryMs ?? 30_000);
     logger.info(
       { url, database: db.engine, storage: storage.kind, home: config.home, version: PODPILOT_VERSION },
       'hub listening',
@@ -72,6 +78,7 @@ export async function startHub(config: HubConfig): Promise<RunningHub> {
       close: () => {
         closing ??= (async () => {
           stopHousekeeping();
+          stopReconciler();
           await app.close();
           if (storage instanceof S3Storage) storage.close();
           await db.close();

@@ -4,6 +4,7 @@ export * from './api/errors.js';
 export * from './api/files.js';
 export * from './api/health.js';
 export * from './api/instances.js';
+export * from './api/launch.js';
 export * from './api/models.js';
 export * from './api/outputs.js';
 export * from './api/profiles.js';

@@ -11,6 +11,27 @@ export interface RequestOptions<S extends z.ZodType | undefined> {
   contentType?: string;
 }
 
+/**
+ * A failed hub request: `status` is the HTTP status, or `undefined` when no answer came (connection refused
+ * or dropped, timeout). Callers that may retry (an idempotent launch) look at it; the rest treat it as any
+ * CliError.
+ */
+export class HubError extends CliError {
+  override name = 'HubError';
+  constructor(
+    message: string,
+    details: string[] = [],
+    readonly status: number | undefined = undefined,
+  ) {
+    super(message, details);
+  }
+
+  /** No answer, or a 5xx: the same (idempotent) request may succeed when sent again. */
+  get retryable(): boolean {
+    return this.status === undefined || this.status >= 500;
+  }
+}
+
 /** Talks to the hub's `/api` with an API token; every answer is checked against the shared schemas. */
 export class HubClient {
   constructor(readonly credentials: Credentials) {}
@@ -34,11 +55,18 @@ export class HubClient {
       res = await fetch(url, { method, headers, body, signal: AbortSignal.timeout(60_000) });
     } catch (error) {
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      throw new CliError(
+      throw new HubError(
         `cannot reach the hub at ${this.credentials.hubUrl}: ${cause?.code ?? cause?.message ?? (error as Error).message}`,
       );
     }
-    const text = await res.text();
+    let text: string;
+    try {
+      text = await res.text();
+    } catch (error) {
+      throw new HubError(
+        `the hub's answer to ${method} ${url.pathname} broke off: ${(error as Error).message}`,
+      );
+    }
     if (!res.ok) throw this.errorFrom(res, text);
     if (!options.schema) return text as never;
     const parsed = options.schema.safeParse(text ? JSON.parse(text) : null);
@@ -50,17 +78,19 @@ export class HubClient {
     return parsed.data as never;
   }
 
-  private errorFrom(res: Response, text: string): CliError {
+  private errorFrom(res: Response, text: string): HubError {
     let parsed: ApiError | undefined;
     try {
       parsed = ApiError.parse(JSON.parse(text));
     } catch {
-      return new CliError(`the hub answered ${res.status} ${res.statusText}`);
+      return new HubError(`the hub answered ${res.status} ${res.statusText}`, [], res.status);
     }
     const { message, issues, code } = parsed.error;
     if (code === 'unauthorized')
-      return new CliError(`${message} (run \`podpilot login ${this.credentials.hubUrl}\`)`);
+      return new HubError(`${message} (run \`podpilot login ${this.credentials.hubUrl}\`)`, [], res.status);
     const details = (issues ?? []).map((i) => `${i.line ? `line ${i.line}: ` : ''}${i.path}: ${i.message}`);
-    return details.length ? new CliError('the hub refused the request:', details) : new CliError(message);
+    return details.length
+      ? new HubError('the hub refused the request:', details, res.status)
+      : new HubError(message, [], res.status);
   }
 }

@@ -3,18 +3,21 @@ export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
-/** Prints rows as an aligned text table with a header. */
-export function printTable(headers: string[], rows: (string | number | null | undefined)[][]): void {
+/** Rows as an aligned text table with a header, one line per row (each ending in a newline). */
+export function formatTable(headers: string[], rows: (string | number | null | undefined)[][]): string {
   const cells = [
     headers,
     ...rows.map((r) => r.map((c) => (c === null || c === undefined ? '-' : String(c)))),
   ];
   const widths = headers.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
-  for (const row of cells) {
-    process.stdout.write(
-      `${row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ')}\n`,
-    );
-  }
+  return cells
+    .map((row) => `${row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ')}\n`)
+    .join('');
+}
+
+/** Prints rows as an aligned text table with a header. */
+export function printTable(headers: string[], rows: (string | number | null | undefined)[][]): void {
+  process.stdout.write(formatTable(headers, rows));
 }
 
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];

@@ -39,7 +39,7 @@ export async function testHub(
     keyFile: join(home, 'keys', 'url.key'),
     baseUrl: () => url,
   });
-  const hub = await buildApp({ ...testAppConfig, ...config }, db, { storage, ...deps });
+  const hub = await buildApp({ ...testAppConfig, ...config }, db, { storage, home, ...deps });
   await hub.app.listen({ host: '127.0.0.1', port: listen.port ?? 0 });
   url = `http://127.0.0.1:${(hub.app.server.address() as AddressInfo).port}`;
   return {

@@ -1,0 +1,89 @@
+import { Command } from 'commander';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { captureOutput, instance, type StubRoute, stubHub } from '../test-support/stub-hub.js';
+import { registerInstanceCommands } from './instances.js';
+
+const ID = instance().id;
+
+describe('podpilot launch / ps / stop / destroy', () => {
+  const hubs: Awaited<ReturnType<typeof stubHub>>[] = [];
+  afterEach(async () => {
+    vi.restoreAllMocks();
+    vi.unstubAllEnvs();
+    for (const hub of hubs.splice(0)) await hub.close();
+  });
+
+  async function run(args: string[], routes: Record<string, StubRoute>) {
+    const hub = await stubHub({
+      'GET /api/instances': () => ({ status: 200, body: { instances: [instance({ state: 'ready' })] } }),
+      ...routes,
+    });
+    hubs.push(hub);
+    vi.stubEnv('PODPILOT_URL', hub.url);
+    vi.stubEnv('PODPILOT_TOKEN', 'pp_test');
+    const output = captureOutput();
+    const program = new Command('podpilot').exitOverride();
+    registerInstanceCommands(program);
+    await program.parseAsync(args, { from: 'user' });
+    return { ...output, seen: hub.seen };
+  }
+
+  it('launch --wait prints each state change until ready', async () => {
+    const states = ['launching', 'booting', 'ready'];
+    const { stdout, seen } = await run(
+      ['launch', 'sdxl@3', '--provider', 'vastai', '--offer', '42', '--name', 'box', '--wait'],
+      {
+        'POST /api/instances': () => ({ status: 201, body: instance() }),
+        [`GET /api/instances/${ID}`]: () => ({ status: 200, body: instance({ state: states.shift() }) }),
+      },
+    );
+    const lines = stdout.trim().split('\n');
+    expect(lines[0]).toBe('launched box (0a1b2c3d) on vastai: requested');
+    expect(lines.slice(1).map((l) => l.slice(10))).toEqual(['box: launching', 'box: booting', 'box: ready']);
+    expect(seen[0]?.body).toMatchObject({
+      profile: 'sdxl@3',
+      provider: 'vastai',
+      offerId: '42',
+      name: 'box',
+    });
+  }, 20_000);
+
+  it('stop resolves a name and prints the new state', async () => {
+    const { stdout, seen } = await run(['stop', 'box'], {
+      [`POST /api/instances/${ID}/stop`]: () => ({ status: 200, body: instance({ state: 'stopping' }) }),
+    });
+    expect(stdout).toBe('box (0a1b2c3d): stopping\n');
+    expect(seen.map((r) => `${r.method} ${r.path}`)).toEqual([
+      'GET /api/instances',
+      `POST /api/instances/${ID}/stop`,
+    ]);
+  });
+
+  it('destroy needs --yes when not run from a terminal', async () => {
+    const destroy: StubRoute = () => ({ status: 200, body: instance({ state: 'destroyed' }) });
+    await expect(
+      run(['destroy', '0a1b2c'], { [`POST /api/instances/${ID}/destroy`]: destroy }),
+    ).rejects.toThrow(/refusing without --yes/);
+    expect(hubs[0]?.seen.map((r) => r.method)).toEqual(['GET']);
+    const { stdout } = await run(['destroy', '0a1b2c', '--yes'], {
+      [`POST /api/instances/${ID}/destroy`]: destroy,
+    });
+    expect(stdout).toBe('box (0a1b2c3d): destroyed\n');
+  });
+
+  it('ps hides destroyed instances unless --all', async () => {
+    const list = () => ({
+      status: 200,
+      body: {
+        instances: [instance({ state: 'destroyed' }), instance({ id: `f${ID.slice(1)}`, name: 'live' })],
+      },
+    });
+    const { stdout } = await run(['ps'], { 'GET /api/instances': list });
+    expect(stdout.split('\n')[1]).toMatch(
+      /^fa1b2c3d +live +requested +vastai +RTX 4090 ×1 +\$0\.420 +\d+[smhd]$/,
+    );
+    expect(stdout).not.toMatch(/destroyed/);
+    const all = await run(['ps', '--all', '--json'], { 'GET /api/instances': list });
+    expect(JSON.parse(all.stdout)).toHaveLength(2);
+  });
+});

@@ -1,0 +1,167 @@
+import { createInterface } from 'node:readline/promises';
+import { type InstanceDetail, ProviderKind } from '@podpilot/common';
+import { type Command, Option } from 'commander';
+import { CliError } from '../lib/cli-error.js';
+import { loadCredentials } from '../lib/credentials.js';
+import { HubClient } from '../lib/hub-client.js';
+import {
+  formatGpu,
+  formatInstances,
+  formatPrice,
+  type InstanceAction,
+  instanceAction,
+  listAllInstances,
+  resolveInstanceRef,
+  visibleInstances,
+  waitForInstance,
+} from '../lib/instances.js';
+import { type LaunchFlags, launchInstance, launchRequestFromFlags } from '../lib/launch.js';
+import { formatLogLine, streamLogs } from '../lib/logs.js';
+import { printJson } from '../lib/output.js';
+
+const client = async () => new HubClient(await loadCredentials());
+const ID_HELP = 'instance id, its first 6+ characters, or its name';
+
+const time = () => new Date().toISOString().slice(11, 19);
+const stateLine = (i: InstanceDetail) =>
+  `${time()}  ${i.name}: ${i.state}${i.stateReason ? ` (${i.stateReason})` : ''}\n`;
+
+/** An AbortSignal that fires on the first Ctrl-C (a second one kills the process as usual). */
+function interrupted(): AbortSignal {
+  const controller = new AbortController();
+  process.once('SIGINT', () => controller.abort());
+  return controller.signal;
+}
+
+/** Asks on the terminal; true for y/yes. */
+async function confirm(question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+  try {
+    return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
+  } finally {
+    rl.close();
+  }
+}
+
+/** `podpilot launch|ps|stop|start|destroy|logs`: instances, from renting a GPU to giving it back. */
+export function registerInstanceCommands(program: Command): void {
+  program
+    .command('launch')
+    .description(
+      'rent an offer and set it up from a profile version; safe to retry (a retried request never rents twice)',
+    )
+    .argument('<profile>', 'profile name, optionally @version (latest when omitted), e.g. sdxl-portraits@3')
+    .option('--offer <id>', 'the offer to rent (from `podpilot offers`); not with --provider local')
+    .addOption(
+      new Option('--provider <provider>', 'vastai or runpod (with --offer), or local').choices(
+        ProviderKind.options,
+      ),
+    )
+    .option(
+      '--name <name>',
+      'instance name: lowercase letters, digits and dashes (default: chosen by the hub)',
+    )
+    .option('--disk <gb>', 'disk size in GB, 10 to 2000 (default 60)')
+    .option('--wait', 'wait until the instance is ready (or failed), printing each state change')
+    .option('--json', 'print the instance as JSON')
+    .action(async (profile: string, opts: LaunchFlags & { wait?: boolean; json?: boolean }) => {
+      const request = launchRequestFromFlags(profile, opts);
+      const hub = await client();
+      let instance = await launchInstance(hub, request, {
+        onRetry: (error, attempt, attempts) =>
+          process.stderr.write(
+            `${error.message}; retrying (${attempt}/${attempts}) with the same idempotency key\n`,
+          ),
+      });
+      if (!opts.json)
+        process.stdout.write(
+          `launched ${instance.name} (${instance.id.slice(0, 8)}) on ${instance.provider}: ${instance.state}\n`,
+        );
+      if (opts.wait) {
+        const out = opts.json ? process.stderr : process.stdout;
+        instance = await waitForInstance(hub, instance.id, {
+          signal: interrupted(),
+          onChange: (i) => out.write(stateLine(i)),
+        });
+      }
+      if (opts.json) return printJson(instance);
+      if (!opts.wait)
+        process.stdout.write(`follow it: podpilot logs ${instance.name} -f  (or podpilot ps)\n`);
+    });
+
+  program
+    .command('ps')
+    .description('list instances, newest first (destroyed ones only with --all)')
+    .option('--all', 'include destroyed instances')
+    .option('--json', 'print as JSON')
+    .action(async (opts: { all?: boolean; json?: boolean }) => {
+      const instances = await listAllInstances(await client());
+      if (opts.json) return printJson(visibleInstances(instances, opts.all === true));
+      if (!visibleInstances(instances, opts.all === true).length)
+        return void process.stdout.write(
+          'No instances: podpilot offers, then podpilot launch PROFILE --offer ID --provider P\n',
+        );
+      process.stdout.write(formatInstances(instances, opts.all === true));
+    });
+
+  const verbs: [InstanceAction, string][] = [
+    ['stop', 'stop an instance (its disk is kept; storage may still be billed)'],
+    ['start', 'start a stopped instance again'],
+    [
+      'destroy',
+      'destroy an instance and its disk (synced outputs stay on the hub); asks first on a terminal, ' +
+        'and needs --yes when not run from a terminal',
+    ],
+  ];
+  for (const [verb, description] of verbs) {
+    const command = program
+      .command(verb)
+      .description(description)
+      .argument('<id>', ID_HELP)
+      .option('--json', 'print the instance as JSON');
+    if (verb === 'destroy') command.option('-y, --yes', 'do not ask for confirmation');
+    command.action(async (ref: string, opts: { json?: boolean; yes?: boolean }) => {
+      const hub = await client();
+      const target = await resolveInstanceRef(hub, ref);
+      if (verb === 'destroy' && !opts.yes) {
+        const what = `${target.name} (${target.id.slice(0, 8)}, ${target.state}, ${formatGpu(target)}, ${formatPrice(target.pricePerHour)}/h)`;
+        if (!(process.stdin.isTTY && process.stderr.isTTY))
+          throw new CliError(`destroy: refusing without --yes when not run from a terminal (${what})`);
+        if (!(await confirm(`Destroy ${what} and its disk?`))) throw new CliError('not destroyed', [], 1);
+      }
+      const instance = await instanceAction(hub, target.id, verb);
+      if (opts.json) return printJson(instance);
+      process.stdout.write(
+        `${instance.name} (${instance.id.slice(0, 8)}): ${instance.state}${instance.stateReason ? ` (${instance.stateReason})` : ''}\n`,
+      );
+    });
+  }
+
+  program
+    .command('logs')
+    .description("an instance's log (agent and WebUI lines); -f keeps following until Ctrl-C or destroy")
+    .argument('<id>', ID_HELP)
+    .option(
+      '-f, --follow',
+      'keep printing new lines (polls every 2 s) until Ctrl-C or the instance is destroyed',
+    )
+    .option('--since-line <n>', 'start after this line id (0: from the start)', '0')
+    .option('--json', 'print one JSON object per line')
+    .action(async (ref: string, opts: { follow?: boolean; sinceLine: string; json?: boolean }) => {
+      if (!/^\s*\d+\s*$/.test(opts.sinceLine) || !Number.isSafeInteger(Number(opts.sinceLine)))
+        throw new CliError(
+          `--since-line: expected a line id (a whole number, 0 or more), got "${opts.sinceLine}"`,
+        );
+      const hub = await client();
+      const target = await resolveInstanceRef(hub, ref);
+      const result = await streamLogs(hub, target.id, {
+        after: Number(opts.sinceLine),
+        follow: opts.follow === true,
+        signal: opts.follow ? interrupted() : undefined,
+        onLine: (line) =>
+          process.stdout.write(opts.json ? `${JSON.stringify(line)}\n` : `${formatLogLine(line)}\n`),
+      });
+      if (result.ended === 'destroyed' && !opts.json)
+        process.stderr.write(`${target.name} was destroyed; last line ${result.after}\n`);
+    });
+}

@@ -1,0 +1,193 @@
+import type { InstanceState } from '@podpilot/common';
+import type { Queryable } from '../db/db.js';
+
+export type DesiredState = 'running' | 'stopped' | 'destroyed';
+
+/** What the lifecycle service and the reconciler need of an instance row. */
+export interface LifecycleRow {
+  id: string;
+  provider: string;
+  providerInstanceId: string | null;
+  state: InstanceState;
+  desiredState: DesiredState | null;
+  idempotencyKey: string | null;
+  stateChangedAt: Date;
+  createdAt: Date;
+}
+
+const COLUMNS = `id, provider, provider_instance_id as "providerInstanceId", state, desired_state as "desiredState",
+  idempotency_key as "idempotencyKey", state_changed_at as "stateChangedAt", created_at as "createdAt"`;
+
+export interface NewInstance {
+  name: string;
+  provider: string;
+  idempotencyKey: string;
+  profileVersionId: string;
+  offer: unknown;
+  launchSpec: unknown;
+  idlePolicy: unknown;
+}
+
+/** Instance rows as the lifecycle moves them: every state change is recorded in `instance_transitions`. */
+export class LifecycleRepository {
+  constructor(private readonly db: Queryable) {}
+
+  /**
+   * Inserts a `requested` instance unless one with the same idempotency key exists. Returns the row and
+   * whether it is new. The first transition (null → requested) is recorded with `cause`.
+   */
+  async insertRequested(input: NewInstance, cause: string): Promise<{ row: LifecycleRow; created: boolean }> {
+    const inserted = await this.db.query<LifecycleRow>(
+      `insert into instances (name, provider, idempotency_key, profile_version_id, offer, launch_spec, idle_policy,
+                              state, desired_state)
+       values ($1, $2, $3, $4, $5, $6, $7, 'requested', 'running')
+       on conflict (idempotency_key) do nothing
+       returning ${COLUMNS}`,
+      [
+        input.name,
+        input.provider,
+        input.idempotencyKey,
+        input.profileVersionId,
+        JSON.stringify(input.offer),
+        JSON.stringify(input.launchSpec),
+        JSON.stringify(input.idlePolicy),
+      ],
+    );
+    const row = inserted[0];
+    if (row) {
+      await this.record(row.id, null, 'requested', cause);
+      return { row, created: true };
+    }
+    const existing = await this.db.query<LifecycleRow>(
+      `select ${COLUMNS} from instances where idempotency_key = $1`,
+      [input.idempotencyKey],
+    );
+    if (!existing[0]) throw new Error(`instance with idempotency key vanished during insert`);
+    return { row: existing[0], created: false };
+  }
+
+  async find(id: string): Promise<LifecycleRow | null> {
+    const rows = await this.db.query<LifecycleRow>(`select ${COLUMNS} from instances where id = $1`, [id]);
+    return rows[0] ?? null;
+  }
+
+  /** Rows of `provider` in any of `states`. */
+  async listIn(provider: string, states: readonly InstanceState[]): Promise<LifecycleRow[]> {
+    return this.db.query<LifecycleRow>(
+      `select ${COLUMNS} from instances where provider = $1 and state = any($2::text[]) order by created_at`,
+      [provider, states],
+    );
+  }
+
+  /** Rows by id (those that exist). */
+  async findMany(ids: readonly string[]): Promise<LifecycleRow[]> {
+    if (ids.length === 0) return [];
+    return this.db.query<LifecycleRow>(`select ${COLUMNS} from instances where id = any($1::uuid[])`, [ids]);
+  }
+
+  /**
+   * Moves the instance to `to` when it is in one of `from` (any state but `to` when omitted), records the
+   * transition with its cause, and optionally sets the desired state. Returns the state it moved from, or
+   * null when it did not move (already there, or not in `from`).
+   */
+  async move(
+    id: string,
+    to: InstanceState,
+    cause: string,
+    options: { from?: readonly InstanceState[]; reason?: string | null; desired?: DesiredState } = {},
+  ): Promise<InstanceState | null> {
+    const rows = await this.db.query<{ from: InstanceState }>(
+      `with old as (select state from instances where id = $1 for update)
+       update instances i set state = $2, state_reason = $3, state_changed_at = now(), updated_at = now(),
+              desired_state = coalesce($5, i.desired_state)
+         from old
+        where i.id = $1 and old.state <> $2 and ($4::text[] is null or old.state = any($4::text[]))
+        returning old.state as "from"`,
+      [id, to, options.reason ?? null, options.from ?? null, options.desired ?? null],
+    );
+    const from = rows[0]?.from;
+    if (!from) return null;
+    await this.record(id, from, to, cause);
+    return from;
+  }
+
+  /** Sets what the owner wants without a state change (e.g. destroy while already `stopping`). */
+  async setDesired(id: string, desired: DesiredState): Promise<void> {
+    await this.db.query('update instances set desired_state = $2, updated_at = now() where id = $1', [
+      id,
+      desired,
+    ]);
+  }
+
+  /**
+   * Records the provider's instance for a row that is still launching (or was requested). Returns false when
+   * the row moved on meanwhile (failed, destroyed) or already holds another provider instance: the caller
+   * must then destroy `providerInstanceId`, which nobody else will own.
+   */
+  async attachProviderInstance(
+    id: string,
+    providerInstanceId: string,
+    facts: { pricePerHour: number | null; gpuName: string | null; gpuCount: number | null },
+  ): Promise<boolean> {
+    const rows = await this.db.query(
+      `update instances set provider_instance_id = $2,
+              price_per_hour = coalesce($3, price_per_hour), gpu_name = coalesce($4, gpu_name),
+              gpu_count = coalesce($5, gpu_count), updated_at = now()
+        where id = $1
+          and (provider_instance_id = $2
+               or (provider_instance_id is null and state not in ('destroyed', 'failed')))
+        returning id`,
+      [id, providerInstanceId, facts.pricePerHour, facts.gpuName, facts.gpuCount],
+    );
+    return rows.length > 0;
+  }
+
+  async transitions(id: string): Promise<{ from: string | null; to: string; cause: string; at: Date }[]> {
+    return this.db.query(
+      `select from_state as "from", to_state as "to", cause, at from instance_transitions
+        where instance_id = $1 order by at, id`,
+      [id],
+    );
+  }
+
+  /** A hub event (optionally about no known instance, e.g. a leaked rental). */
+  async event(
+    instanceId: string | null,
+    level: 'info' | 'warn' | 'error',
+    kind: string,
+    message: string,
+    data: Record<string, unknown> | null = null,
+  ): Promise<void> {
+    await this.db.query(
+      `insert into events (instance_id, source, level, kind, message, data) values ($1, 'hub', $2, $3, $4, $5)`,
+      [instanceId, level, kind, message, data === null ? null : JSON.stringify(data)],
+    );
+  }
+
+  private async record(
+    id: string,
+    from: InstanceState | null,
+    to: InstanceState,
+    cause: string,
+  ): Promise<void> {
+    await this.db.query(
+      'insert into instance_transitions (instance_id, from_state, to_state, cause) values ($1, $2, $3, $4)',
+      [id, from, to, cause],
+    );
+  }
+}
+
+/** A live profile's version to launch: the latest when `version` is null. */
+export async function findProfileVersion(
+  db: Queryable,
+  name: string,
+  version: number | null,
+): Promise<{ id: string; name: string; version: number; spec: unknown } | null> {
+  const rows = await db.query<{ id: string; name: string; version: number; spec: unknown }>(
+    `select v.id, p.name, v.version, v.spec from profile_versions v join profiles p on p.id = v.profile_id
+      where p.name = $1 and p.deleted_at is null and ($2::int is null or v.version = $2::int)
+      order by v.version desc limit 1`,
+    [name, version],
+  );
+  return rows[0] ?? null;
+}
