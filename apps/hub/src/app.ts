@@ -220,6 +220,10 @@ export async function buildApp(config: AppConfig, db: Db, deps: AppDeps): Promis
   await app.register(lifecycleRoutes, { lifecycle, offers: allServices.offers });
   // Thumbnails still being made finish before the caller closes the database.
   app.addHook('onClose', () => services.outputs.idle());
+  // Thumbnails the last run queued but did not make (in the background: start-up does not wait for them).
+  void services.outputs
+    .resumeDerivations()
+    .catch((error: unknown) => app.log.warn({ err: error }, 'outputs: resuming thumbnails failed'));
   if (storage instanceof LocalStorage) await registerLocalStorageRoutes(app, storage);
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 

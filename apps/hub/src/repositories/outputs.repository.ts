@@ -214,6 +214,16 @@ export class OutputsRepository {
     );
   }
 
+  /** Images whose thumbnail and metadata were never made (the hub stopped first), oldest first. */
+  async underived(contentTypes: string[], maxBytes: number, limit: number): Promise<string[]> {
+    const rows = await this.db.query<{ id: string }>(
+      `select id from outputs where metadata is null and content_type = any($1::text[]) and size_bytes <= $2
+        order by created_at limit $3`,
+      [contentTypes, maxBytes, limit],
+    );
+    return rows.map((r) => r.id);
+  }
+
   /** Records what the hub read from the file: its thumbnail, embedded metadata and search text. */
   async setDerived(
     id: string,

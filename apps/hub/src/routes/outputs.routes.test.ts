@@ -334,6 +334,15 @@ describe.each(testDatabases())('outputs on $engine', ({ open }) => {
     });
     expect(third).toMatchObject({ hasThumbnail: false });
 
+    // A hub that stopped before making them makes them at its next start; a broken image is not retried.
+    await t.db.query('update outputs set metadata = null, thumbnail_key = null where id = $1', [first.id]);
+    expect(await t.hub.services.outputs.resumeDerivations()).toBe(1);
+    await t.hub.services.outputs.idle();
+    expect((await owner('GET', `/api/outputs/${first.id}`)).json()).toMatchObject({
+      hasThumbnail: true,
+      metadata: { width: 640, height: 480 },
+    });
+
     const search = async (q: string) =>
       (await owner('GET', `/api/outputs?instance=${id}&q=${encodeURIComponent(q)}`))
         .json()

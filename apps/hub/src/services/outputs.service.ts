@@ -483,6 +483,17 @@ export class OutputsService {
     );
   }
 
+  /**
+   * Queues the thumbnails and metadata a previous run of the hub did not get to (it stopped with the queue
+   * not empty); returns how many. Call once at start. Each image is read once: a broken one is recorded as
+   * done with empty metadata and not tried again.
+   */
+  async resumeDerivations(limit = 10_000): Promise<number> {
+    const ids = await this.outputs.underived([...THUMBNAILED], MAX_THUMBNAIL_SOURCE_BYTES, limit);
+    for (const id of ids) this.enqueueDerivation(id);
+    return ids.length;
+  }
+
   /** Resolves when every thumbnail queued so far is made (tests; shutdown). */
   async idle(): Promise<void> {
     let current: Promise<void>;
@@ -533,7 +544,7 @@ export class OutputsService {
       .toLowerCase();
     await this.outputs.setDerived(outputId, {
       thumbnailKey: thumbnail,
-      metadata: Object.keys(metadata).length ? metadata : null,
+      metadata, // `{}` when the image holds nothing: still marks it as done
       searchText,
     });
   }
