@@ -62,6 +62,10 @@ export function registerInstanceCommands(program: Command): void {
       'instance name: lowercase letters, digits and dashes (default: chosen by the hub)',
     )
     .option('--disk <gb>', 'disk size in GB, 10 to 2000 (default 60)')
+    .option(
+      '--relaunch <n>',
+      'times the hub may replace a rental that never starts (failed, stuck, offer taken), 0 to 5 (default 1)',
+    )
     .option('--wait', 'wait until the instance is ready (or failed), printing each state change')
     .option('--json', 'print the instance as JSON')
     .action(async (profile: string, opts: LaunchFlags & { wait?: boolean; json?: boolean }) => {

@@ -16,10 +16,12 @@ describe('launchRequestFromFlags', () => {
       idempotencyKey: 'key-12345678',
       name: 'box',
       diskGb: 60,
+      relaunch: 1,
     });
-    expect(launchRequestFromFlags('sdxl', { provider: 'local', disk: '100' })).toMatchObject({
+    expect(launchRequestFromFlags('sdxl', { provider: 'local', disk: '100', relaunch: '0' })).toMatchObject({
       provider: 'local',
       diskGb: 100,
+      relaunch: 0,
     });
   });
 
@@ -41,6 +43,12 @@ describe('launchRequestFromFlags', () => {
     );
     expect(() => launchRequestFromFlags('sdxl', { provider: 'local', disk: 'big' })).toThrow(
       /^--disk: .*"big"/,
+    );
+    expect(() => launchRequestFromFlags('sdxl', { provider: 'local', relaunch: '6' })).toThrow(
+      '--relaunch: expected a whole number from 0 to 5, got "6"',
+    );
+    expect(() => launchRequestFromFlags('sdxl', { provider: 'local', relaunch: 'x' })).toThrow(
+      /^--relaunch: .*"x"/,
     );
     expect(() => launchRequestFromFlags('sdxl', { provider: 'local', name: 'My Box' })).toThrow(
       /^--name: expected lowercase/,

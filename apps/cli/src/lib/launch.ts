@@ -11,6 +11,7 @@ export interface LaunchFlags {
   provider?: string;
   name?: string;
   disk?: string;
+  relaunch?: string;
 }
 
 const SPECS: Record<string, FlagSpec> = {
@@ -19,6 +20,7 @@ const SPECS: Record<string, FlagSpec> = {
   offerId: { flag: '--offer', expected: 'expected an offer id from `podpilot offers`' },
   name: { flag: '--name', expected: 'expected lowercase letters, digits and dashes (max 63)' },
   diskGb: { flag: '--disk', expected: 'expected a whole number of GB from 10 to 2000' },
+  relaunch: { flag: '--relaunch', expected: 'expected a whole number from 0 to 5' },
   idempotencyKey: { flag: 'idempotency key' },
 };
 
@@ -40,8 +42,10 @@ export function launchRequestFromFlags(
       `--offer: required with --provider ${flags.provider} (find one with \`podpilot offers\`)`,
     );
   // The schema takes a number: anything but digits is NaN, refused below as not a number of GB.
-  const diskGb =
-    flags.disk === undefined ? undefined : /^\s*\d+\s*$/.test(flags.disk) ? Number(flags.disk) : Number.NaN;
+  const whole = (value: string | undefined) =>
+    value === undefined ? undefined : /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN;
+  const diskGb = whole(flags.disk);
+  const relaunch = whole(flags.relaunch);
   return parseFlags(
     LaunchRequest,
     {
@@ -51,9 +55,17 @@ export function launchRequestFromFlags(
       idempotencyKey: key,
       name: flags.name,
       diskGb,
+      relaunch,
     },
     SPECS,
-    { profile, provider: flags.provider, offerId: flags.offer, name: flags.name, diskGb: flags.disk },
+    {
+      profile,
+      provider: flags.provider,
+      offerId: flags.offer,
+      name: flags.name,
+      diskGb: flags.disk,
+      relaunch: flags.relaunch,
+    },
   );
 }
 

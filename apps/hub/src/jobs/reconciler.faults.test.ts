@@ -53,6 +53,7 @@ describe('launch under random provider faults', () => {
       offerId: String(100_000 + i),
       idempotencyKey: `fault-key-${i.toString().padStart(5, '0')}`,
       diskGb: 20,
+      relaunch: 1,
     });
     const work = Array.from({ length: LAUNCHES }, (_, i) => i);
     // Some keys are sent again (a client retrying after a lost answer), also while the first is in flight.

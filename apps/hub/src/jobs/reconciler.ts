@@ -23,6 +23,8 @@ export interface ReconcileReport {
   adopted: number;
   vanished: number;
   failed: number;
+  /** Rentals that never ran, destroyed to be replaced (LaunchRequest.relaunch). */
+  relaunched: number;
   unavailable: { provider: ProviderKind; reason: string }[];
 }
 
@@ -63,6 +65,7 @@ export class Reconciler {
       adopted: 0,
       vanished: 0,
       failed: 0,
+      relaunched: 0,
       unavailable: [],
     };
     report.ran = await withJobLock(this.db, JOB_LOCKS.reconciler, async () => {
@@ -92,7 +95,7 @@ export class Reconciler {
     const tick = async () => {
       try {
         const report = await this.reconcileOnce();
-        if (report.leaksDestroyed + report.adopted + report.vanished + report.failed > 0)
+        if (report.leaksDestroyed + report.adopted + report.vanished + report.failed + report.relaunched > 0)
           this.log.info({ report }, 'reconciler repaired drift');
       } catch (err) {
         this.log.warn({ err }, 'reconciler pass failed');
@@ -136,7 +139,7 @@ export class Reconciler {
       if (!fresh || fresh.state !== row.state || fresh.providerInstanceId !== row.providerInstanceId)
         continue;
       if (row.providerInstanceId !== null && byId.has(row.providerInstanceId)) continue;
-      await this.missing(row, report);
+      await this.missing(provider, row, report);
     }
   }
 
@@ -178,7 +181,17 @@ export class Reconciler {
       await this.lifecycle.finishDestroy(row.id);
       return;
     }
+    if (row.relaunchPending !== null && row.state === 'launching') {
+      await this.lifecycle.continueRelaunch(provider, row.id);
+      return;
+    }
+    const neverRan = row.state === 'launching' || row.state === 'booting';
     if (instance.status === 'failed') {
+      const why = `provider reports ${instance.rawStatus}`;
+      if (neverRan && (await this.lifecycle.relaunch(provider, row, instance, why))) {
+        report.relaunched++;
+        return;
+      }
       await this.rows.move(row.id, 'failed', `provider reports ${instance.rawStatus}`, {
         reason: `the provider reports the instance as ${instance.rawStatus}; it was destroyed`,
       });
@@ -191,6 +204,11 @@ export class Reconciler {
       (row.state === 'launching' || row.state === 'booting') &&
       age > this.options.bootTimeoutMs
     ) {
+      const why = `still ${instance.rawStatus} after ${Math.round(age / 60_000)} min`;
+      if (await this.lifecycle.relaunch(provider, row, instance, why)) {
+        report.relaunched++;
+        return;
+      }
       await this.rows.move(row.id, 'failed', 'never started', {
         reason: `still ${instance.rawStatus} after ${Math.round(age / 60_000)} min; destroyed`,
       });
@@ -213,10 +231,22 @@ export class Reconciler {
   }
 
   /** A live row whose rental the provider's list does not show. */
-  private async missing(row: LifecycleRow, report: ReconcileReport): Promise<void> {
+  private async missing(
+    provider: ComputeProvider,
+    row: LifecycleRow,
+    report: ReconcileReport,
+  ): Promise<void> {
     if (row.state === 'stopping' && row.desiredState === 'destroyed') {
       await this.rows.move(row.id, 'destroyed', 'the provider no longer has the instance (reconciler)', {
         from: ['stopping'],
+      });
+      return;
+    }
+    if (row.relaunchPending !== null && row.state === 'launching') {
+      // The old rental of a relaunch is gone (or going): rent the replacement.
+      await this.lifecycle.continueRelaunch(provider, row.id).catch((error: unknown) => {
+        if (!(error instanceof ProviderError)) throw error;
+        this.log.warn({ err: message(error), instanceId: row.id }, 'reconciler: relaunch not finished');
       });
       return;
     }

@@ -13,10 +13,31 @@ export interface LifecycleRow {
   idempotencyKey: string | null;
   stateChangedAt: Date;
   createdAt: Date;
+  /** What was rented (see LaunchOffer); null for rows made before it was recorded. */
+  offer: LaunchOffer | null;
+  launchSpec: { image: string; diskGb: number; ports?: number[] } | null;
+  relaunchesLeft: number;
+  relaunchesDone: number;
+  /** Why a relaunch is under way while the old rental is destroyed; null otherwise. */
+  relaunchPending: string | null;
+}
+
+/**
+ * The offer an instance rents: its id and, when known, what it offered (the original offer's GPU and price,
+ * which a relaunch matches) and the offer ids already tried (never rented again for this instance).
+ */
+export interface LaunchOffer {
+  id: string;
+  gpuName?: string | null;
+  gpuCount?: number | null;
+  pricePerHour?: number | null;
+  tried?: string[];
 }
 
 const COLUMNS = `id, provider, provider_instance_id as "providerInstanceId", state, desired_state as "desiredState",
-  idempotency_key as "idempotencyKey", state_changed_at as "stateChangedAt", created_at as "createdAt"`;
+  idempotency_key as "idempotencyKey", state_changed_at as "stateChangedAt", created_at as "createdAt",
+  offer, launch_spec as "launchSpec", relaunches_left as "relaunchesLeft", relaunches_done as "relaunchesDone",
+  relaunch_pending as "relaunchPending"`;
 
 export interface NewInstance {
   name: string;
@@ -26,6 +47,7 @@ export interface NewInstance {
   offer: unknown;
   launchSpec: unknown;
   idlePolicy: unknown;
+  relaunchesLeft: number;
 }
 
 /** Instance rows as the lifecycle moves them: every state change is recorded in `instance_transitions`. */
@@ -39,8 +61,8 @@ export class LifecycleRepository {
   async insertRequested(input: NewInstance, cause: string): Promise<{ row: LifecycleRow; created: boolean }> {
     const inserted = await this.db.query<LifecycleRow>(
       `insert into instances (name, provider, idempotency_key, profile_version_id, offer, launch_spec, idle_policy,
-                              state, desired_state)
-       values ($1, $2, $3, $4, $5, $6, $7, 'requested', 'running')
+                              state, desired_state, relaunches_left)
+       values ($1, $2, $3, $4, $5, $6, $7, 'requested', 'running', $8)
        on conflict (idempotency_key) do nothing
        returning ${COLUMNS}`,
       [
@@ -51,6 +73,7 @@ export class LifecycleRepository {
         JSON.stringify(input.offer),
         JSON.stringify(input.launchSpec),
         JSON.stringify(input.idlePolicy),
+        input.relaunchesLeft,
       ],
     );
     const row = inserted[0];
@@ -138,6 +161,56 @@ export class LifecycleRepository {
                or (provider_instance_id is null and state not in ('destroyed', 'failed')))
         returning id`,
       [id, providerInstanceId, facts.pricePerHour, facts.gpuName, facts.gpuCount],
+    );
+    return rows.length > 0;
+  }
+
+  /**
+   * Starts a relaunch of a rental that never ran: back to `launching` (a transition is recorded even from
+   * `launching`), one relaunch used, `pending` kept until the old rental is gone, `offer` recorded. Only
+   * when the row is in one of `from`, still holds `providerInstanceId` and has a relaunch left.
+   */
+  async startRelaunch(
+    id: string,
+    input: {
+      from: readonly InstanceState[];
+      providerInstanceId: string | null;
+      pending: string | null;
+      offer: LaunchOffer;
+      cause: string;
+    },
+  ): Promise<boolean> {
+    const rows = await this.db.query<{ from: InstanceState }>(
+      `with old as (select state from instances where id = $1 for update)
+       update instances i set state = 'launching', state_reason = null, state_changed_at = now(),
+              updated_at = now(), relaunches_left = i.relaunches_left - 1,
+              relaunches_done = i.relaunches_done + 1, relaunch_pending = $4, offer = $5
+         from old
+        where i.id = $1 and old.state = any($2::text[]) and i.relaunches_left > 0
+          and i.provider_instance_id is not distinct from $3
+        returning old.state as "from"`,
+      [id, input.from, input.providerInstanceId, input.pending, JSON.stringify(input.offer)],
+    );
+    const from = rows[0]?.from;
+    if (!from) return false;
+    await this.record(id, from, 'launching', input.cause);
+    return true;
+  }
+
+  /**
+   * The old rental of a pending relaunch is gone: forgets it so the replacement can be attached, and records
+   * the offer about to be rented. False when the row moved on meanwhile.
+   */
+  async finishRelaunchDestroy(
+    id: string,
+    oldProviderInstanceId: string,
+    offer: LaunchOffer,
+  ): Promise<boolean> {
+    const rows = await this.db.query(
+      `update instances set provider_instance_id = null, relaunch_pending = null, offer = $3, updated_at = now()
+        where id = $1 and state = 'launching' and relaunch_pending is not null and provider_instance_id = $2
+        returning id`,
+      [id, oldProviderInstanceId, JSON.stringify(offer)],
     );
     return rows.length > 0;
   }

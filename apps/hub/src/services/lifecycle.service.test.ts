@@ -18,9 +18,26 @@ describe.each(testDatabases())('lifecycle with the Vast.ai fake ($engine)', ({ o
 
   const api = (method: 'GET' | 'POST', url: string, payload?: unknown) =>
     t.hub.app.inject({ method, url, payload: payload as object, headers: asOwner(t.hub.cookie) });
-  const launch = (key: string, offerId = '100000') =>
-    api('POST', '/api/instances', { profile: 'tiny', provider: 'vastai', offerId, idempotencyKey: key });
+  const launch = (key: string, offerId = '100000', relaunch?: number) =>
+    api('POST', '/api/instances', {
+      profile: 'tiny',
+      provider: 'vastai',
+      offerId,
+      idempotencyKey: key,
+      relaunch,
+    });
   const podpilotIds = () => t.fake.instances().map((i) => i.label);
+  const rentalsOf = (id: string) => t.fake.instances().filter((i) => i.label === `podpilot-${id}`);
+  const history = async (id: string) =>
+    (await api('GET', `/api/instances/${id}/transitions`))
+      .json()
+      .transitions.map(
+        (h: { from: string | null; to: string; cause: string }) => `${h.from}→${h.to}: ${h.cause}`,
+      );
+  const bootstrapTokenOf = (id: string) =>
+    (rentalsOf(id)[0]?.extra_env as [string, string][] | undefined)?.find(
+      ([k]) => k === 'PODPILOT_BOOTSTRAP_TOKEN',
+    )?.[1] ?? '';
 
   it('merges offers from every configured provider, cheapest first', async () => {
     const res = await api('GET', '/api/offers?limit=5');
@@ -80,7 +97,7 @@ describe.each(testDatabases())('lifecycle with the Vast.ai fake ($engine)', ({ o
 
   it('fails a launch with no capacity, keeps an unanswered one for the reconciler', async () => {
     t.fake.takeOffer(100_007);
-    const gone = await launch('key-nocap-0001', '100007');
+    const gone = await launch('key-nocap-0001', '100007', 0);
     expect(gone.json()).toMatchObject({ state: 'failed', stateReason: expect.stringContaining('100007') });
     t.fake.fail('launch', { status: 503 });
     const unknown = await launch('key-503-0001', '100008');
@@ -137,5 +154,102 @@ describe.each(testDatabases())('lifecycle with the Vast.ai fake ($engine)', ({ o
     expect(report).toMatchObject({ leaksDestroyed: 1, vanished: 1 });
     expect(podpilotIds()).not.toContain('podpilot-00000000-0000-4000-8000-00000000beef');
     expect((await api('GET', `/api/instances/${id}`)).json()).toMatchObject({ state: 'failed' });
+  });
+  it('relaunches a rental that never runs on another offer, then fails when no relaunch is left', async () => {
+    const first = (await launch('key-relaunch-0001', '100015')).json();
+    const { id } = first;
+    const firstToken = bootstrapTokenOf(id);
+    t.fake.stuck(first.providerInstanceId, 'exited');
+    const report = await t.hub.services.reconciler.reconcileOnce();
+    expect(report).toMatchObject({ relaunched: 1, failed: 0, leaksDestroyed: 0 });
+    const row = (await api('GET', `/api/instances/${id}`)).json();
+    expect(row).toMatchObject({ state: 'launching', providerInstanceId: expect.any(String) });
+    expect(row.providerInstanceId).not.toBe(first.providerInstanceId);
+    const held = rentalsOf(id);
+    expect(held).toHaveLength(1);
+    expect(held[0]?.actual_status).toBe('running');
+    const rented = t.fake.callsTo('launch').map((c) => c.path);
+    expect(rented.at(-1)).not.toContain('100015');
+    expect(t.fake.offers().find((o) => o.id === 100_015)?.rented).toBe(false);
+    // The old bootstrap token is revoked; the new agent registers with the new one.
+    const agents = t.hub.services.agents;
+    await expect(agents.register({ bootstrapToken: firstToken, agentVersion: 't' })).rejects.toThrow();
+    await agents.register({ bootstrapToken: bootstrapTokenOf(id), agentVersion: 't' });
+    expect(await history(id)).toEqual([
+      expect.stringMatching(/^null→requested: /),
+      expect.stringMatching(/^requested→launching: /),
+      expect.stringMatching(/^launching→launching: relaunch 1\/1: provider reports exited; destroying/),
+      expect.stringMatching(/^launching→booting: /),
+    ]);
+    expect(await t.hub.services.reconciler.reconcileOnce()).toMatchObject({ relaunched: 0, failed: 0 });
+
+    t.fake.stuck(row.providerInstanceId, 'offline');
+    expect(await t.hub.services.reconciler.reconcileOnce()).toMatchObject({ relaunched: 0, failed: 1 });
+    expect((await api('GET', `/api/instances/${id}`)).json().state).toBe('failed');
+    expect(rentalsOf(id)).toEqual([]);
+  });
+
+  it('fails a rental that never runs when relaunch is 0', async () => {
+    const { id, providerInstanceId } = (await launch('key-relaunch-0002', '100016', 0)).json();
+    t.fake.stuck(providerInstanceId, 'exited');
+    const report = await t.hub.services.reconciler.reconcileOnce();
+    expect(report).toMatchObject({ relaunched: 0, failed: 1, leaksDestroyed: 1 });
+    expect((await api('GET', `/api/instances/${id}`)).json()).toMatchObject({
+      state: 'failed',
+      stateReason: expect.stringContaining('exited'),
+    });
+    expect(rentalsOf(id)).toEqual([]);
+  });
+
+  it('rents the replacement only once the old rental is gone', async () => {
+    const first = (await launch('key-relaunch-0003', '100017')).json();
+    t.fake.lingerAfterDestroy(first.providerInstanceId, 3);
+    t.fake.stuck(first.providerInstanceId, 'exited');
+    const launches = t.fake.callsTo('launch').length;
+    let passes = 0;
+    while (rentalsOf(first.id).length === 0 || passes === 0) {
+      await t.hub.services.reconciler.reconcileOnce();
+      passes++;
+      expect(rentalsOf(first.id).length).toBeLessThanOrEqual(1);
+      expect(passes).toBeLessThan(6);
+    }
+    expect(passes).toBeGreaterThan(1);
+    expect(t.fake.callsTo('launch').length).toBe(launches + 1);
+    const row = (await api('GET', `/api/instances/${first.id}`)).json();
+    expect(row).toMatchObject({ state: 'launching' });
+    expect(rentalsOf(first.id).map((i) => String(i.id))).toEqual([row.providerInstanceId]);
+  });
+
+  it('rents the next offer when a replacement offer is taken too', async () => {
+    const first = (await launch('key-relaunch-0004', '100018', 2)).json();
+    t.fake.stuck(first.providerInstanceId, 'exited');
+    const launches = t.fake.callsTo('launch').length;
+    t.fake.fail('launch', {
+      status: 404,
+      body: { success: false, error: 'no_such_ask', msg: 'Instance type by id 1 is not available.' },
+    });
+    expect(await t.hub.services.reconciler.reconcileOnce()).toMatchObject({ relaunched: 1, failed: 0 });
+    const row = (await api('GET', `/api/instances/${first.id}`)).json();
+    expect(row).toMatchObject({ state: 'launching', providerInstanceId: expect.any(String) });
+    expect(rentalsOf(first.id).map((i) => String(i.id))).toEqual([row.providerInstanceId]);
+    const tried = t.fake
+      .callsTo('launch')
+      .slice(launches)
+      .map((c) => c.path);
+    expect(tried).toHaveLength(2);
+    expect(tried[0]).not.toBe(tried[1]);
+    expect(await history(first.id)).toEqual([
+      expect.stringMatching(/^null→requested: /),
+      expect.stringMatching(/^requested→launching: /),
+      expect.stringMatching(/^launching→launching: relaunch 1\/2: provider reports exited; destroying/),
+      expect.stringMatching(/^launching→launching: relaunch 2\/2: .*not available.*; renting offer \d+$/),
+    ]);
+  });
+
+  it('fails a launch whose offer was taken before it was rented: its GPU is not known', async () => {
+    t.fake.takeOffer(100_019);
+    const res = (await launch('key-relaunch-0005', '100019')).json();
+    expect(res).toMatchObject({ state: 'failed', stateReason: expect.stringContaining('100019') });
+    expect(rentalsOf(res.id)).toEqual([]);
   });
 });

@@ -61,6 +61,12 @@ export const LaunchRequest = z.object({
     .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'expected lowercase letters, digits and dashes (max 63)')
     .optional(),
   diskGb: z.number().int().min(10).max(2000).default(60),
+  /**
+   * How many times the hub may replace a rental that never reaches running (the provider reports it failed,
+   * it is still starting past the boot timeout, or the offer was taken at launch): the old rental is
+   * destroyed first, then a similar offer is rented (same GPU, at most 1.25× the original price).
+   */
+  relaunch: z.number().int().min(0).max(5).default(1),
 });
 export type LaunchRequest = z.infer<typeof LaunchRequest>;
 
