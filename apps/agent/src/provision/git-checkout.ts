@@ -40,7 +40,7 @@ export class CheckoutConflictError extends Error {
   }
 }
 
-/** Locks a killed git leaves behind; removed only when our marker says we were interrupted. */
+/** Locks a killed git leaves behind; removed only when our marker (or a bare, broken .git) says we were interrupted. */
 const STALE_LOCKS = ['index.lock', 'shallow.lock', 'HEAD.lock', 'config.lock'];
 const COMMIT = /^[0-9a-f]{40}$/;
 const SHOWN_FILES = 5;
@@ -128,6 +128,8 @@ async function checkout(opts: CheckoutOptions, dir: string): Promise<CheckoutRes
   let read = await readRepo(dir, url, signal);
   // `git init` again fills in what a killed `git init` left out, and changes nothing in a sound repo.
   if ('broken' in read && onlyGit) {
+    // Nothing but our own .git is here: a lock the killed `git init` left would make the new one refuse.
+    await Promise.all(STALE_LOCKS.map((lock) => rm(join(dir, '.git', lock), { force: true })));
     await init(dir, signal);
     read = await readRepo(dir, url, signal);
   }
@@ -179,7 +181,8 @@ async function checkout(opts: CheckoutOptions, dir: string): Promise<CheckoutRes
   }
   // From here on the folder is changed: leave a marker so a killed run is finished by the next one.
   await writeFile(join(state.gitDir, MARKER), `${commit}\n`);
-  if (interrupted) {
+  // An unborn HEAD holds nothing of anyone's yet: a lock there is a killed first run's too.
+  if (interrupted || state.head === null) {
     await Promise.all(STALE_LOCKS.map((lock) => rm(join(state.gitDir, lock), { force: true })));
   }
   if (state.origin === null) await runGit(['remote', 'add', '--', 'origin', url], { cwd: dir, url, signal });

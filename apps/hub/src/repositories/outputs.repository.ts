@@ -173,9 +173,14 @@ export class OutputsRepository {
     if (!rows.length) return [];
     type Placed = { path: string; version: number; id: string; sha256: string };
     const inserted = await q.query<Placed>(
-      `insert into outputs (instance_id, path, version, size_bytes, sha256, mtime, storage_key, content_type, search_text)
-       select $1, * from unnest($2::text[], $3::int[], $4::int8[], $5::text[], $6::timestamptz[], $7::text[],
-                                $8::text[], $9::text[])
+      // created_at steps a microsecond per row: "newest first" keeps the batch's order instead of a tie.
+      `insert into outputs (instance_id, path, version, size_bytes, sha256, mtime, storage_key, content_type, search_text,
+                            created_at)
+       select $1, u.path, u.version, u.size_bytes, u.sha256, u.mtime, u.storage_key, u.content_type, u.search_text,
+              now() + u.n * interval '1 microsecond'
+         from unnest($2::text[], $3::int[], $4::int8[], $5::text[], $6::timestamptz[], $7::text[], $8::text[],
+                     $9::text[]) with ordinality
+           as u(path, version, size_bytes, sha256, mtime, storage_key, content_type, search_text, n)
        on conflict (instance_id, path, version) do nothing
        returning path, version, id, sha256`,
       [
