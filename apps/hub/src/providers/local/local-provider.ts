@@ -1,10 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm, statfs, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, statfs } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
 import { ProviderError } from '../errors.js';
 import {
   type LaunchSpec,
@@ -16,60 +14,28 @@ import {
   podpilotIdOf,
   type StoppableProvider,
 } from '../provider.js';
+import { type AgentLaunch, endInstance, LOCAL_INSTANCE_MARKER, spawnAgent } from './agent-process.js';
 import {
-  endMarked,
-  identify,
-  isSignallablePid,
-  type ProcessIdentity,
-  probe,
-  stopGroup,
-} from './processes.js';
+  claimFolder,
+  errorCode,
+  ID,
+  type InstanceRecord,
+  instanceDir,
+  logPath,
+  message,
+  RECORD,
+  readKnownRecord,
+  readRecord,
+  UnreadableRecord,
+  workspaceDir,
+  writeRecord,
+} from './instance-record.js';
+import { type ProcessIdentity, probe } from './processes.js';
+
+export { LOCAL_INSTANCE_MARKER };
 
 /** The CLI the default command runs: `apps/cli/dist/main.js`, found from this file (src or dist alike). */
 export const DEFAULT_AGENT_SCRIPT = fileURLToPath(new URL('../../../../cli/dist/main.js', import.meta.url));
-
-/**
- * Set in every agent's environment to the instance's folder name. The WebUI inherits it (the agent strips
- * only `PODPILOT_*`), so stop and destroy find every process of the instance, also those whose agent
- * crashed, without touching anything else on the machine.
- */
-export const LOCAL_INSTANCE_MARKER = 'LOCAL_PODPILOT_INSTANCE';
-
-/** The hub's own variables that no agent may inherit: its config and secrets (`PODPILOT_*`, database, cloud). */
-const HUB_ONLY =
-  /^(PODPILOT_.*|DATABASE_URL|PGPASSWORD|AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|AWS_SESSION_TOKEN)$/;
-
-const RECORD = 'instance.json';
-const LOG = 'agent.log';
-const WORKSPACE = 'workspace';
-/** Folder names the provider issues: `local-<8 of the PodPilot id>-<4 hex>`; anything else is unknown. */
-const ID = /^local-[0-9a-z]{1,8}-[0-9a-f]{4}$/;
-
-const Identity = z.object({
-  pid: z.number().int().min(2),
-  startTime: z.string().nullable(),
-  bootId: z.string().nullable(),
-  cmdline: z.string().nullable(),
-});
-
-/** `<root>/<id>/instance.json` (mode 0600: `env` holds the bootstrap token). */
-const InstanceRecord = z.object({
-  version: z.literal(1),
-  id: z.string(),
-  label: z.string(),
-  /** The launch's environment, kept so `start` runs the agent again exactly as launched. */
-  env: z.record(z.string(), z.string()),
-  createdAt: z.string(),
-  /** What the owner asked for last; the process may disagree (crashed → `failed`). */
-  state: z.enum(['running', 'stopped']),
-  /** The agent process while `state` is `running`. */
-  process: Identity.nullable(),
-  /** How the last agent process ended, when this hub saw it end. */
-  exit: z
-    .object({ pid: z.number(), code: z.number().nullable(), signal: z.string().nullable(), at: z.string() })
-    .nullable(),
-});
-type InstanceRecord = z.infer<typeof InstanceRecord>;
 
 export interface LocalProviderOptions {
   /** Folder holding one sub-folder per instance, normally `<PODPILOT_HOME>/local-instances`; made (0700) on first launch. */
@@ -99,20 +65,6 @@ export const LOCAL_OFFER: Readonly<Offer> = Object.freeze({
   diskGb: null,
   location: 'this machine',
 });
-
-/** An `instance.json` that cannot be read or parsed; the instance shows as `failed`. */
-class UnreadableRecord extends Error {
-  constructor(
-    readonly id: string,
-    reason: string,
-  ) {
-    super(reason);
-  }
-}
-
-const errorCode = (error: unknown): string | undefined =>
-  typeof error === 'object' && error !== null ? (error as NodeJS.ErrnoException).code : undefined;
-const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
  * Instances as agent processes on this machine, for the zero-set-up hub and the end-to-end tests: each
@@ -290,11 +242,40 @@ export class LocalProvider implements StoppableProvider {
   }
 
   #dir(id: string): string {
-    return join(this.#root, id);
+    return instanceDir(this.#root, id);
   }
 
   #workspace(id: string): string {
-    return join(this.#dir(id), WORKSPACE);
+    return workspaceDir(this.#root, id);
+  }
+
+  #read(id: string): Promise<InstanceRecord | UnreadableRecord | null> {
+    return readRecord(this.#root, id);
+  }
+
+  #readKnown(id: string): Promise<InstanceRecord> {
+    return readKnownRecord(this.#root, id);
+  }
+
+  #write(record: InstanceRecord): Promise<void> {
+    return writeRecord(this.#root, record);
+  }
+
+  #claimFolder(instanceId: string): Promise<string> {
+    return claimFolder(this.#root, instanceId);
+  }
+
+  /** Starts the agent detached, output appended to `agent.log`; resolves once the process exists. */
+  #spawn(record: InstanceRecord): Promise<ProcessIdentity> {
+    const launch: AgentLaunch = { root: this.#root, command: this.#command, env: this.#env };
+    return spawnAgent(launch, record, (pid, code, signal) => {
+      void this.#noteExit(record.id, pid, code, signal);
+    });
+  }
+
+  /** Ends the agent and every process marked with the instance; throws when one survives SIGKILL. */
+  #end(record: InstanceRecord | null, id = record?.id ?? ''): Promise<void> {
+    return endInstance(record, id, this.#stopTimeoutMs);
   }
 
   /** Runs calls on one id one after another (a stop waiting for its process must not meet a start). */
@@ -311,129 +292,6 @@ export class LocalProvider implements StoppableProvider {
     return run;
   }
 
-  /** Makes `<root>/<new id>/` (0700); the mkdir itself is the claim, so two launches never share a folder. */
-  async #claimFolder(instanceId: string): Promise<string> {
-    try {
-      await mkdir(this.#root, { recursive: true, mode: 0o700 });
-    } catch (error) {
-      throw new ProviderError(this.kind, `cannot create ${this.#root}: ${message(error)}`, { cause: error });
-    }
-    const short =
-      instanceId
-        .toLowerCase()
-        .replace(/[^0-9a-z]/g, '')
-        .slice(0, 8) || 'x';
-    for (let attempt = 0; ; attempt++) {
-      const id = `local-${short}-${randomBytes(2).toString('hex')}`;
-      try {
-        await mkdir(this.#dir(id), { mode: 0o700 });
-        return id;
-      } catch (error) {
-        if (errorCode(error) !== 'EEXIST' || attempt >= 20) {
-          throw new ProviderError(this.kind, `cannot create an instance folder: ${message(error)}`, {
-            cause: error,
-          });
-        }
-      }
-    }
-  }
-
-  /** The record; null when the folder or its `instance.json` is missing. */
-  async #read(id: string): Promise<InstanceRecord | UnreadableRecord | null> {
-    let text: string;
-    try {
-      text = await readFile(join(this.#dir(id), RECORD), 'utf8');
-    } catch (error) {
-      // No instance.json: a launch between mkdir and its first write, or none at all.
-      if (errorCode(error) === 'ENOENT' || errorCode(error) === 'ENOTDIR') return null;
-      return new UnreadableRecord(id, message(error));
-    }
-    try {
-      const record = InstanceRecord.parse(JSON.parse(text));
-      if (record.id !== id) throw new Error(`it names ${record.id}`);
-      return record;
-    } catch (error) {
-      return new UnreadableRecord(id, message(error));
-    }
-  }
-
-  async #readKnown(id: string): Promise<InstanceRecord> {
-    const read = ID.test(id) ? await this.#read(id) : null;
-    if (read === null) throw new ProviderError(this.kind, `instance ${id} not found`);
-    if (read instanceof UnreadableRecord) {
-      throw new ProviderError(this.kind, `instance ${id}: unreadable ${RECORD}: ${read.message}`, {
-        cause: read,
-      });
-    }
-    return read;
-  }
-
-  /** Writes `instance.json` whole (temp file, then rename), mode 0600. */
-  async #write(record: InstanceRecord): Promise<void> {
-    const path = join(this.#dir(record.id), RECORD);
-    const temp = `${path}.${randomBytes(4).toString('hex')}.tmp`;
-    try {
-      await writeFile(temp, `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
-      await rename(temp, path);
-    } catch (error) {
-      await rm(temp, { force: true }).catch(() => {});
-      throw new ProviderError(this.kind, `cannot write ${path}: ${message(error)}`, { cause: error });
-    }
-  }
-
-  #agentEnv(record: InstanceRecord): Record<string, string> {
-    const env: Record<string, string> = {};
-    for (const [name, value] of Object.entries(process.env)) {
-      if (value !== undefined && !HUB_ONLY.test(name)) env[name] = value;
-    }
-    return {
-      ...env,
-      ...this.#env,
-      ...record.env,
-      PODPILOT_WORKSPACE: this.#workspace(record.id),
-      PODPILOT_PROVIDER: 'local',
-      PODPILOT_PROVIDER_INSTANCE_ID: record.id,
-      [LOCAL_INSTANCE_MARKER]: record.id,
-    };
-  }
-
-  /** Starts the agent detached, output appended to `agent.log`; resolves once the process exists. */
-  async #spawn(record: InstanceRecord): Promise<ProcessIdentity> {
-    const [command, ...args] = this.#command;
-    await mkdir(this.#workspace(record.id), { recursive: true, mode: 0o700 });
-    const log = await open(join(this.#dir(record.id), LOG), 'a', 0o600);
-    let child: ChildProcess;
-    try {
-      child = spawn(command, args, {
-        cwd: this.#workspace(record.id),
-        env: this.#agentEnv(record),
-        detached: true,
-        stdio: ['ignore', log.fd, log.fd],
-      });
-      await new Promise<void>((resolve, reject) => {
-        child.once('spawn', resolve);
-        child.once('error', reject);
-      });
-    } catch (error) {
-      throw new ProviderError(this.kind, `cannot start the agent (${command}): ${message(error)}`, {
-        cause: error,
-      });
-    } finally {
-      await log.close();
-    }
-    child.on('error', () => {}); // a later error (a failed kill) must not crash the hub
-    child.unref();
-    const pid = child.pid;
-    if (pid === undefined || !isSignallablePid(pid)) {
-      throw new ProviderError(this.kind, `the agent started without a usable pid (${pid})`);
-    }
-    const identity = await identify(pid);
-    child.once('exit', (code, signal) => {
-      void this.#noteExit(record.id, pid, code, signal);
-    });
-    return identity;
-  }
-
   /** Keeps how the agent ended, for `rawStatus`, when it is still the recorded process. Never throws. */
   async #noteExit(id: string, pid: number, code: number | null, signal: string | null): Promise<void> {
     await this.#serial(id, async () => {
@@ -441,25 +299,6 @@ export class LocalProvider implements StoppableProvider {
       if (record === null || record instanceof UnreadableRecord || record.process?.pid !== pid) return;
       await this.#write({ ...record, exit: { pid, code, signal, at: new Date().toISOString() } });
     }).catch(() => {});
-  }
-
-  /**
-   * Ends the agent's group (when the recorded process is still ours) and then every process marked with
-   * the instance. Throws ProviderError when one survives SIGKILL.
-   */
-  async #end(record: InstanceRecord | null, id = record?.id ?? ''): Promise<void> {
-    if (!ID.test(id)) return;
-    const graceMs = this.#stopTimeoutMs;
-    if (record?.process && !(await stopGroup(record.process, graceMs))) {
-      throw new ProviderError(
-        this.kind,
-        `instance ${id}: the agent (pid ${record.process.pid}) survived SIGKILL`,
-      );
-    }
-    const left = await endMarked(LOCAL_INSTANCE_MARKER, id, Math.min(graceMs, 10_000));
-    if (left.length > 0) {
-      throw new ProviderError(this.kind, `instance ${id}: processes ${left.join(', ')} survived SIGKILL`);
-    }
   }
 
   async #describe(record: InstanceRecord): Promise<ProviderInstance> {
@@ -488,7 +327,7 @@ export class LocalProvider implements StoppableProvider {
   }
 
   #ended(record: InstanceRecord): string {
-    const log = join(this.#dir(record.id), LOG);
+    const log = logPath(this.#root, record.id);
     const exit = record.exit;
     if (!record.process) return `no agent process (see ${log})`;
     if (!exit || exit.pid !== record.process.pid) return `the agent exited (see ${log})`;
