@@ -14,9 +14,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import S3rver from 's3rver';
 
-/** s3rver accepts any signature but only its own access key (s3rver/lib/models/account.js). */
-export const S3RVER_KEYS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
-
 export interface PagedS3rver {
   endpoint: string;
   bucket: string;

@@ -1,9 +1,19 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, type Stats, statSync } from 'node:fs';
+import { BodyShrankError } from '@podpilot/common/node';
 
 /** The file is not the one that was hashed any more (size or mtime moved, or it is gone). */
 export class FileChangedError extends Error {
   override name = 'FileChangedError';
+}
+
+/** The file moved under us (changed, shrank while sent, or gone): it goes back to waiting, not to retry. */
+export function isFileChange(error: unknown): boolean {
+  return (
+    error instanceof FileChangedError ||
+    error instanceof BodyShrankError ||
+    (error as NodeJS.ErrnoException).code === 'ENOENT'
+  );
 }
 
 /** The file's stat now, or null when it is gone. */

@@ -1,8 +1,8 @@
 import type { OutputFile } from '@podpilot/common';
-import { BodyShrankError, PartUploader, uploadFileParts } from '@podpilot/common/node';
+import { PartUploader, uploadFileParts } from '@podpilot/common/node';
 import { Backlog, type Entry, Gate, type Plan, type Stage } from './backlog.js';
 import { Confirmer, type ConfirmFile, type Done } from './confirmer.js';
-import { assertUnchanged, FileChangedError, hashFile } from './file-io.js';
+import { assertUnchanged, hashFile, isFileChange } from './file-io.js';
 import type { JournalEntry, SyncJournal } from './sync-journal.js';
 import { errorText, isRefusal, type OutputHub, type SeenFile } from './types.js';
 
@@ -194,12 +194,7 @@ export class Uploader {
       this.backlog.place(e, 'presign');
     } catch (error) {
       if (!this.backlog.current(e, gen) || this.stopped) return;
-      if (
-        error instanceof FileChangedError ||
-        error instanceof BodyShrankError ||
-        (error as NodeJS.ErrnoException).code === 'ENOENT'
-      )
-        this.dropChanged(e);
+      if (isFileChange(error)) this.dropChanged(e);
       else this.delay(e, 'hash', `reading ${e.rel}: ${errorText(error)}`);
     } finally {
       this.hashing--;
@@ -294,12 +289,7 @@ export class Uploader {
       this.confirmer.push({ entry: e, gen, file, mtimeMs: e.mtimeMs });
     } catch (error) {
       if (!this.backlog.current(e, gen) || this.stopped) return;
-      if (
-        error instanceof FileChangedError ||
-        error instanceof BodyShrankError ||
-        (error as NodeJS.ErrnoException).code === 'ENOENT'
-      )
-        return this.dropChanged(e);
+      if (isFileChange(error)) return this.dropChanged(e);
       if (plan.status === 'multipart' && ++e.planFailures >= 2) e.plan = null;
       this.backlog.place(e, e.plan ? 'upload' : 'presign');
       this.gateFailed('storage', `${e.rel}: ${errorText(error)}`);

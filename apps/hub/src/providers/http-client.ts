@@ -1,18 +1,24 @@
 import { AuthError, ProviderError, ProviderUnavailableError, RateLimitedError } from './errors.js';
 
 /** What every adapter's HTTP calls share. The API key is only ever put in the Authorization header. */
-export interface HttpClientOptions {
+/** How an adapter reaches its provider's API; every adapter's options extend this. */
+export interface ProviderConnectionOptions {
+  apiKey: string;
+  /** The API's base URL; each adapter has its default. */
+  baseUrl?: string;
+  /** Per request, answer included. Default 30 s. */
+  timeoutMs?: number;
+  /** Wait after a 429 that names none. Default 10 s. */
+  defaultRetryAfterMs?: number;
+  fetch?: typeof globalThis.fetch;
+  now?: () => number;
+}
+
+export interface HttpClientOptions extends ProviderConnectionOptions {
   /** Adapter name for error messages (`vastai`, `runpod`). */
   provider: string;
   /** e.g. `https://console.vast.ai/api/v0`; paths are appended to it. */
   baseUrl: string;
-  apiKey: string;
-  /** Whole request, answer body included. */
-  timeoutMs: number;
-  /** Wait suggested by a 429 without Retry-After / RateLimit-Reset. */
-  defaultRetryAfterMs: number;
-  fetch: typeof globalThis.fetch;
-  now: () => number;
   /** A readable message from an error answer (Vast `msg`, RFC 9457 `detail`). */
   describe: (body: unknown, text: string) => string;
 }
@@ -31,6 +37,18 @@ export interface HttpAnswer {
 export type Interpret = (answer: HttpAnswer) => Error | undefined;
 
 /** A plain JSON object. */
+/** A JSON number, or a numeric string (some answers quote prices); null otherwise. */
+export const num = (value: unknown): number | null =>
+  typeof value === 'number' && Number.isFinite(value)
+    ? value
+    : typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))
+      ? Number(value)
+      : null;
+
+/** A non-empty JSON string, or null. */
+export const str = (value: unknown): string | null =>
+  typeof value === 'string' && value !== '' ? value : null;
+
 export const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -66,7 +84,16 @@ function networkReason(error: unknown): string {
 export class HttpClient {
   private readonly baseUrl: string;
 
-  constructor(private readonly options: HttpClientOptions) {
+  private readonly options: Required<HttpClientOptions>;
+
+  constructor(options: HttpClientOptions) {
+    this.options = {
+      ...options,
+      timeoutMs: options.timeoutMs ?? 30_000,
+      defaultRetryAfterMs: options.defaultRetryAfterMs ?? 10_000,
+      fetch: options.fetch ?? globalThis.fetch,
+      now: options.now ?? Date.now,
+    };
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
   }
 

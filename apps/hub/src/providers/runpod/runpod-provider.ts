@@ -1,5 +1,12 @@
 import { NoCapacityError, NotYetTerminatedError, ProviderError } from '../errors.js';
-import { type HttpAnswer, HttpClient, isRecord } from '../http-client.js';
+import {
+  type HttpAnswer,
+  HttpClient,
+  isRecord,
+  num,
+  type ProviderConnectionOptions,
+  str,
+} from '../http-client.js';
 import {
   type LaunchSpec,
   labelFor,
@@ -19,32 +26,16 @@ import {
 
 export const RUNPOD_BASE_URL = 'https://api.runpod.io/v2';
 
-export interface RunpodProviderOptions {
-  apiKey: string;
-  /** Default `https://api.runpod.io/v2`; paths `/pods…` are appended. */
-  baseUrl?: string;
-  /** Per request, answer included. Default 30 s. */
-  timeoutMs?: number;
+/** `baseUrl` defaults to `https://api.runpod.io/v2`; paths `/pods…` are appended. */
+export interface RunpodProviderOptions extends ProviderConnectionOptions {
   /** The offer catalogue (see runpod-catalogue.ts). Default RUNPOD_GPU_TYPES. */
   gpuTypes?: readonly RunpodGpuType[];
   /** Sent as `cloud` when set; Runpod's default otherwise. */
   cloud?: 'SECURE' | 'COMMUNITY';
-  /** Wait after a 429 that names none. Default 10 s. */
-  defaultRetryAfterMs?: number;
-  fetch?: typeof globalThis.fetch;
-  now?: () => number;
 }
 
 /** Runpod's words for "no GPU for you" at create ("There are no longer any instances available…") and resume. */
 const NO_CAPACITY = /no longer any instances|not enough free gpus|no (?:gpus?|instances|capacity) available/i;
-
-const num = (value: unknown): number | null =>
-  typeof value === 'number' && Number.isFinite(value)
-    ? value
-    : typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))
-      ? Number(value)
-      : null;
-const str = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
 
 /** RFC 9457 problem details: "title: detail" (the detail is what explains it), else the text. */
 export function runpodDescribe(body: unknown, text: string): string {
@@ -111,13 +102,9 @@ export class RunpodProvider implements StoppableProvider {
     this.gpuTypes = options.gpuTypes ?? RUNPOD_GPU_TYPES;
     this.cloud = options.cloud;
     this.http = new HttpClient({
+      ...options,
       provider: this.kind,
       baseUrl: options.baseUrl ?? RUNPOD_BASE_URL,
-      apiKey: options.apiKey,
-      timeoutMs: options.timeoutMs ?? 30_000,
-      defaultRetryAfterMs: options.defaultRetryAfterMs ?? 10_000,
-      fetch: options.fetch ?? globalThis.fetch,
-      now: options.now ?? Date.now,
       describe: runpodDescribe,
     });
   }

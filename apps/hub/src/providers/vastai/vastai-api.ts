@@ -2,7 +2,7 @@
  * Vast.ai REST v0 shapes (shared/provider-apis.md) and the pure mappings between them and the provider
  * interface. Kept apart from the HTTP calls so they can be tested and reused by the fake.
  */
-import { isRecord } from '../http-client.js';
+import { isRecord, num, str } from '../http-client.js';
 import {
   type LaunchSpec,
   type Offer,
@@ -110,14 +110,6 @@ export function vastSearchBody(
     ...(r.minDiskGb !== undefined ? { allocated_storage: r.minDiskGb } : {}),
   };
 }
-
-const num = (value: unknown): number | null =>
-  typeof value === 'number' && Number.isFinite(value)
-    ? value
-    : typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))
-      ? Number(value)
-      : null;
-const str = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
 
 /** `12.4` → "12.4", `12` → "12.0"; null when absent. */
 const cudaString = (value: unknown) => {

@@ -1,5 +1,11 @@
 import { AuthError, NoCapacityError, NotYetTerminatedError, ProviderError } from '../errors.js';
-import { type HttpAnswer, HttpClient, type Interpret, isRecord } from '../http-client.js';
+import {
+  type HttpAnswer,
+  HttpClient,
+  type Interpret,
+  isRecord,
+  type ProviderConnectionOptions,
+} from '../http-client.js';
 import {
   type LaunchSpec,
   labelFor,
@@ -25,22 +31,14 @@ export type VastRuntype =
   | 'ssh'
   | 'jupyter';
 
-export interface VastAiProviderOptions {
-  apiKey: string;
-  /** Default `https://console.vast.ai/api/v0`. */
-  baseUrl?: string;
-  /** Per request, answer included. Default 30 s. */
-  timeoutMs?: number;
+/** `baseUrl` defaults to `https://console.vast.ai/api/v0`. */
+export interface VastAiProviderOptions extends ProviderConnectionOptions {
   /** Default `args` (see VastRuntype). */
   runtype?: VastRuntype;
   /** Script run at start (≤ 4048 chars); only sent with an SSH/Jupyter runtype. */
   onstart?: string;
   /** Offers asked for when the requirements set no limit. Default 64. */
   searchLimit?: number;
-  /** Wait after a 429 that names none. Default 10 s. */
-  defaultRetryAfterMs?: number;
-  fetch?: typeof globalThis.fetch;
-  now?: () => number;
 }
 
 /** Vast answers a taken or unknown offer with 404/410 (sometimes 400) and `no_such_ask`, or "not available". */
@@ -73,13 +71,9 @@ export class VastAiProvider implements StoppableProvider {
     this.onstart = options.onstart;
     this.searchLimit = options.searchLimit ?? 64;
     this.http = new HttpClient({
+      ...options,
       provider: this.kind,
       baseUrl: options.baseUrl ?? VAST_BASE_URL,
-      apiKey: options.apiKey,
-      timeoutMs: options.timeoutMs ?? 30_000,
-      defaultRetryAfterMs: options.defaultRetryAfterMs ?? 10_000,
-      fetch: options.fetch ?? globalThis.fetch,
-      now: options.now ?? Date.now,
       describe: vastDescribe,
     });
   }
