@@ -80,7 +80,8 @@ export async function runAgent(config: AgentConfig, options: RunAgentOptions): P
   let supervisor: WebuiSupervisor | null = null;
   let sync: OutputSync | null = null;
   const stop = new AbortController();
-  options.signal.addEventListener('abort', () => stop.abort(), { once: true });
+  if (options.signal.aborted) stop.abort();
+  else options.signal.addEventListener('abort', () => stop.abort(), { once: true });
   const acknowledged: { id: string; ok: boolean; message?: string }[] = [];
   const handled = new Set<string>();
 
@@ -222,9 +223,11 @@ export async function runAgent(config: AgentConfig, options: RunAgentOptions): P
         },
         () => {},
       ); // aborted by a stop; the hub resumes the upload next time
-    await new Promise<void>((resolve) =>
-      stop.signal.addEventListener('abort', () => resolve(), { once: true }),
-    );
+    // A stop that came while starting up has already fired its event: do not wait for it a second time.
+    if (!stop.signal.aborted)
+      await new Promise<void>((resolve) =>
+        stop.signal.addEventListener('abort', () => resolve(), { once: true }),
+      );
   } catch (error) {
     if (!stop.signal.aborted) {
       phase = 'failed';
