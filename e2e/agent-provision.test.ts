@@ -114,7 +114,13 @@ args: ["--port", "${port}"]
     // The models fetched from their own URL were added to the library: the next instance gets them from storage.
     for (const model of [remote, shared]) {
       const deadline = Date.now() + 30_000;
-      while ((await hub.services.models.get(model.sha256)).status !== 'available') {
+      // The promotion starts after ready: until its upload begins, the library has no row for the model.
+      const statusOf = () =>
+        hub.services.models.get(model.sha256).then(
+          (m) => m.status,
+          () => 'absent',
+        );
+      while ((await statusOf()) !== 'available') {
         if (Date.now() > deadline) throw new Error(`model never promoted:\n${first.output()}`);
         await new Promise((r) => setTimeout(r, 200));
       }
