@@ -1,14 +1,12 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeRemote, tempDir } from '../apps/agent/src/provision/test-support/git-repos.js';
 import { freePort } from '../apps/agent/src/test-support/free-port.js';
 import { TINY_UI, waitUntil } from './support/agent-harness.js';
 import { type HubProcess, ownerApiToken, startHub } from './support/hub-process.js';
+import { ownerSession } from './support/owner-session.js';
 
-const CLI = fileURLToPath(new URL('../apps/cli/dist/main.js', import.meta.url));
 const PASSWORD = 'a long enough owner password';
 
 interface Instance {
@@ -26,19 +24,8 @@ describe('launch, stop, start and destroy an instance on the local provider (e2e
   let hub: HubProcess;
   let token: string;
 
-  const podpilot = (...args: string[]) => {
-    const res = spawnSync(process.execPath, [CLI, ...args], {
-      env: { ...process.env, PODPILOT_URL: hub.url, PODPILOT_TOKEN: token },
-      encoding: 'utf8',
-      timeout: 120_000,
-    });
-    return { code: res.status, stdout: res.stdout, stderr: res.stderr };
-  };
-  const api = async <T>(path: string): Promise<T> => {
-    const res = await fetch(`${hub.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
-    expect(res.status, await res.clone().text()).toBe(200);
-    return (await res.json()) as T;
-  };
+  const { podpilot, api } = ownerSession(() => ({ hub, token }));
+
   const instance = (id: string) => api<Instance>(`/api/instances/${id}`);
 
   beforeAll(async () => {

@@ -26,6 +26,19 @@ export const AgentEnv = z.object({
     .min(0, 'expected 0 or more seconds')
     .max(3600, 'expected at most 3600 seconds')
     .default(120),
+  /**
+   * Dead-man switch: minutes without reaching the hub after which an idle instance syncs its outputs and
+   * stops itself (through the provider's in-container API key); 0 turns it off.
+   */
+  PODPILOT_DEADMAN_MINUTES: z.coerce
+    .number({ message: 'expected whole minutes' })
+    .int('expected whole minutes')
+    .min(0, 'expected 0 (off) or more minutes')
+    .max(1440, 'expected at most 1440 minutes')
+    .default(30),
+  /** The providers' API base URLs for the self-stop (tests point them at fakes). */
+  PODPILOT_VASTAI_URL: z.url({ message: 'expected an http(s) URL' }).optional(),
+  PODPILOT_RUNPOD_URL: z.url({ message: 'expected an http(s) URL' }).optional(),
   PODPILOT_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace'], {
       message: 'expected one of fatal, error, warn, info, debug, trace',
@@ -41,6 +54,9 @@ export interface AgentConfig {
   instanceId: string | undefined;
   logLevel: AgentEnv['PODPILOT_LOG_LEVEL'];
   finalSyncSeconds: number;
+  /** 0: the dead-man switch is off. */
+  deadmanMinutes: number;
+  providerUrls: { vastai?: string; runpod?: string };
   /** Provider hints sent at registration, so the hub can match the container to the rental. */
   provider: { kind: string; instanceId?: string } | undefined;
 }
@@ -75,5 +91,10 @@ export function loadAgentConfig(env: Record<string, string | undefined> = proces
     logLevel: e.PODPILOT_LOG_LEVEL,
     provider: providerHints(e, env),
     finalSyncSeconds: e.PODPILOT_FINAL_SYNC_SECONDS,
+    deadmanMinutes: e.PODPILOT_DEADMAN_MINUTES,
+    providerUrls: {
+      ...(e.PODPILOT_VASTAI_URL ? { vastai: e.PODPILOT_VASTAI_URL } : {}),
+      ...(e.PODPILOT_RUNPOD_URL ? { runpod: e.PODPILOT_RUNPOD_URL } : {}),
+    },
   };
 }

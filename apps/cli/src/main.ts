@@ -2,8 +2,11 @@
 import { ConfigError, PODPILOT_VERSION } from '@podpilot/common';
 import { Command } from 'commander';
 import { registerAgentCommand } from './commands/agent.js';
+import { registerBudgetCommands } from './commands/budget.js';
+import { registerCostCommand } from './commands/cost.js';
 import { registerFilesCommands } from './commands/files.js';
 import { registerHubCommand } from './commands/hub.js';
+import { registerIdleCommands } from './commands/idle.js';
 import { registerInstanceCommands } from './commands/instances.js';
 import { registerLoginCommands } from './commands/login.js';
 import { registerModelsCommands } from './commands/models.js';
@@ -27,6 +30,9 @@ registerOutputsCommands(program);
 registerOffersCommand(program);
 registerInstanceCommands(program);
 registerSecretsCommands(program);
+registerIdleCommands(program);
+registerCostCommand(program);
+registerBudgetCommands(program);
 
 try {
   await program.parseAsync();

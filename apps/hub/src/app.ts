@@ -14,6 +14,7 @@ import {
 import type { ZodType } from 'zod';
 import type { Db } from './db/db.js';
 import type { HubConfig, LifecycleSettings } from './env.js';
+import { CostWatch } from './jobs/cost-watch.js';
 import { Reconciler } from './jobs/reconciler.js';
 import { HttpError } from './lib/http-error.js';
 import { registerAuth } from './plugins/auth.js';
@@ -24,8 +25,10 @@ import { ProviderRegistry, type ProviderRegistryOptions } from './providers/regi
 import { agentRoutes } from './routes/agent.routes.js';
 import { agentOutputsRoutes } from './routes/agent-outputs.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
+import { costsRoutes } from './routes/costs.routes.js';
 import { filesRoutes } from './routes/files.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
+import { idleRoutes } from './routes/idle.routes.js';
 import { instancesRoutes } from './routes/instances.routes.js';
 import { lifecycleRoutes } from './routes/lifecycle.routes.js';
 import { modelsRoutes } from './routes/models.routes.js';
@@ -36,10 +39,14 @@ import { tokensRoutes } from './routes/tokens.routes.js';
 import { AgentsService } from './services/agents.service.js';
 import { ApiTokensService } from './services/api-tokens.service.js';
 import { AuthService } from './services/auth.service.js';
+import { BudgetsService } from './services/budgets.service.js';
+import { CostsService } from './services/costs.service.js';
 import { FilesService } from './services/files.service.js';
+import { IdleService } from './services/idle.service.js';
 import { InstancesService } from './services/instances.service.js';
 import { LifecycleService } from './services/lifecycle.service.js';
 import { ModelsService, type ModelsServiceOptions } from './services/models.service.js';
+import { Notifier } from './services/notifier.js';
 import { OffersService } from './services/offers.service.js';
 import { OutputsService, type OutputsServiceOptions } from './services/outputs.service.js';
 import { ProfilesService } from './services/profiles.service.js';
@@ -70,6 +77,10 @@ export interface HubApp {
     offers: OffersService;
     lifecycle: LifecycleService;
     reconciler: Reconciler;
+    costs: CostsService;
+    budgets: BudgetsService;
+    idle: IdleService;
+    costWatch: CostWatch;
   };
 }
 
@@ -86,6 +97,8 @@ export interface AppDeps {
   lifecycle?: LifecycleSettings;
   /** Provider HTTP timeouts and the local provider's agent command (tests). */
   providers?: Pick<ProviderRegistryOptions, 'timeoutMs' | 'defaultRetryAfterMs' | 'local'>;
+  /** The clock of idle stopping, costs and budgets (tests move it by hand). */
+  now?: () => number;
 }
 
 export type AppConfig = Pick<HubConfig, 'sessionTtlMs' | 'loginMaxPerMinute' | 'webDir' | 'publicUrl'>;
@@ -117,18 +130,22 @@ export async function buildApp(config: AppConfig, db: Db, deps: AppDeps): Promis
   });
 
   const library = new ModelsService(db, storage, deps.models);
+  const settings = deps.lifecycle ?? {};
+  const now = deps.now ?? Date.now;
+  const idleMinuteMs = settings.idleMinuteMs ?? 60_000;
+  const costs = new CostsService(db, now);
+  const budgets = new BudgetsService(db, costs, now);
   const services = {
     auth: new AuthService(db, { sessionTtlMs: config.sessionTtlMs, setupTokenTtlMs: SETUP_TOKEN_TTL_MS }),
     apiTokens: new ApiTokensService(db),
-    instances: new InstancesService(db),
+    instances: new InstancesService(db, { costs, idleMinuteMs, now }),
     profiles: new ProfilesService(db),
     models: library,
-    agents: new AgentsService(db, storage, library),
+    agents: new AgentsService(db, storage, library, now),
     files: new FilesService(storage),
     outputs: new OutputsService(db, storage, app.log, deps.outputs),
   };
   const home = deps.home ?? mkdtempSync(join(tmpdir(), 'podpilot-hub-'));
-  const settings = deps.lifecycle ?? {};
   const hubUrl = () => config.publicUrl ?? listeningUrl(app);
   const secrets = new SecretsService(db, { key: settings.secretsKey, keyFile: secretsKeyFile(home) });
   const providers = new ProviderRegistry(secrets, {
@@ -148,6 +165,7 @@ export async function buildApp(config: AppConfig, db: Db, deps: AppDeps): Promis
       finalSyncMs: settings.finalSyncMs ?? 120_000,
       imagePrefix: settings.imagePrefix ?? 'ghcr.io/podpilot',
       hubUrl,
+      budget: budgets,
     },
     app.log,
   );
@@ -161,8 +179,15 @@ export async function buildApp(config: AppConfig, db: Db, deps: AppDeps): Promis
     },
     app.log,
   );
+  const notifier = new Notifier(db, settings.webhookUrl, app.log, now);
+  const idle = new IdleService(db, lifecycle, notifier, { minuteMs: idleMinuteMs, now }, app.log);
+  services.agents.observeHeartbeats((id, report) => idle.afterHeartbeat(id, report));
   const allServices = {
     ...services,
+    costs,
+    budgets,
+    idle,
+    costWatch: new CostWatch(db, idle, budgets, notifier, app.log),
     secrets,
     providers,
     offers: new OffersService(providers),
@@ -218,6 +243,10 @@ export async function buildApp(config: AppConfig, db: Db, deps: AppDeps): Promis
   await app.register(outputsRoutes, { outputs: services.outputs });
   await app.register(secretsRoutes, { secrets });
   await app.register(lifecycleRoutes, { lifecycle, offers: allServices.offers });
+  await app.register(idleRoutes, { idle, instances: services.instances });
+  await app.register(costsRoutes, { costs, budgets });
+  // Idle stops under way (final sync, provider call) finish before the database closes.
+  app.addHook('onClose', () => idle.settled());
   // Thumbnails still being made finish before the caller closes the database.
   app.addHook('onClose', () => services.outputs.idle());
   // Thumbnails the last run queued but did not make (in the background: start-up does not wait for them).

@@ -147,6 +147,24 @@ export const HUB_SETTINGS = {
     schema: int(60, 24 * 3600, 1800),
     fallback: '1800',
   },
+  PODPILOT_WEBHOOK_URL: {
+    flag: undefined,
+    help: 'URL that gets a JSON POST for idle warnings, idle stops and budget warnings (besides the event log)',
+    schema: z.url({ message: 'expected an http(s) URL' }).optional(),
+    fallback: 'none',
+  },
+  PODPILOT_COST_WATCH_SECONDS: {
+    flag: undefined,
+    help: 'seconds between checks of silent instances and budgets (heartbeats are judged as they arrive)',
+    schema: int(1, 3600, 15),
+    fallback: '15',
+  },
+  PODPILOT_IDLE_MINUTE_SECONDS: {
+    flag: undefined,
+    help: 'length of an idle minute in seconds; only tests and demos shorten it',
+    schema: int(1, 60, 60),
+    fallback: '60',
+  },
   PODPILOT_SHUTDOWN_TIMEOUT_SECONDS: {
     flag: undefined,
     help: 'seconds to let requests finish on SIGTERM/SIGINT before exiting anyway',
@@ -174,6 +192,11 @@ export interface LifecycleSettings {
   reconcileEveryMs?: number;
   launchTimeoutMs?: number;
   bootTimeoutMs?: number;
+  /** JSON POSTs for idle and budget notices. */
+  webhookUrl?: string | undefined;
+  costWatchEveryMs?: number;
+  /** Length of an idle minute (60 000; tests shorten it). */
+  idleMinuteMs?: number;
 }
 
 export interface HubConfig {
@@ -227,6 +250,9 @@ export function loadHubConfig(env: Record<string, string | undefined> = process.
       reconcileEveryMs: e.PODPILOT_RECONCILE_SECONDS * 1000,
       launchTimeoutMs: e.PODPILOT_LAUNCH_TIMEOUT_SECONDS * 1000,
       bootTimeoutMs: e.PODPILOT_BOOT_TIMEOUT_SECONDS * 1000,
+      webhookUrl: e.PODPILOT_WEBHOOK_URL,
+      costWatchEveryMs: e.PODPILOT_COST_WATCH_SECONDS * 1000,
+      idleMinuteMs: e.PODPILOT_IDLE_MINUTE_SECONDS * 1000,
     },
   };
 }

@@ -65,6 +65,7 @@ export async function startHub(config: HubConfig): Promise<RunningHub> {
     const setupUrl = setupToken ? `${url}/setup#token=${setupToken}` : null;
     const stopHousekeeping = startHousekeeping(services.auth, logger);
     const stopReconciler = services.reconciler.start(config.lifecycle.reconcileEveryMs ?? 30_000);
+    const stopCostWatch = services.costWatch.start(config.lifecycle.costWatchEveryMs ?? 15_000);
     logger.info(
       { url, database: db.engine, storage: storage.kind, home: config.home, version: PODPILOT_VERSION },
       'hub listening',
@@ -78,6 +79,7 @@ export async function startHub(config: HubConfig): Promise<RunningHub> {
       close: () => {
         closing ??= (async () => {
           stopHousekeeping();
+          stopCostWatch();
           stopReconciler();
           await app.close();
           if (storage instanceof S3Storage) storage.close();

@@ -14,6 +14,7 @@ export async function startOutputSync(
   workspace: string,
   hub: HubConnection,
   onError: (message: string) => void,
+  onComplete?: (rel: string) => void,
 ): Promise<OutputSync> {
   // Made now, so they are watched from the start: a folder that appears later is only found by a rescan.
   for (const folder of profile.outputs) await mkdir(join(uiDir, folder), { recursive: true });
@@ -23,6 +24,7 @@ export async function startOutputSync(
     journalPath: join(workspace, '.podpilot', 'outputs.journal'),
     hub,
     onError,
+    ...(onComplete ? { onComplete } : {}),
   });
   await sync.start();
   return sync;

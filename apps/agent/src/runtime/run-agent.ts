@@ -8,6 +8,7 @@ import { writeProfileFiles } from '../provision/files.js';
 import { launchSpec } from '../provision/launch.js';
 import { WebuiSupervisor } from '../supervisor/webui-supervisor.js';
 import type { OutputSync } from '../sync/index.js';
+import { IdleWatch } from './idle-watch.js';
 import { LogBatcher } from './log-batcher.js';
 import { finalSync, runSyncCommand, startOutputSync } from './output-sync.js';
 import { ProgressTracker } from './progress.js';
@@ -79,6 +80,7 @@ export async function runAgent(config: AgentConfig, options: RunAgentOptions): P
   let phase: AgentPhase = 'provisioning';
   let supervisor: WebuiSupervisor | null = null;
   let sync: OutputSync | null = null;
+  let idleWatch: IdleWatch | null = null;
   const stop = new AbortController();
   if (options.signal.aborted) stop.abort();
   else options.signal.addEventListener('abort', () => stop.abort(), { once: true });
@@ -106,6 +108,7 @@ export async function runAgent(config: AgentConfig, options: RunAgentOptions): P
   const beat = async () => {
     const disk = await statfs(config.workspace).catch(() => null);
     const acks = acknowledged.splice(0);
+    const activity = phase === 'ready' ? idleWatch?.facts() : undefined;
     try {
       const reply = await hub.heartbeat({
         phase,
@@ -113,8 +116,10 @@ export async function runAgent(config: AgentConfig, options: RunAgentOptions): P
         webui: { state: supervisor?.state ?? 'not-started', restarts: supervisor?.restartCount ?? 0 },
         diskFreeBytes: disk ? disk.bavail * disk.bsize : null,
         ...(sync ? { sync: sync.status() } : {}),
+        ...(activity ? { activity } : {}),
         acknowledged: acks,
       });
+      idleWatch?.answered(reply);
       for (const command of reply.commands) await handle(command);
     } catch {
       acknowledged.unshift(...acks); // the hub will hear about them next time
@@ -171,11 +176,30 @@ export async function runAgent(config: AgentConfig, options: RunAgentOptions): P
       data: { fetchedBytes: fetched },
     });
 
-    sync = await startOutputSync(profile.spec, checkouts.uiDir, config.workspace, hub, (message) =>
-      logs.add('agent', `output sync: ${message}`),
+    sync = await startOutputSync(
+      profile.spec,
+      checkouts.uiDir,
+      config.workspace,
+      hub,
+      (message) => logs.add('agent', `output sync: ${message}`),
+      () => idleWatch?.noteOutput(),
     );
     phase = 'starting';
     const launch = launchSpec(profile.spec, config.workspace);
+    const outputs = sync;
+    idleWatch = new IdleWatch({
+      uiKind: profile.spec.ui.kind,
+      port: launch.port,
+      webuiPid: () => supervisor?.pid ?? null,
+      deadmanMinutes: config.deadmanMinutes,
+      providerUrls: config.providerUrls,
+      finalSync: () => finalSync(outputs, config.finalSyncSeconds * 1000),
+      onEvent: (level, message) => {
+        say(`dead-man switch: ${message}`);
+        void hub.event({ level, kind: 'agent.deadman', message }).catch(() => {});
+      },
+      exit: () => stop.abort(),
+    });
     supervisor = new WebuiSupervisor(
       { ...launch, env: webuiEnv(launch.env) },
       {
@@ -187,6 +211,7 @@ export async function runAgent(config: AgentConfig, options: RunAgentOptions): P
     await beat();
     await supervisor.start();
     phase = 'ready';
+    idleWatch.armDeadman();
     say(`ready: the WebUI answers on port ${launch.port}`);
     await hub.event({
       level: 'info',
@@ -239,6 +264,7 @@ export async function runAgent(config: AgentConfig, options: RunAgentOptions): P
   } finally {
     endDisplay();
     clearInterval(timer);
+    idleWatch?.close();
     await promotion;
     if (phase !== 'failed') phase = 'stopping';
     await supervisor?.stop();

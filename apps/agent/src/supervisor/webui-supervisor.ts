@@ -92,6 +92,12 @@ export class WebuiSupervisor {
     return this.restarts;
   }
 
+  /** The WebUI's process (the leader of its process group) while it runs, else null. */
+  get pid(): number | null {
+    const child = this.child;
+    return child?.pid && child.exitCode === null && child.signalCode === null ? child.pid : null;
+  }
+
   /** Starts the UI and resolves once its port answers; rejects when it never does or keeps crashing. */
   async start(): Promise<void> {
     if (this.loop) return;

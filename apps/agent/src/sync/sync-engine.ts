@@ -36,6 +36,8 @@ export interface OutputSyncOptions {
   maxOpenWaitMs?: number;
   /** Every problem as it happens (the status keeps only the last one). */
   onError?: (message: string) => void;
+  /** A file was found complete and queued for upload (new work of the WebUI: idle stopping counts it). */
+  onComplete?: (rel: string) => void;
 }
 
 /** `syncNow` ran out of time; `status` says what is left. */
@@ -107,7 +109,10 @@ export class OutputSync {
       stableMs: o.stableMs ?? 2000,
       now: this.now,
       settled,
-      complete: (file) => uploader.enqueue(file),
+      complete: (file) => {
+        o.onComplete?.(file.rel);
+        uploader.enqueue(file);
+      },
       directory: (abs, rel) => void this.scan([{ abs, rel }], false).catch(() => {}),
       openWriters: o.openWriters === undefined ? openForWriting : o.openWriters,
       maxOpenWaitMs: o.maxOpenWaitMs ?? 600_000,

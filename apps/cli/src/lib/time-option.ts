@@ -8,6 +8,14 @@ const UNIT_MS: Record<string, number> = {
   w: 7 * 86_400_000,
 };
 
+/** `30m`, `2h`, `1.5d` (units s, m, h, d, w) in ms, or null when `text` is not a duration. */
+export function durationMs(text: string): number | null {
+  const duration = /^(\d+(?:\.\d+)?)\s*([smhdw])$/i.exec(text.trim());
+  if (!duration) return null;
+  const ms = Number(duration[1]) * (UNIT_MS[(duration[2] ?? '').toLowerCase()] ?? Number.NaN);
+  return Number.isFinite(ms) ? ms : null;
+}
+
 /**
  * A time option (`--since`, `--until`) as the hub's ISO form with a `Z` offset: an ISO time (a date, a time
  * with `Z` or an offset) or a duration back from `now` such as `30m`, `2h`, `7d` (units s, m, h, d, w).
@@ -15,9 +23,8 @@ const UNIT_MS: Record<string, number> = {
  */
 export function parseTimeOption(flag: string, value: string, now: number = Date.now()): string {
   const text = value.trim();
-  const duration = /^(\d+(?:\.\d+)?)\s*([smhdw])$/i.exec(text);
-  if (duration) {
-    const ms = Number(duration[1]) * (UNIT_MS[(duration[2] ?? '').toLowerCase()] ?? Number.NaN);
+  const ms = durationMs(text);
+  if (ms !== null) {
     const at = new Date(now - ms);
     if (Number.isFinite(at.getTime())) return at.toISOString();
   }

@@ -7,6 +7,7 @@ import { PROVIDER_KINDS, ProviderNotConfiguredError, type ProviderRegistry } fro
 import { LifecycleRepository, type LifecycleRow } from '../repositories/lifecycle.repository.js';
 import type { LifecycleService } from '../services/lifecycle.service.js';
 import { JOB_LOCKS, withJobLock } from './job-lock.js';
+import { repeatEvery } from './repeat.js';
 
 export interface ReconcilerOptions {
   /** A launch without a provider instance older than this is resolved by label (adopted or failed). */
@@ -90,27 +91,15 @@ export class Reconciler {
 
   /** Runs `reconcileOnce` every `everyMs` (never overlapping); returns a stop function. */
   start(everyMs: number): () => void {
-    let stopped = false;
-    let timer: NodeJS.Timeout | undefined;
-    const tick = async () => {
-      try {
+    return repeatEvery(
+      everyMs,
+      async () => {
         const report = await this.reconcileOnce();
         if (report.leaksDestroyed + report.adopted + report.vanished + report.failed + report.relaunched > 0)
           this.log.info({ report }, 'reconciler repaired drift');
-      } catch (err) {
-        this.log.warn({ err }, 'reconciler pass failed');
-      }
-      if (!stopped) {
-        timer = setTimeout(tick, everyMs);
-        timer.unref();
-      }
-    };
-    timer = setTimeout(tick, everyMs);
-    timer.unref();
-    return () => {
-      stopped = true;
-      clearTimeout(timer);
-    };
+      },
+      (err) => this.log.warn({ err }, 'reconciler pass failed'),
+    );
   }
 
   private async reconcileProvider(provider: ComputeProvider, report: ReconcileReport): Promise<void> {
@@ -177,6 +166,8 @@ export class Reconciler {
       await this.lifecycle.attach(provider, row.id, instance, 'adopted by the reconciler');
       report.adopted++;
     }
+    // Cost accounting needs the price the provider bills (a launch answer often lacks it).
+    if (instance.pricePerHour !== null) await this.rows.refreshPrice(row.id, instance.pricePerHour);
     if (row.state === 'stopping' && row.desiredState === 'destroyed') {
       await this.lifecycle.finishDestroy(row.id);
       return;

@@ -22,11 +22,12 @@ export interface LogRow {
 export class AgentActivityRepository {
   constructor(private readonly db: Queryable) {}
 
-  async saveFacts(instanceId: string, facts: unknown, agentVersion: string): Promise<void> {
+  /** `at`: when the hub received them, by the hub's clock (idle judgement ages facts from there). */
+  async saveFacts(instanceId: string, facts: unknown, agentVersion: string, at: Date): Promise<void> {
     await this.db.query(
-      `update instances set agent_facts = $2::jsonb, agent_version = $3, last_heartbeat_at = now(), updated_at = now()
+      `update instances set agent_facts = $2::jsonb, agent_version = $3, last_heartbeat_at = $4, updated_at = now()
         where id = $1`,
-      [instanceId, JSON.stringify(facts), agentVersion],
+      [instanceId, JSON.stringify(facts), agentVersion, at],
     );
   }
 

@@ -1,5 +1,6 @@
 import type { InstanceState } from '@podpilot/common';
 import type { Queryable } from '../db/db.js';
+import { recordTransition } from './transitions.js';
 
 export interface InstanceRow {
   id: string;
@@ -73,13 +74,14 @@ export class InstanceAgentRepository {
 
   /**
    * Moves the instance to `to` and records the transition with its cause, unless it is already there or in a
-   * state the hub owns (stopping and after). Returns whether it moved.
+   * state the hub owns (stopping and after) or in one of `keep`. Returns whether it moved.
    */
   async transition(
     id: string,
     to: InstanceState,
     cause: string,
     reason: string | null = null,
+    keep: readonly InstanceState[] = [],
   ): Promise<boolean> {
     const rows = await this.db.query<{ from: InstanceState }>(
       `with old as (select state from instances where id = $1 for update)
@@ -87,14 +89,11 @@ export class InstanceAgentRepository {
          from old
         where i.id = $1 and old.state <> $2 and old.state <> all($3::text[])
         returning old.state as "from"`,
-      [id, to, HUB_OWNED_STATES, reason],
+      [id, to, [...HUB_OWNED_STATES, ...keep], reason],
     );
     const from = rows[0]?.from;
     if (!from) return false;
-    await this.db.query(
-      'insert into instance_transitions (instance_id, from_state, to_state, cause) values ($1, $2, $3, $4)',
-      [id, from, to, cause],
-    );
+    await recordTransition(this.db, id, from, to, cause);
     return true;
   }
 }

@@ -1,5 +1,6 @@
 import type { InstanceState } from '@podpilot/common';
 import type { Queryable } from '../db/db.js';
+import { recordTransition } from './transitions.js';
 
 export type DesiredState = 'running' | 'stopped' | 'destroyed';
 
@@ -87,6 +88,23 @@ export class LifecycleRepository {
     );
     if (!existing[0]) throw new Error(`instance with idempotency key vanished during insert`);
     return { row: existing[0], created: false };
+  }
+
+  /** The provider's current price per hour (a launch answer often lacks it; the provider's list has it). */
+  async refreshPrice(id: string, pricePerHour: number): Promise<void> {
+    await this.db.query(
+      `update instances set price_per_hour = $2, updated_at = now()
+        where id = $1 and price_per_hour is distinct from $2::numeric`,
+      [id, pricePerHour],
+    );
+  }
+
+  async findByIdempotencyKey(key: string): Promise<LifecycleRow | null> {
+    const rows = await this.db.query<LifecycleRow>(
+      `select ${COLUMNS} from instances where idempotency_key = $1`,
+      [key],
+    );
+    return rows[0] ?? null;
   }
 
   async find(id: string): Promise<LifecycleRow | null> {
@@ -243,10 +261,7 @@ export class LifecycleRepository {
     to: InstanceState,
     cause: string,
   ): Promise<void> {
-    await this.db.query(
-      'insert into instance_transitions (instance_id, from_state, to_state, cause) values ($1, $2, $3, $4)',
-      [id, from, to, cause],
-    );
+    await recordTransition(this.db, id, from, to, cause);
   }
 }
 

@@ -36,17 +36,25 @@ const STATE_OF_PHASE: Partial<Record<AgentPhase, InstanceState>> = {
   ready: 'ready',
 };
 
+/** Called after each heartbeat is stored; what it returns (the idle policy) goes into the reply. */
+export type HeartbeatObserver = (
+  instanceId: string,
+  report: HeartbeatReport,
+) => Promise<HeartbeatResponse['idle']>;
+
 /** The hub's side of `/agent/v1`: credentials, heartbeats (facts in, commands out), events and logs. */
 export class AgentsService {
   private readonly credentials: AgentCredentialsRepository;
   private readonly activity: AgentActivityRepository;
   private readonly instances: InstanceAgentRepository;
   private readonly models: ModelsRepository;
+  private observer: HeartbeatObserver | null = null;
 
   constructor(
     private readonly db: Db,
     private readonly storage: ObjectStorage,
     private readonly library: ModelsService,
+    private readonly now: () => number = Date.now,
   ) {
     this.models = new ModelsRepository(db);
     this.credentials = new AgentCredentialsRepository(db);
@@ -177,13 +185,20 @@ export class AgentsService {
     return this.credentials.instanceOfAgentToken(sha256Hex(token));
   }
 
+  /** Set once at start-up (idle stopping judges every heartbeat). */
+  observeHeartbeats(observer: HeartbeatObserver): void {
+    this.observer = observer;
+  }
+
   /** Stores the facts, acknowledges finished commands, moves the lifecycle, and returns pending commands. */
   async heartbeat(instanceId: string, req: HeartbeatReport): Promise<HeartbeatResponse> {
     const { acknowledged, ...facts } = req;
-    await this.activity.saveFacts(instanceId, facts, req.agentVersion);
+    await this.activity.saveFacts(instanceId, facts, req.agentVersion, new Date(this.now()));
     if (acknowledged.length) await this.activity.acknowledge(instanceId, acknowledged);
     const state = STATE_OF_PHASE[req.phase];
-    if (state) await this.instances.transition(instanceId, state, `agent reported ${req.phase}`);
+    // A ready agent of an instance the hub judged idle stays idle: only the idle judgement moves it back.
+    if (state)
+      await this.instances.transition(instanceId, state, `agent reported ${req.phase}`, null, ['idle']);
     if (req.phase === 'failed')
       await this.instances.transition(
         instanceId,
@@ -191,9 +206,11 @@ export class AgentsService {
         'agent reported failure',
         'the agent failed; see its events',
       );
+    const idle = await this.observer?.(instanceId, req);
     return {
       commands: await this.activity.pendingCommands(instanceId),
       serverTime: new Date().toISOString(),
+      ...(idle ? { idle } : {}),
     };
   }
 

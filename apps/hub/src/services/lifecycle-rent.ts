@@ -25,12 +25,17 @@ const relaunchLabel = (row: LifecycleRow) =>
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /** What renting needs of the lifecycle service. */
+export interface RenterOptions {
+  hubUrl(): string;
+  budget?: { get(): Promise<{ maxPricePerHour: number | null }> };
+}
+
 export interface RenterDeps {
   rows: LifecycleRepository;
   credentials: AgentCredentialsRepository;
   agents: AgentsService;
-  /** Gives the hub URL agents use. */
-  options: { hubUrl(): string };
+  /** Gives the hub URL agents use, and the budget a replacement offer must respect. */
+  options: RenterOptions;
   log: FastifyBaseLogger;
 }
 
@@ -42,7 +47,7 @@ export class LifecycleRenter {
   private readonly rows: LifecycleRepository;
   private readonly credentials: AgentCredentialsRepository;
   private readonly agents: AgentsService;
-  private readonly options: { hubUrl(): string };
+  private readonly options: RenterOptions;
   private readonly log: FastifyBaseLogger;
 
   constructor(deps: RenterDeps) {
@@ -219,7 +224,8 @@ export class LifecycleRenter {
 
   /**
    * The offer a relaunch rents: the same for `local`; otherwise the cheapest offer with the original GPU
-   * name and count at most 1.25× the original price, never one tried before. Null when none (or the
+   * name and count at most 1.25× the original price (and never above the budget's max $/h), never one tried
+   * before. Null when none (or the
    * original offer's GPU and price are unknown). Returns the offer record with `offer.id` added to `tried`.
    */
   private async replacementOffer(
@@ -229,10 +235,11 @@ export class LifecycleRenter {
     const tried = [...new Set([...(offer.tried ?? []), offer.id])];
     if (provider.kind === 'local') return { id: 'local', offer: { ...offer, tried } };
     if (!offer.gpuName || !offer.pricePerHour) return null;
+    const budgetMax = (await this.options.budget?.get())?.maxPricePerHour ?? Number.POSITIVE_INFINITY;
     const offers = await provider.searchOffers({
       gpuName: offer.gpuName,
       ...(offer.gpuCount ? { gpuCount: offer.gpuCount } : {}),
-      maxPricePerHour: offer.pricePerHour * RELAUNCH_PRICE_FACTOR,
+      maxPricePerHour: Math.min(offer.pricePerHour * RELAUNCH_PRICE_FACTOR, budgetMax),
       limit: 50,
     });
     const found = offers.find((o) => !tried.includes(o.id));

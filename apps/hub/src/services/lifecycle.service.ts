@@ -26,6 +26,15 @@ export interface LifecycleOptions {
   imagePrefix: string;
   /** The hub URL agents use. */
   hubUrl: () => string;
+  /** The owner's budgets, checked before a new rental (BudgetsService). */
+  budget?: LaunchBudget;
+}
+
+/** What a launch asks of the budgets. */
+export interface LaunchBudget {
+  /** Throws 409 `budget_exceeded` when the month's cap is spent or the price is above the max $/h. */
+  assertLaunchAllowed(pricePerHour: number | null): Promise<void>;
+  get(): Promise<{ maxPricePerHour: number | null }>;
 }
 
 /** States in which an agent may be running and can answer a final sync. */
@@ -92,6 +101,10 @@ export class LifecycleService {
         { path: 'body.offerId', message: 'expected an offer id (GET /api/offers)' },
       ]);
     const provider = await this.provider(req.provider);
+    const offerId = req.offerId ?? 'local';
+    // A retried launch returns its instance whatever the budget says now; only a new rental is checked.
+    if (!(await this.rows.findByIdempotencyKey(req.idempotencyKey)))
+      await this.checkBudget(provider, offerId);
     const spec = version.spec as { ui: { kind: UiKind }; idle?: unknown };
     const ui = UI_KINDS[spec.ui.kind];
     const launchSpec: LaunchSpecRecord = {
@@ -99,7 +112,6 @@ export class LifecycleService {
       diskGb: req.diskGb,
       ports: ui ? [ui.port] : [],
     };
-    const offerId = req.offerId ?? 'local';
     const { row, created } = await this.rows.insertRequested(
       {
         name: req.name ?? `${version.name}-${Math.random().toString(16).slice(2, 8)}`,
@@ -150,9 +162,9 @@ export class LifecycleService {
   /**
    * Stops a running instance: final output sync (bounded), `stopping`, provider stop, `stopped`. A provider
    * failure leaves it `stopping` with desired state `stopped` (the reconciler retries). 409 when the
-   * provider cannot stop instances or the instance is not running.
+   * provider cannot stop instances or the instance is not running. `why` starts the recorded cause.
    */
-  async stop(id: string): Promise<InstanceDetail> {
+  async stop(id: string, why = 'stop requested'): Promise<InstanceDetail> {
     const row = await this.require(id);
     if (row.state === 'stopped' || row.state === 'stopping') return this.instances.get(id);
     if (!STOPPABLE.includes(row.state) || !row.providerInstanceId)
@@ -161,7 +173,7 @@ export class LifecycleService {
     if (!isStoppable(provider)) throw conflict(`${row.provider} cannot stop instances: destroy it instead`);
     const sync = await this.finalSync(row);
     if (
-      !(await this.rows.move(id, 'stopping', `stop requested (${sync})`, {
+      !(await this.rows.move(id, 'stopping', `${why} (${sync})`, {
         from: STOPPABLE,
         desired: 'stopped',
       }))
@@ -175,6 +187,21 @@ export class LifecycleService {
       await this.rows.event(id, 'warn', 'stop-failed', `stop will be retried: ${describe(error)}`);
     }
     return this.instances.get(id);
+  }
+
+  /**
+   * The hub's own stop (idle, budget): `stop` when asked and the provider can stop instances, else `destroy`
+   * (billing must end either way). Both run the final output sync first. Returns what was done.
+   */
+  async halt(id: string, action: 'stop' | 'destroy', why: string): Promise<'stop' | 'destroy'> {
+    const row = await this.require(id);
+    const canStop = isStoppable(await this.provider(row.provider as ProviderKind));
+    if (action === 'stop' && canStop) {
+      await this.stop(id, why);
+      return 'stop';
+    }
+    await this.destroy(id, why);
+    return 'destroy';
   }
 
   /** Starts a stopped instance again (`booting` until its agent reports). 409 when not stopped or no GPU. */
@@ -202,13 +229,14 @@ export class LifecycleService {
    * Destroys the instance for good: final sync when an agent runs, `stopping`, provider destroy, `destroyed`.
    * When the provider has not finished (NotYetTerminatedError, outage) it stays `stopping` with desired
    * state `destroyed` and the reconciler finishes it. Destroying a destroyed instance is a no-op.
+   * `why` starts the recorded cause.
    */
-  async destroy(id: string): Promise<InstanceDetail> {
+  async destroy(id: string, why = 'destroy requested'): Promise<InstanceDetail> {
     const row = await this.require(id);
     if (row.state === 'destroyed') return this.instances.get(id);
     const sync = AGENT_STATES.includes(row.state) ? await this.finalSync(row) : 'no agent running';
     await this.rows.setDesired(id, 'destroyed');
-    await this.rows.move(id, 'stopping', `destroy requested (${sync})`, { desired: 'destroyed' });
+    await this.rows.move(id, 'stopping', `${why} (${sync})`, { desired: 'destroyed' });
     await this.finishDestroy(id);
     return this.instances.get(id);
   }
@@ -252,6 +280,31 @@ export class LifecycleService {
    */
   attach(provider: ComputeProvider, id: string, found: ProviderInstance, cause: string): Promise<void> {
     return this.renter.attach(provider, id, found, cause);
+  }
+
+  /**
+   * Refuses a rental the budget does not allow: the month's cap is spent, or the offer costs more than the
+   * max $/h (looked up among the provider's offers at or under that price; the local provider is free).
+   */
+  private async checkBudget(provider: ComputeProvider, offerId: string): Promise<void> {
+    const budget = this.options.budget;
+    if (!budget) return;
+    await budget.assertLaunchAllowed(null);
+    const { maxPricePerHour } = await budget.get();
+    if (maxPricePerHour === null || provider.kind === 'local') return;
+    const offers = await provider.searchOffers({ maxPricePerHour, limit: 1000 }).catch((error: unknown) => {
+      if (error instanceof ProviderError)
+        throw conflict(`cannot check the offer's price: ${describe(error)}`);
+      throw error;
+    });
+    const offer = offers.find((o) => o.id === offerId);
+    if (!offer)
+      throw new HttpError(
+        409,
+        'budget_exceeded',
+        `body.offerId: offer ${offerId} is not among the offers at or under the budget's max $${maxPricePerHour.toFixed(2)}/h`,
+      );
+    await budget.assertLaunchAllowed(offer.pricePerHour);
   }
 
   /** Read-only label lookup for a launch whose outcome is unknown; adopts what it finds. */

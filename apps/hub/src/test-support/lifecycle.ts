@@ -13,7 +13,8 @@ export interface LifecycleTestHub {
 
 /**
  * A hub whose Vast.ai provider is the fake (API key stored as a secret, short request timeout), with the
- * profile `tiny` applied. Final syncs are skipped and launches resolve at the reconciler's first pass.
+ * profile `tiny` applied. Final syncs are skipped and launches resolve at the reconciler's first pass
+ * (`deps.lifecycle` settings are merged over these).
  */
 export async function lifecycleHub(
   db: Db,
@@ -28,9 +29,15 @@ export async function lifecycleHub(
     db,
     {},
     {
-      lifecycle: { vastaiUrl: fake.baseUrl, finalSyncMs: 0, launchTimeoutMs: 0, bootTimeoutMs: 3_600_000 },
       providers: { timeoutMs: options.timeoutMs ?? 2_000, defaultRetryAfterMs: 1 },
       ...options.deps,
+      lifecycle: {
+        vastaiUrl: fake.baseUrl,
+        finalSyncMs: 0,
+        launchTimeoutMs: 0,
+        bootTimeoutMs: 3_600_000,
+        ...options.deps?.lifecycle,
+      },
     },
   );
   await hub.services.secrets.put('vastai.api_key', FAKE_VAST_KEY);

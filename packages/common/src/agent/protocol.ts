@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SyncStatus } from '../api/outputs.js';
 import { Profile } from '../profile/profile.schema.js';
+import { ActivityFacts } from './activity.js';
 
 /** Path prefix of every agent route on the hub. */
 export const AGENT_API_PREFIX = '/agent/v1';
@@ -66,6 +67,8 @@ export const HeartbeatRequest = z.object({
   diskFreeBytes: z.number().nonnegative().nullable().optional(),
   /** Output sync: backlog and totals (absent before the sync engine starts). */
   sync: SyncStatus.optional(),
+  /** What shows work (GPU, WebUI job, outputs, requests); absent until the WebUI runs. */
+  activity: ActivityFacts.optional(),
   /** Results of commands the agent finished since the last heartbeat. */
   acknowledged: z
     .array(z.object({ id: z.uuid(), ok: z.boolean(), message: z.string().max(2000).optional() }))
@@ -91,6 +94,18 @@ export const HeartbeatResponse = z.object({
   /** Pending commands; repeated in every reply until acknowledged (the agent must be idempotent per id). */
   commands: z.array(AgentCommand),
   serverTime: Timestamp,
+  /**
+   * The idle policy in force for this instance, for the agent's dead-man switch (the hub decides while it is
+   * reachable). Absent from hubs that predate it.
+   */
+  idle: z
+    .object({
+      minutes: z.number().int().positive(),
+      /** The owner turned idle stopping off for this instance. */
+      disabled: z.boolean(),
+      keepAwakeUntil: Timestamp.nullable(),
+    })
+    .optional(),
 });
 export type HeartbeatResponse = z.infer<typeof HeartbeatResponse>;
 

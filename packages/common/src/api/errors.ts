@@ -8,6 +8,7 @@ export const ErrorCode = z.enum([
   'not_found',
   'conflict',
   'rate_limited',
+  'budget_exceeded',
   'setup_required',
   'setup_done',
   'internal',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ActivityView } from './idle.js';
 
 /** The instance lifecycle, in order; `failed` can follow any state. See docs/architecture.md. */
 export const InstanceState = z.enum([
@@ -25,6 +26,8 @@ export const InstanceSummary = z.object({
   gpuName: z.string().nullable(),
   gpuCount: z.number().int().nullable(),
   pricePerHour: z.number().nullable(),
+  /** Dollars accrued over the instance's whole life (GPU while rented, storage where priced). */
+  costUsd: z.number().nonnegative().default(0), // default: answers of hubs older than cost accounting
   createdAt: z.iso.datetime(),
   stateChangedAt: z.iso.datetime(),
 });
@@ -43,6 +46,8 @@ export const InstanceDetail = InstanceSummary.extend({
       facts: z.record(z.string(), z.unknown()).nullable(),
     })
     .nullable(),
+  /** Busy or idle and why, and when the idle action is due; null before the agent reports activity. */
+  activity: ActivityView.nullable().default(null),
 });
 export type InstanceDetail = z.infer<typeof InstanceDetail>;
 

@@ -1,0 +1,182 @@
+import { sleep } from '../hub/backoff.js';
+
+/** Vast.ai's REST API, as containers reach it. */
+export const DEFAULT_VASTAI_URL = 'https://console.vast.ai/api/v0';
+/** Runpod's REST v2 API. */
+export const DEFAULT_RUNPOD_URL = 'https://api.runpod.io/v2';
+
+/** The provider refused to stop the instance, or could not be reached; the message never holds the key. */
+export class SelfStopError extends Error {
+  override name = 'SelfStopError';
+}
+
+/** How a container stops its own rental, found from its environment. */
+export interface SelfStopMethod {
+  kind: 'vastai' | 'runpod';
+  /** For people and logs, e.g. `the Vast.ai API (PUT https://…/instances/42/)`; never holds the key. */
+  describe: string;
+  /**
+   * Asks the provider to stop this instance. Resolves once the provider accepted; retries a 429/5xx or an
+   * unreachable API a few times (honouring Retry-After, bounded); rejects with a SelfStopError that names the
+   * provider's reason otherwise. The API key never appears in the message.
+   */
+  stop(signal?: AbortSignal): Promise<void>;
+}
+
+/** Retry and timeout bounds of `stop` (the defaults suit production; tests shorten them). */
+export interface SelfStopOptions {
+  /** Requests in all, the first included. Default 4. */
+  attempts?: number;
+  /** Longest wait between two attempts, whatever Retry-After asks. Default 30 s. */
+  maxWaitMs?: number;
+  /** Timeout of each request. Default 15 s. */
+  timeoutMs?: number;
+}
+
+/** One request to the provider; `judge` turns a 2xx answer into an error message, or null when it worked. */
+interface StopRequest {
+  provider: string;
+  what: string;
+  method: 'PUT' | 'POST';
+  url: string;
+  body: unknown;
+  key: string;
+  judge?: (body: unknown) => string | null;
+}
+
+const present = (value: string | undefined): string | null => {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : null;
+};
+
+const trimSlash = (url: string) => url.replace(/\/+$/, '');
+
+/**
+ * How this container can stop its own instance: Vast.ai when `CONTAINER_ID` and `CONTAINER_API_KEY` are set
+ * (`PUT {vastai}/instances/{id}/` with `{"state":"stopped"}`), Runpod when `RUNPOD_POD_ID` and
+ * `RUNPOD_API_KEY` are (`POST {runpod}/pods/{id}/action` with `{"action":"stop"}`), else null (the local
+ * provider, or a pod granted no API key). `urls` replaces the providers' API base URLs (tests, proxies).
+ */
+export function selfStopMethod(
+  env: Record<string, string | undefined>,
+  urls: { vastai?: string; runpod?: string } = {},
+  options: SelfStopOptions = {},
+): SelfStopMethod | null {
+  const vastId = present(env.CONTAINER_ID);
+  const vastKey = present(env.CONTAINER_API_KEY);
+  if (vastId && vastKey) {
+    const url = `${trimSlash(urls.vastai ?? DEFAULT_VASTAI_URL)}/instances/${encodeURIComponent(vastId)}/`;
+    const request: StopRequest = {
+      provider: 'Vast.ai',
+      what: `instance ${vastId}`,
+      method: 'PUT',
+      url,
+      body: { state: 'stopped' },
+      key: vastKey,
+      judge: (body) => {
+        if (!isObject(body) || body.success !== false) return null;
+        return `answered success:false${reasonOf(body) ? `: ${reasonOf(body)}` : ''}`;
+      },
+    };
+    return {
+      kind: 'vastai',
+      describe: `the Vast.ai API (PUT ${url})`,
+      stop: (signal) => send(request, options, signal),
+    };
+  }
+  const podId = present(env.RUNPOD_POD_ID);
+  const podKey = present(env.RUNPOD_API_KEY);
+  if (podId && podKey) {
+    const url = `${trimSlash(urls.runpod ?? DEFAULT_RUNPOD_URL)}/pods/${encodeURIComponent(podId)}/action`;
+    const request: StopRequest = {
+      provider: 'Runpod',
+      what: `pod ${podId}`,
+      method: 'POST',
+      url,
+      body: { action: 'stop' },
+      key: podKey,
+    };
+    return {
+      kind: 'runpod',
+      describe: `the Runpod API (POST ${url})`,
+      stop: (signal) => send(request, options, signal),
+    };
+  }
+  return null;
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The reason an error body gives: Vast.ai's `msg`/`error`, RFC 9457's `title: detail`. */
+function reasonOf(body: unknown): string | null {
+  if (!isObject(body)) return null;
+  const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : null);
+  const problem = [text(body.title), text(body.detail)].filter(Boolean).join(': ');
+  return text(body.msg) ?? text(body.error) ?? (problem || null);
+}
+
+const parseJson = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};
+
+/** Seconds (`Retry-After: 5`) or an HTTP date; null when absent or unreadable. */
+function retryAfterMs(header: string | null, nowMs: number): number | null {
+  if (header === null || !header.trim()) return null;
+  const value = header.trim();
+  if (/^\d+$/.test(value)) return Number(value) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? null : Math.max(0, at - nowMs);
+}
+
+async function send(request: StopRequest, options: SelfStopOptions, signal?: AbortSignal): Promise<void> {
+  const attempts = Math.max(1, options.attempts ?? 4);
+  const maxWaitMs = options.maxWaitMs ?? 30_000;
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  // Anything the provider echoes back goes through this before it reaches a message.
+  const redact = (text: string) => (request.key ? text.split(request.key).join('[redacted]') : text);
+  const fail = (reason: string) =>
+    new SelfStopError(redact(`${request.provider} did not stop ${request.what}: ${reason}`));
+  let lastFailure = '';
+  for (let attempt = 1; ; attempt++) {
+    signal?.throwIfAborted();
+    let wait: number | null = null;
+    try {
+      const res = await fetch(request.url, {
+        method: request.method,
+        headers: {
+          authorization: `Bearer ${request.key}`,
+          'content-type': 'application/json',
+          accept: 'application/json',
+        },
+        body: JSON.stringify(request.body),
+        signal: signal
+          ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)])
+          : AbortSignal.timeout(timeoutMs),
+      });
+      const text = await res.text();
+      const body = parseJson(text);
+      if (res.ok) {
+        const refusal = request.judge?.(body) ?? null;
+        if (refusal) throw fail(refusal);
+        return;
+      }
+      const reason = reasonOf(body) ?? text.replace(/\s+/g, ' ').trim().slice(0, 300);
+      lastFailure = `${res.status} ${res.statusText}${reason ? `: ${reason}` : ''}`.trim();
+      if (res.status !== 429 && res.status < 500) throw fail(lastFailure);
+      wait = retryAfterMs(res.headers.get('retry-after'), Date.now());
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      if (error instanceof SelfStopError) throw error;
+      const cause = (error as Error).cause as { code?: string; message?: string } | undefined;
+      const message = (error as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : '';
+      lastFailure = `could not reach ${request.url}: ${message || cause?.code || cause?.message || (error as Error).message}`;
+    }
+    if (attempt >= attempts) throw fail(`${lastFailure} (after ${attempts} attempts)`);
+    await sleep(Math.min(maxWaitMs, wait ?? 1000 * 2 ** (attempt - 1)), signal);
+  }
+}

@@ -1,0 +1,131 @@
+import type { ActivityFacts } from '@podpilot/common';
+import { expect } from 'vitest';
+import type { ManualClock } from '../providers/testing/fake-server.js';
+import { asOwner } from './app.js';
+import type { LifecycleTestHub } from './lifecycle.js';
+
+/** Facts of an instance doing nothing: GPU at 0 %, the WebUI's queue empty. */
+export const quietFacts = (o: Partial<ActivityFacts> = {}): ActivityFacts => ({
+  gpus: [
+    {
+      index: 0,
+      name: 'NVIDIA GeForce RTX 4090',
+      utilizationPercent: 0,
+      memoryUsedMiB: 812,
+      memoryTotalMiB: 24564,
+    },
+  ],
+  webui: { busy: false, source: 'api', detail: 'ComfyUI: queue empty' },
+  webuiCpuPercent: 0.5,
+  secondsSinceOutput: null,
+  secondsSinceRequest: null,
+  openConnections: 0,
+  ...o,
+});
+
+export interface SimulatedAgent {
+  id: string;
+  providerId: string;
+  /** Provider stop calls counted when the agent confirmed each final sync (0: synced before the stop). */
+  stopsWhenSynced: number[];
+  /** One heartbeat with these facts; answers every final sync (sync-now) in the next one. */
+  beat(activity: ActivityFacts, phase?: string): Promise<unknown>;
+}
+
+/**
+ * Owner API calls and hand-driven agents on a lifecycle test hub (Vast.ai fake) whose idle clock is
+ * `clock`: instances are launched on distinct offers, registered, and heartbeat only when the test says.
+ */
+export function idleTestKit(t: LifecycleTestHub, clock: ManualClock) {
+  const api = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: unknown) =>
+    t.hub.app.inject({ method, url, payload: payload as object, headers: asOwner(t.hub.cookie) });
+  const stateOf = async (id: string) => (await api('GET', `/api/instances/${id}`)).json().state as string;
+  const eventKinds = async (id: string) =>
+    ((await api('GET', `/api/instances/${id}/events?limit=200`)).json().events as { kind: string }[])
+      .map((e) => e.kind)
+      .reverse();
+  const history = async (id: string) =>
+    (
+      (await api('GET', `/api/instances/${id}/transitions`)).json().transitions as {
+        to: string;
+        cause: string;
+      }[]
+    ).map((h) => `${h.to}: ${h.cause}`);
+  const callsFor = (route: 'stop' | 'destroy', providerId: string) =>
+    t.fake.callsTo(route).filter((c) => c.path.includes(`/instances/${providerId}/`)).length;
+  let nextOffer = 100_001;
+
+  /** A launched instance (a fresh offer each time: one rented is taken) whose agent reported ready. */
+  async function readyInstance(key: string): Promise<SimulatedAgent> {
+    const launched = (
+      await api('POST', '/api/instances', {
+        profile: 'tiny',
+        provider: 'vastai',
+        offerId: String(nextOffer++),
+        idempotencyKey: key,
+      })
+    ).json();
+    if (!launched.id) throw new Error(JSON.stringify(launched));
+    const id = launched.id as string;
+    const providerId = launched.providerInstanceId as string;
+    const rental = t.fake.instances().find((i) => i.label === `podpilot-${id}`);
+    const bootstrapToken = ((rental?.extra_env ?? []) as [string, string][]).find(
+      ([k]) => k === 'PODPILOT_BOOTSTRAP_TOKEN',
+    )?.[1];
+    const reg = await t.hub.app.inject({
+      method: 'POST',
+      url: '/agent/v1/register',
+      payload: { bootstrapToken, agentVersion: 'test' },
+    });
+    const token = reg.json().agentToken as string;
+    const answered = new Set<string>();
+    const acks: { id: string; ok: boolean; message: string }[] = [];
+    const stopsWhenSynced: number[] = [];
+    const agent: SimulatedAgent = {
+      id,
+      providerId,
+      stopsWhenSynced,
+      async beat(activity, phase = 'ready') {
+        const res = await t.hub.app.inject({
+          method: 'POST',
+          url: '/agent/v1/heartbeat',
+          headers: { authorization: `Bearer ${token}` },
+          payload: {
+            agentVersion: 'test',
+            sentAt: new Date(clock.now()).toISOString(),
+            phase,
+            activity,
+            acknowledged: acks.splice(0),
+          },
+        });
+        expect(res.statusCode).toBe(200);
+        for (const c of res.json().commands as { id: string; kind: string }[]) {
+          if (c.kind !== 'sync-now' || answered.has(c.id)) continue;
+          answered.add(c.id);
+          stopsWhenSynced.push(callsFor('stop', providerId));
+          acks.push({ id: c.id, ok: true, message: '0 file(s) waiting' });
+        }
+        return res.json();
+      },
+    };
+    await agent.beat(quietFacts(), 'provisioning');
+    await agent.beat(quietFacts());
+    expect(await stateOf(id)).toBe('ready');
+    return agent;
+  }
+
+  /** Keeps the agent heartbeating (so it answers the final sync) until the hub's stops under way are done. */
+  async function settle(agent: SimulatedAgent): Promise<void> {
+    let done = false;
+    const settled = t.hub.services.idle.settled().then(() => {
+      done = true;
+    });
+    while (!done) {
+      await agent.beat(quietFacts());
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await settled;
+  }
+
+  return { api, stateOf, eventKinds, history, callsFor, readyInstance, settle };
+}
