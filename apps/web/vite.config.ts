@@ -15,6 +15,8 @@ export default defineConfig({
     // The router plugin must come before the React plugin: it rewrites route files first.
     tanstackRouter({
       target: 'react',
+      // Each route's component loads when first visited: the main entry stays small.
+      autoCodeSplitting: true,
       routesDirectory: here('./src/routes'),
       generatedRouteTree: here('./src/routeTree.gen.ts'),
       quoteStyle: 'single',

@@ -1,26 +1,14 @@
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { API_TOKEN_PREFIX } from '@podpilot/common';
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
+import { chromiumMissing, launchChromium, step } from '../support/browser.js';
 import { startHub } from '../support/hub-process.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const PASSWORD = 'correct horse battery staple';
 const SCREENSHOT = join(tmpdir(), 'podpilot-dashboard.png');
-
-/** Names the step that failed: a bare "timeout waiting for locator" rarely says where we were. */
-async function step<T>(name: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    throw new Error(`step "${name}" failed: ${err instanceof Error ? err.message : String(err)}`, {
-      cause: err,
-    });
-  }
-}
 
 /** The text tied to a field with `aria-describedby`: where the page shows that field's error. */
 async function fieldDescription(page: Page, label: string): Promise<string> {
@@ -42,8 +30,8 @@ async function expectDashboard(page: Page, hubUrl: string): Promise<void> {
 }
 
 it('sets the owner password from the setup link, logs out and in, and creates an API token', async (ctx) => {
-  if (!existsSync(CHROMIUM)) {
-    const reason = `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)`;
+  const reason = chromiumMissing();
+  if (reason) {
     if (process.env.CI === 'true') throw new Error(`browser test cannot run in CI: ${reason}`);
     ctx.skip(`browser test skipped: ${reason}`);
   }
@@ -51,19 +39,7 @@ it('sets the owner password from the setup link, logs out and in, and creates an
   const hub = await startHub();
   const base = hub.url.replace(/\/$/, '');
   const profile = await mkdtemp(join(tmpdir(), 'podpilot-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const context = await launchChromium(profile);
   const pageErrors: string[] = [];
   try {
     const page = context.pages()[0] ?? (await context.newPage());

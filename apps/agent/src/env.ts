@@ -8,6 +8,17 @@ import { z } from 'zod';
  */
 export const AgentEnv = z.object({
   PODPILOT_HUB_URL: z.url({ message: 'expected the hub URL, e.g. http://100.64.0.1:7300' }),
+  /**
+   * An HTTP proxy every agent → hub call goes through, e.g. tailscaled's `--outbound-http-proxy-listen`
+   * (`http://localhost:1055`) in a container where tailscaled runs with `--tun=userspace-networking` and the
+   * tailnet is reachable only through it.
+   */
+  PODPILOT_HUB_PROXY: z
+    .url({
+      protocol: /^http$/,
+      message: 'expected an http://host:port proxy URL, e.g. http://localhost:1055',
+    })
+    .optional(),
   PODPILOT_BOOTSTRAP_TOKEN: z
     .string()
     .min(1, 'expected the one-time bootstrap token from the launch')
@@ -49,6 +60,8 @@ export type AgentEnv = z.infer<typeof AgentEnv>;
 
 export interface AgentConfig {
   hubUrl: string;
+  /** The proxy for hub calls (PODPILOT_HUB_PROXY); undefined: connect directly. */
+  hubProxy: string | undefined;
   bootstrapToken: string | undefined;
   workspace: string;
   instanceId: string | undefined;
@@ -85,6 +98,7 @@ export function loadAgentConfig(env: Record<string, string | undefined> = proces
   const e = parsed.data;
   return {
     hubUrl: e.PODPILOT_HUB_URL.replace(/\/+$/, ''),
+    hubProxy: e.PODPILOT_HUB_PROXY,
     bootstrapToken: e.PODPILOT_BOOTSTRAP_TOKEN,
     workspace: resolve(e.PODPILOT_WORKSPACE),
     instanceId: e.PODPILOT_INSTANCE_ID,

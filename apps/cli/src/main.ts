@@ -14,6 +14,7 @@ import { registerOffersCommand } from './commands/offers.js';
 import { registerOutputsCommands } from './commands/outputs.js';
 import { registerProfileCommands } from './commands/profile.js';
 import { registerSecretsCommands } from './commands/secrets.js';
+import { registerTailscaleCommands } from './commands/tailscale.js';
 import { CliError } from './lib/cli-error.js';
 
 const program = new Command('podpilot')
@@ -33,6 +34,7 @@ registerSecretsCommands(program);
 registerIdleCommands(program);
 registerCostCommand(program);
 registerBudgetCommands(program);
+registerTailscaleCommands(program);
 
 try {
   await program.parseAsync();

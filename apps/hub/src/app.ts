@@ -31,11 +31,14 @@ import { healthRoutes } from './routes/health.routes.js';
 import { idleRoutes } from './routes/idle.routes.js';
 import { instancesRoutes } from './routes/instances.routes.js';
 import { lifecycleRoutes } from './routes/lifecycle.routes.js';
+import { liveRoutes } from './routes/live.routes.js';
 import { modelsRoutes } from './routes/models.routes.js';
 import { outputsRoutes } from './routes/outputs.routes.js';
 import { profilesRoutes } from './routes/profiles.routes.js';
 import { secretsRoutes } from './routes/secrets.routes.js';
+import { tailscaleRoutes } from './routes/tailscale.routes.js';
 import { tokensRoutes } from './routes/tokens.routes.js';
+import { ActivityRecorder } from './services/activity-recorder.js';
 import { AgentsService } from './services/agents.service.js';
 import { ApiTokensService } from './services/api-tokens.service.js';
 import { AuthService } from './services/auth.service.js';
@@ -45,6 +48,7 @@ import { FilesService } from './services/files.service.js';
 import { IdleService } from './services/idle.service.js';
 import { InstancesService } from './services/instances.service.js';
 import { LifecycleService } from './services/lifecycle.service.js';
+import { LiveFeed } from './services/live-feed.js';
 import { ModelsService, type ModelsServiceOptions } from './services/models.service.js';
 import { Notifier } from './services/notifier.js';
 import { OffersService } from './services/offers.service.js';
@@ -52,6 +56,7 @@ import { OutputsService, type OutputsServiceOptions } from './services/outputs.s
 import { ProfilesService } from './services/profiles.service.js';
 import { SecretsService, secretsKeyFile } from './services/secrets.service.js';
 import { LocalStorage, type ObjectStorage, registerLocalStorageRoutes } from './storage/index.js';
+import { TailscaleService, type TailscaleServiceOptions } from './tailscale/tailscale.service.js';
 
 /** A route as registered, for tests and tools that must see every route (e.g. "all /api routes need auth"). */
 export interface RegisteredRoute {
@@ -81,6 +86,8 @@ export interface HubApp {
     budgets: BudgetsService;
     idle: IdleService;
     costWatch: CostWatch;
+    live: LiveFeed;
+    tailscale: TailscaleService;
   };
 }
 
@@ -97,11 +104,14 @@ export interface AppDeps {
   lifecycle?: LifecycleSettings;
   /** Provider HTTP timeouts and the local provider's agent command (tests). */
   providers?: Pick<ProviderRegistryOptions, 'timeoutMs' | 'defaultRetryAfterMs' | 'local'>;
+  /** The Tailscale API's base URL and timeouts (tests point it at the fake). */
+  tailscale?: TailscaleServiceOptions;
   /** The clock of idle stopping, costs and budgets (tests move it by hand). */
   now?: () => number;
 }
 
-export type AppConfig = Pick<HubConfig, 'sessionTtlMs' | 'loginMaxPerMinute' | 'webDir' | 'publicUrl'>;
+export type AppConfig = Pick<HubConfig, 'sessionTtlMs' | 'loginMaxPerMinute' | 'webDir' | 'publicUrl'> &
+  Partial<Pick<HubConfig, 'tailscaleOwner'>>;
 
 const SETUP_TOKEN_TTL_MS = 24 * 3_600_000;
 
@@ -148,6 +158,8 @@ export async function buildApp(config: AppConfig, db: Db, deps: AppDeps): Promis
   const home = deps.home ?? mkdtempSync(join(tmpdir(), 'podpilot-hub-'));
   const hubUrl = () => config.publicUrl ?? listeningUrl(app);
   const secrets = new SecretsService(db, { key: settings.secretsKey, keyFile: secretsKeyFile(home) });
+  const tailscale = new TailscaleService(db, secrets, app.log, deps.tailscale);
+  services.agents.onRegistered((id) => tailscale.agentRegistered(id));
   const providers = new ProviderRegistry(secrets, {
     home,
     hubUrl,
@@ -166,6 +178,7 @@ export async function buildApp(config: AppConfig, db: Db, deps: AppDeps): Promis
       imagePrefix: settings.imagePrefix ?? 'ghcr.io/podpilot',
       hubUrl,
       budget: budgets,
+      tailscale,
     },
     app.log,
   );
@@ -176,14 +189,18 @@ export async function buildApp(config: AppConfig, db: Db, deps: AppDeps): Promis
     {
       launchTimeoutMs: settings.launchTimeoutMs ?? 120_000,
       bootTimeoutMs: settings.bootTimeoutMs ?? 1_800_000,
+      tailscale,
     },
     app.log,
   );
   const notifier = new Notifier(db, settings.webhookUrl, app.log, now);
-  const idle = new IdleService(db, lifecycle, notifier, { minuteMs: idleMinuteMs, now }, app.log);
+  const history = new ActivityRecorder(db, now, app.log);
+  const idle = new IdleService(db, lifecycle, notifier, { minuteMs: idleMinuteMs, now, history }, app.log);
+  const live = new LiveFeed(db, services.instances, { idleMinuteMs, now }, app.log);
   services.agents.observeHeartbeats((id, report) => idle.afterHeartbeat(id, report));
   const allServices = {
     ...services,
+    tailscale,
     costs,
     budgets,
     idle,
@@ -193,6 +210,7 @@ export async function buildApp(config: AppConfig, db: Db, deps: AppDeps): Promis
     offers: new OffersService(providers),
     lifecycle,
     reconciler,
+    live,
   };
 
   registerErrorHandler(app);
@@ -223,7 +241,7 @@ export async function buildApp(config: AppConfig, db: Db, deps: AppDeps): Promis
     },
     transform: jsonSchemaTransform,
   });
-  registerAuth(app, services.auth, services.apiTokens);
+  registerAuth(app, services.auth, services.apiTokens, config.tailscaleOwner);
   registerMetrics(app);
 
   const secureCookies = config.publicUrl?.startsWith('https:') ?? false;
@@ -232,6 +250,7 @@ export async function buildApp(config: AppConfig, db: Db, deps: AppDeps): Promis
     auth: services.auth,
     secureCookies,
     loginMaxPerMinute: config.loginMaxPerMinute,
+    tailscaleOwner: config.tailscaleOwner,
   });
   await app.register(tokensRoutes, { apiTokens: services.apiTokens });
   await app.register(instancesRoutes, { instances: services.instances });
@@ -245,6 +264,16 @@ export async function buildApp(config: AppConfig, db: Db, deps: AppDeps): Promis
   await app.register(lifecycleRoutes, { lifecycle, offers: allServices.offers });
   await app.register(idleRoutes, { idle, instances: services.instances });
   await app.register(costsRoutes, { costs, budgets });
+  await app.register(tailscaleRoutes, { tailscale });
+  await app.register(liveRoutes, {
+    feed: live,
+    history,
+    instances: services.instances,
+    credentials: { auth: services.auth, apiTokens: services.apiTokens },
+  });
+  // Open event streams end before the server waits for its connections to close; the poller stops.
+  app.addHook('preClose', async () => live.close());
+  app.addHook('onClose', async () => live.close());
   // Idle stops under way (final sync, provider call) finish before the database closes.
   app.addHook('onClose', () => idle.settled());
   // Thumbnails still being made finish before the caller closes the database.
@@ -256,7 +285,12 @@ export async function buildApp(config: AppConfig, db: Db, deps: AppDeps): Promis
   if (storage instanceof LocalStorage) await registerLocalStorageRoutes(app, storage);
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  await registerWeb(app, config.webDir);
+  // The web app may load thumbnails from, and upload models to, the storage's own origin (S3/R2).
+  const storageOrigins =
+    storage instanceof LocalStorage
+      ? []
+      : [new URL(await storage.presignGet('csp-origin-probe', { expiresInSeconds: 60 })).origin];
+  await registerWeb(app, config.webDir, { storageOrigins });
   await app.ready();
   return { app, routes, services: allServices };
 }

@@ -105,6 +105,16 @@ export const HUB_SETTINGS = {
       .optional(),
     fallback: '<home>/keys/secrets.key',
   },
+  PODPILOT_SECRET_KEY: {
+    flag: undefined,
+    help: 'the same as PODPILOT_SECRETS_KEY (either name works): base64 of the 32-byte key that encrypts provider credentials; default a key file <home>/keys/secrets.key made on first use',
+    schema: z
+      .string()
+      .trim()
+      .refine((v) => Buffer.from(v, 'base64').length === 32, { message: 'expected 32 bytes in base64' })
+      .optional(),
+    fallback: '<home>/keys/secrets.key',
+  },
   PODPILOT_VASTAI_URL: {
     flag: undefined,
     help: 'base URL of the Vast.ai API (tests point it at a fake)',
@@ -146,6 +156,12 @@ export const HUB_SETTINGS = {
     help: 'seconds an instance may stay not-running at the provider before it is destroyed and marked failed',
     schema: int(60, 24 * 3600, 1800),
     fallback: '1800',
+  },
+  PODPILOT_TAILSCALE_OWNER: {
+    flag: undefined,
+    help: "the owner's tailnet login (e.g. alice@example.com): behind `tailscale serve` on this machine, its identity header logs the owner in; off when unset",
+    schema: z.string().trim().min(3).max(320).optional(),
+    fallback: 'off',
   },
   PODPILOT_WEBHOOK_URL: {
     flag: undefined,
@@ -210,6 +226,8 @@ export interface HubConfig {
   webDir: string;
   sessionTtlMs: number;
   loginMaxPerMinute: number;
+  /** `tailscale serve` identity login for this tailnet login (PODPILOT_TAILSCALE_OWNER); off when unset. */
+  tailscaleOwner: string | undefined;
   shutdownTimeoutMs: number;
   storage: StorageConfig;
   lifecycle: LifecycleSettings;
@@ -239,10 +257,11 @@ export function loadHubConfig(env: Record<string, string | undefined> = process.
     webDir: resolve(e.PODPILOT_WEB_DIR ?? DEFAULT_WEB_DIR),
     sessionTtlMs: e.PODPILOT_SESSION_TTL_HOURS * 3_600_000,
     loginMaxPerMinute: e.PODPILOT_LOGIN_MAX_PER_MINUTE,
+    tailscaleOwner: e.PODPILOT_TAILSCALE_OWNER,
     shutdownTimeoutMs: e.PODPILOT_SHUTDOWN_TIMEOUT_SECONDS * 1000,
     storage: storageConfigFrom(e, home),
     lifecycle: {
-      secretsKey: e.PODPILOT_SECRETS_KEY,
+      secretsKey: e.PODPILOT_SECRETS_KEY ?? e.PODPILOT_SECRET_KEY,
       vastaiUrl: e.PODPILOT_VASTAI_URL,
       runpodUrl: e.PODPILOT_RUNPOD_URL,
       imagePrefix: e.PODPILOT_IMAGE_PREFIX,

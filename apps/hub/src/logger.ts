@@ -14,12 +14,26 @@ const REDACT = [
   '*.env.PODPILOT_BOOTSTRAP_TOKEN',
 ];
 
+/**
+ * A request as logged: a presigned storage URL's query (its signature) is left out — whoever reads the log
+ * must not be able to replay the URL.
+ */
+export function requestForLog(req: { method: string; url: string; host?: string; ip?: string }) {
+  return {
+    method: req.method,
+    url: req.url.startsWith('/storage/') ? (req.url.split('?')[0] ?? req.url) : req.url,
+    host: req.host,
+    remoteAddress: req.ip,
+  };
+}
+
 /** JSON lines for machines, or pretty lines for a terminal (in-process, no worker thread). */
 export function createLogger(config: Pick<HubConfig, 'logLevel' | 'logFormat'>): Logger {
   const options = {
     level: config.logLevel,
     redact: { paths: REDACT, censor: '[redacted]' },
     base: { app: 'hub' },
+    serializers: { req: requestForLog },
   };
   if (config.logFormat === 'pretty') {
     return pino(options, pretty({ colorize: process.stdout.isTTY, ignore: 'pid,hostname,app', sync: true }));

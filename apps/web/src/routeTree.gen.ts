@@ -13,7 +13,17 @@ import { Route as AuthedRouteImport } from './routes/_authed';
 import { Route as LoginRouteImport } from './routes/login';
 import { Route as SetupRouteImport } from './routes/setup';
 import { Route as AuthedIndexRouteImport } from './routes/_authed/index';
+import { Route as AuthedCostsRouteImport } from './routes/_authed/costs';
+import { Route as AuthedLaunchRouteImport } from './routes/_authed/launch';
+import { Route as AuthedModelsRouteImport } from './routes/_authed/models';
+import { Route as AuthedOutputsRouteImport } from './routes/_authed/outputs';
 import { Route as AuthedSettingsRouteImport } from './routes/_authed/settings';
+import { Route as AuthedInstancesIdRouteImport } from './routes/_authed/instances/$id';
+import { Route as AuthedProfilesIndexRouteImport } from './routes/_authed/profiles/index';
+import { Route as AuthedProfilesNameRouteImport } from './routes/_authed/profiles/$name';
+import { Route as AuthedProfilesNewRouteImport } from './routes/_authed/profiles/new';
+import { Route as AuthedProfilesNameDiffRouteImport } from './routes/_authed/profiles/$name_.diff';
+import { Route as AuthedProfilesNameEditRouteImport } from './routes/_authed/profiles/$name_.edit';
 
 const AuthedRoute = AuthedRouteImport.update({
   id: '/_authed',
@@ -34,9 +44,59 @@ const AuthedIndexRoute = AuthedIndexRouteImport.update({
   path: '/',
   getParentRoute: () => AuthedRoute,
 } as any);
+const AuthedCostsRoute = AuthedCostsRouteImport.update({
+  id: '/costs',
+  path: '/costs',
+  getParentRoute: () => AuthedRoute,
+} as any);
+const AuthedLaunchRoute = AuthedLaunchRouteImport.update({
+  id: '/launch',
+  path: '/launch',
+  getParentRoute: () => AuthedRoute,
+} as any);
+const AuthedModelsRoute = AuthedModelsRouteImport.update({
+  id: '/models',
+  path: '/models',
+  getParentRoute: () => AuthedRoute,
+} as any);
+const AuthedOutputsRoute = AuthedOutputsRouteImport.update({
+  id: '/outputs',
+  path: '/outputs',
+  getParentRoute: () => AuthedRoute,
+} as any);
 const AuthedSettingsRoute = AuthedSettingsRouteImport.update({
   id: '/settings',
   path: '/settings',
+  getParentRoute: () => AuthedRoute,
+} as any);
+const AuthedInstancesIdRoute = AuthedInstancesIdRouteImport.update({
+  id: '/instances/$id',
+  path: '/instances/$id',
+  getParentRoute: () => AuthedRoute,
+} as any);
+const AuthedProfilesIndexRoute = AuthedProfilesIndexRouteImport.update({
+  id: '/profiles/',
+  path: '/profiles/',
+  getParentRoute: () => AuthedRoute,
+} as any);
+const AuthedProfilesNameRoute = AuthedProfilesNameRouteImport.update({
+  id: '/profiles/$name',
+  path: '/profiles/$name',
+  getParentRoute: () => AuthedRoute,
+} as any);
+const AuthedProfilesNewRoute = AuthedProfilesNewRouteImport.update({
+  id: '/profiles/new',
+  path: '/profiles/new',
+  getParentRoute: () => AuthedRoute,
+} as any);
+const AuthedProfilesNameDiffRoute = AuthedProfilesNameDiffRouteImport.update({
+  id: '/profiles/$name_/diff',
+  path: '/profiles/$name/diff',
+  getParentRoute: () => AuthedRoute,
+} as any);
+const AuthedProfilesNameEditRoute = AuthedProfilesNameEditRouteImport.update({
+  id: '/profiles/$name_/edit',
+  path: '/profiles/$name/edit',
   getParentRoute: () => AuthedRoute,
 } as any);
 
@@ -44,34 +104,102 @@ export interface FileRoutesByFullPath {
   '/': typeof AuthedIndexRoute;
   '/login': typeof LoginRoute;
   '/setup': typeof SetupRoute;
+  '/costs': typeof AuthedCostsRoute;
+  '/launch': typeof AuthedLaunchRoute;
+  '/models': typeof AuthedModelsRoute;
+  '/outputs': typeof AuthedOutputsRoute;
   '/settings': typeof AuthedSettingsRoute;
+  '/instances/$id': typeof AuthedInstancesIdRoute;
+  '/profiles/$name': typeof AuthedProfilesNameRoute;
+  '/profiles/new': typeof AuthedProfilesNewRoute;
+  '/profiles/': typeof AuthedProfilesIndexRoute;
+  '/profiles/$name/diff': typeof AuthedProfilesNameDiffRoute;
+  '/profiles/$name/edit': typeof AuthedProfilesNameEditRoute;
 }
 export interface FileRoutesByTo {
   '/login': typeof LoginRoute;
   '/setup': typeof SetupRoute;
+  '/costs': typeof AuthedCostsRoute;
+  '/launch': typeof AuthedLaunchRoute;
+  '/models': typeof AuthedModelsRoute;
+  '/outputs': typeof AuthedOutputsRoute;
   '/settings': typeof AuthedSettingsRoute;
   '/': typeof AuthedIndexRoute;
+  '/instances/$id': typeof AuthedInstancesIdRoute;
+  '/profiles/$name': typeof AuthedProfilesNameRoute;
+  '/profiles/new': typeof AuthedProfilesNewRoute;
+  '/profiles': typeof AuthedProfilesIndexRoute;
+  '/profiles/$name/diff': typeof AuthedProfilesNameDiffRoute;
+  '/profiles/$name/edit': typeof AuthedProfilesNameEditRoute;
 }
 export interface FileRoutesById {
   __root__: typeof rootRouteImport;
   '/_authed': typeof AuthedRouteWithChildren;
   '/login': typeof LoginRoute;
   '/setup': typeof SetupRoute;
+  '/_authed/costs': typeof AuthedCostsRoute;
+  '/_authed/launch': typeof AuthedLaunchRoute;
+  '/_authed/models': typeof AuthedModelsRoute;
+  '/_authed/outputs': typeof AuthedOutputsRoute;
   '/_authed/settings': typeof AuthedSettingsRoute;
   '/_authed/': typeof AuthedIndexRoute;
+  '/_authed/instances/$id': typeof AuthedInstancesIdRoute;
+  '/_authed/profiles/$name': typeof AuthedProfilesNameRoute;
+  '/_authed/profiles/new': typeof AuthedProfilesNewRoute;
+  '/_authed/profiles/': typeof AuthedProfilesIndexRoute;
+  '/_authed/profiles/$name_/diff': typeof AuthedProfilesNameDiffRoute;
+  '/_authed/profiles/$name_/edit': typeof AuthedProfilesNameEditRoute;
 }
 export interface FileRouteTypes {
   fileRoutesByFullPath: FileRoutesByFullPath;
-  fullPaths: '/' | '/login' | '/setup' | '/settings';
+  fullPaths:
+    | '/'
+    | '/login'
+    | '/setup'
+    | '/costs'
+    | '/launch'
+    | '/models'
+    | '/outputs'
+    | '/settings'
+    | '/instances/$id'
+    | '/profiles/$name'
+    | '/profiles/new'
+    | '/profiles/'
+    | '/profiles/$name/diff'
+    | '/profiles/$name/edit';
   fileRoutesByTo: FileRoutesByTo;
-  to: '/login' | '/setup' | '/settings' | '/';
+  to:
+    | '/login'
+    | '/setup'
+    | '/costs'
+    | '/launch'
+    | '/models'
+    | '/outputs'
+    | '/settings'
+    | '/'
+    | '/instances/$id'
+    | '/profiles/$name'
+    | '/profiles/new'
+    | '/profiles'
+    | '/profiles/$name/diff'
+    | '/profiles/$name/edit';
   id:
     | '__root__'
     | '/_authed'
     | '/login'
     | '/setup'
+    | '/_authed/costs'
+    | '/_authed/launch'
+    | '/_authed/models'
+    | '/_authed/outputs'
     | '/_authed/settings'
-    | '/_authed/';
+    | '/_authed/'
+    | '/_authed/instances/$id'
+    | '/_authed/profiles/$name'
+    | '/_authed/profiles/new'
+    | '/_authed/profiles/'
+    | '/_authed/profiles/$name_/diff'
+    | '/_authed/profiles/$name_/edit';
   fileRoutesById: FileRoutesById;
 }
 export interface RootRouteChildren {
@@ -110,6 +238,34 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof AuthedIndexRouteImport;
       parentRoute: typeof AuthedRoute;
     };
+    '/_authed/costs': {
+      id: '/_authed/costs';
+      path: '/costs';
+      fullPath: '/costs';
+      preLoaderRoute: typeof AuthedCostsRouteImport;
+      parentRoute: typeof AuthedRoute;
+    };
+    '/_authed/launch': {
+      id: '/_authed/launch';
+      path: '/launch';
+      fullPath: '/launch';
+      preLoaderRoute: typeof AuthedLaunchRouteImport;
+      parentRoute: typeof AuthedRoute;
+    };
+    '/_authed/models': {
+      id: '/_authed/models';
+      path: '/models';
+      fullPath: '/models';
+      preLoaderRoute: typeof AuthedModelsRouteImport;
+      parentRoute: typeof AuthedRoute;
+    };
+    '/_authed/outputs': {
+      id: '/_authed/outputs';
+      path: '/outputs';
+      fullPath: '/outputs';
+      preLoaderRoute: typeof AuthedOutputsRouteImport;
+      parentRoute: typeof AuthedRoute;
+    };
     '/_authed/settings': {
       id: '/_authed/settings';
       path: '/settings';
@@ -117,17 +273,79 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof AuthedSettingsRouteImport;
       parentRoute: typeof AuthedRoute;
     };
+    '/_authed/instances/$id': {
+      id: '/_authed/instances/$id';
+      path: '/instances/$id';
+      fullPath: '/instances/$id';
+      preLoaderRoute: typeof AuthedInstancesIdRouteImport;
+      parentRoute: typeof AuthedRoute;
+    };
+    '/_authed/profiles/': {
+      id: '/_authed/profiles/';
+      path: '/profiles';
+      fullPath: '/profiles/';
+      preLoaderRoute: typeof AuthedProfilesIndexRouteImport;
+      parentRoute: typeof AuthedRoute;
+    };
+    '/_authed/profiles/$name': {
+      id: '/_authed/profiles/$name';
+      path: '/profiles/$name';
+      fullPath: '/profiles/$name';
+      preLoaderRoute: typeof AuthedProfilesNameRouteImport;
+      parentRoute: typeof AuthedRoute;
+    };
+    '/_authed/profiles/new': {
+      id: '/_authed/profiles/new';
+      path: '/profiles/new';
+      fullPath: '/profiles/new';
+      preLoaderRoute: typeof AuthedProfilesNewRouteImport;
+      parentRoute: typeof AuthedRoute;
+    };
+    '/_authed/profiles/$name_/diff': {
+      id: '/_authed/profiles/$name_/diff';
+      path: '/profiles/$name/diff';
+      fullPath: '/profiles/$name/diff';
+      preLoaderRoute: typeof AuthedProfilesNameDiffRouteImport;
+      parentRoute: typeof AuthedRoute;
+    };
+    '/_authed/profiles/$name_/edit': {
+      id: '/_authed/profiles/$name_/edit';
+      path: '/profiles/$name/edit';
+      fullPath: '/profiles/$name/edit';
+      preLoaderRoute: typeof AuthedProfilesNameEditRouteImport;
+      parentRoute: typeof AuthedRoute;
+    };
   }
 }
 
 interface AuthedRouteChildren {
+  AuthedCostsRoute: typeof AuthedCostsRoute;
+  AuthedLaunchRoute: typeof AuthedLaunchRoute;
+  AuthedModelsRoute: typeof AuthedModelsRoute;
+  AuthedOutputsRoute: typeof AuthedOutputsRoute;
   AuthedSettingsRoute: typeof AuthedSettingsRoute;
   AuthedIndexRoute: typeof AuthedIndexRoute;
+  AuthedInstancesIdRoute: typeof AuthedInstancesIdRoute;
+  AuthedProfilesNameRoute: typeof AuthedProfilesNameRoute;
+  AuthedProfilesNewRoute: typeof AuthedProfilesNewRoute;
+  AuthedProfilesIndexRoute: typeof AuthedProfilesIndexRoute;
+  AuthedProfilesNameDiffRoute: typeof AuthedProfilesNameDiffRoute;
+  AuthedProfilesNameEditRoute: typeof AuthedProfilesNameEditRoute;
 }
 
 const AuthedRouteChildren: AuthedRouteChildren = {
+  AuthedCostsRoute: AuthedCostsRoute,
+  AuthedLaunchRoute: AuthedLaunchRoute,
+  AuthedModelsRoute: AuthedModelsRoute,
+  AuthedOutputsRoute: AuthedOutputsRoute,
   AuthedSettingsRoute: AuthedSettingsRoute,
   AuthedIndexRoute: AuthedIndexRoute,
+  AuthedInstancesIdRoute: AuthedInstancesIdRoute,
+  AuthedProfilesNameRoute: AuthedProfilesNameRoute,
+  AuthedProfilesNewRoute: AuthedProfilesNewRoute,
+  AuthedProfilesIndexRoute: AuthedProfilesIndexRoute,
+  AuthedProfilesNameDiffRoute: AuthedProfilesNameDiffRoute,
+  AuthedProfilesNameEditRoute: AuthedProfilesNameEditRoute,
 };
 
 const AuthedRouteWithChildren =

@@ -21,6 +21,7 @@ import {
   StartModelUploadResponse,
   type UploadedPart,
 } from '@podpilot/common';
+import { ProxyAgent, fetch as undiciFetch } from 'undici';
 import type { z } from 'zod';
 import { AgentStateFile, type SavedState } from './agent-state.js';
 import { backoffMs, sleep } from './backoff.js';
@@ -43,6 +44,42 @@ export interface HubConnectionOptions {
   provider?: { kind: string; instanceId?: string };
   /** Per-request timeout. */
   timeoutMs?: number;
+  /**
+   * An HTTP proxy (`http://host:port`, PODPILOT_HUB_PROXY) that every hub call goes through, e.g. tailscaled's
+   * `--outbound-http-proxy-listen` when it runs with `--tun=userspace-networking`. Unset: connect directly.
+   */
+  proxy?: string;
+}
+
+/** The part of a fetch answer the hub connection reads. */
+interface HubAnswer {
+  status: number;
+  ok: boolean;
+  text(): Promise<string>;
+}
+
+interface HubRequestInit {
+  method: string;
+  headers: Record<string, string>;
+  body: string | undefined;
+  signal: AbortSignal;
+}
+
+/** How one hub call is sent: Node's fetch directly, or undici's fetch through a proxy. */
+type HubFetch = (url: string, init: HubRequestInit) => Promise<HubAnswer>;
+
+/**
+ * A fetch whose every request goes through the HTTP proxy at `proxyUrl`. An `http://` hub is asked in
+ * absolute form (`GET http://hub:7300/… HTTP/1.1` to the proxy, plain forwarding); an `https://` hub through
+ * a CONNECT tunnel. tailscaled's HTTP proxy does both. undici's own fetch is used with its ProxyAgent so the
+ * dispatcher always matches the fetch (Node 20 bundles undici 6; the agent depends on undici 7).
+ */
+export function proxiedFetch(proxyUrl: string): { fetch: HubFetch; close: () => Promise<void> } {
+  const dispatcher = new ProxyAgent({ uri: proxyUrl, proxyTunnel: false });
+  return {
+    fetch: (url, init) => undiciFetch(url, { ...init, dispatcher }),
+    close: () => dispatcher.close(),
+  };
 }
 
 type EventInput = Omit<AgentEvent, 'id' | 'at'> & Partial<Pick<AgentEvent, 'id' | 'at'>>;
@@ -56,9 +93,24 @@ export class HubConnection {
   private state: SavedState | null = null;
   private readonly file: AgentStateFile;
   private flushing: Promise<void> | null = null;
+  private readonly send: HubFetch;
+  private readonly closeProxy: () => Promise<void>;
 
   constructor(private readonly options: HubConnectionOptions) {
     this.file = new AgentStateFile(options.stateFile);
+    if (options.proxy) {
+      const proxied = proxiedFetch(options.proxy);
+      this.send = proxied.fetch;
+      this.closeProxy = proxied.close;
+    } else {
+      this.send = (url, init) => fetch(url, init);
+      this.closeProxy = async () => {};
+    }
+  }
+
+  /** Lets go of the proxy's connections (nothing to do without a proxy). */
+  close(): Promise<void> {
+    return this.closeProxy();
   }
 
   get instanceId(): string | null {
@@ -244,16 +296,19 @@ export class HubConnection {
   ): Promise<z.infer<S>> {
     const headers: Record<string, string> = body === undefined ? {} : { 'content-type': 'application/json' };
     if (auth) headers.authorization = `Bearer ${this.requireState().agentToken}`;
-    let res: Response;
+    let res: HubAnswer;
     try {
-      res = await fetch(`${this.options.hubUrl}${AGENT_API_PREFIX}/${path}`, {
+      res = await this.send(`${this.options.hubUrl}${AGENT_API_PREFIX}/${path}`, {
         method,
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 15_000),
       });
     } catch (error) {
-      throw new HubUnavailableError(`hub unreachable: ${(error as Error).message}`);
+      // fetch says only "fetch failed"; the cause says why (ENOTFOUND, ECONNREFUSED, …).
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      const why = cause?.code ?? cause?.message;
+      throw new HubUnavailableError(`hub unreachable: ${(error as Error).message}${why ? ` (${why})` : ''}`);
     }
     const text = await res.text();
     if (res.status === 429 || res.status >= 500) throw new HubUnavailableError(`hub answered ${res.status}`);

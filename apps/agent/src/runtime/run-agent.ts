@@ -40,11 +40,11 @@ async function readStorageFile(key: string, url: string | undefined, signal: Abo
   return Buffer.from(await res.arrayBuffer());
 }
 
-/** Environment the WebUI inherits: the agent's own, minus PodPilot's secrets. */
+/** Environment the WebUI inherits: the agent's own, minus PodPilot's and Tailscale's secrets. */
 function webuiEnv(extra: Record<string, string>): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env))
-    if (v !== undefined && !k.startsWith('PODPILOT_')) env[k] = v;
+    if (v !== undefined && !k.startsWith('PODPILOT_') && !k.startsWith('TS_')) env[k] = v;
   return { ...env, ...extra };
 }
 
@@ -61,6 +61,7 @@ export async function runAgent(config: AgentConfig, options: RunAgentOptions): P
     bootstrapToken: config.bootstrapToken,
     stateFile: paths.stateFile,
     ...(config.provider ? { provider: config.provider } : {}),
+    ...(config.hubProxy ? { proxy: config.hubProxy } : {}),
   });
   const registered = await hub.connect(options.signal);
   const profile = registered?.profile ?? (await hub.profile(options.signal));
@@ -81,6 +82,8 @@ export async function runAgent(config: AgentConfig, options: RunAgentOptions): P
   let supervisor: WebuiSupervisor | null = null;
   let sync: OutputSync | null = null;
   let idleWatch: IdleWatch | null = null;
+  /** The WebUI's port once known (the owner's "open WebUI" link). */
+  let webuiPort: number | undefined;
   const stop = new AbortController();
   if (options.signal.aborted) stop.abort();
   else options.signal.addEventListener('abort', () => stop.abort(), { once: true });
@@ -113,7 +116,11 @@ export async function runAgent(config: AgentConfig, options: RunAgentOptions): P
       const reply = await hub.heartbeat({
         phase,
         provisioning: progress.snapshot(),
-        webui: { state: supervisor?.state ?? 'not-started', restarts: supervisor?.restartCount ?? 0 },
+        webui: {
+          state: supervisor?.state ?? 'not-started',
+          restarts: supervisor?.restartCount ?? 0,
+          ...(webuiPort ? { port: webuiPort } : {}),
+        },
         diskFreeBytes: disk ? disk.bavail * disk.bsize : null,
         ...(sync ? { sync: sync.status() } : {}),
         ...(activity ? { activity } : {}),
@@ -186,6 +193,7 @@ export async function runAgent(config: AgentConfig, options: RunAgentOptions): P
     );
     phase = 'starting';
     const launch = launchSpec(profile.spec, config.workspace);
+    webuiPort = launch.port;
     const outputs = sync;
     idleWatch = new IdleWatch({
       uiKind: profile.spec.ui.kind,
@@ -283,5 +291,6 @@ export async function runAgent(config: AgentConfig, options: RunAgentOptions): P
     await beat();
     await logs.close();
     await hub.flushEvents().catch(() => {});
+    await hub.close();
   }
 }

@@ -15,6 +15,8 @@ export interface ReconcilerOptions {
   /** An instance the provider still shows as `starting` after this long is destroyed and marked failed. */
   bootTimeoutMs: number;
   now?: () => number;
+  /** Removes tailnet devices of instances that are gone (TailscaleService). */
+  tailscale?: { removeStaleDevices(): Promise<unknown[]> };
 }
 
 /** What one pass did, per provider; for tests and logs. */
@@ -26,6 +28,8 @@ export interface ReconcileReport {
   failed: number;
   /** Rentals that never ran, destroyed to be replaced (LaunchRequest.relaunch). */
   relaunched: number;
+  /** Tailnet devices of ended instances removed. */
+  tailscaleRemoved: number;
   unavailable: { provider: ProviderKind; reason: string }[];
 }
 
@@ -67,6 +71,7 @@ export class Reconciler {
       vanished: 0,
       failed: 0,
       relaunched: 0,
+      tailscaleRemoved: 0,
       unavailable: [],
     };
     report.ran = await withJobLock(this.db, JOB_LOCKS.reconciler, async () => {
@@ -84,6 +89,12 @@ export class Reconciler {
           if (!(error instanceof ProviderError)) throw error;
           report.unavailable.push({ provider: kind, reason: message(error) });
         }
+      }
+      try {
+        report.tailscaleRemoved = (await this.options.tailscale?.removeStaleDevices())?.length ?? 0;
+      } catch (error) {
+        if (!(error instanceof ProviderError)) throw error;
+        this.log.warn({ err: message(error) }, 'reconciler: removing stale tailnet devices failed');
       }
     });
     return report;

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { forbidden, unauthorized } from '../lib/http-error.js';
 import type { ApiTokensService } from '../services/api-tokens.service.js';
 import type { AuthService } from '../services/auth.service.js';
+import { isTailscaleOwner } from './tailscale-identity.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -25,10 +26,16 @@ export function requireUser(request: FastifyRequest): User {
 
 /**
  * Authenticates every `/api/*` request unless its route is marked `config.public`:
- * `Authorization: Bearer pp_…` (API token) or the session cookie. Cookie requests that change
+ * `Authorization: Bearer pp_…` (API token), the session cookie, or — when `tailscaleOwner` is set — the
+ * owner's identity from `tailscale serve` (see tailscale-identity.ts). Cookie and identity requests that change
  * state must carry the CSRF header, which a cross-site form or fetch cannot add.
  */
-export function registerAuth(app: FastifyInstance, auth: AuthService, apiTokens: ApiTokensService): void {
+export function registerAuth(
+  app: FastifyInstance,
+  auth: AuthService,
+  apiTokens: ApiTokensService,
+  tailscaleOwner?: string,
+): void {
   app.decorateRequest('user', null);
   app.addHook('onRequest', async (request) => {
     if (!request.url.startsWith('/api/') || request.routeOptions.config?.public) return;
@@ -43,7 +50,9 @@ export function registerAuth(app: FastifyInstance, auth: AuthService, apiTokens:
       return;
     }
     const session = request.cookies[SESSION_COOKIE];
-    const user = session ? await auth.userForSession(session) : null;
+    const user =
+      (session ? await auth.userForSession(session) : null) ??
+      (isTailscaleOwner(request, tailscaleOwner) ? await auth.owner() : null);
     if (!user) throw unauthorized();
     if (!SAFE_METHODS.has(request.method) && request.headers[CSRF_HEADER] === undefined) {
       throw forbidden(`${CSRF_HEADER}: this header is required on requests that change state`);

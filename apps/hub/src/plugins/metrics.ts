@@ -21,7 +21,9 @@ export function registerMetrics(app: FastifyInstance): Registry {
       reply.elapsedTime / 1000,
     );
   });
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+  // Open to anyone who reaches the hub (Prometheus scrapers carry no session): `public` says so on purpose.
+  // It shows route patterns, status counts and process figures, never ids, tokens or bodies.
+  app.get('/metrics', { config: { public: true }, schema: { hide: true } }, async (_request, reply) => {
     reply.type(registry.contentType);
     return registry.metrics();
   });

@@ -3,14 +3,22 @@ import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import { notFound } from '../lib/http-error.js';
+import { registerSecurityHeaders, type SecurityHeadersOptions } from './security-headers.js';
 
 const API_PREFIXES = ['/api/', '/agent/', '/health', '/metrics'];
 
 /**
  * Serves the built web app; any other GET that is not an API path gets index.html so the client router
- * can handle deep links (/setup, /login, …). Without a build, says how to make one.
+ * can handle deep links (/setup, /login, …). Without a build, says how to make one. Also sets the security
+ * headers (CSP, nosniff, …) on every answer of the app, API included; `security.storageOrigins` names the
+ * S3/R2 origin thumbnails and uploads use.
  */
-export async function registerWeb(app: FastifyInstance, webDir: string): Promise<void> {
+export async function registerWeb(
+  app: FastifyInstance,
+  webDir: string,
+  security: SecurityHeadersOptions = {},
+): Promise<void> {
+  registerSecurityHeaders(app, security);
   const hasBuild = existsSync(join(webDir, 'index.html'));
   if (hasBuild) {
     await app.register(fastifyStatic, { root: webDir, wildcard: false, index: false, cacheControl: false });

@@ -32,11 +32,12 @@ export class AgentCredentialsRepository {
     return rows[0]?.instanceId ?? null;
   }
 
-  /** The instance of a live agent token, or null. */
+  /** The instance of a live agent token, or null (also once its instance is destroyed, whatever path did it). */
   async instanceOfAgentToken(tokenHash: string): Promise<string | null> {
     const rows = await this.db.query<{ instanceId: string }>(
-      `select instance_id as "instanceId" from agent_credentials
-        where token_hash = $1 and kind = 'agent' and revoked_at is null and (expires_at is null or expires_at > now())`,
+      `select c.instance_id as "instanceId" from agent_credentials c join instances i on i.id = c.instance_id
+        where c.token_hash = $1 and c.kind = 'agent' and c.revoked_at is null
+          and (c.expires_at is null or c.expires_at > now()) and i.state <> 'destroyed'`,
       [tokenHash],
     );
     return rows[0]?.instanceId ?? null;

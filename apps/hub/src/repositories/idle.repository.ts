@@ -34,6 +34,11 @@ export class IdleRepository {
     return rows[0] ?? null;
   }
 
+  /** Every instance (the live feed reads their activity and agent facts). */
+  async listAll(): Promise<IdleRow[]> {
+    return this.db.query<IdleRow>(`select ${COLUMNS} from instances`);
+  }
+
   async listIn(states: readonly InstanceState[]): Promise<IdleRow[]> {
     return this.db.query<IdleRow>(`select ${COLUMNS} from instances where state = any($1::text[])`, [states]);
   }

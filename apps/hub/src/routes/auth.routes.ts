@@ -1,4 +1,5 @@
 import { ApiError, AuthState, LoginRequest, SESSION_COOKIE, SetupRequest } from '@podpilot/common';
+import { isTailscaleOwner } from '../plugins/tailscale-identity.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -8,6 +9,8 @@ export interface AuthRoutesOptions {
   auth: AuthService;
   secureCookies: boolean;
   loginMaxPerMinute: number;
+  /** The owner's tailnet login whose `tailscale serve` identity counts as logged in (off when unset). */
+  tailscaleOwner?: string | undefined;
 }
 
 const meta = (request: FastifyRequest): ClientMeta => ({
@@ -18,7 +21,7 @@ const meta = (request: FastifyRequest): ClientMeta => ({
 /** `/api/auth/*`: setup with the one-time link, login, logout, and the state the web app starts from. */
 export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (
   app,
-  { auth, secureCookies, loginMaxPerMinute },
+  { auth, secureCookies, loginMaxPerMinute, tailscaleOwner },
 ) => {
   const startSession = (reply: FastifyReply, session: NewSession): AuthState => {
     reply.setCookie(SESSION_COOKIE, session.token, {
@@ -45,7 +48,9 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (
     },
     async (request) => {
       const token = request.cookies[SESSION_COOKIE];
-      const user = token ? await auth.userForSession(token) : null;
+      const user =
+        (token ? await auth.userForSession(token) : null) ??
+        (isTailscaleOwner(request, tailscaleOwner) ? await auth.owner() : null);
       return { setupRequired: await auth.isSetupRequired(), user };
     },
   );

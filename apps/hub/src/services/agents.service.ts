@@ -49,6 +49,7 @@ export class AgentsService {
   private readonly instances: InstanceAgentRepository;
   private readonly models: ModelsRepository;
   private observer: HeartbeatObserver | null = null;
+  private registered: ((instanceId: string) => Promise<void>) | null = null;
 
   constructor(
     private readonly db: Db,
@@ -96,6 +97,7 @@ export class AgentsService {
       return id;
     });
     await this.instances.transition(instanceId, 'booting', 'agent registered');
+    void this.registered?.(instanceId); // not awaited: a slow Tailscale API must not hold up the agent
     return {
       instanceId,
       agentToken,
@@ -183,6 +185,11 @@ export class AgentsService {
   async authenticate(token: string): Promise<string | null> {
     if (!token.startsWith(AGENT_TOKEN_PREFIX)) return null;
     return this.credentials.instanceOfAgentToken(sha256Hex(token));
+  }
+
+  /** Set once at start-up: told when an agent registered (the Tailscale key is revoked then). Never throws. */
+  onRegistered(listener: (instanceId: string) => Promise<void>): void {
+    this.registered = listener;
   }
 
   /** Set once at start-up (idle stopping judges every heartbeat). */

@@ -88,6 +88,12 @@ export class AuthService {
     return this.createSession(owner, meta);
   }
 
+  /** The owner, or null before setup (the `tailscale serve` identity login). */
+  async owner(): Promise<User | null> {
+    const owner = await this.users.findOwner();
+    return owner ? toUser(owner) : null;
+  }
+
   /** The user behind a session cookie, or null for an unknown or expired session. Slides the expiry. */
   async userForSession(token: string): Promise<User | null> {
     const session = await this.sessions.findLive(sha256Hex(token));

@@ -13,6 +13,8 @@ export interface IdleOptions {
   /** Length of an idle minute in ms: 60 000 (the e2e tests shorten it). */
   minuteMs: number;
   now?: () => number;
+  /** Keeps the activity history for charts (activity-recorder.ts); never throws. */
+  history?: { record(instanceId: string, facts: HeartbeatReport['activity']): Promise<void> };
 }
 
 /** States in which the idle clock runs. */
@@ -51,6 +53,7 @@ export class IdleService {
   async afterHeartbeat(instanceId: string, report: HeartbeatReport): Promise<HeartbeatResponse['idle']> {
     const row = await this.rows.find(instanceId);
     if (!row) return undefined;
+    await this.options.history?.record(instanceId, report.activity);
     const now = this.now();
     if (STARTING.includes(row.state)) await this.rows.restartClock(row.id, new Date(now));
     else if (WATCHED.includes(row.state))

@@ -28,6 +28,8 @@ const describe = (error: unknown) => (error instanceof Error ? error.message : S
 export interface RenterOptions {
   hubUrl(): string;
   budget?: { get(): Promise<{ maxPricePerHour: number | null }> };
+  /** Mints the per-launch Tailscale auth key (`TS_AUTHKEY`, `TS_HOSTNAME`); absent or `{}` without Tailscale. */
+  tailscale?: { agentEnv(instanceId: string): Promise<Record<string, string>> };
 }
 
 export interface RenterDeps {
@@ -72,11 +74,23 @@ export class LifecycleRenter {
     let offerId = firstOfferId;
     for (;;) {
       await this.credentials.revokeAll(id);
+      // Minted before the rental (outside its error handling): a Tailscale outage is no unknown launch outcome.
+      let tailscaleEnv: Record<string, string> = {};
+      try {
+        tailscaleEnv = (await this.options.tailscale?.agentEnv(id)) ?? {};
+      } catch (error) {
+        if (!(error instanceof ProviderError)) throw error;
+        await this.rows.move(id, 'failed', 'tailscale auth key could not be minted', {
+          reason: describe(error),
+        });
+        return;
+      }
       const env = {
         PODPILOT_HUB_URL: this.options.hubUrl(),
         PODPILOT_BOOTSTRAP_TOKEN: await this.agents.mintBootstrapToken(id),
         PODPILOT_PROVIDER: provider.kind,
         PODPILOT_INSTANCE_ID: id,
+        ...tailscaleEnv,
       };
       try {
         const rented = await provider.launch({

@@ -28,6 +28,11 @@ export interface LifecycleOptions {
   hubUrl: () => string;
   /** The owner's budgets, checked before a new rental (BudgetsService). */
   budget?: LaunchBudget;
+  /** Per-launch Tailscale keys, and the agent's device removed when the instance ends. */
+  tailscale?: {
+    agentEnv(instanceId: string): Promise<Record<string, string>>;
+    instanceEnded(instanceId: string): Promise<void>;
+  };
 }
 
 /** What a launch asks of the budgets. */
@@ -64,6 +69,7 @@ const badProfile = (message: string) =>
 export class LifecycleService {
   private readonly rows: LifecycleRepository;
   private readonly renter: LifecycleRenter;
+  private readonly credentials: AgentCredentialsRepository;
 
   constructor(
     private readonly db: Db,
@@ -75,9 +81,10 @@ export class LifecycleService {
     log: FastifyBaseLogger,
   ) {
     this.rows = new LifecycleRepository(db);
+    this.credentials = new AgentCredentialsRepository(db);
     this.renter = new LifecycleRenter({
       rows: this.rows,
-      credentials: new AgentCredentialsRepository(db),
+      credentials: this.credentials,
       agents,
       options,
       log,
@@ -182,6 +189,7 @@ export class LifecycleService {
     try {
       await provider.stop(row.providerInstanceId);
       await this.rows.move(id, 'stopped', 'provider stopped the instance', { from: ['stopping'] });
+      await this.options.tailscale?.instanceEnded(id);
     } catch (error) {
       if (!(error instanceof ProviderError)) throw error;
       await this.rows.event(id, 'warn', 'stop-failed', `stop will be retried: ${describe(error)}`);
@@ -261,6 +269,8 @@ export class LifecycleService {
           from: ['stopping'],
         },
       );
+      await this.credentials.revokeAll(id); // the agent's token dies with its instance
+      await this.options.tailscale?.instanceEnded(id);
     } catch (error) {
       if (!(error instanceof ProviderError) && !(error instanceof HttpError)) throw error;
       const kind = error instanceof NotYetTerminatedError ? 'destroy-pending' : 'destroy-failed';

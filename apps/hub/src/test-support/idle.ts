@@ -28,7 +28,7 @@ export interface SimulatedAgent {
   providerId: string;
   /** Provider stop calls counted when the agent confirmed each final sync (0: synced before the stop). */
   stopsWhenSynced: number[];
-  /** One heartbeat with these facts; answers every final sync (sync-now) in the next one. */
+  /** One heartbeat with these facts; answers every final sync (sync-now) in the next one. Null once refused. */
   beat(activity: ActivityFacts, phase?: string): Promise<unknown>;
 }
 
@@ -98,6 +98,7 @@ export function idleTestKit(t: LifecycleTestHub, clock: ManualClock) {
             acknowledged: acks.splice(0),
           },
         });
+        if (res.statusCode === 401) return null; // its instance was destroyed: the token died with it
         expect(res.statusCode).toBe(200);
         for (const c of res.json().commands as { id: string; kind: string }[]) {
           if (c.kind !== 'sync-now' || answered.has(c.id)) continue;

@@ -6,7 +6,7 @@ export type Column = string | { label: string; srOnly: true };
 /** A bordered table that scrolls sideways on narrow screens instead of squeezing its columns. */
 export function Table({ caption, head, children }: { caption: string; head: Column[]; children: ReactNode }) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900">
+    <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900">
       <table className="min-w-full divide-y divide-slate-200 text-left text-sm dark:divide-slate-800">
         <caption className="sr-only">{caption}</caption>
         <thead className="bg-slate-50 dark:bg-slate-800/50">

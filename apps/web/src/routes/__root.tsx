@@ -1,13 +1,15 @@
 import {
   createRootRouteWithContext,
   type ErrorComponentProps,
-  Link,
   Outlet,
   useRouter,
 } from '@tanstack/react-router';
 import type { ReactNode } from 'react';
+import { Brand } from '../components/Brand';
 import { Button } from '../components/Button';
 import { ErrorAlert } from '../components/ErrorAlert';
+import { NotFoundPanel } from '../components/shell/NotFoundPanel';
+import { usePageTitle } from '../lib/usePageTitle';
 import type { RouterContext } from '../router';
 
 export const Route = createRootRouteWithContext<RouterContext>()({
@@ -19,18 +21,22 @@ export const Route = createRootRouteWithContext<RouterContext>()({
 
 function Centered({ children }: { children: ReactNode }) {
   return (
-    <main className="mx-auto flex min-h-dvh max-w-md flex-col justify-center gap-4 px-4">{children}</main>
+    <main className="mx-auto flex min-h-dvh max-w-md flex-col justify-center gap-6 px-4 py-12">
+      <Brand className="text-lg" />
+      {children}
+    </main>
   );
 }
 
 /** Shown when a page cannot load at all, e.g. the hub does not answer. */
 function RootError({ error, reset }: ErrorComponentProps) {
   const router = useRouter();
+  usePageTitle('Something went wrong');
   return (
     <Centered>
       <h1 className="text-lg font-semibold">Something went wrong</h1>
       <ErrorAlert error={error} />
-      <div>
+      <div className="flex flex-wrap items-center gap-3">
         <Button
           onClick={() => {
             reset();
@@ -39,6 +45,12 @@ function RootError({ error, reset }: ErrorComponentProps) {
         >
           Try again
         </Button>
+        <a
+          href="/"
+          className="text-sm font-medium text-indigo-600 underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-500 dark:text-indigo-400"
+        >
+          Reload the app
+        </a>
       </div>
     </Centered>
   );
@@ -47,11 +59,7 @@ function RootError({ error, reset }: ErrorComponentProps) {
 function NotFound() {
   return (
     <Centered>
-      <h1 className="text-lg font-semibold">Page not found</h1>
-      <p className="text-sm text-slate-600 dark:text-slate-400">There is nothing at this address.</p>
-      <Link to="/" className="text-sm font-medium text-indigo-600 underline dark:text-indigo-400">
-        Go to the dashboard
-      </Link>
+      <NotFoundPanel />
     </Centered>
   );
 }

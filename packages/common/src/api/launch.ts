@@ -80,9 +80,20 @@ export const InstanceTransition = z.object({
 export const ListTransitionsResponse = z.object({ transitions: z.array(InstanceTransition) });
 
 /** `PUT /api/secrets/:name`: provider credentials, stored encrypted; never returned. */
-export const SecretName = z.enum(['vastai.api_key', 'runpod.api_key', 'tailscale.api_key'], {
-  error: 'expected a secret name: vastai.api_key, runpod.api_key or tailscale.api_key',
-});
+export const SecretName = z.enum(
+  [
+    'vastai.api_key',
+    'runpod.api_key',
+    'tailscale.api_key',
+    'tailscale.oauth_client_id',
+    'tailscale.oauth_client_secret',
+    'tailscale.tailnet',
+  ],
+  {
+    error:
+      'expected a secret name: vastai.api_key, runpod.api_key, tailscale.api_key, tailscale.oauth_client_id, tailscale.oauth_client_secret or tailscale.tailnet',
+  },
+);
 export const PutSecretRequest = z.object({ value: z.string().min(1, 'expected the secret value').max(4096) });
 export const ListSecretsResponse = z.object({
   secrets: z.array(z.object({ name: z.string(), updatedAt: Timestamp })),

@@ -93,7 +93,8 @@ export function parseProfileYaml(text: string): ProfileParseResult {
     return { ok: false, errors: [rootIssue(message)], warnings: [] };
   }
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // logLevel 'error': warnings are reported as issues, never printed (hostile input could flood stderr).
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
   const warnings = doc.warnings.map((w) => yamlIssue(lineCounter, w, ''));
   if (doc.errors.length > 0) {
     return {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { NUL_MESSAGE, nulPaths } from '../no-nul.js';
 import {
   Arg,
   Commit,
@@ -220,11 +221,15 @@ function checkAgainstUi(profile: z.infer<typeof ProfileFields>, ctx: z.Refinemen
  * every default, so the result is complete: extension names, model file names, outputs (the UI
  * kind's `defaultOutputs`) and the idle policy are always present.
  */
-export const Profile = ProfileFields.superRefine(checkAgainstUi).transform(({ outputs, idle, ...rest }) => ({
-  ...rest,
-  outputs: outputs ?? [...UI_KINDS[rest.ui.kind].defaultOutputs],
-  idle,
-}));
+export const Profile = ProfileFields.superRefine(checkAgainstUi)
+  .superRefine((profile, ctx) => {
+    for (const path of nulPaths(profile)) ctx.addIssue({ code: 'custom', path, message: NUL_MESSAGE });
+  })
+  .transform(({ outputs, idle, ...rest }) => ({
+    ...rest,
+    outputs: outputs ?? [...UI_KINDS[rest.ui.kind].defaultOutputs],
+    idle,
+  }));
 export type Profile = z.infer<typeof Profile>;
 /** What a profile author may write: optional fields may be left out. */
 export type ProfileInput = z.input<typeof Profile>;

@@ -1,0 +1,163 @@
+import type { InstanceSummary } from '@podpilot/common';
+import { Link } from '@tanstack/react-router';
+import { useState } from 'react';
+import { type InstanceAction, useInstanceAction } from '../../api/instances';
+import { canDestroy, canStart, canStop, isRunning } from '../../lib/live';
+import { Button } from '../Button';
+import { ErrorAlert } from '../ErrorAlert';
+import { ConfirmDialog } from './ConfirmDialog';
+
+const linkButton =
+  'inline-flex items-center justify-center gap-2 rounded-md px-3 py-1.5 text-sm font-medium shadow-sm ' +
+  'bg-indigo-600 text-white hover:bg-indigo-500 dark:bg-indigo-500 dark:hover:bg-indigo-400 ' +
+  'focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-500';
+
+interface Props {
+  instance: Pick<InstanceSummary, 'id' | 'name' | 'state'>;
+  /** Hidden on the instance page itself. */
+  showOpen?: boolean;
+  /** The WebUI's address when known; otherwise "Open" leads to the instance page. */
+  webuiUrl?: string | null;
+  /** Extra actions (the instance page adds Snapshot). */
+  extra?: InstanceAction['kind'][];
+}
+
+const labels: Record<InstanceAction['kind'], [string, string]> = {
+  stop: ['Stop', 'Stopping…'],
+  start: ['Start', 'Starting…'],
+  destroy: ['Destroy', 'Destroying…'],
+  'keep-awake': ['Keep awake', 'Saving…'],
+  sync: ['Sync now', 'Syncing…'],
+  snapshot: ['Snapshot', 'Requesting…'],
+};
+
+/** Stop, start, destroy (after a question), keep awake, sync now — with what each answered. */
+export function InstanceActions({ instance, showOpen = true, webuiUrl, extra = [] }: Props) {
+  const action = useInstanceAction(instance.id);
+  const [confirming, setConfirming] = useState(false);
+  const running = action.isPending ? action.variables : null;
+  const run = (a: InstanceAction) => action.mutate(a, { onSettled: () => setConfirming(false) });
+  const busy = (kind: InstanceAction['kind'], hours?: number | null) =>
+    running?.kind === kind &&
+    (hours === undefined || (running.kind === 'keep-awake' && running.hours === hours));
+  const { state } = instance;
+
+  return (
+    <div className="space-y-2">
+      <div className="flex flex-wrap items-center gap-2">
+        {showOpen && isRunning(state) ? (
+          webuiUrl ? (
+            <a href={webuiUrl} target="_blank" rel="noreferrer" className={linkButton}>
+              Open WebUI<span className="sr-only"> of {instance.name} (new tab)</span>
+            </a>
+          ) : (
+            <Link to="/instances/$id" params={{ id: instance.id }} className={linkButton}>
+              Open<span className="sr-only"> {instance.name}</span>
+            </Link>
+          )
+        ) : null}
+        {isRunning(state) ? (
+          <>
+            <Button
+              variant="secondary"
+              busy={busy('keep-awake', 1)}
+              busyLabel="Saving…"
+              disabled={action.isPending}
+              onClick={() => run({ kind: 'keep-awake', hours: 1 })}
+            >
+              Keep awake 1 h
+            </Button>
+            <Button
+              variant="secondary"
+              busy={busy('keep-awake', 2)}
+              busyLabel="Saving…"
+              disabled={action.isPending}
+              onClick={() => run({ kind: 'keep-awake', hours: 2 })}
+            >
+              2 h<span className="sr-only"> keep awake</span>
+            </Button>
+            <Button
+              variant="secondary"
+              busy={busy('sync')}
+              busyLabel={labels.sync[1]}
+              disabled={action.isPending}
+              onClick={() => run({ kind: 'sync' })}
+            >
+              {labels.sync[0]}
+            </Button>
+          </>
+        ) : null}
+        {extra.map((kind) => (
+          <Button
+            key={kind}
+            variant="secondary"
+            busy={busy(kind)}
+            busyLabel={labels[kind][1]}
+            disabled={action.isPending}
+            onClick={() => run({ kind } as InstanceAction)}
+          >
+            {labels[kind][0]}
+          </Button>
+        ))}
+        {canStart(state) ? (
+          <Button
+            variant="secondary"
+            busy={busy('start')}
+            busyLabel={labels.start[1]}
+            disabled={action.isPending}
+            onClick={() => run({ kind: 'start' })}
+          >
+            Start
+          </Button>
+        ) : null}
+        {canStop(state) ? (
+          <Button
+            variant="secondary"
+            busy={busy('stop')}
+            busyLabel={labels.stop[1]}
+            disabled={action.isPending}
+            onClick={() => run({ kind: 'stop' })}
+          >
+            Stop
+          </Button>
+        ) : null}
+        {canDestroy(state) ? (
+          <Button variant="danger" disabled={action.isPending} onClick={() => setConfirming(true)}>
+            Destroy
+          </Button>
+        ) : null}
+      </div>
+      {action.isPending && (running?.kind === 'stop' || running?.kind === 'destroy') ? (
+        <p role="status" className="text-xs text-slate-500 dark:text-slate-400">
+          Final output sync first, then the provider is asked to {running.kind}: this can take a couple of
+          minutes.
+        </p>
+      ) : null}
+      {action.isSuccess ? (
+        <p role="status" className="text-xs text-emerald-700 dark:text-emerald-400">
+          {action.data.message}
+        </p>
+      ) : null}
+      {action.isError ? (
+        <ErrorAlert error={action.error}>
+          <Button variant="ghost" onClick={() => action.reset()}>
+            Dismiss
+          </Button>
+        </ErrorAlert>
+      ) : null}
+      <ConfirmDialog
+        open={confirming}
+        title={`Destroy ${instance.name}?`}
+        confirmLabel="Destroy for good"
+        busy={busy('destroy')}
+        onCancel={() => setConfirming(false)}
+        onConfirm={() => run({ kind: 'destroy' })}
+      >
+        <p>
+          Outputs are synced first, then the machine and its disk are deleted at the provider. Anything not in
+          your profile or the output storage is lost. This cannot be undone.
+        </p>
+      </ConfirmDialog>
+    </div>
+  );
+}

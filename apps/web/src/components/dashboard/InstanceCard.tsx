@@ -1,0 +1,113 @@
+import type { LiveInstance } from '@podpilot/common';
+import { Link } from '@tanstack/react-router';
+import type { ReactNode } from 'react';
+import { formatPrice } from '../../lib/format';
+import {
+  formatGpuName,
+  formatSize,
+  formatSpan,
+  formatUsd,
+  idleCountdown,
+  isRunning,
+  uptimeMs,
+} from '../../lib/live';
+import { RelativeTime } from '../RelativeTime';
+import { StateBadge } from '../StateBadge';
+import { ActivityBadge } from './ActivityBadge';
+import { InstanceActions } from './InstanceActions';
+import { ProvisioningBar } from './ProvisioningBar';
+
+function Stat({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="min-w-0">
+      <dt className="text-xs text-slate-500 dark:text-slate-400">{label}</dt>
+      <dd className="mt-0.5 truncate text-sm font-medium tabular-nums">{children}</dd>
+    </div>
+  );
+}
+
+/** One instance on the dashboard: what it is, what it does, what it costs, and its quick actions. */
+export function InstanceCard({ instance, now }: { instance: LiveInstance; now: number }) {
+  const uptime = uptimeMs(instance, now);
+  const countdown = idleCountdown(instance.activity, now);
+  const backlog = instance.sync;
+  return (
+    <article
+      aria-labelledby={`instance-${instance.id}`}
+      className="space-y-4 rounded-lg border border-slate-200 bg-white p-4 shadow-sm dark:border-slate-800 dark:bg-slate-900"
+    >
+      <header className="flex flex-wrap items-start justify-between gap-2">
+        <div className="min-w-0">
+          <h3 id={`instance-${instance.id}`} className="truncate text-base font-semibold">
+            <Link
+              to="/instances/$id"
+              params={{ id: instance.id }}
+              className="rounded-sm hover:underline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-500"
+            >
+              {instance.name}
+            </Link>
+          </h3>
+          <p className="mt-0.5 text-xs text-slate-500 dark:text-slate-400">
+            {instance.provider} · {formatGpuName(instance)} · {formatPrice(instance.pricePerHour)}
+          </p>
+        </div>
+        <div className="flex flex-wrap items-center gap-2">
+          <StateBadge state={instance.state} />
+          {instance.activity ? <ActivityBadge busy={instance.activity.busy} /> : null}
+        </div>
+      </header>
+
+      {instance.stateReason ? (
+        <p className="text-sm text-slate-600 dark:text-slate-300">{instance.stateReason}</p>
+      ) : null}
+
+      <dl className="grid grid-cols-2 gap-x-4 gap-y-3 sm:grid-cols-4">
+        <Stat label="Cost so far">{formatUsd(instance.costUsd)}</Stat>
+        <Stat label={uptime === null ? 'Since' : 'Up for'}>
+          {uptime === null ? <RelativeTime iso={instance.stateChangedAt} /> : formatSpan(uptime)}
+        </Stat>
+        <Stat label="Idle stop">
+          {countdown ? (
+            <span className={instance.activity?.warnedAt ? 'text-amber-700 dark:text-amber-400' : undefined}>
+              {countdown}
+            </span>
+          ) : instance.activity?.keepAwakeUntil ? (
+            <>awake {formatSpan(Date.parse(instance.activity.keepAwakeUntil) - now)}</>
+          ) : instance.activity?.policy.disabled ? (
+            'off'
+          ) : (
+            '—'
+          )}
+        </Stat>
+        <Stat label="Sync backlog">
+          {backlog ? (
+            backlog.backlogFiles ? (
+              <span className={backlog.lastError ? 'text-red-700 dark:text-red-400' : undefined}>
+                {backlog.backlogFiles} files · {formatSize(backlog.backlogBytes)}
+              </span>
+            ) : (
+              'none'
+            )
+          ) : (
+            '—'
+          )}
+        </Stat>
+      </dl>
+
+      {instance.activity && isRunning(instance.state) ? (
+        <p className="text-sm text-slate-600 dark:text-slate-300">
+          <span className="font-medium">{instance.activity.busy ? 'Busy' : 'Idle'}:</span>{' '}
+          {instance.activity.reasons.join('; ') || 'no signal yet'}
+        </p>
+      ) : null}
+      {backlog?.lastError ? (
+        <p className="text-sm text-red-700 dark:text-red-400">Sync error: {backlog.lastError}</p>
+      ) : null}
+      {instance.state === 'provisioning' && instance.provisioning ? (
+        <ProvisioningBar provisioning={instance.provisioning} />
+      ) : null}
+
+      <InstanceActions instance={instance} />
+    </article>
+  );
+}

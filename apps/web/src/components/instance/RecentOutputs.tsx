@@ -1,0 +1,82 @@
+import type { OutputSummary } from '@podpilot/common';
+import { useQuery } from '@tanstack/react-query';
+import { Link } from '@tanstack/react-router';
+import { instanceOutputsQuery, outputUrlsQuery } from '../../api/instances';
+import { formatSize } from '../../lib/live';
+import { Button } from '../Button';
+import { ErrorAlert } from '../ErrorAlert';
+
+const fileName = (path: string) => path.split('/').pop() ?? path;
+
+function Thumb({ output }: { output: OutputSummary }) {
+  const urls = useQuery({ ...outputUrlsQuery(output.id), enabled: output.hasThumbnail });
+  const name = fileName(output.path);
+  const src = urls.data?.thumbnailUrl;
+  return (
+    <figure className="overflow-hidden rounded-md border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+      {src ? (
+        <a
+          href={urls.data?.url}
+          target="_blank"
+          rel="noreferrer"
+          className="block focus-visible:outline-2 focus-visible:outline-indigo-500"
+        >
+          <img src={src} alt={name} loading="lazy" className="aspect-square w-full object-cover" />
+        </a>
+      ) : (
+        <div className="flex aspect-square items-center justify-center bg-slate-100 p-2 text-center text-xs text-slate-500 dark:bg-slate-800 dark:text-slate-400">
+          {urls.isError
+            ? 'no preview (could not sign the URL)'
+            : output.hasThumbnail
+              ? 'loading…'
+              : 'no preview'}
+        </div>
+      )}
+      <figcaption className="truncate px-2 py-1 text-xs" title={output.path}>
+        {name} <span className="text-slate-500 dark:text-slate-400">· {formatSize(output.sizeBytes)}</span>
+      </figcaption>
+    </figure>
+  );
+}
+
+/** The newest outputs of this instance, as thumbnails. */
+export function RecentOutputs({ instanceId }: { instanceId: string }) {
+  const q = useQuery(instanceOutputsQuery(instanceId));
+  if (q.isPending)
+    return (
+      <p role="status" className="text-sm text-slate-500 dark:text-slate-400">
+        Loading outputs…
+      </p>
+    );
+  if (q.isError)
+    return (
+      <ErrorAlert error={q.error}>
+        <Button variant="secondary" onClick={() => void q.refetch()}>
+          Try again
+        </Button>
+      </ErrorAlert>
+    );
+  if (!q.data.outputs.length)
+    return (
+      <p className="text-sm text-slate-600 dark:text-slate-400">
+        No outputs yet. Every image the WebUI saves is synced to storage and shows up here.
+      </p>
+    );
+  return (
+    <div className="space-y-3">
+      <ul className="grid grid-cols-2 gap-3 sm:grid-cols-4 lg:grid-cols-6">
+        {q.data.outputs.map((o) => (
+          <li key={o.id}>
+            <Thumb output={o} />
+          </li>
+        ))}
+      </ul>
+      <Link
+        to="/outputs"
+        className="inline-block rounded-sm text-sm font-medium text-indigo-700 underline underline-offset-2 hover:text-indigo-500 focus-visible:outline-2 focus-visible:outline-indigo-500 dark:text-indigo-400"
+      >
+        All outputs
+      </Link>
+    </div>
+  );
+}

@@ -1,0 +1,96 @@
+import type { OutputSummary } from '@podpilot/common';
+import { useQuery } from '@tanstack/react-query';
+import { memo, useRef } from 'react';
+import { outputUrlsQuery } from '../../api/outputs';
+import { formatRelative } from '../../lib/format';
+import { outputParams } from '../../lib/output-params';
+import { baseName } from '../../lib/outputs-search';
+import { useNearViewport } from './useNearViewport';
+
+/** What a tile's image is described as: the start of its prompt when it has one, else its file name. */
+export function describeOutput(output: OutputSummary): string {
+  const prompt = outputParams(output.metadata).prompt;
+  const name = baseName(output.path);
+  return prompt ? `${name}: ${prompt.length > 120 ? `${prompt.slice(0, 120)}…` : prompt}` : name;
+}
+
+interface OutputTileProps {
+  output: OutputSummary;
+  selected: boolean;
+  onToggle: (id: string) => void;
+  onOpen: (id: string) => void;
+}
+
+/** One square of the gallery: the thumbnail (asked for once it nears the screen), a checkbox, a caption. */
+export const OutputTile = memo(function OutputTile({ output, selected, onToggle, onOpen }: OutputTileProps) {
+  const box = useRef<HTMLDivElement>(null);
+  const near = useNearViewport(box);
+  const urls = useQuery({ ...outputUrlsQuery(output.id), enabled: near && output.hasThumbnail });
+  const name = baseName(output.path);
+  const extension = name.includes('.') ? name.slice(name.lastIndexOf('.') + 1).toUpperCase() : 'FILE';
+  return (
+    <li
+      className={
+        'group relative overflow-hidden rounded-lg border bg-white shadow-sm dark:bg-slate-900 ' +
+        (selected
+          ? 'border-indigo-500 ring-2 ring-indigo-500 dark:border-indigo-400 dark:ring-indigo-400'
+          : 'border-slate-200 dark:border-slate-800')
+      }
+    >
+      <div ref={box} className="relative aspect-square bg-slate-100 dark:bg-slate-800">
+        <button
+          type="button"
+          onClick={() => onOpen(output.id)}
+          aria-label={`Open ${name}`}
+          data-output={output.id}
+          className="absolute inset-0 block size-full focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-indigo-500"
+        >
+          {urls.data?.thumbnailUrl ? (
+            <img
+              src={urls.data.thumbnailUrl}
+              alt={describeOutput(output)}
+              loading="lazy"
+              decoding="async"
+              width={256}
+              height={256}
+              className="size-full object-cover"
+            />
+          ) : (
+            <span
+              aria-hidden="true"
+              className={
+                'flex size-full items-center justify-center text-xs font-semibold tracking-wide text-slate-400 dark:text-slate-500 ' +
+                (output.hasThumbnail && !urls.isError ? 'animate-pulse' : '')
+              }
+            >
+              {output.hasThumbnail && !urls.isError ? '' : extension}
+            </span>
+          )}
+        </button>
+        <label
+          className={
+            'absolute top-2 left-2 flex size-8 cursor-pointer items-center justify-center rounded-md bg-white/90 shadow-sm ' +
+            'ring-1 ring-slate-300 backdrop-blur dark:bg-slate-900/90 dark:ring-slate-600 ' +
+            (selected ? '' : 'sm:opacity-0 sm:group-focus-within:opacity-100 sm:group-hover:opacity-100')
+          }
+        >
+          <input
+            type="checkbox"
+            checked={selected}
+            onChange={() => onToggle(output.id)}
+            className="size-4 cursor-pointer accent-indigo-600 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-500"
+          />
+          <span className="sr-only">Select {name}</span>
+        </label>
+      </div>
+      <div className="px-2.5 py-2 text-xs">
+        <p className="truncate font-medium text-slate-800 dark:text-slate-200" title={output.path}>
+          {name}
+        </p>
+        <p className="truncate text-slate-500 dark:text-slate-400">
+          <time dateTime={output.createdAt}>{formatRelative(output.createdAt)}</time> · {output.instanceName}
+        </p>
+      </div>
+    </li>
+  );
+});

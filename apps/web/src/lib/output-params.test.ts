@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { outputParams, parseA1111Parameters, summarizeComfyUi } from './output-params';
+
+const A1111 = [
+  'a lighthouse at dusk, (oil painting:1.2),',
+  'dramatic sky',
+  'Negative prompt: blurry, lowres',
+  'text, watermark',
+  'Steps: 30, Sampler: DPM++ 2M Karras, CFG scale: 7, Seed: 1234567890, Size: 832x1216, ' +
+    'Model hash: 31e35c80fc, Model: sd_xl_base_1.0, Lora hashes: "detail: abc123, film: def456", Version: v1.10.1',
+].join('\n');
+
+describe('parseA1111Parameters', () => {
+  it('splits prompt, negative prompt and settings', () => {
+    const parsed = parseA1111Parameters(A1111);
+    expect(parsed.prompt).toBe('a lighthouse at dusk, (oil painting:1.2),\ndramatic sky');
+    expect(parsed.negativePrompt).toBe('blurry, lowres\ntext, watermark');
+    expect(parsed.settings).toEqual([
+      { label: 'Steps', value: '30' },
+      { label: 'Sampler', value: 'DPM++ 2M Karras' },
+      { label: 'CFG scale', value: '7' },
+      { label: 'Seed', value: '1234567890' },
+      { label: 'Size', value: '832x1216' },
+      { label: 'Model hash', value: '31e35c80fc' },
+      { label: 'Model', value: 'sd_xl_base_1.0' },
+      { label: 'Lora hashes', value: 'detail: abc123, film: def456' },
+      { label: 'Version', value: 'v1.10.1' },
+    ]);
+  });
+
+  it('reads a prompt without negative prompt or settings', () => {
+    expect(parseA1111Parameters('just a cat')).toEqual({
+      prompt: 'just a cat',
+      negativePrompt: null,
+      settings: [],
+    });
+  });
+
+  it('does not take a prompt line with a colon for settings', () => {
+    const parsed = parseA1111Parameters('style: baroque\nSteps: 20, Sampler: Euler a, Seed: 1');
+    expect(parsed.prompt).toBe('style: baroque');
+    expect(parsed.settings.map((s) => s.label)).toEqual(['Steps', 'Sampler', 'Seed']);
+  });
+
+  it('reads an empty prompt followed by a negative prompt', () => {
+    const parsed = parseA1111Parameters('Negative prompt: ugly\nSteps: 20, Sampler: Euler, Seed: 5');
+    expect(parsed.prompt).toBe('');
+    expect(parsed.negativePrompt).toBe('ugly');
+  });
+});
+
+const COMFY_PROMPT = JSON.stringify({
+  '3': {
+    class_type: 'KSampler',
+    inputs: {
+      seed: 42,
+      steps: 25,
+      cfg: 6.5,
+      sampler_name: 'euler',
+      scheduler: 'normal',
+      denoise: 1,
+      model: ['10', 0],
+      positive: ['6', 0],
+      negative: ['7', 0],
+      latent_image: ['5', 0],
+    },
+  },
+  '4': { class_type: 'CheckpointLoaderSimple', inputs: { ckpt_name: 'sdxl.safetensors' } },
+  '5': { class_type: 'EmptyLatentImage', inputs: { width: 1024, height: 1024, batch_size: 1 } },
+  '6': { class_type: 'CLIPTextEncode', inputs: { text: 'a red fox', clip: ['10', 1] } },
+  '7': { class_type: 'CLIPTextEncode', inputs: { text: 'blurry', clip: ['10', 1] } },
+  '10': {
+    class_type: 'LoraLoader',
+    inputs: { lora_name: 'fur.safetensors', strength_model: 0.8, model: ['4', 0], clip: ['4', 1] },
+  },
+});
+
+describe('summarizeComfyUi', () => {
+  it('follows the sampler to its texts and lists the settings', () => {
+    expect(summarizeComfyUi(COMFY_PROMPT, undefined)).toEqual({
+      prompt: 'a red fox',
+      negativePrompt: 'blurry',
+      nodeCount: 6,
+      settings: [
+        { label: 'Seed', value: '42' },
+        { label: 'Steps', value: '25' },
+        { label: 'CFG', value: '6.5' },
+        { label: 'Sampler', value: 'euler' },
+        { label: 'Scheduler', value: 'normal' },
+        { label: 'Denoise', value: '1' },
+        { label: 'Checkpoint', value: 'sdxl.safetensors' },
+        { label: 'Size', value: '1024×1024' },
+        { label: 'LoRA', value: 'fur.safetensors (0.8)' },
+      ],
+    });
+  });
+
+  it('falls back to the editor workflow, and to null for junk', () => {
+    expect(summarizeComfyUi(undefined, JSON.stringify({ nodes: [{}, {}, {}] }))?.nodeCount).toBe(3);
+    expect(summarizeComfyUi('not json', '{"x":1}')).toBeNull();
+    expect(summarizeComfyUi(undefined, undefined)).toBeNull();
+  });
+});
+
+describe('outputParams', () => {
+  it('prefers A1111 parameters, then ComfyUI, then nothing', () => {
+    expect(outputParams({ parameters: A1111 }).source).toBe('a1111');
+    const comfy = outputParams({ prompt: COMFY_PROMPT });
+    expect(comfy.source).toBe('comfyui');
+    expect(comfy.settings.at(-1)).toEqual({ label: 'Nodes', value: '6' });
+    expect(outputParams(null)).toEqual({ source: null, prompt: null, negativePrompt: null, settings: [] });
+  });
+});
