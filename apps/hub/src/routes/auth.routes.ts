@@ -1,8 +1,8 @@
 import { ApiError, AuthState, LoginRequest, SESSION_COOKIE, SetupRequest } from '@podpilot/common';
-import { isTailscaleOwner } from '../plugins/tailscale-identity.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { isTailscaleOwner } from '../plugins/tailscale-identity.js';
 import type { AuthService, ClientMeta, NewSession } from '../services/auth.service.js';
 
 export interface AuthRoutesOptions {
