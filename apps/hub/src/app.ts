@@ -175,7 +175,8 @@ export async function buildApp(config: AppConfig, db: Db, deps: AppDeps): Promis
     services.outputs,
     {
       finalSyncMs: settings.finalSyncMs ?? 120_000,
-      imagePrefix: settings.imagePrefix ?? 'ghcr.io/podpilot',
+      imagePrefix: settings.imagePrefix ?? 'ghcr.io/podpilot/podpilot',
+      ...(settings.imageVariant ? { imageVariant: settings.imageVariant } : {}),
       hubUrl,
       budget: budgets,
       tailscale,

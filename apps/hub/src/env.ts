@@ -129,9 +129,17 @@ export const HUB_SETTINGS = {
   },
   PODPILOT_IMAGE_PREFIX: {
     flag: undefined,
-    help: 'container image per UI kind: <prefix>/<ui kind>:cuda12.4',
-    schema: z.string().trim().min(1).default('ghcr.io/podpilot'),
-    fallback: 'ghcr.io/podpilot',
+    help: 'container image per UI kind: <prefix>/<ui kind>:<variant> (docker-bake.hcl tags ghcr.io/<owner>/podpilot/<name>:<variant>)',
+    schema: z.string().trim().min(1).default('ghcr.io/podpilot/podpilot'),
+    fallback: 'ghcr.io/podpilot/podpilot',
+  },
+  PODPILOT_IMAGE_VARIANT: {
+    flag: undefined,
+    help: 'CUDA variant of the images to launch: cu121, cu124 or cu128 (the host driver must support it)',
+    schema: z
+      .enum(['cu121', 'cu124', 'cu128'], { message: 'expected cu121, cu124 or cu128' })
+      .default('cu124'),
+    fallback: 'cu124',
   },
   PODPILOT_FINAL_SYNC_SECONDS: {
     flag: undefined,
@@ -202,8 +210,9 @@ export interface LifecycleSettings {
   secretsKey?: string | undefined;
   vastaiUrl?: string | undefined;
   runpodUrl?: string | undefined;
-  /** Images are `<imagePrefix>/<ui kind>:cuda12.4`. */
+  /** Images are `<imagePrefix>/<ui kind>:<imageVariant>`. */
   imagePrefix?: string;
+  imageVariant?: 'cu121' | 'cu124' | 'cu128';
   finalSyncMs?: number;
   reconcileEveryMs?: number;
   launchTimeoutMs?: number;
@@ -265,6 +274,7 @@ export function loadHubConfig(env: Record<string, string | undefined> = process.
       vastaiUrl: e.PODPILOT_VASTAI_URL,
       runpodUrl: e.PODPILOT_RUNPOD_URL,
       imagePrefix: e.PODPILOT_IMAGE_PREFIX,
+      imageVariant: e.PODPILOT_IMAGE_VARIANT,
       finalSyncMs: e.PODPILOT_FINAL_SYNC_SECONDS * 1000,
       reconcileEveryMs: e.PODPILOT_RECONCILE_SECONDS * 1000,
       launchTimeoutMs: e.PODPILOT_LAUNCH_TIMEOUT_SECONDS * 1000,

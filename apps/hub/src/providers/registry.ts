@@ -9,8 +9,13 @@ import { VastAiProvider } from './vastai/vastai-provider.js';
 export const PROVIDER_KINDS: readonly ProviderKind[] = ['local', 'vastai', 'runpod'];
 
 /** The image per UI kind until PodPilot publishes its own (a later issue): `<prefix>/<ui kind>:cuda12.4`. */
-export const imageFor = (prefix: string, uiKind: string) =>
-  `${prefix.replace(/\/+$/, '')}/${uiKind}:cuda12.4`;
+/** The CUDA variants the images are built for (docker-bake.hcl). */
+export const IMAGE_VARIANTS = ['cu121', 'cu124', 'cu128'] as const;
+export type ImageVariant = (typeof IMAGE_VARIANTS)[number];
+
+/** The image of a UI kind, as docker-bake.hcl tags it: `<prefix>/<ui kind>:<variant>`. */
+export const imageFor = (prefix: string, uiKind: string, variant: ImageVariant = 'cu124') =>
+  `${prefix.replace(/\/+$/, '')}/${uiKind}:${variant}`;
 
 export interface ProviderRegistryOptions {
   /** `<PODPILOT_HOME>`: the local provider keeps its instances in `<home>/local-instances`. */

@@ -6,7 +6,7 @@ import { iso } from '../lib/dates.js';
 import { conflict, HttpError, notFound } from '../lib/http-error.js';
 import { NoCapacityError, NotYetTerminatedError, ProviderError } from '../providers/errors.js';
 import { type ComputeProvider, isStoppable, type ProviderInstance } from '../providers/provider.js';
-import { imageFor, type ProviderRegistry } from '../providers/registry.js';
+import { type ImageVariant, imageFor, type ProviderRegistry } from '../providers/registry.js';
 import { AgentCredentialsRepository } from '../repositories/agent-credentials.repository.js';
 import {
   findProfileVersion,
@@ -24,6 +24,7 @@ export interface LifecycleOptions {
   /** How long stop/destroy wait for the agent's final sync. */
   finalSyncMs: number;
   imagePrefix: string;
+  imageVariant?: ImageVariant;
   /** The hub URL agents use. */
   hubUrl: () => string;
   /** The owner's budgets, checked before a new rental (BudgetsService). */
@@ -115,7 +116,7 @@ export class LifecycleService {
     const spec = version.spec as { ui: { kind: UiKind }; idle?: unknown };
     const ui = UI_KINDS[spec.ui.kind];
     const launchSpec: LaunchSpecRecord = {
-      image: imageFor(this.options.imagePrefix, spec.ui.kind),
+      image: imageFor(this.options.imagePrefix, spec.ui.kind, this.options.imageVariant),
       diskGb: req.diskGb,
       ports: ui ? [ui.port] : [],
     };
