@@ -14,6 +14,7 @@ import { registerOffersCommand } from './commands/offers.js';
 import { registerOutputsCommands } from './commands/outputs.js';
 import { registerProfileCommands } from './commands/profile.js';
 import { registerSecretsCommands } from './commands/secrets.js';
+import { registerSnapshotCommand } from './commands/snapshot.js';
 import { registerTailscaleCommands } from './commands/tailscale.js';
 import { CliError } from './lib/cli-error.js';
 
@@ -30,6 +31,7 @@ registerFilesCommands(program);
 registerOutputsCommands(program);
 registerOffersCommand(program);
 registerInstanceCommands(program);
+registerSnapshotCommand(program);
 registerSecretsCommands(program);
 registerIdleCommands(program);
 registerCostCommand(program);

@@ -24,6 +24,7 @@ import { registerWeb } from './plugins/web.js';
 import { ProviderRegistry, type ProviderRegistryOptions } from './providers/registry.js';
 import { agentRoutes } from './routes/agent.routes.js';
 import { agentOutputsRoutes } from './routes/agent-outputs.routes.js';
+import { agentSnapshotRoutes } from './routes/agent-snapshot.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { costsRoutes } from './routes/costs.routes.js';
 import { filesRoutes } from './routes/files.routes.js';
@@ -36,6 +37,7 @@ import { modelsRoutes } from './routes/models.routes.js';
 import { outputsRoutes } from './routes/outputs.routes.js';
 import { profilesRoutes } from './routes/profiles.routes.js';
 import { secretsRoutes } from './routes/secrets.routes.js';
+import { snapshotsRoutes } from './routes/snapshots.routes.js';
 import { tailscaleRoutes } from './routes/tailscale.routes.js';
 import { tokensRoutes } from './routes/tokens.routes.js';
 import { ActivityRecorder } from './services/activity-recorder.js';
@@ -55,6 +57,7 @@ import { OffersService } from './services/offers.service.js';
 import { OutputsService, type OutputsServiceOptions } from './services/outputs.service.js';
 import { ProfilesService } from './services/profiles.service.js';
 import { SecretsService, secretsKeyFile } from './services/secrets.service.js';
+import { SnapshotsService } from './services/snapshots.service.js';
 import { LocalStorage, type ObjectStorage, registerLocalStorageRoutes } from './storage/index.js';
 import { TailscaleService, type TailscaleServiceOptions } from './tailscale/tailscale.service.js';
 
@@ -88,6 +91,7 @@ export interface HubApp {
     costWatch: CostWatch;
     live: LiveFeed;
     tailscale: TailscaleService;
+    snapshots: SnapshotsService;
   };
 }
 
@@ -212,6 +216,7 @@ export async function buildApp(config: AppConfig, db: Db, deps: AppDeps): Promis
     lifecycle,
     reconciler,
     live,
+    snapshots: new SnapshotsService(db),
   };
 
   registerErrorHandler(app);
@@ -260,6 +265,8 @@ export async function buildApp(config: AppConfig, db: Db, deps: AppDeps): Promis
   await app.register(filesRoutes, { files: services.files });
   await app.register(agentRoutes, { agents: services.agents });
   await app.register(agentOutputsRoutes, { agents: services.agents, outputs: services.outputs });
+  await app.register(agentSnapshotRoutes, { agents: services.agents, snapshots: allServices.snapshots });
+  await app.register(snapshotsRoutes, { snapshots: allServices.snapshots });
   await app.register(outputsRoutes, { outputs: services.outputs });
   await app.register(secretsRoutes, { secrets });
   await app.register(lifecycleRoutes, { lifecycle, offers: allServices.offers });

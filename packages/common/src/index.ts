@@ -12,6 +12,7 @@ export * from './api/live.js';
 export * from './api/models.js';
 export * from './api/outputs.js';
 export * from './api/profiles.js';
+export * from './api/snapshots.js';
 export * from './api/tailscale.js';
 export * from './api/tokens.js';
 export { ConfigError, configProblems } from './config-error.js';

@@ -18,6 +18,8 @@ import {
   PresignOutputsResponse,
   PresignPartsResponse,
   RegisterResponse,
+  type SnapshotReport,
+  SnapshotResult,
   StartModelUploadResponse,
   type UploadedPart,
 } from '@podpilot/common';
@@ -249,6 +251,11 @@ export class HubConnection {
   /** Records uploaded files in the hub's index; only then do they count as synced. Throws HubUnavailableError. */
   async confirmOutputs(files: ConfirmOutputsRequest['files']) {
     return this.post('outputs/confirm', ConfirmOutputsResponse, { files });
+  }
+
+  /** Sends what a `snapshot` command found; the hub stores it as a profile version. One try (the caller acks). */
+  async snapshot(report: SnapshotReport) {
+    return this.post('snapshot', SnapshotResult, report);
   }
 
   /** Presigned download URLs for the profile's files kept in storage, by key. Retries while the hub is away. */

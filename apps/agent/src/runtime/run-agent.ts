@@ -15,6 +15,7 @@ import { ProgressTracker } from './progress.js';
 import type { ProgressDisplay } from './progress-display.js';
 import { promoteModels } from './promote-models.js';
 import { provisionModels } from './provision-models.js';
+import { runSnapshotCommand, type SnapshotContext } from './snapshot-command.js';
 
 export interface RunAgentOptions {
   /** Aborting stops the agent: the WebUI is stopped and a last heartbeat says so. */
@@ -82,6 +83,7 @@ export async function runAgent(config: AgentConfig, options: RunAgentOptions): P
   let supervisor: WebuiSupervisor | null = null;
   let sync: OutputSync | null = null;
   let idleWatch: IdleWatch | null = null;
+  let snapshotContext: SnapshotContext | null = null;
   /** The WebUI's port once known (the owner's "open WebUI" link). */
   let webuiPort: number | undefined;
   const stop = new AbortController();
@@ -98,15 +100,16 @@ export async function runAgent(config: AgentConfig, options: RunAgentOptions): P
       void runSyncCommand(sync, command).then((ack) => acknowledged.push({ id: command.id, ...ack }));
       return;
     }
+    if (command.kind === 'snapshot') {
+      // Hashing unknown models may take minutes: beside the heartbeats, acknowledged when done.
+      void runSnapshotCommand(hub, command, snapshotContext, say).then((ack) =>
+        acknowledged.push({ id: command.id, ...ack }),
+      );
+      return;
+    }
     if (command.kind === 'stop-webui') await supervisor?.stop();
     if (command.kind === 'shutdown') stop.abort();
-    // snapshot arrives with snapshots; until then it is acknowledged as not done.
-    const done = command.kind === 'stop-webui' || command.kind === 'shutdown';
-    acknowledged.push({
-      id: command.id,
-      ok: done,
-      ...(done ? {} : { message: `${command.kind} is not supported by this agent yet` }),
-    });
+    acknowledged.push({ id: command.id, ok: true });
   };
   const beat = async () => {
     const disk = await statfs(config.workspace).catch(() => null);
@@ -220,6 +223,12 @@ export async function runAgent(config: AgentConfig, options: RunAgentOptions): P
     await supervisor.start();
     phase = 'ready';
     idleWatch.armDeadman();
+    snapshotContext = {
+      uiDir: checkouts.uiDir,
+      uiKind: profile.spec.ui.kind,
+      cacheDir: paths.cacheDir,
+      profileFiles: profile.spec.files.map((f) => f.path),
+    };
     say(`ready: the WebUI answers on port ${launch.port}`);
     await hub.event({
       level: 'info',

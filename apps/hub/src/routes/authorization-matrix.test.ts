@@ -305,6 +305,22 @@ describe.each(testDatabases())('authorisation matrix over every route ($engine)'
         ['POST', 'register', { bootstrapToken: B.bootstrap, agentVersion: 'x' }, [401]],
         ['POST', 'register', { bootstrapToken: B.token, agentVersion: 'x' }, [401]],
       ],
+      'POST /agent/v1/snapshot': [
+        [
+          'POST',
+          'snapshot',
+          {
+            commandId: commandB,
+            takenAt: now(),
+            ui: { path: '', remote: null, commit: null, dirtyFiles: [] },
+            extensions: [],
+            models: [],
+            files: [],
+            warnings: [],
+          },
+          [403],
+        ],
+      ],
       'POST /agent/v1/heartbeat': [
         [
           'POST',

@@ -1,0 +1,90 @@
+import { SnapshotResult } from '@podpilot/common';
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { CliError } from '../lib/cli-error.js';
+import { loadCredentials } from '../lib/credentials.js';
+import { HubClient, HubError } from '../lib/hub-client.js';
+import { resolveInstanceRef } from '../lib/instances.js';
+import { printJson } from '../lib/output.js';
+
+const ID_HELP = 'instance id, its first 6+ characters, or its name';
+const WAIT_TIMEOUT_MS = 10 * 60_000;
+const POLL_MS = 3_000;
+
+const Queued = z.object({ commandId: z.string() });
+const LatestSnapshot = SnapshotResult.extend({ commandId: z.string().nullable(), createdAt: z.string() });
+type LatestSnapshot = z.infer<typeof LatestSnapshot>;
+
+/** The result as text: `profile@version`, then the changes and the warnings. */
+export function formatSnapshot(result: SnapshotResult): string {
+  const head = result.created
+    ? `stored ${result.profile}@${result.version}\n`
+    : `${result.profile}@${result.version} already holds this environment: no new version\n`;
+  const changes = result.changes.length
+    ? `changes against the launched version:\n${result.changes.map((c) => `  ${c}\n`).join('')}`
+    : 'no changes against the launched version\n';
+  const warnings = result.warnings.length
+    ? `warnings:\n${result.warnings.map((w) => `  ${w}\n`).join('')}`
+    : '';
+  return head + changes + warnings;
+}
+
+/** Polls until the hub stored the result of `commandId` (404 until then); CliError after `timeoutMs`. */
+export async function waitForSnapshot(
+  hub: HubClient,
+  instanceId: string,
+  commandId: string,
+  timeoutMs = WAIT_TIMEOUT_MS,
+  pollMs = POLL_MS,
+): Promise<LatestSnapshot> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await hub.request(
+        'GET',
+        `/api/instances/${instanceId}/snapshots/latest?commandId=${encodeURIComponent(commandId)}`,
+        { schema: LatestSnapshot },
+      );
+    } catch (error) {
+      if (!(error instanceof HubError) || (error.status !== 404 && !error.retryable)) throw error;
+    }
+    if (Date.now() >= deadline)
+      throw new CliError(
+        `no snapshot result after ${Math.round(timeoutMs / 60_000)} min; the agent may still be working`,
+        [`the result appears at GET /api/instances/${instanceId}/snapshots/latest?commandId=${commandId}`],
+      );
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
+}
+
+/** `podpilot snapshot <instance>`: capture a running instance back into a profile version. */
+export function registerSnapshotCommand(program: Command): void {
+  program
+    .command('snapshot')
+    .description(
+      'capture a running instance (UI and extension commits, models, settings) into a profile version',
+    )
+    .argument('<instance>', ID_HELP)
+    .option('--as <name>', "store it in this profile instead of the instance's own")
+    .option('--wait', 'wait (up to 10 min) for the agent and print the result')
+    .option('--json', 'print the answer as JSON')
+    .action(async (ref: string, opts: { as?: string; wait?: boolean; json?: boolean }) => {
+      const hub = new HubClient(await loadCredentials());
+      const { id, name } = await resolveInstanceRef(hub, ref);
+      const { commandId } = await hub.request('POST', `/api/instances/${id}/snapshot`, {
+        body: opts.as === undefined ? {} : { as: opts.as },
+        schema: Queued,
+      });
+      if (!opts.wait) {
+        if (opts.json) return printJson({ commandId });
+        process.stdout.write(
+          `asked ${name}'s agent for a snapshot (command ${commandId}); run with --wait to see the stored version\n`,
+        );
+        return;
+      }
+      if (!opts.json) process.stderr.write(`waiting for ${name}'s agent to report the snapshot…\n`);
+      const result = await waitForSnapshot(hub, id, commandId);
+      if (opts.json) return printJson(result);
+      process.stdout.write(formatSnapshot(result));
+    });
+}

@@ -1,0 +1,242 @@
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../db/db.js';
+import { asOwner } from '../test-support/app.js';
+import { testDatabases } from '../test-support/databases.js';
+import { type LifecycleTestHub, lifecycleHub } from '../test-support/lifecycle.js';
+
+const C1 = 'a1'.repeat(20);
+const C2 = 'b2'.repeat(20);
+const C3 = 'c3'.repeat(20);
+const SHA_BASE = 'b'.repeat(64);
+const SHA_NEW = 'c'.repeat(64);
+const SHA_FILE = 'd'.repeat(64);
+const SETTINGS = 'user/default/comfy.settings.json';
+
+const PROFILE = [
+  'name: snap',
+  `ui: { kind: comfyui, ref: ${C1} }`,
+  'extensions:',
+  `  - { url: "https://github.com/a/ComfyUI-Bar", ref: ${C1} }`,
+  'models:',
+  `  - { name: base, kind: checkpoint, sha256: ${SHA_BASE}, source: { url: "https://example.com/base.safetensors" } }`,
+  'files:',
+  `  - { path: ${SETTINGS}, content: '{"a": 1}' }`,
+  '',
+].join('\n');
+
+interface Agent {
+  id: string;
+  token: string;
+}
+
+describe.each(testDatabases())('snapshots ($engine)', ({ open }) => {
+  let db: Db;
+  let t: LifecycleTestHub;
+  let A: Agent;
+  let B: Agent;
+
+  const inject = (opts: InjectOptions) => t.hub.app.inject(opts);
+  const owner = (method: InjectOptions['method'], url: string, payload?: unknown, extra = {}) =>
+    inject({ method, url, payload: payload as object, headers: { ...asOwner(t.hub.cookie), ...extra } });
+  const agent = (token: string, path: string, payload: unknown) =>
+    inject({
+      method: 'POST',
+      url: `/agent/v1/${path}`,
+      payload: payload as object,
+      headers: { authorization: `Bearer ${token}` },
+    });
+  const ok = (res: LightMyRequestResponse, what: string) => {
+    if (res.statusCode >= 300) throw new Error(`${what}: ${res.statusCode} ${res.body}`);
+    return res;
+  };
+  const bootstrapOf = (id: string) =>
+    (
+      t.fake.instances().find((i) => i.label === `podpilot-${id}`)?.extra_env as
+        | [string, string][]
+        | undefined
+    )?.find(([k]) => k === 'PODPILOT_BOOTSTRAP_TOKEN')?.[1] ?? '';
+
+  async function launch(profile: string, offerId: string): Promise<Agent> {
+    const res = ok(
+      await owner('POST', '/api/instances', {
+        profile,
+        provider: 'vastai',
+        offerId,
+        idempotencyKey: `snap-${profile}-${offerId}`,
+      }),
+      `launch ${profile}`,
+    );
+    const id = res.json().id as string;
+    const reg = ok(
+      await inject({
+        method: 'POST',
+        url: '/agent/v1/register',
+        payload: { bootstrapToken: bootstrapOf(id), agentVersion: '0.1.0' },
+      }),
+      'register',
+    );
+    return { id, token: reg.json().agentToken as string };
+  }
+
+  async function requestSnapshot(id: string, body: object = {}): Promise<string> {
+    const res = await owner('POST', `/api/instances/${id}/snapshot`, body);
+    expect(res.statusCode, res.body).toBe(202);
+    return res.json().commandId as string;
+  }
+
+  const report = (commandId: string) => ({
+    commandId,
+    takenAt: new Date().toISOString(),
+    ui: { path: '', remote: 'https://github.com/comfyanonymous/ComfyUI.git', commit: C1, dirtyFiles: [] },
+    extensions: [
+      // Moved to another commit.
+      {
+        path: 'custom_nodes/ComfyUI-Bar',
+        remote: 'https://github.com/a/ComfyUI-Bar',
+        commit: C2,
+        dirtyFiles: [],
+      },
+      // Added.
+      {
+        path: 'custom_nodes/ComfyUI-Foo',
+        remote: 'https://github.com/b/ComfyUI-Foo.git',
+        commit: C3,
+        dirtyFiles: [],
+      },
+    ],
+    models: [
+      { path: 'models/checkpoints/base.safetensors', sha256: SHA_BASE, sizeBytes: 10 },
+      { path: 'models/loras/x.safetensors', sha256: SHA_NEW, sizeBytes: 20 },
+    ],
+    files: [{ path: SETTINGS, sha256: SHA_FILE, sizeBytes: 8, content: '{"a": 2}' }],
+    warnings: ['custom_nodes/ComfyUI-Foo has local changes'],
+  });
+
+  beforeAll(async () => {
+    db = await open();
+    t = await lifecycleHub(db);
+    ok(await owner('PUT', '/api/profiles/snap', PROFILE, { 'content-type': 'application/yaml' }), 'profile');
+    A = await launch('snap', '100000');
+    B = await launch('tiny', '100001');
+  });
+  afterAll(async () => {
+    await t?.close();
+    await db?.close();
+  });
+
+  it('stores a report as a new snapshot version listing exactly what changed', async () => {
+    const none = await owner('GET', `/api/instances/${A.id}/snapshots/latest`);
+    expect(none.statusCode).toBe(404);
+
+    const commandId = await requestSnapshot(A.id);
+    const beat = await agent(A.token, 'heartbeat', {
+      agentVersion: '0.1.0',
+      sentAt: new Date().toISOString(),
+      phase: 'ready',
+      webui: { state: 'running', port: 8188, restarts: 0 },
+      diskFreeBytes: 1e10,
+      acknowledged: [],
+    });
+    expect(beat.json().commands).toEqual([
+      expect.objectContaining({ id: commandId, kind: 'snapshot', args: {} }),
+    ]);
+
+    const res = await agent(A.token, 'snapshot', report(commandId));
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toEqual({
+      profile: 'snap',
+      version: 2,
+      created: true,
+      changes: [
+        `extension ComfyUI-Bar moved ${C1.slice(0, 12)}→${C2.slice(0, 12)}`,
+        `extension ComfyUI-Foo added at ${C3.slice(0, 12)} (https://github.com/b/ComfyUI-Foo.git)`,
+        'model x.safetensors added',
+        `file ${SETTINGS} changed`,
+      ],
+      warnings: [
+        'custom_nodes/ComfyUI-Foo has local changes',
+        `model x.safetensors (${SHA_NEW.slice(0, 12)}) is not in the library yet`,
+      ],
+    });
+
+    const versions = ok(await owner('GET', '/api/profiles/snap/versions'), 'versions').json().versions;
+    expect(versions.at(-1)).toMatchObject({ version: 2, origin: 'snapshot', snapshotOfInstanceId: A.id });
+    const spec = ok(await owner('GET', '/api/profiles/snap?version=2'), 'version').json().spec;
+    expect(spec.ui).toEqual({ kind: 'comfyui', ref: C1 });
+    expect(spec.extensions).toEqual([
+      { url: 'https://github.com/a/ComfyUI-Bar', ref: C2, name: 'ComfyUI-Bar' },
+      { url: 'https://github.com/b/ComfyUI-Foo.git', ref: C3, name: 'ComfyUI-Foo' },
+    ]);
+    expect(spec.models).toEqual([
+      {
+        name: 'base',
+        kind: 'checkpoint',
+        sha256: SHA_BASE,
+        source: { url: 'https://example.com/base.safetensors' },
+        file: 'base.safetensors',
+      },
+      {
+        name: 'x',
+        kind: 'lora',
+        sha256: SHA_NEW,
+        source: { storage: `models/sha256/${SHA_NEW}` },
+        file: 'x.safetensors',
+      },
+    ]);
+    expect(spec.files).toEqual([{ path: SETTINGS, content: '{"a": 2}' }]);
+
+    const latest = ok(await owner('GET', `/api/instances/${A.id}/snapshots/latest`), 'latest').json();
+    expect(latest).toMatchObject({ profile: 'snap', version: 2, created: true, commandId });
+    const ofCommand = await owner('GET', `/api/instances/${A.id}/snapshots/latest?commandId=${commandId}`);
+    expect(ofCommand.json().commandId).toBe(commandId);
+
+    // The same report again for the same command: the first result, nothing stored twice.
+    const again = await agent(A.token, 'snapshot', report(commandId));
+    expect(again.json()).toEqual(res.json());
+  });
+
+  it('stores nothing new for an identical report', async () => {
+    const commandId = await requestSnapshot(A.id);
+    const res = await agent(A.token, 'snapshot', report(commandId));
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ profile: 'snap', version: 2, created: false });
+    const versions = ok(await owner('GET', '/api/profiles/snap/versions'), 'versions').json().versions;
+    expect(versions).toHaveLength(2);
+  });
+
+  it('stores into another profile with --as', async () => {
+    const commandId = await requestSnapshot(A.id, { as: 'snap-copy' });
+    const res = await agent(A.token, 'snapshot', report(commandId));
+    expect(res.json()).toMatchObject({ profile: 'snap-copy', version: 1, created: true });
+  });
+
+  it("refuses another agent's command and commands that are no snapshot", async () => {
+    const commandId = await requestSnapshot(A.id);
+    const foreign = await agent(B.token, 'snapshot', report(commandId));
+    expect(foreign.statusCode).toBe(403);
+    expect(foreign.json().error.message).toContain('commandId');
+
+    const syncNow = await t.hub.services.instances.command(A.id, 'sync-now', null);
+    const wrongKind = await agent(A.token, 'snapshot', report(syncNow));
+    expect(wrongKind.statusCode).toBe(403);
+  });
+
+  it('answers 400 naming the field of a bad report', async () => {
+    const commandId = await requestSnapshot(A.id);
+    const bad = report(commandId);
+    (bad.models[1] as { sha256: string }).sha256 = 'not-a-sha';
+    const res = await agent(A.token, 'snapshot', bad);
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain('models');
+    expect(res.body).toContain('sha256');
+  });
+
+  it('refuses a snapshot of an instance that is not running (409) or unknown (404)', async () => {
+    await db.query(`update instances set state = 'stopped' where id = $1`, [B.id]);
+    const res = await owner('POST', `/api/instances/${B.id}/snapshot`, {});
+    expect(res.statusCode).toBe(409);
+    const unknown = await owner('POST', `/api/instances/${crypto.randomUUID()}/snapshot`, {});
+    expect(unknown.statusCode).toBe(404);
+  });
+});

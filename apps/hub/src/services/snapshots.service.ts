@@ -1,0 +1,321 @@
+import {
+  type CreateSnapshotRequest,
+  diffProfiles,
+  formatProfileIssue,
+  type InstanceState,
+  ModelKind,
+  modelStorageKey,
+  Profile,
+  type ProfileChange,
+  type ProfileExtension,
+  type ProfileFile,
+  type ProfileModel,
+  profileToYaml,
+  type SnapshotReport,
+  type SnapshotResult,
+  UI_KINDS,
+  validateProfile,
+} from '@podpilot/common';
+import type { Db } from '../db/db.js';
+import { sha256Hex } from '../lib/crypto.js';
+import { conflict, forbidden, HttpError, notFound } from '../lib/http-error.js';
+import { InstanceAgentRepository } from '../repositories/instances.repository.js';
+import { ModelsRepository } from '../repositories/models.repository.js';
+import { ProfilesRepository } from '../repositories/profiles.repository.js';
+import { SnapshotsRepository } from '../repositories/snapshots.repository.js';
+
+/** States in which an agent runs and can answer a `snapshot` command. */
+export const SNAPSHOT_STATES: readonly InstanceState[] = ['booting', 'provisioning', 'ready', 'idle'];
+
+const short = (value: string) => value.slice(0, 12);
+const MODEL_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+
+/** A git remote as a profile may hold it: credentials (a token in an https URL) are dropped. */
+function cleanRemote(remote: string): string {
+  if (!remote.startsWith('https://') || !URL.canParse(remote)) return remote;
+  const url = new URL(remote);
+  if (!url.username && !url.password) return remote;
+  url.username = '';
+  url.password = '';
+  return url.toString();
+}
+
+/** For comparing remotes: `https://github.com/a/b.git/` and `https://github.com/a/b` are the same. */
+const sameRemote = (a: string | undefined, b: string | undefined) =>
+  a !== undefined &&
+  b !== undefined &&
+  a.replace(/\/+$/, '').replace(/\.git$/, '') === b.replace(/\/+$/, '').replace(/\.git$/, '');
+
+const lastSegment = (path: string) => path.replace(/\/+$/, '').split('/').pop() ?? '';
+
+/** A model name from a file name: the name without its extension, in the characters a model name allows. */
+function modelNameOf(file: string, taken: Set<string>): string {
+  const stem = file.includes('.') ? file.slice(0, file.lastIndexOf('.')) : file;
+  let base = stem.replace(/[^A-Za-z0-9._-]/g, '-').replace(/^[^A-Za-z0-9]+/, '');
+  if (!base) base = 'model';
+  base = base.slice(0, 90);
+  let name = base;
+  for (let n = 2; taken.has(name) || !MODEL_NAME_PATTERN.test(name); n++) name = `${base}-${n}`;
+  taken.add(name);
+  return name;
+}
+
+/** One human-readable line per change between the launched profile and the snapshot. */
+export function describeChange(change: ProfileChange): string {
+  const to = (change.to ?? {}) as Record<string, unknown>;
+  const from = (change.from ?? {}) as Record<string, unknown>;
+  switch (change.section) {
+    case 'extensions': {
+      if (change.change === 'added')
+        return `extension ${change.key} added at ${short(String(to.ref))} (${String(to.url)})`;
+      if (change.change === 'removed') return `extension ${change.key} removed`;
+      const parts: string[] = [];
+      if (typeof to.ref === 'string' && typeof from.ref === 'string')
+        parts.push(`moved ${short(from.ref)}→${short(to.ref)}`);
+      if (typeof to.url === 'string') parts.push(`now from ${to.url}`);
+      if (parts.length === 0) parts.push(change.summary);
+      return `extension ${change.key} ${parts.join(', ')}`;
+    }
+    case 'models':
+      if (change.change === 'added') return `model ${String(to.file ?? change.key)} added`;
+      if (change.change === 'removed') return `model ${String(from.file ?? change.key)} removed`;
+      return `model ${change.key} changed: ${change.summary}`;
+    case 'files':
+      return `file ${change.key} ${change.change}`;
+    case 'ui':
+      return `ui ${change.summary}`;
+    default:
+      return `${change.section}: ${change.summary}`;
+  }
+}
+
+/**
+ * Snapshots: the owner asks an instance's agent for one (a `snapshot` command); the agent reports what it
+ * found; the hub turns the report into a new version of a profile, origin `snapshot`.
+ */
+export class SnapshotsService {
+  private readonly snapshots: SnapshotsRepository;
+  private readonly instances: InstanceAgentRepository;
+  private readonly profiles: ProfilesRepository;
+  private readonly models: ModelsRepository;
+
+  constructor(private readonly db: Db) {
+    this.snapshots = new SnapshotsRepository(db);
+    this.instances = new InstanceAgentRepository(db);
+    this.profiles = new ProfilesRepository(db);
+    this.models = new ModelsRepository(db);
+  }
+
+  /** Queues a `snapshot` command for the instance's agent. 404 for an unknown instance, 409 when not running. */
+  async request(instanceId: string, req: CreateSnapshotRequest): Promise<{ commandId: string }> {
+    const state = await this.snapshots.instanceState(instanceId);
+    if (state === null) throw notFound(`instance ${instanceId}`);
+    if (!SNAPSHOT_STATES.includes(state as InstanceState))
+      throw conflict(
+        `instance ${instanceId} is ${state}: a snapshot needs a running agent (booting, provisioning, ready or idle)`,
+      );
+    const rows = await this.db.query<{ id: string }>(
+      `insert into agent_commands (instance_id, kind, args) values ($1, 'snapshot', $2::jsonb) returning id`,
+      [instanceId, JSON.stringify(req.as === undefined ? {} : { as: req.as })],
+    );
+    return { commandId: (rows[0] as { id: string }).id };
+  }
+
+  /**
+   * Stores the agent's report as a version of the profile the command named (the launched one by default).
+   * 403 unless `report.commandId` is a snapshot command of `instanceId`. A second report for the same command
+   * gets the first one's result.
+   */
+  async store(instanceId: string, report: SnapshotReport): Promise<SnapshotResult> {
+    const command = await this.snapshots.command(report.commandId);
+    if (!command || command.instanceId !== instanceId || command.kind !== 'snapshot')
+      throw forbidden(`commandId: ${report.commandId} is not a snapshot command of this instance`);
+    const already = await this.snapshots.byCommand(report.commandId);
+    if (already) return already.result;
+
+    const launched = await this.instances.profileOf(instanceId);
+    if (!launched)
+      throw conflict(`instance ${instanceId} was launched from no profile: nothing to snapshot into`);
+    const base = Profile.parse(launched.spec);
+    const as = typeof command.args?.as === 'string' ? command.args.as : launched.name;
+    const warnings = [...report.warnings];
+    const built = await this.build(base, as, report, warnings);
+    const checked = validateProfile(built);
+    if (!checked.ok) {
+      const message = checked.errors.map((issue) => formatProfileIssue(issue)).join('; ');
+      throw new HttpError(400, 'invalid_request', `the snapshot makes no valid profile: ${message}`);
+    }
+    const profile = checked.profile;
+    const canonical = profileToYaml(profile);
+    const contentSha256 = sha256Hex(canonical);
+    const changes = diffProfiles(base, profile).map(describeChange);
+
+    return this.db.transaction(async (tx) => {
+      const row = await this.profiles.findOrCreateLocked(as, tx);
+      const latest = await this.profiles.latestVersion(row.id, tx);
+      const created = !(latest && latest.contentSha256 === contentSha256);
+      const version = created ? (latest?.version ?? 0) + 1 : (latest?.version as number);
+      if (created) {
+        await this.profiles.insertVersion(
+          {
+            profileId: row.id,
+            version,
+            spec: profile,
+            yaml: canonical,
+            contentSha256,
+            origin: 'snapshot',
+            snapshotOfInstanceId: instanceId,
+          },
+          tx,
+        );
+      }
+      const result: SnapshotResult = { profile: as, version, created, changes, warnings };
+      await this.snapshots.insert(
+        {
+          instanceId,
+          commandId: report.commandId,
+          profileVersionId: await this.snapshots.versionId(row.id, version, tx),
+          result,
+        },
+        tx,
+      );
+      return result;
+    });
+  }
+
+  /** The last stored result for the instance (of one command when `commandId` is set); 404 when none. */
+  async latest(
+    instanceId: string,
+    commandId: string | null = null,
+  ): Promise<SnapshotResult & { commandId: string | null; createdAt: string }> {
+    if ((await this.snapshots.instanceState(instanceId)) === null) throw notFound(`instance ${instanceId}`);
+    const row = await this.snapshots.latest(instanceId, commandId);
+    if (!row)
+      throw notFound(commandId ? `snapshot of command ${commandId}` : `snapshot of instance ${instanceId}`);
+    return { ...row.result, commandId: row.commandId, createdAt: row.createdAt.toISOString() };
+  }
+
+  /** The profile value the report describes (validated by the caller); appends what it could not keep. */
+  private async build(
+    base: Profile,
+    name: string,
+    report: SnapshotReport,
+    warnings: string[],
+  ): Promise<unknown> {
+    const info = UI_KINDS[base.ui.kind];
+    const warn = (message: string) => {
+      if (!warnings.includes(message)) warnings.push(message);
+    };
+
+    // The UI: its commit; the remote only when it is another one than the launched (or default) repo.
+    let ui = { ...base.ui };
+    if (report.ui.commit === null) warn(`the UI has no commit: kept ref ${base.ui.ref}`);
+    else ui = { ...ui, ref: report.ui.commit };
+    if (report.ui.remote !== null) {
+      const remote = cleanRemote(report.ui.remote);
+      if (!sameRemote(remote, base.ui.repo ?? info.repo)) ui = { ...ui, repo: remote };
+    }
+
+    // Extensions: launched ones keep their place; new ones follow in the report's order.
+    const found = new Map<string, ProfileExtension>();
+    for (const checkout of report.extensions) {
+      const folder = lastSegment(checkout.path);
+      if (info.extensionsDir === null) {
+        warn(`extension ${checkout.path} left out: ${base.ui.kind} has no extensions folder`);
+        continue;
+      }
+      if (checkout.path !== `${info.extensionsDir}/${folder}`) {
+        warn(`extension ${checkout.path} left out: not a folder of ${info.extensionsDir}/`);
+        continue;
+      }
+      if (checkout.remote === null || checkout.commit === null) {
+        warn(`extension ${folder} left out: it has no ${checkout.remote === null ? 'remote' : 'commit'}`);
+        continue;
+      }
+      const launched = base.extensions.find((e) => e.name === folder);
+      const remote = cleanRemote(checkout.remote);
+      const url = launched && sameRemote(launched.url, remote) ? launched.url : remote;
+      found.set(folder, { url, ref: checkout.commit, name: folder });
+    }
+    const extensions = [
+      ...base.extensions.flatMap((e) => {
+        const now = found.get(e.name);
+        return now ? [now] : [];
+      }),
+      ...[...found.values()].filter((e) => !base.extensions.some((b) => b.name === e.name)),
+    ];
+
+    // Models, by sha256: launched entries are kept as they were; new ones come from the library's storage.
+    const bySha = new Map<string, ProfileModel>();
+    const taken = new Set(base.models.map((m) => m.name));
+    const fresh: ProfileModel[] = [];
+    const dirs = Object.entries(info.modelDirs).sort(([, a], [, b]) => b.length - a.length);
+    for (const model of report.models) {
+      if (bySha.has(model.sha256)) continue;
+      const launched = base.models.find((m) => m.sha256 === model.sha256);
+      if (launched) {
+        bySha.set(model.sha256, launched);
+        continue;
+      }
+      const file = lastSegment(model.path);
+      const folder = model.path.slice(0, model.path.length - file.length).replace(/\/+$/, '');
+      const exact = dirs.find(([, dir]) => dir === folder);
+      const inside = exact ?? dirs.find(([, dir]) => folder.startsWith(`${dir}/`));
+      const kind = ModelKind.parse(inside?.[0] ?? 'other');
+      if (!inside) warn(`model ${model.path} is in no model folder of ${base.ui.kind}: kept as kind other`);
+      else if (!exact)
+        warn(`model ${model.path} is in a subfolder: it is linked as ${info.modelDirs[kind]}/${file}`);
+      const entry: ProfileModel = {
+        name: modelNameOf(file, taken),
+        kind,
+        sha256: model.sha256,
+        source: { storage: modelStorageKey(model.sha256) },
+        file,
+      };
+      bySha.set(model.sha256, entry);
+      fresh.push(entry);
+    }
+    const models = [...base.models.filter((m) => bySha.has(m.sha256)), ...fresh];
+    for (const model of models) {
+      if (!('storage' in model.source)) continue;
+      const held = await this.models.find(model.sha256);
+      if (held?.status !== 'available')
+        warn(`model ${model.file} (${short(model.sha256)}) is not in the library yet`);
+    }
+
+    // Files: launched ones with the contents read back; settings files the launched profile did not list.
+    const reported = new Map(report.files.map((f) => [f.path, f]));
+    const files: ProfileFile[] = base.files.map((file) => {
+      const now = reported.get(file.path);
+      if (!now) return file;
+      if (now.content !== undefined) return { path: file.path, content: now.content };
+      if ('content' in file && file.content !== undefined && sha256Hex(file.content) !== now.sha256)
+        warn(
+          `file ${file.path} changed but was not read back (too big or binary): kept the launched version`,
+        );
+      return file;
+    });
+    for (const file of report.files) {
+      if (base.files.some((f) => f.path === file.path)) continue;
+      if (file.content === undefined) {
+        warn(`file ${file.path} left out: it was not read back (too big or binary)`);
+        continue;
+      }
+      files.push({ path: file.path, content: file.content });
+    }
+
+    const { description, env, args, outputs, idle } = base;
+    return {
+      name,
+      ...(description === undefined ? {} : { description }),
+      ui,
+      extensions,
+      models,
+      files,
+      env,
+      args,
+      outputs,
+      idle,
+    };
+  }
+}
