@@ -161,7 +161,7 @@ args: ["--port", "${port}"]
 `;
   }
 
-  it('resumes a download after kill -9: re-fetches less than one chunk, then verifies', async () => {
+  it('resumes a download after kill -9: re-fetches less than two chunks, then verifies', async () => {
     const size = 256 * MiB;
     const chunk = 4 * MiB; // the download engine's default
     const model = files.serveRandom('/models/resume.bin', size);
@@ -186,8 +186,10 @@ args: ["--port", "${port}"]
     const secondRun = files.bytesSent - sentAtKill;
     const refetched = files.bytesSent - sentBefore - size;
     expect(secondRun).toBeLessThan(size); // it resumed rather than starting over
-    // Less than one chunk is fetched twice (each connection's unsaved tail), plus each run's 1-byte probe.
-    expect(refetched - 2).toBeLessThan(chunk);
+    // Fetched twice: each connection's unsaved tail (a quarter chunk in all, by design) plus what the kernel
+    // still held for the killed agent (counted as sent by the server; up to a few MiB on a loaded machine),
+    // plus each run's 1-byte probe. Starting over would be 256 MiB; one chunk per connection would be 32 MiB.
+    expect(refetched - 2).toBeLessThan(2 * chunk);
     expect(sha(await readFile(join(workspace, 'ComfyUI/models/checkpoints/resume.bin')))).toBe(model.sha256);
     expect((await hub.services.instances.get(id)).state).toBe('ready');
     second.child.kill('SIGTERM');
