@@ -1,8 +1,8 @@
 import { connect } from 'node:net';
 import { sleep } from '../hub/backoff.js';
 
-/** True once something accepts TCP connections on host:port. */
-function probe(host: string, port: number): Promise<boolean> {
+/** True when something accepts TCP connections on host:port now. */
+export function probe(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ host, port });
     const done = (ok: boolean) => {

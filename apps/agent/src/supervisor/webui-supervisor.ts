@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { backoffMs, sleep } from '../hub/backoff.js';
-import { waitForPort } from './wait-for-port.js';
+import { probe, waitForPort } from './wait-for-port.js';
 
 export type WebuiState = 'not-started' | 'starting' | 'running' | 'crashed' | 'stopped';
 
@@ -141,6 +141,10 @@ export class WebuiSupervisor {
     if ((await startTimeOf(pid)) === startTime) {
       this.options.onLine?.('stderr', `stopping the WebUI an earlier agent left running (pid ${pid})`);
       await stopGroup(pid, this.options.stopGraceMs ?? 10_000);
+      // Its port is free once the last process holding it is gone (helpers may outlive the leader briefly):
+      // wait for that (bounded), or the new UI fails to bind and counts a restart.
+      const deadline = Date.now() + (this.options.stopGraceMs ?? 10_000);
+      while (Date.now() < deadline && (await probe('127.0.0.1', this.spec.port))) await sleep(100);
     }
     await rm(file, { force: true });
   }
