@@ -297,7 +297,7 @@ it('goes from first-run setup to a stopped instance with an output in the galler
       }
     });
 
-    await step('back on the instance page, Stop: it reaches stopped', async () => {
+    await step('back on the instance page, a snapshot, then Stop: it reaches stopped', async () => {
       await nav(page, 'Dashboard').click();
       await page.waitForURL(`${base}/`);
       await page
@@ -306,6 +306,16 @@ it('goes from first-run setup to a stopped instance with an output in the galler
         .click();
       await page.waitForURL(`${base}/instances/${instanceId}`);
       expect(await waitForBadge(page, ['ready', 'idle'], 15_000)).toMatch(/ready|idle/);
+
+      // A snapshot into a new profile: the panel waits for the agent and shows the stored version.
+      const field = page.getByLabel('Store as profile (optional)');
+      await field.fill('Journey_Snap');
+      await page.getByText('Use only lowercase letters, digits and dashes.').waitFor();
+      await field.fill('journey-snap');
+      await page.getByRole('button', { name: 'Take snapshot' }).click();
+      await page.getByRole('link', { name: 'journey-snap@1' }).waitFor({ timeout: 45_000 });
+      await screenshot('instance-snapshot');
+
       await page.getByRole('button', { name: 'Stop', exact: true }).click();
       const confirm = page.getByRole('dialog').getByRole('button', { name: /^Stop/ });
       if (await confirm.isVisible()) await confirm.click();

@@ -11,16 +11,16 @@ import {
   type HeartbeatRequest,
   HeartbeatResponse,
   type LogLine,
-  ModelSummary,
   ModelUrlsResponse,
   type OutputFile,
   PODPILOT_VERSION,
   PresignOutputsResponse,
   PresignPartsResponse,
+  PromotionCompleteResponse,
+  PromotionStartResponse,
   RegisterResponse,
   type SnapshotReport,
   SnapshotResult,
-  StartModelUploadResponse,
   type UploadedPart,
 } from '@podpilot/common';
 import { ProxyAgent, fetch as undiciFetch } from 'undici';
@@ -214,12 +214,13 @@ export class HubConnection {
   }
 
   /**
-   * Offers a model fetched from its URL (and verified) to the library: `exists`, or the parts to upload.
+   * Offers a model to the library (one of the profile's, fetched and verified, or one a snapshot asked for):
+   * `exists`, or the parts to upload.
    * Each promotion call retries while the hub is away; throws AgentRejectedError when the hub refuses.
    */
   startPromotion(sha256: string, sizeBytes: number, signal?: AbortSignal) {
     return this.withRetry(signal, () =>
-      this.post(`models/${sha256}/promotion`, StartModelUploadResponse, { sizeBytes }),
+      this.post(`models/${sha256}/promotion`, PromotionStartResponse, { sizeBytes }),
     );
   }
 
@@ -234,7 +235,7 @@ export class HubConnection {
   /** Completes the promotion: the library serves the model from storage from now on. */
   completePromotion(sha256: string, parts: UploadedPart[], signal?: AbortSignal) {
     return this.withRetry(signal, () =>
-      this.post(`models/${sha256}/promotion/complete`, ModelSummary, { parts }),
+      this.post(`models/${sha256}/promotion/complete`, PromotionCompleteResponse, { parts }),
     );
   }
 
@@ -253,9 +254,13 @@ export class HubConnection {
     return this.post('outputs/confirm', ConfirmOutputsResponse, { files });
   }
 
-  /** Sends what a `snapshot` command found; the hub stores it as a profile version. One try (the caller acks). */
-  async snapshot(report: SnapshotReport) {
-    return this.post('snapshot', SnapshotResult, report);
+  /**
+   * Sends what a `snapshot` command found; the hub stores it as a profile version. Retries while the hub is
+   * away (the hub answers a repeated report of one command with the first result); AgentRejectedError when
+   * it refuses.
+   */
+  async snapshot(report: SnapshotReport, signal?: AbortSignal) {
+    return this.withRetry(signal, () => this.post('snapshot', SnapshotResult, report));
   }
 
   /** Presigned download URLs for the profile's files kept in storage, by key. Retries while the hub is away. */

@@ -102,7 +102,7 @@ export async function runAgent(config: AgentConfig, options: RunAgentOptions): P
     }
     if (command.kind === 'snapshot') {
       // Hashing unknown models may take minutes: beside the heartbeats, acknowledged when done.
-      void runSnapshotCommand(hub, command, snapshotContext, say).then((ack) =>
+      void runSnapshotCommand(hub, command, snapshotContext, say, stop.signal).then((ack) =>
         acknowledged.push({ id: command.id, ...ack }),
       );
       return;

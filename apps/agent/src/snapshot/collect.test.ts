@@ -165,6 +165,32 @@ describe('collectSnapshot', () => {
     ]);
   });
 
+  it.each([
+    ['a1111', 'stable-diffusion-webui', ['config.json', 'ui-config.json', 'styles.csv']],
+    ['kohya', 'kohya_ss', ['config.toml']],
+  ] as const)(
+    'reads back the settings files %s writes itself, not counted as local changes',
+    async (kind, folder, names) => {
+      const remote = makeRemote(root, kind);
+      remote.commit({ 'launch.py': 'print(1)\n' });
+      const ui = join(root, folder);
+      clone(remote, ui);
+      for (const name of names) write(join(ui, name), `${name} of the user\n`);
+      const report = await collectSnapshot({
+        uiDir: ui,
+        uiKind: kind,
+        cacheDir: join(root, 'no-cache'),
+        profileFiles: [],
+        commandId: COMMAND,
+      });
+      expect(report.files.map((f) => [f.path, f.content])).toEqual(
+        [...names].sort().map((name) => [name, `${name} of the user\n`]),
+      );
+      expect(report.ui.dirtyFiles).toEqual([]);
+      expect(report.warnings).toEqual([]);
+    },
+  );
+
   it('stops when aborted', async () => {
     const controller = new AbortController();
     controller.abort(new Error('stop'));

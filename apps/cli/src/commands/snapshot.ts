@@ -1,4 +1,4 @@
-import { SnapshotResult } from '@podpilot/common';
+import { type SnapshotResult, SnapshotStatus } from '@podpilot/common';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { CliError } from '../lib/cli-error.js';
@@ -12,11 +12,11 @@ const WAIT_TIMEOUT_MS = 10 * 60_000;
 const POLL_MS = 3_000;
 
 const Queued = z.object({ commandId: z.string() });
-const LatestSnapshot = SnapshotResult.extend({ commandId: z.string().nullable(), createdAt: z.string() });
-type LatestSnapshot = z.infer<typeof LatestSnapshot>;
 
-/** The result as text: `profile@version`, then the changes and the warnings. */
-export function formatSnapshot(result: SnapshotResult): string {
+const MIB = 1024 * 1024;
+
+/** The result as text: `profile@version`, then the changes, the warnings and the model uploads. */
+export function formatSnapshot(result: SnapshotResult | SnapshotStatus): string {
   const head = result.created
     ? `stored ${result.profile}@${result.version}\n`
     : `${result.profile}@${result.version} already holds this environment: no new version\n`;
@@ -26,25 +26,43 @@ export function formatSnapshot(result: SnapshotResult): string {
   const warnings = result.warnings.length
     ? `warnings:\n${result.warnings.map((w) => `  ${w}\n`).join('')}`
     : '';
-  return head + changes + warnings;
+  const uploads = result.uploads.length
+    ? `models uploaded to the library:\n${result.uploads
+        .map(
+          (u) =>
+            `  ${u.path} (${(u.sizeBytes / MIB).toFixed(1)} MiB)${'status' in u ? `: ${u.status}` : ''}\n`,
+        )
+        .join('')}`
+    : '';
+  const agent =
+    'agentMessage' in result &&
+    result.agentMessage &&
+    result.uploads.some((u) => 'status' in u && u.status === 'failed')
+      ? `agent: ${result.agentMessage}\n`
+      : '';
+  return head + changes + warnings + uploads + agent;
 }
 
-/** Polls until the hub stored the result of `commandId` (404 until then); CliError after `timeoutMs`. */
+/**
+ * Polls until the hub stored the result of `commandId` (404 until then) and every model upload it asked for
+ * is done (`complete`); CliError after `timeoutMs`.
+ */
 export async function waitForSnapshot(
   hub: HubClient,
   instanceId: string,
   commandId: string,
   timeoutMs = WAIT_TIMEOUT_MS,
   pollMs = POLL_MS,
-): Promise<LatestSnapshot> {
+): Promise<SnapshotStatus> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
-      return await hub.request(
+      const status = await hub.request(
         'GET',
         `/api/instances/${instanceId}/snapshots/latest?commandId=${encodeURIComponent(commandId)}`,
-        { schema: LatestSnapshot },
+        { schema: SnapshotStatus },
       );
+      if (status.complete) return status;
     } catch (error) {
       if (!(error instanceof HubError) || (error.status !== 404 && !error.retryable)) throw error;
     }
@@ -66,7 +84,7 @@ export function registerSnapshotCommand(program: Command): void {
     )
     .argument('<instance>', ID_HELP)
     .option('--as <name>', "store it in this profile instead of the instance's own")
-    .option('--wait', 'wait (up to 10 min) for the agent and print the result')
+    .option('--wait', 'wait (up to 10 min) for the agent and its model uploads, then print the result')
     .option('--json', 'print the answer as JSON')
     .action(async (ref: string, opts: { as?: string; wait?: boolean; json?: boolean }) => {
       const hub = new HubClient(await loadCredentials());
@@ -84,7 +102,13 @@ export function registerSnapshotCommand(program: Command): void {
       }
       if (!opts.json) process.stderr.write(`waiting for ${name}'s agent to report the snapshot…\n`);
       const result = await waitForSnapshot(hub, id, commandId);
-      if (opts.json) return printJson(result);
-      process.stdout.write(formatSnapshot(result));
+      if (opts.json) printJson(result);
+      else process.stdout.write(formatSnapshot(result));
+      const failed = result.uploads.filter((u) => u.status === 'failed');
+      if (failed.length > 0)
+        throw new CliError(
+          `the snapshot is incomplete: ${failed.length} model(s) did not reach the library (${failed.map((u) => u.path).join(', ')})`,
+          ['run the snapshot again while the instance runs: only what is missing is uploaded'],
+        );
     });
 }

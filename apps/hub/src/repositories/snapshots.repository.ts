@@ -7,6 +7,16 @@ export interface SnapshotCommandRow {
   args: Record<string, unknown> | null;
 }
 
+/** A model a snapshot asked the instance's agent to upload (see migration 011). */
+export interface SnapshotUploadGrant {
+  sha256: string;
+  sizeBytes: number;
+  name: string;
+  kind: string;
+  fileName: string;
+  path: string;
+}
+
 export interface StoredSnapshotRow {
   commandId: string | null;
   result: SnapshotResult;
@@ -65,14 +75,53 @@ export class SnapshotsRepository {
     return rows[0] ?? null;
   }
 
-  /** The last stored result of the instance (of one command when `commandId` is set). */
-  async latest(instanceId: string, commandId: string | null = null): Promise<StoredSnapshotRow | null> {
-    const rows = await this.db.query<StoredSnapshotRow>(
+  /** The stored results of the instance, newest first (of one command when `commandId` is set). */
+  async list(instanceId: string, commandId: string | null, limit: number): Promise<StoredSnapshotRow[]> {
+    return this.db.query<StoredSnapshotRow>(
       `select command_id as "commandId", result, created_at as "createdAt" from instance_snapshots
         where instance_id = $1 and ($2::uuid is null or command_id = $2::uuid)
-        order by created_at desc, id desc limit 1`,
-      [instanceId, commandId],
+        order by created_at desc, id desc limit $3`,
+      [instanceId, commandId, limit],
     );
-    return rows[0] ?? null;
+  }
+
+  /** Lets the instance's agent upload these models (idempotent: a second grant of a sha256 updates it). */
+  async grantUploads(
+    instanceId: string,
+    commandId: string,
+    grants: SnapshotUploadGrant[],
+    q: Queryable = this.db,
+  ): Promise<void> {
+    for (const g of grants) {
+      await q.query(
+        `insert into snapshot_model_uploads (instance_id, sha256, size_bytes, name, kind, file_name, path, command_id)
+         values ($1, $2, $3, $4, $5, $6, $7, $8)
+         on conflict (instance_id, sha256) do update set size_bytes = excluded.size_bytes, name = excluded.name,
+           kind = excluded.kind, file_name = excluded.file_name, path = excluded.path,
+           command_id = excluded.command_id`,
+        [instanceId, g.sha256, g.sizeBytes, g.name, g.kind, g.fileName, g.path, commandId],
+      );
+    }
+  }
+
+  /** The grant of `sha256` to the instance, or null. */
+  async uploadGrant(instanceId: string, sha256: string): Promise<SnapshotUploadGrant | null> {
+    const rows = await this.db.query<SnapshotUploadGrant & { sizeBytes: string | number }>(
+      `select sha256, size_bytes as "sizeBytes", name, kind, file_name as "fileName", path
+         from snapshot_model_uploads where instance_id = $1 and sha256 = $2`,
+      [instanceId, sha256],
+    );
+    const row = rows[0];
+    return row ? { ...row, sizeBytes: Number(row.sizeBytes) } : null;
+  }
+
+  /** The command's acknowledgement: null while the agent has not finished it. */
+  async commandOutcome(commandId: string): Promise<{ ok: boolean; message: string | null } | null> {
+    const rows = await this.db.query<{ result: { ok: boolean; message: string | null } | null }>(
+      'select result from agent_commands where id = $1 and acknowledged_at is not null',
+      [commandId],
+    );
+    const result = rows[0]?.result;
+    return result ? { ok: result.ok, message: result.message ?? null } : null;
   }
 }

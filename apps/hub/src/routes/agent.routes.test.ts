@@ -191,7 +191,7 @@ describe.each(testDatabases())('agent protocol on $engine', ({ open }) => {
     ).json();
     const stranger = await agentPost(`models/${'e'.repeat(64)}/promotion`, agentToken, { sizeBytes: 10 });
     expect(stranger.statusCode).toBe(403);
-    expect(stranger.json().error.message).toContain('is not a model of this instance');
+    expect(stranger.json().error.message).toContain("is neither a model of this instance's profile");
     const bad = await agentPost(`models/${sha256}/promotion`, agentToken, { sizeBytes: 0 });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.message).toContain('sizeBytes');
@@ -212,7 +212,10 @@ describe.each(testDatabases())('agent protocol on $engine', ({ open }) => {
       });
       const done = await agentPost(`models/${sha256}/promotion/complete`, agentToken, { parts });
       expect(done.statusCode).toBe(200);
-      expect(done.json()).toMatchObject({ sha256, name: 'tiny', kind: 'lora', status: 'available' });
+      // The agent learns that the bytes are in; nothing of the library entry (names, usage).
+      expect(done.json()).toEqual({ sha256, status: 'available' });
+      const library = (await owner('GET', '/api/models')).json().models;
+      expect(library).toContainEqual(expect.objectContaining({ sha256, name: 'tiny', kind: 'lora' }));
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -223,6 +226,6 @@ describe.each(testDatabases())('agent protocol on $engine', ({ open }) => {
     );
     expect(stored.equals(bytes)).toBe(true);
     const again = await agentPost(`models/${sha256}/promotion`, agentToken, { sizeBytes: bytes.length });
-    expect(again.json().status).toBe('exists');
+    expect(again.json()).toEqual({ status: 'exists' });
   });
 });

@@ -10,16 +10,16 @@ import {
   HeartbeatRequest,
   HeartbeatResponse,
   LogsRequest,
-  ModelSummary,
   ModelUrlsRequest,
   ModelUrlsResponse,
   PresignPartsRequest,
   PresignPartsResponse,
   PromoteModelRequest,
+  PromotionCompleteResponse,
+  PromotionStartResponse,
   RegisterRequest,
   RegisterResponse,
   Sha256,
-  StartModelUploadResponse,
 } from '@podpilot/common';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -155,10 +155,10 @@ export const agentRoutes: FastifyPluginAsyncZod<{ agents: AgentsService }> = asy
       schema: {
         tags: ['agent'],
         summary:
-          'Offer a model fetched from its URL and verified to the library (start or resume the upload)',
+          "Offer a model of this instance's profile, or one its snapshot asked for, to the library (start or resume the upload)",
         params,
         body: PromoteModelRequest,
-        response: { 200: StartModelUploadResponse, ...promotionErrors },
+        response: { 200: PromotionStartResponse, ...promotionErrors },
       },
     },
     async (request) =>
@@ -188,7 +188,7 @@ export const agentRoutes: FastifyPluginAsyncZod<{ agents: AgentsService }> = asy
         summary: 'Complete the promotion: the library now serves the model from storage',
         params,
         body: CompleteModelUploadRequest,
-        response: { 200: ModelSummary, ...promotionErrors },
+        response: { 200: PromotionCompleteResponse, ...promotionErrors },
       },
     },
     async (request) =>

@@ -1,13 +1,7 @@
-import { ApiError, CreateSnapshotRequest, SnapshotResult } from '@podpilot/common';
+import { ApiError, CreateSnapshotRequest, ListSnapshotsResponse, SnapshotStatus } from '@podpilot/common';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { SnapshotsService } from '../services/snapshots.service.js';
-
-/** `GET /api/instances/:id/snapshots/latest`: the result plus which command made it and when. */
-export const LatestSnapshot = SnapshotResult.extend({
-  commandId: z.string().nullable(),
-  createdAt: z.string(),
-});
 
 /** The owner's side of snapshots: ask an instance for one, read the last result. */
 export const snapshotsRoutes: FastifyPluginAsyncZod<{ snapshots: SnapshotsService }> = async (
@@ -42,9 +36,32 @@ export const snapshotsRoutes: FastifyPluginAsyncZod<{ snapshots: SnapshotsServic
         summary: 'The last snapshot stored for the instance (of one command with ?commandId=)',
         params: IdParams,
         querystring: z.object({ commandId: z.uuid({ message: 'expected a command id (UUID)' }).optional() }),
-        response: { 200: LatestSnapshot, ...errors },
+        response: { 200: SnapshotStatus, ...errors },
       },
     },
     async (request) => snapshots.latest(request.params.id, request.query.commandId ?? null),
+  );
+
+  app.get(
+    '/api/instances/:id/snapshots',
+    {
+      schema: {
+        tags: ['instances'],
+        summary: 'Stored snapshots of the instance, newest first (empty until the agent reported)',
+        params: IdParams,
+        querystring: z.object({
+          commandId: z.uuid({ message: 'expected a command id (UUID)' }).optional(),
+          limit: z.coerce.number().int().min(1).max(100).default(20),
+        }),
+        response: { 200: ListSnapshotsResponse, ...errors },
+      },
+    },
+    async (request) => ({
+      snapshots: await snapshots.list(
+        request.params.id,
+        request.query.commandId ?? null,
+        request.query.limit,
+      ),
+    }),
   );
 };

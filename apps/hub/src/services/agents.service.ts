@@ -6,9 +6,11 @@ import {
   type HeartbeatResponse,
   type InstanceState,
   type LogLine,
-  type ModelSummary,
+  ModelKind,
   type PresignPartsResponse,
   Profile,
+  type PromotionCompleteResponse,
+  type PromotionStartResponse,
   type RegisterRequest,
   type RegisterResponse,
   type StartModelUploadResponse,
@@ -21,6 +23,7 @@ import { AgentActivityRepository } from '../repositories/agent-activity.reposito
 import { AgentCredentialsRepository } from '../repositories/agent-credentials.repository.js';
 import { InstanceAgentRepository } from '../repositories/instances.repository.js';
 import { ModelsRepository } from '../repositories/models.repository.js';
+import { SnapshotsRepository } from '../repositories/snapshots.repository.js';
 import type { ObjectStorage } from '../storage/index.js';
 import type { ModelsService } from './models.service.js';
 
@@ -48,6 +51,7 @@ export class AgentsService {
   private readonly activity: AgentActivityRepository;
   private readonly instances: InstanceAgentRepository;
   private readonly models: ModelsRepository;
+  private readonly snapshotUploads: SnapshotsRepository;
   private observer: HeartbeatObserver | null = null;
   private registered: ((instanceId: string) => Promise<void>) | null = null;
 
@@ -58,6 +62,7 @@ export class AgentsService {
     private readonly now: () => number = Date.now,
   ) {
     this.models = new ModelsRepository(db);
+    this.snapshotUploads = new SnapshotsRepository(db);
     this.credentials = new AgentCredentialsRepository(db);
     this.activity = new AgentActivityRepository(db);
     this.instances = new InstanceAgentRepository(db);
@@ -136,24 +141,40 @@ export class AgentsService {
   }
 
   /**
-   * Starts (or resumes) putting a model the agent fetched from its URL and verified into the library, as the
-   * owner's push does; `exists` when the library already holds it. Only for models of the instance's own
-   * profile (403 otherwise). The library trusts the agent's hash here; every later download is verified
+   * Starts (or resumes) putting a model into the library, as the owner's push does: a model of the instance's
+   * own profile the agent fetched from its URL and verified, or one a snapshot of this instance asked for
+   * (with the size it reported). 403 for any other sha256, whatever the library holds, so the answer tells an
+   * agent nothing of other models. The library trusts the agent's hash here; every later download is verified
    * against the profile's sha256 again, so a bad upload is caught there, not spread.
    */
   async startPromotion(
     instanceId: string,
     sha256: string,
     sizeBytes: number,
-  ): Promise<StartModelUploadResponse> {
-    const model = await this.profileModel(instanceId, sha256, 'sha256');
-    return this.library.startUpload({
-      sha256,
-      sizeBytes,
-      name: model.name,
-      kind: model.kind,
-      fileName: model.file,
-    });
+  ): Promise<PromotionStartResponse> {
+    const model = await this.uploadable(instanceId, sha256, 'sha256');
+    if (model.sizeBytes !== null && model.sizeBytes !== sizeBytes)
+      throw new HttpError(
+        400,
+        'invalid_request',
+        `sizeBytes: expected ${model.sizeBytes}, the size the snapshot reported for this model`,
+      );
+    let answer: StartModelUploadResponse;
+    try {
+      answer = await this.library.startUpload({
+        sha256,
+        sizeBytes,
+        name: model.name,
+        kind: model.kind,
+        fileName: model.file,
+      });
+    } catch (error) {
+      // The library's own message may describe its entry (its kind); the agent learns only that it must wait.
+      if (error instanceof HttpError && error.statusCode === 409)
+        throw new HttpError(409, 'conflict', 'sha256: the library cannot take these bytes now');
+      throw error;
+    }
+    return answer.status === 'exists' ? { status: 'exists' } : answer;
   }
 
   /** Presigned PUT URLs for parts of a promotion under way (409 when none is). */
@@ -162,14 +183,19 @@ export class AgentsService {
     sha256: string,
     partNumbers: number[],
   ): Promise<PresignPartsResponse> {
-    await this.profileModel(instanceId, sha256, 'sha256');
+    await this.uploadable(instanceId, sha256, 'sha256');
     return this.library.presignParts(sha256, partNumbers);
   }
 
   /** Completes a promotion: the model becomes `available` and later instances download it from storage. */
-  async completePromotion(instanceId: string, sha256: string, parts: UploadedPart[]): Promise<ModelSummary> {
-    await this.profileModel(instanceId, sha256, 'sha256');
-    return this.library.completeUpload(sha256, parts);
+  async completePromotion(
+    instanceId: string,
+    sha256: string,
+    parts: UploadedPart[],
+  ): Promise<PromotionCompleteResponse> {
+    await this.uploadable(instanceId, sha256, 'sha256');
+    await this.library.completeUpload(sha256, parts);
+    return { sha256, status: 'available' };
   }
 
   /** The profile's entry for the model; 403 naming `field` when the instance's profile does not list it. */
@@ -179,6 +205,33 @@ export class AgentsService {
     if (!model)
       throw new HttpError(403, 'forbidden', `${field}: ${sha256} is not a model of this instance's profile`);
     return model;
+  }
+
+  /**
+   * What the instance may upload under `sha256`: a model of its profile (any size) or a snapshot's grant (its
+   * reported size). 403 naming `field` otherwise.
+   */
+  private async uploadable(
+    instanceId: string,
+    sha256: string,
+    field: string,
+  ): Promise<{ name: string; kind: ModelKind; file: string; sizeBytes: number | null }> {
+    const profile = await this.profile(instanceId);
+    const listed = profile?.spec.models.find((m) => m.sha256 === sha256);
+    if (listed) return { name: listed.name, kind: listed.kind, file: listed.file, sizeBytes: null };
+    const grant = await this.snapshotUploads.uploadGrant(instanceId, sha256);
+    if (grant)
+      return {
+        name: grant.name,
+        kind: ModelKind.parse(grant.kind),
+        file: grant.fileName,
+        sizeBytes: grant.sizeBytes,
+      };
+    throw new HttpError(
+      403,
+      'forbidden',
+      `${field}: ${sha256} is neither a model of this instance's profile nor one its snapshot asked for`,
+    );
   }
 
   /** The instance an agent token belongs to, or null when unknown or revoked. */

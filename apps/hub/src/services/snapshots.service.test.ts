@@ -1,3 +1,8 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { uploadFileParts } from '@podpilot/common/node';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../db/db.js';
@@ -128,6 +133,10 @@ describe.each(testDatabases())('snapshots ($engine)', ({ open }) => {
   it('stores a report as a new snapshot version listing exactly what changed', async () => {
     const none = await owner('GET', `/api/instances/${A.id}/snapshots/latest`);
     expect(none.statusCode).toBe(404);
+    // The list answers 200 while there is nothing yet (a page waiting for the agent polls it).
+    const empty = await owner('GET', `/api/instances/${A.id}/snapshots`);
+    expect(empty.statusCode, empty.body).toBe(200);
+    expect(empty.json()).toEqual({ snapshots: [] });
 
     const commandId = await requestSnapshot(A.id);
     const beat = await agent(A.token, 'heartbeat', {
@@ -154,10 +163,9 @@ describe.each(testDatabases())('snapshots ($engine)', ({ open }) => {
         'model x.safetensors added',
         `file ${SETTINGS} changed`,
       ],
-      warnings: [
-        'custom_nodes/ComfyUI-Foo has local changes',
-        `model x.safetensors (${SHA_NEW.slice(0, 12)}) is not in the library yet`,
-      ],
+      warnings: ['custom_nodes/ComfyUI-Foo has local changes'],
+      // Not in the library: the agent is to upload it.
+      uploads: [{ path: 'models/loras/x.safetensors', sha256: SHA_NEW, sizeBytes: 20 }],
     });
 
     const versions = ok(await owner('GET', '/api/profiles/snap/versions'), 'versions').json().versions;
@@ -188,12 +196,100 @@ describe.each(testDatabases())('snapshots ($engine)', ({ open }) => {
 
     const latest = ok(await owner('GET', `/api/instances/${A.id}/snapshots/latest`), 'latest').json();
     expect(latest).toMatchObject({ profile: 'snap', version: 2, created: true, commandId });
+    // The agent has not finished the command: the upload is still expected.
+    expect(latest.uploads).toEqual([
+      { path: 'models/loras/x.safetensors', sha256: SHA_NEW, sizeBytes: 20, status: 'pending' },
+    ]);
+    expect(latest.complete).toBe(false);
     const ofCommand = await owner('GET', `/api/instances/${A.id}/snapshots/latest?commandId=${commandId}`);
     expect(ofCommand.json().commandId).toBe(commandId);
+    const listed = ok(await owner('GET', `/api/instances/${A.id}/snapshots?commandId=${commandId}`), 'list');
+    expect(listed.json().snapshots).toEqual([latest]);
+    const badLimit = await owner('GET', `/api/instances/${A.id}/snapshots?limit=0`);
+    expect(badLimit.statusCode).toBe(400);
+    expect(badLimit.json().error.issues[0].path).toBe('querystring.limit');
 
     // The same report again for the same command: the first result, nothing stored twice.
     const again = await agent(A.token, 'snapshot', report(commandId));
     expect(again.json()).toEqual(res.json());
+  });
+
+  it('lets the agent upload the models its snapshot found, and only those, then reports them available', async () => {
+    const bytes = randomBytes(2 * 1024 * 1024 + 5);
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const commandId = await requestSnapshot(A.id, { as: 'snap-upload' });
+    const withModel = report(commandId);
+    withModel.models.push({ path: 'models/vae/found.safetensors', sha256, sizeBytes: bytes.length });
+    const stored = ok(await agent(A.token, 'snapshot', withModel), 'snapshot').json();
+    expect(stored.uploads).toContainEqual({
+      path: 'models/vae/found.safetensors',
+      sha256,
+      sizeBytes: bytes.length,
+    });
+
+    // Another agent, another size, another sha256: refused alike, whatever the library holds.
+    const foreign = await agent(B.token, `models/${sha256}/promotion`, { sizeBytes: bytes.length });
+    expect(foreign.statusCode).toBe(403);
+    expect(foreign.json().error.message).toContain('sha256');
+    const wrongSize = await agent(A.token, `models/${sha256}/promotion`, { sizeBytes: bytes.length + 1 });
+    expect(wrongSize.statusCode).toBe(400);
+    expect(wrongSize.json().error.message).toContain('sizeBytes');
+    const other = await agent(A.token, `models/${'e'.repeat(64)}/promotion`, { sizeBytes: 10 });
+    expect(other.statusCode).toBe(403);
+
+    const plan = ok(
+      await agent(A.token, `models/${sha256}/promotion`, { sizeBytes: bytes.length }),
+      'start',
+    ).json();
+    expect(plan.status).toBe('upload');
+    const dir = await mkdtemp(join(tmpdir(), 'podpilot-snapshot-upload-'));
+    try {
+      await writeFile(join(dir, 'found'), bytes);
+      const { parts } = await uploadFileParts({
+        path: join(dir, 'found'),
+        size: bytes.length,
+        plan,
+        presign: async (partNumbers) =>
+          ok(await agent(A.token, `models/${sha256}/promotion/parts`, { partNumbers }), 'parts').json().parts,
+      });
+      const done = ok(await agent(A.token, `models/${sha256}/promotion/complete`, { parts }), 'complete');
+      expect(done.json()).toEqual({ sha256, status: 'available' });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+
+    // The library holds it under the snapshot's name and kind; the stored version fetches it from storage.
+    const library = ok(await owner('GET', '/api/models'), 'models').json().models;
+    expect(library).toContainEqual(
+      expect.objectContaining({ sha256, name: 'found', kind: 'vae', status: 'available' }),
+    );
+    const latest = ok(
+      await owner('GET', `/api/instances/${A.id}/snapshots/latest?commandId=${commandId}`),
+      'latest',
+    ).json();
+    expect(latest.uploads).toContainEqual(expect.objectContaining({ sha256, status: 'available' }));
+    // SHA_NEW was never uploaded: once the agent acknowledges the command, it is given up.
+    ok(
+      await agent(A.token, 'heartbeat', {
+        agentVersion: '0.1.0',
+        sentAt: new Date().toISOString(),
+        phase: 'ready',
+        diskFreeBytes: 1e10,
+        acknowledged: [{ id: commandId, ok: false, message: 'x.safetensors: it is gone' }],
+      }),
+      'ack',
+    );
+    const after = ok(
+      await owner('GET', `/api/instances/${A.id}/snapshots/latest?commandId=${commandId}`),
+      'latest',
+    ).json();
+    expect(after.uploads).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ sha256, status: 'available' }),
+        expect.objectContaining({ sha256: SHA_NEW, status: 'failed' }),
+      ]),
+    );
+    expect(after).toMatchObject({ complete: true, agentMessage: 'x.safetensors: it is gone' });
   });
 
   it('stores nothing new for an identical report', async () => {

@@ -13,6 +13,9 @@ import {
   profileToYaml,
   type SnapshotReport,
   type SnapshotResult,
+  type SnapshotStatus,
+  type SnapshotUpload,
+  type SnapshotUploadStatus,
   UI_KINDS,
   validateProfile,
 } from '@podpilot/common';
@@ -22,12 +25,18 @@ import { conflict, forbidden, HttpError, notFound } from '../lib/http-error.js';
 import { InstanceAgentRepository } from '../repositories/instances.repository.js';
 import { ModelsRepository } from '../repositories/models.repository.js';
 import { ProfilesRepository } from '../repositories/profiles.repository.js';
-import { SnapshotsRepository } from '../repositories/snapshots.repository.js';
+import { SnapshotsRepository, type SnapshotUploadGrant } from '../repositories/snapshots.repository.js';
 
 /** States in which an agent runs and can answer a `snapshot` command. */
 export const SNAPSHOT_STATES: readonly InstanceState[] = ['booting', 'provisioning', 'ready', 'idle'];
 
 const short = (value: string) => value.slice(0, 12);
+
+/** A model the library lacks: what the agent is told to upload, and what the hub lets it upload. */
+interface PlannedUpload {
+  upload: SnapshotUpload;
+  grant: SnapshotUploadGrant;
+}
 const MODEL_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
 /** A git remote as a profile may hold it: credentials (a token in an https URL) are dropped. */
@@ -140,7 +149,7 @@ export class SnapshotsService {
     const as = typeof command.args?.as === 'string' ? command.args.as : launched.name;
     const warnings = [...report.warnings];
     const built = await this.build(base, as, report, warnings);
-    const checked = validateProfile(built);
+    const checked = validateProfile(built.spec);
     if (!checked.ok) {
       const message = checked.errors.map((issue) => formatProfileIssue(issue)).join('; ');
       throw new HttpError(400, 'invalid_request', `the snapshot makes no valid profile: ${message}`);
@@ -169,7 +178,14 @@ export class SnapshotsService {
           tx,
         );
       }
-      const result: SnapshotResult = { profile: as, version, created, changes, warnings };
+      const uploads = built.uploads.map((u) => u.upload);
+      const result: SnapshotResult = { profile: as, version, created, changes, warnings, uploads };
+      await this.snapshots.grantUploads(
+        instanceId,
+        report.commandId,
+        built.uploads.map((u) => u.grant),
+        tx,
+      );
       await this.snapshots.insert(
         {
           instanceId,
@@ -183,25 +199,59 @@ export class SnapshotsService {
     });
   }
 
-  /** The last stored result for the instance (of one command when `commandId` is set); 404 when none. */
-  async latest(
-    instanceId: string,
-    commandId: string | null = null,
-  ): Promise<SnapshotResult & { commandId: string | null; createdAt: string }> {
-    if ((await this.snapshots.instanceState(instanceId)) === null) throw notFound(`instance ${instanceId}`);
-    const row = await this.snapshots.latest(instanceId, commandId);
-    if (!row)
+  /**
+   * The last stored result for the instance (of one command when `commandId` is set), with where each model
+   * upload stands now (see `list`). 404 when none.
+   */
+  async latest(instanceId: string, commandId: string | null = null): Promise<SnapshotStatus> {
+    const [last] = await this.list(instanceId, commandId, 1);
+    if (!last)
       throw notFound(commandId ? `snapshot of command ${commandId}` : `snapshot of instance ${instanceId}`);
-    return { ...row.result, commandId: row.commandId, createdAt: row.createdAt.toISOString() };
+    return last;
   }
 
-  /** The profile value the report describes (validated by the caller); appends what it could not keep. */
+  /**
+   * The instance's stored results, newest first (of one command when `commandId` is set; empty until the
+   * agent reported), each with where its model uploads stand now: `available` in the library, `pending` while
+   * the agent works on the command, `failed` once it finished (or stopped running) without it. 404 for an
+   * unknown instance.
+   */
+  async list(instanceId: string, commandId: string | null, limit: number): Promise<SnapshotStatus[]> {
+    const state = await this.snapshots.instanceState(instanceId);
+    if (state === null) throw notFound(`instance ${instanceId}`);
+    // No agent runs any more to finish what it did not upload.
+    const gone = !SNAPSHOT_STATES.includes(state as InstanceState);
+    const out: SnapshotStatus[] = [];
+    for (const row of await this.snapshots.list(instanceId, commandId, limit)) {
+      const outcome = row.commandId ? await this.snapshots.commandOutcome(row.commandId) : null;
+      const uploads = [];
+      for (const upload of row.result.uploads ?? []) {
+        const held = (await this.models.find(upload.sha256))?.status === 'available';
+        const status: SnapshotUploadStatus = held ? 'available' : outcome || gone ? 'failed' : 'pending';
+        uploads.push({ ...upload, status });
+      }
+      out.push({
+        ...row.result,
+        uploads,
+        commandId: row.commandId,
+        createdAt: row.createdAt.toISOString(),
+        complete: uploads.every((u) => u.status !== 'pending'),
+        agentMessage: outcome?.message ?? null,
+      });
+    }
+    return out;
+  }
+
+  /**
+   * The profile value the report describes (validated by the caller) and the models the agent must upload;
+   * appends what it could not keep to `warnings`.
+   */
   private async build(
     base: Profile,
     name: string,
     report: SnapshotReport,
     warnings: string[],
-  ): Promise<unknown> {
+  ): Promise<{ spec: unknown; uploads: PlannedUpload[] }> {
     const info = UI_KINDS[base.ui.kind];
     const warn = (message: string) => {
       if (!warnings.includes(message)) warnings.push(message);
@@ -247,6 +297,7 @@ export class SnapshotsService {
 
     // Models, by sha256: launched entries are kept as they were; new ones come from the library's storage.
     const bySha = new Map<string, ProfileModel>();
+    const uploads: PlannedUpload[] = [];
     const taken = new Set(base.models.map((m) => m.name));
     const fresh: ProfileModel[] = [];
     const dirs = Object.entries(info.modelDirs).sort(([, a], [, b]) => b.length - a.length);
@@ -274,13 +325,28 @@ export class SnapshotsService {
       };
       bySha.set(model.sha256, entry);
       fresh.push(entry);
+      // The library lacks these bytes: the agent uploads them, so the snapshot launches anywhere.
+      if ((await this.models.find(model.sha256))?.status !== 'available')
+        uploads.push({
+          upload: { sha256: model.sha256, path: model.path, sizeBytes: model.sizeBytes },
+          grant: {
+            sha256: model.sha256,
+            sizeBytes: model.sizeBytes,
+            name: entry.name,
+            kind,
+            fileName: file,
+            path: model.path,
+          },
+        });
     }
     const models = [...base.models.filter((m) => bySha.has(m.sha256)), ...fresh];
-    for (const model of models) {
-      if (!('storage' in model.source)) continue;
+    for (const model of base.models) {
+      if (!bySha.has(model.sha256) || !('storage' in model.source)) continue;
       const held = await this.models.find(model.sha256);
       if (held?.status !== 'available')
-        warn(`model ${model.file} (${short(model.sha256)}) is not in the library yet`);
+        warn(
+          `model ${model.file} (${short(model.sha256)}) is not in the library: the profile cannot fetch it`,
+        );
     }
 
     // Files: launched ones with the contents read back; settings files the launched profile did not list.
@@ -305,7 +371,7 @@ export class SnapshotsService {
     }
 
     const { description, env, args, outputs, idle } = base;
-    return {
+    const spec = {
       name,
       ...(description === undefined ? {} : { description }),
       ui,
@@ -317,5 +383,6 @@ export class SnapshotsService {
       outputs,
       idle,
     };
+    return { spec, uploads };
   }
 }

@@ -86,8 +86,7 @@ export type InstanceAction =
   | { kind: 'start' }
   | { kind: 'destroy' }
   | { kind: 'keep-awake'; hours: number | null }
-  | { kind: 'sync' }
-  | { kind: 'snapshot' };
+  | { kind: 'sync' };
 
 /** What an action answers, for the message shown after it. */
 export type ActionResult = { kind: InstanceAction['kind']; message: string };
@@ -130,13 +129,6 @@ async function runAction(id: string, action: InstanceAction): Promise<ActionResu
             : `Sync failed: ${res.message ?? 'no reason given'}`;
       if (res.result !== 'synced') throw new Error(message);
       return { kind: 'sync', message };
-    }
-    case 'snapshot': {
-      await api(`/api/instances/${id}/commands`, { method: 'POST', body: { kind: 'snapshot' } });
-      return {
-        kind: 'snapshot',
-        message: 'Snapshot requested: the agent picks it up with its next heartbeat',
-      };
     }
   }
 }

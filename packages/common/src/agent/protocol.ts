@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ModelUploadPlan, Sha256 } from '../api/models.js';
 import { SyncStatus } from '../api/outputs.js';
 import { Profile } from '../profile/profile.schema.js';
 import { ActivityFacts } from './activity.js';
@@ -155,12 +156,23 @@ export const ModelUrlsResponse = z.object({
 });
 
 /**
- * `POST /agent/v1/models/:sha256/promotion`: the agent fetched and verified a model from its URL and offers
- * the bytes to the library, so the next instance gets them from storage. The answer is the model upload
- * answer: `exists`, or the parts to PUT (then `…/promotion/parts` and `…/promotion/complete`, with the
- * bodies of the owner's model upload routes).
+ * `POST /agent/v1/models/:sha256/promotion`: the agent offers a model's bytes to the library, so the next
+ * instance gets them from storage — a model of its profile it fetched and verified from its URL, or one a
+ * snapshot of this instance asked for (`SnapshotResult.uploads`). The answer: `exists`, or the parts to PUT
+ * (then `…/promotion/parts` and `…/promotion/complete`, with the bodies of the owner's model upload routes).
  */
 export const PromoteModelRequest = z.object({
   sizeBytes: z.number().int().min(1, 'expected the verified file size in bytes (> 0)'),
 });
 export type PromoteModelRequest = z.infer<typeof PromoteModelRequest>;
+
+/** The answer to a promotion: nothing about the library beyond whether these bytes still need sending. */
+export const PromotionStartResponse = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('exists') }),
+  ModelUploadPlan,
+]);
+export type PromotionStartResponse = z.infer<typeof PromotionStartResponse>;
+
+/** `…/promotion/complete`: the library now serves the model from storage. */
+export const PromotionCompleteResponse = z.object({ sha256: Sha256, status: z.literal('available') });
+export type PromotionCompleteResponse = z.infer<typeof PromotionCompleteResponse>;

@@ -48,16 +48,18 @@ export const UploadedPart = z.object({
 });
 export type UploadedPart = z.infer<typeof UploadedPart>;
 
+/** Upload parts 1..partCount of partSize bytes (the last may be shorter); `uploaded` lists parts already stored. */
+export const ModelUploadPlan = z.object({
+  status: z.literal('upload'),
+  partSize: z.number().int(),
+  partCount: z.number().int(),
+  uploaded: z.array(UploadedPart.extend({ sizeBytes: z.number().int() })),
+});
+
 export const StartModelUploadResponse = z.discriminatedUnion('status', [
   /** The library already has these bytes: nothing to upload. */
   z.object({ status: z.literal('exists'), model: ModelSummary }),
-  /** Upload parts 1..partCount of partSize bytes (the last may be shorter); `uploaded` lists parts already stored. */
-  z.object({
-    status: z.literal('upload'),
-    partSize: z.number().int(),
-    partCount: z.number().int(),
-    uploaded: z.array(UploadedPart.extend({ sizeBytes: z.number().int() })),
-  }),
+  ModelUploadPlan,
 ]);
 export type StartModelUploadResponse = z.infer<typeof StartModelUploadResponse>;
 

@@ -63,6 +63,18 @@ export const CreateSnapshotRequest = z.object({
 });
 export type CreateSnapshotRequest = z.infer<typeof CreateSnapshotRequest>;
 
+/**
+ * A model found on the instance that the library does not hold yet: the agent uploads it (through the model
+ * upload routes under `/agent/v1/models/:sha256/promotion`) so the snapshot can be launched elsewhere.
+ */
+export const SnapshotUpload = z.object({
+  sha256: Sha256,
+  /** Where the agent found it, relative to the UI folder. */
+  path: RelPath,
+  sizeBytes: z.number().int().nonnegative(),
+});
+export type SnapshotUpload = z.infer<typeof SnapshotUpload>;
+
 /** The stored snapshot: the profile version it made, what changed since the launched version, warnings. */
 export const SnapshotResult = z.object({
   profile: z.string(),
@@ -72,5 +84,30 @@ export const SnapshotResult = z.object({
   /** Human-readable changes against the version the instance was launched from. */
   changes: z.array(z.string()),
   warnings: z.array(z.string()),
+  /** Models the agent must upload for the snapshot to be complete (none when the library holds them all). */
+  uploads: z.array(SnapshotUpload).default([]),
 });
 export type SnapshotResult = z.infer<typeof SnapshotResult>;
+
+/** Where one upload of a snapshot stands: in the library, still expected from the agent, or given up. */
+export const SnapshotUploadStatus = z.enum(['available', 'pending', 'failed']);
+export type SnapshotUploadStatus = z.infer<typeof SnapshotUploadStatus>;
+
+/**
+ * `GET /api/instances/:id/snapshots/latest`: the stored result, which command made it and when, and where
+ * each model upload stands now. `complete` once no upload is pending.
+ */
+export const SnapshotStatus = SnapshotResult.extend({
+  commandId: z.string().nullable(),
+  createdAt: z.iso.datetime(),
+  uploads: z.array(SnapshotUpload.extend({ status: SnapshotUploadStatus })),
+  /** False while the agent still uploads models; true when every upload is available or failed. */
+  complete: z.boolean(),
+  /** The agent's last word on the command (e.g. why an upload failed); null until it acknowledged it. */
+  agentMessage: z.string().nullable(),
+});
+export type SnapshotStatus = z.infer<typeof SnapshotStatus>;
+
+/** `GET /api/instances/:id/snapshots`: newest first; empty until the agent reported. */
+export const ListSnapshotsResponse = z.object({ snapshots: z.array(SnapshotStatus) });
+export type ListSnapshotsResponse = z.infer<typeof ListSnapshotsResponse>;

@@ -38,4 +38,12 @@ describe('UI_KINDS', () => {
     expect(UI_KINDS.fooocus.extensionsDir).toBeNull();
     expect(UI_KINDS.kohya.extensionsDir).toBeNull();
   });
+
+  it('knows the settings files each UI writes as the user changes them', () => {
+    expect(UI_KINDS.a1111.settingsFiles).toEqual(['config.json', 'ui-config.json', 'styles.csv']);
+    expect(UI_KINDS.forge.settingsFiles).toEqual(UI_KINDS.a1111.settingsFiles);
+    expect(UI_KINDS.comfyui.settingsFiles).toContain('extra_model_paths.yaml');
+    expect(UI_KINDS.fooocus.settingsFiles).toEqual(['config.txt']);
+    expect(UI_KINDS.kohya.settingsFiles).toEqual(['config.toml']);
+  });
 });

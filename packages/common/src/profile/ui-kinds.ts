@@ -34,7 +34,10 @@ export interface UiKindInfo {
   modelDirs: Record<ModelKind, string>;
   /** Folders the UI writes images to; used when a profile has no `outputs`. */
   defaultOutputs: string[];
-  /** Settings files a snapshot reads back, relative to `installDir`. */
+  /**
+   * Settings files a snapshot reads back, relative to `installDir`: the ones the UI writes itself as the user
+   * changes settings (styles, model paths, its own config), not files of its checkout.
+   */
   settingsFiles: string[];
 }
 
@@ -72,7 +75,7 @@ export const UI_KINDS: Record<UiKind, UiKindInfo> = {
     extensionsDir: 'extensions',
     modelDirs: A1111_MODEL_DIRS,
     defaultOutputs: ['outputs/'],
-    settingsFiles: ['config.json', 'ui-config.json'],
+    settingsFiles: ['config.json', 'ui-config.json', 'styles.csv'],
   },
   comfyui: {
     label: 'ComfyUI',
@@ -84,7 +87,7 @@ export const UI_KINDS: Record<UiKind, UiKindInfo> = {
     extensionsDir: 'custom_nodes',
     modelDirs: COMFY_MODEL_DIRS,
     defaultOutputs: ['output/'],
-    settingsFiles: ['user/default/comfy.settings.json'],
+    settingsFiles: ['user/default/comfy.settings.json', 'extra_model_paths.yaml'],
   },
   forge: {
     label: 'Stable Diffusion WebUI Forge',
@@ -97,7 +100,7 @@ export const UI_KINDS: Record<UiKind, UiKindInfo> = {
     extensionsDir: 'extensions',
     modelDirs: A1111_MODEL_DIRS,
     defaultOutputs: ['outputs/'],
-    settingsFiles: ['config.json', 'ui-config.json'],
+    settingsFiles: ['config.json', 'ui-config.json', 'styles.csv'],
   },
   fooocus: {
     label: 'Fooocus',
@@ -110,7 +113,8 @@ export const UI_KINDS: Record<UiKind, UiKindInfo> = {
     extensionsDir: null,
     modelDirs: COMFY_MODEL_DIRS,
     defaultOutputs: ['outputs/'],
-    settingsFiles: [],
+    // Written on first start with the model paths and defaults the user then edits.
+    settingsFiles: ['config.txt'],
   },
   kohya: {
     label: 'Kohya\u2019s GUI (LoRA training)',
@@ -134,6 +138,7 @@ export const UI_KINDS: Record<UiKind, UiKindInfo> = {
       other: 'models/other',
     },
     defaultOutputs: ['outputs/'],
-    settingsFiles: [],
+    // The GUI's saved defaults (`config example.toml` in the checkout shows the keys).
+    settingsFiles: ['config.toml'],
   },
 };

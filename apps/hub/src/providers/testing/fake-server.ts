@@ -1,8 +1,8 @@
 /**
- * The machinery both provider fakes share: a real node:http server on 127.0.0.1, routes by name, a call
- * log, and a queue of faults per route. Test code only.
+ * The machinery the provider and Tailscale fakes share: a real node:http server on 127.0.0.1, routes by
+ * name, a call log, and a queue of faults per route. Test code only.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** A clock tests move by hand, so instance status changes are deterministic. */
@@ -24,7 +24,10 @@ export function manualClock(start = Date.UTC(2026, 0, 1)): ManualClock {
 
 export interface FakeReply {
   status: number;
+  /** Sent as JSON. */
   body?: unknown;
+  /** Sent as is instead of `body`, with no default content type (Tailscale's HuJSON policy). */
+  text?: string;
   headers?: Record<string, string>;
 }
 
@@ -32,7 +35,13 @@ export interface FakeRequest {
   method: string;
   url: URL;
   params: Record<string, string>;
+  /** JSON, or the fields of a form-encoded body (with `formBodies`); null when empty. */
   body: unknown;
+  /** The body as sent. */
+  text: string;
+  headers: IncomingHttpHeaders;
+  /** What `authenticate` says the caller used; null only on `open` routes. */
+  credential: string | null;
 }
 
 export interface FakeRoute<R extends string> {
@@ -42,6 +51,8 @@ export interface FakeRoute<R extends string> {
   path: RegExp;
   /** Narrows routes sharing method and path (Vast's stop/start are both `PUT /instances/{id}/`). */
   when?: (body: unknown) => boolean;
+  /** Answered without credentials (an OAuth token endpoint). */
+  open?: boolean;
   handle(request: FakeRequest): FakeReply;
 }
 
@@ -53,17 +64,24 @@ export type Fault =
   /** Performs the change, then drops the connection before answering. */
   | { kind: 'loseResponse' };
 
-export interface CallRecord {
+export interface CallRecord<R extends string = string> {
   method: string;
   path: string;
   query: Record<string, string>;
   /** The route's name, or null when nothing matched. */
-  route: string | null;
+  route: R | null;
+  /** As `FakeRequest.body`. */
   body: unknown;
   /** How the caller authenticated (never the key itself). */
   auth: 'bearer' | 'query' | 'none' | 'wrong';
   /** The status sent, or what happened instead. */
   outcome: number | 'lost' | 'hung';
+}
+
+/** How a caller authenticated: the log's `auth`, and for an accepted caller what handlers see as `credential`. */
+export interface FakeAuth {
+  record: CallRecord['auth'];
+  credential: string | null;
 }
 
 export interface FakeServerOptions {
@@ -74,11 +92,16 @@ export interface FakeServerOptions {
   errorBody(status: number, message: string): unknown;
   /** Content type of error answers. */
   errorType?: string;
+  /** Also take application/x-www-form-urlencoded bodies (as their fields); otherwise bodies must be JSON. */
+  formBodies?: boolean;
+  /** Messages of the 401 and injected 429 answers, where the provider words them its own way. */
+  unauthorizedMessage?: string;
+  rateLimitMessage?: string;
 }
 
 /** Fault injection and inspection common to both fakes; a fake supplies its routes. */
 export abstract class FakeServer<R extends string> {
-  readonly calls: CallRecord[] = [];
+  readonly calls: CallRecord<R>[] = [];
   private readonly faults = new Map<R, Fault[]>();
   private readonly server = createServer((req, res) => {
     // A bug in a fake answers 500 with its message rather than hanging the test until its timeout.
@@ -124,7 +147,7 @@ export abstract class FakeServer<R extends string> {
   }
 
   /** Calls on one route, in order. */
-  callsTo(route: R): CallRecord[] {
+  callsTo(route: R): CallRecord<R>[] {
     return this.calls.filter((call) => call.route === route);
   }
 
@@ -138,12 +161,27 @@ export abstract class FakeServer<R extends string> {
     this.faults.set(route, [...(this.faults.get(route) ?? []), fault]);
   }
 
-  private authOf(req: IncomingMessage, url: URL): CallRecord['auth'] {
+  /** The fixed API key as a bearer token (or `?api_key=` with `queryKey`); a fake with other credentials overrides. */
+  protected authenticate(req: IncomingMessage, url: URL): FakeAuth {
     const header = req.headers.authorization;
     const query = this.options.queryKey ? url.searchParams.get('api_key') : null;
-    if (header === `Bearer ${this.options.apiKey}`) return 'bearer';
-    if (query === this.options.apiKey) return 'query';
-    return header || query ? 'wrong' : 'none';
+    if (header === `Bearer ${this.options.apiKey}`) return { record: 'bearer', credential: 'bearer' };
+    if (query === this.options.apiKey) return { record: 'query', credential: 'query' };
+    return { record: header || query ? 'wrong' : 'none', credential: null };
+  }
+
+  /** An answer that comes before faults and the handler (Tailscale's unknown tailnet); none by default. */
+  protected refuse(_request: FakeRequest): FakeReply | undefined {
+    return undefined;
+  }
+
+  private parse(req: IncomingMessage, text: string): unknown {
+    if (!text) return null;
+    const type = req.headers['content-type'] ?? '';
+    if (this.options.formBodies && type.startsWith('application/x-www-form-urlencoded')) {
+      return Object.fromEntries(new URLSearchParams(text));
+    }
+    return JSON.parse(text);
   }
 
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -152,31 +190,33 @@ export abstract class FakeServer<R extends string> {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const text = Buffer.concat(chunks).toString('utf8');
     const query = Object.fromEntries([...url.searchParams].filter(([key]) => key !== 'api_key'));
-    const call: CallRecord = {
+    const auth = this.authenticate(req, url);
+    const call: CallRecord<R> = {
       method: req.method ?? 'GET',
       path: url.pathname,
       query,
       route: null,
       body: null,
-      auth: this.authOf(req, url),
+      auth: auth.record,
       outcome: 0,
     };
     this.calls.push(call);
     const send = (reply: FakeReply) => {
       call.outcome = reply.status;
       const type = reply.status >= 400 ? (this.options.errorType ?? 'application/json') : 'application/json';
-      const payload = reply.body === undefined ? '' : JSON.stringify(reply.body);
-      res.writeHead(reply.status, { ...(payload ? { 'content-type': type } : {}), ...reply.headers });
+      const json = reply.body === undefined ? '' : JSON.stringify(reply.body);
+      const payload = reply.text ?? json;
+      const typed = reply.text === undefined && payload;
+      res.writeHead(reply.status, { ...(typed ? { 'content-type': type } : {}), ...reply.headers });
       res.end(payload);
     };
     const error = (status: number, message: string) =>
       send({ status, body: this.options.errorBody(status, message) });
     try {
-      call.body = text ? JSON.parse(text) : null;
+      call.body = this.parse(req, text);
     } catch {
       return error(400, 'request body is not valid JSON');
     }
-    if (call.auth !== 'bearer' && call.auth !== 'query') return error(401, 'invalid or missing API key');
     let params: Record<string, string> = {};
     this.routeTable ??= this.routes();
     const route = this.routeTable.find((candidate) => {
@@ -185,10 +225,24 @@ export abstract class FakeServer<R extends string> {
       params = { ...match.groups };
       return true;
     });
+    if (route) call.route = route.name;
+    if (!auth.credential && !route?.open) {
+      return error(401, this.options.unauthorizedMessage ?? 'invalid or missing API key');
+    }
     if (!route) return error(404, `no route for ${call.method} ${url.pathname}`);
-    call.route = route.name;
+    const { credential } = auth;
+    const request = {
+      method: call.method,
+      url,
+      params,
+      body: call.body,
+      text,
+      headers: req.headers,
+      credential,
+    };
+    const refusal = this.refuse(request);
+    if (refusal) return send(refusal);
     const fault = this.faults.get(route.name)?.shift();
-    const request = { method: call.method, url, params, body: call.body };
     if (fault?.kind === 'fail') {
       return send({
         status: fault.status,
@@ -197,7 +251,7 @@ export abstract class FakeServer<R extends string> {
     }
     if (fault?.kind === 'rateLimit') {
       call.outcome = 429;
-      const body = this.options.errorBody(429, 'too many requests');
+      const body = this.options.errorBody(429, this.options.rateLimitMessage ?? 'too many requests');
       return send({ status: 429, body, headers: { 'retry-after': String(fault.retryAfter) } });
     }
     if (fault?.kind === 'timeout') {

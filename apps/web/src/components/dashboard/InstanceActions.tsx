@@ -18,8 +18,6 @@ interface Props {
   showOpen?: boolean;
   /** The WebUI's address when known; otherwise "Open" leads to the instance page. */
   webuiUrl?: string | null;
-  /** Extra actions (the instance page adds Snapshot). */
-  extra?: InstanceAction['kind'][];
 }
 
 const labels: Record<InstanceAction['kind'], [string, string]> = {
@@ -28,11 +26,10 @@ const labels: Record<InstanceAction['kind'], [string, string]> = {
   destroy: ['Destroy', 'Destroying…'],
   'keep-awake': ['Keep awake', 'Saving…'],
   sync: ['Sync now', 'Syncing…'],
-  snapshot: ['Snapshot', 'Requesting…'],
 };
 
 /** Stop, start, destroy (after a question), keep awake, sync now — with what each answered. */
-export function InstanceActions({ instance, showOpen = true, webuiUrl, extra = [] }: Props) {
+export function InstanceActions({ instance, showOpen = true, webuiUrl }: Props) {
   const action = useInstanceAction(instance.id);
   const [confirming, setConfirming] = useState(false);
   const running = action.isPending ? action.variables : null;
@@ -87,18 +84,6 @@ export function InstanceActions({ instance, showOpen = true, webuiUrl, extra = [
             </Button>
           </>
         ) : null}
-        {extra.map((kind) => (
-          <Button
-            key={kind}
-            variant="secondary"
-            busy={busy(kind)}
-            busyLabel={labels[kind][1]}
-            disabled={action.isPending}
-            onClick={() => run({ kind } as InstanceAction)}
-          >
-            {labels[kind][0]}
-          </Button>
-        ))}
         {canStart(state) ? (
           <Button
             variant="secondary"

@@ -15,6 +15,7 @@ import { IdlePanel } from '../../../components/instance/IdlePanel';
 import { LogsPanel } from '../../../components/instance/LogsPanel';
 import { ProvisioningPanel } from '../../../components/instance/ProvisioningPanel';
 import { RecentOutputs } from '../../../components/instance/RecentOutputs';
+import { SnapshotPanel } from '../../../components/instance/SnapshotPanel';
 import { Timeline } from '../../../components/instance/Timeline';
 import { Section } from '../../../components/Section';
 import { StateBadge } from '../../../components/StateBadge';
@@ -188,7 +189,7 @@ function InstancePage() {
             )
           ) : null}
         </div>
-        <InstanceActions instance={i} showOpen={false} extra={isRunning(i.state) ? ['snapshot'] : []} />
+        <InstanceActions instance={i} showOpen={false} />
       </div>
 
       {i.state === 'provisioning' || (i.provisioning && isActive(i.state) && !isRunning(i.state)) ? (
@@ -228,6 +229,18 @@ function InstancePage() {
           </dl>
         </Section>
       ) : null}
+
+      <Section
+        title="Snapshot"
+        description="Capture what runs on the instance into a profile version, to launch it again."
+      >
+        <SnapshotPanel
+          instanceId={id}
+          running={isRunning(i.state)}
+          profileName={d.profile?.name ?? null}
+          now={now}
+        />
+      </Section>
 
       <Section title="Activity" description="GPU use and VRAM, one sample a minute.">
         <ActivityCharts instanceId={id} />
