@@ -26,11 +26,12 @@ export interface RunAgentOptions {
   createDisplay?: (progress: ProgressTracker) => ProgressDisplay;
 }
 
-/** Agent files inside the workspace: state (token, unsent events) and the model cache. */
+/** Agent files inside the workspace: state (token, unsent events), the model cache, snapshot hash memo. */
 export const agentPaths = (workspace: string) => ({
   stateFile: join(workspace, '.podpilot', 'agent.json'),
   cacheDir: join(workspace, '.podpilot', 'cache'),
   webuiPidFile: join(workspace, '.podpilot', 'webui.pid'),
+  snapshotHashes: join(workspace, '.podpilot', 'snapshot-hashes.json'),
 });
 
 /** A profile file kept in storage, through the presigned URL the hub gave for its key. */
@@ -228,6 +229,7 @@ export async function runAgent(config: AgentConfig, options: RunAgentOptions): P
       uiKind: profile.spec.ui.kind,
       cacheDir: paths.cacheDir,
       profileFiles: profile.spec.files.map((f) => f.path),
+      hashMemo: paths.snapshotHashes,
     };
     say(`ready: the WebUI answers on port ${launch.port}`);
     await hub.event({

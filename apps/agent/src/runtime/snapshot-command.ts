@@ -12,9 +12,13 @@ export interface SnapshotContext {
   cacheDir: string;
   /** The profile's `files[].path`, relative to the UI folder. */
   profileFiles: string[];
+  /** Where model hashes are remembered between snapshots. */
+  hashMemo?: string;
 }
 
 const MIB = 1024 * 1024;
+/** How often hashing progress is logged. */
+const PROGRESS_EVERY_MS = 5_000;
 
 /**
  * Uploads the models the hub asked for (found on disk, not in the library) through the promotion routes, one
@@ -63,12 +67,22 @@ export async function runSnapshotCommand(
   if (!context)
     return { ok: false, message: 'the instance is still provisioning: snapshot it once it is ready' };
   try {
+    let lastSaid = 0;
     const report = await collectSnapshot({
       ...context,
       commandId: command.id,
       ...(signal ? { signal } : {}),
       onProgress: (done, total, path) => {
-        if (done === total) say(`snapshot: hashed ${path}`);
+        // A line every few seconds while large unknown models are hashed, and one at the end.
+        const now = Date.now();
+        if (done < total && now - lastSaid < PROGRESS_EVERY_MS) return;
+        lastSaid = now;
+        const percent = total > 0 ? Math.floor((done / total) * 100) : 100;
+        say(
+          `snapshot: hashing models ${(done / MIB).toFixed(0)} of ${(total / MIB).toFixed(0)} MiB (${percent} %)${
+            done < total ? `, now ${path}` : ''
+          }`,
+        );
       },
     });
     const result = await hub.snapshot(report, signal);

@@ -191,6 +191,47 @@ describe('collectSnapshot', () => {
     },
   );
 
+  it('hashes a model once: the next snapshot reads only new or changed files', async () => {
+    const ui = join(root, 'ComfyUI');
+    const memo = join(root, 'state', 'snapshot-hashes.json');
+    write(join(ui, 'models/loras/a.safetensors'), 'model a');
+    write(join(ui, 'models/loras/b.safetensors'), 'model b');
+    const run = async () => {
+      const hashed = new Set<string>();
+      let total = -1;
+      const report = await collectSnapshot({
+        uiDir: ui,
+        uiKind: 'comfyui',
+        cacheDir: join(root, 'no-cache'),
+        profileFiles: [],
+        commandId: COMMAND,
+        hashMemo: memo,
+        onProgress: (_done, all, path) => {
+          total = all;
+          hashed.add(path);
+        },
+      });
+      return { models: report.models.map((m) => [m.path, m.sha256]), hashed: [...hashed].sort(), total };
+    };
+
+    const first = await run();
+    expect(first.hashed).toEqual(['models/loras/a.safetensors', 'models/loras/b.safetensors']);
+    const second = await run();
+    expect(second.hashed).toEqual([]);
+    expect(second.models).toEqual(first.models);
+
+    write(join(ui, 'models/loras/b.safetensors'), 'model b, retrained');
+    const third = await run();
+    expect(third.hashed).toEqual(['models/loras/b.safetensors']);
+    expect(third.models).toEqual([
+      ['models/loras/a.safetensors', sha('model a')],
+      ['models/loras/b.safetensors', sha('model b, retrained')],
+    ]);
+
+    write(memo, '{"version": 1, "entries": '); // damaged: everything is hashed again, nothing fails
+    expect((await run()).hashed).toHaveLength(2);
+  });
+
   it('stops when aborted', async () => {
     const controller = new AbortController();
     controller.abort(new Error('stop'));

@@ -11,6 +11,7 @@ import {
   type UiKind,
 } from '@podpilot/common';
 import { redactUrl, runGit } from '../provision/git.js';
+import { type FileIdentity, HashMemo } from './hash-memo.js';
 
 /** Files up to this size that are valid UTF-8 without NUL are kept as text in the report. */
 export const MAX_CONTENT_BYTES = 256 * 1024;
@@ -28,6 +29,8 @@ export interface CollectSnapshotOptions {
   /** Paths relative to `uiDir` that the profile lists. */
   profileFiles: string[];
   commandId: string;
+  /** Where to remember model hashes between snapshots (unchanged files are not read again); none = hash all. */
+  hashMemo?: string;
   /** Bytes hashed so far of all model bytes that need hashing, and the file being hashed. */
   onProgress?: (done: number, total: number, path: string) => void;
   signal?: AbortSignal;
@@ -271,13 +274,17 @@ export async function collectSnapshot(options: CollectSnapshotOptions): Promise<
     for (const path of tracked.stdout.split('\0')) found.delete(path);
   }
   const inodes = await cacheInodes(cacheDir);
+  const memo = options.hashMemo === undefined ? null : await HashMemo.load(options.hashMemo);
   const models: SnapshotModel[] = [];
-  const toHash: { path: string; size: number }[] = [];
+  const toHash: { path: string; size: number; identity: FileIdentity | null }[] = [];
   for (const [path, size] of [...found].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const info = await stat(join(uiDir, path), { bigint: true }).catch(() => null);
-    const hex = info ? inodes.get(`${info.dev}:${info.ino}`) : undefined;
+    const identity = info && { dev: info.dev, ino: info.ino, size: info.size, mtimeNs: info.mtimeNs };
+    const hex = info
+      ? (inodes.get(`${info.dev}:${info.ino}`) ?? (identity ? memo?.get(path, identity) : undefined))
+      : undefined;
     if (hex !== undefined) models.push({ path, sha256: hex, sizeBytes: Number(size) });
-    else toHash.push({ path, size: Number(size) });
+    else toHash.push({ path, size: Number(size), identity });
   }
   const total = toHash.reduce((sum, file) => sum + file.size, 0);
   let done = 0;
@@ -289,8 +296,10 @@ export async function collectSnapshot(options: CollectSnapshotOptions): Promise<
       options.onProgress?.(done, total, file.path);
     });
     models.push({ path: file.path, sha256, sizeBytes: file.size });
+    if (file.identity) memo?.set(file.path, file.identity, sha256);
   }
   models.sort(byPath);
+  await memo?.save();
 
   // --- files ---
   const files: SnapshotFile[] = [];

@@ -10,7 +10,12 @@ import type { RegisteredRoute } from '../app.js';
 import type { Db } from '../db/db.js';
 import { asOwner } from '../test-support/app.js';
 import { testDatabases } from '../test-support/databases.js';
-import { type LifecycleTestHub, lifecycleHub } from '../test-support/lifecycle.js';
+import {
+  type LifecycleTestHub,
+  launchAndRegister,
+  lifecycleHub,
+  type RegisteredAgent,
+} from '../test-support/lifecycle.js';
 
 const COMMIT = 'a'.repeat(40);
 /** Routes marked `public`: they answer strangers on purpose (each one is a security decision). */
@@ -31,11 +36,7 @@ const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex
 const now = () => new Date().toISOString();
 const key = (r: RegisteredRoute) => `${r.method} ${r.url}`;
 
-interface Agent {
-  id: string;
-  bootstrap: string;
-  token: string;
-}
+type Agent = RegisteredAgent;
 
 describe.each(testDatabases())('authorisation matrix over every route ($engine)', ({ open }) => {
   let db: Db;
@@ -62,36 +63,8 @@ describe.each(testDatabases())('authorisation matrix over every route ($engine)'
     if (res.statusCode >= 300) throw new Error(`${what}: ${res.statusCode} ${res.body}`);
     return res;
   };
-  const bootstrapOf = (id: string) =>
-    (
-      t.fake.instances().find((i) => i.label === `podpilot-${id}`)?.extra_env as
-        | [string, string][]
-        | undefined
-    )?.find(([k]) => k === 'PODPILOT_BOOTSTRAP_TOKEN')?.[1] ?? '';
-
-  async function launch(profile: string, offerId: string): Promise<Agent> {
-    const res = ok(
-      await owner('POST', '/api/instances', {
-        profile,
-        provider: 'vastai',
-        offerId,
-        idempotencyKey: `matrix-${profile}-${offerId}`,
-      }),
-      `launch ${profile}`,
-    );
-    const id = res.json().id as string;
-    const bootstrap = bootstrapOf(id);
-    expect(bootstrap).not.toBe('');
-    const reg = ok(
-      await inject({
-        method: 'POST',
-        url: '/agent/v1/register',
-        payload: { bootstrapToken: bootstrap, agentVersion: '0.1.0' },
-      }),
-      'register',
-    );
-    return { id, bootstrap, token: reg.json().agentToken as string };
-  }
+  const launch = (profile: string, offerId: string): Promise<Agent> =>
+    launchAndRegister(t, profile, offerId, `matrix-${profile}-${offerId}`);
 
   beforeAll(async () => {
     db = await open();

@@ -2,7 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../db/db.js';
 import { asOwner } from '../test-support/app.js';
 import { testDatabases } from '../test-support/databases.js';
-import { type LifecycleTestHub, lifecycleHub } from '../test-support/lifecycle.js';
+import {
+  bootstrapTokenOf as bootstrapTokenOfRental,
+  type LifecycleTestHub,
+  lifecycleHub,
+} from '../test-support/lifecycle.js';
 
 describe.each(testDatabases())('lifecycle with the Vast.ai fake ($engine)', ({ open }) => {
   let db: Db;
@@ -34,10 +38,7 @@ describe.each(testDatabases())('lifecycle with the Vast.ai fake ($engine)', ({ o
       .transitions.map(
         (h: { from: string | null; to: string; cause: string }) => `${h.from}→${h.to}: ${h.cause}`,
       );
-  const bootstrapTokenOf = (id: string) =>
-    (rentalsOf(id)[0]?.extra_env as [string, string][] | undefined)?.find(
-      ([k]) => k === 'PODPILOT_BOOTSTRAP_TOKEN',
-    )?.[1] ?? '';
+  const bootstrapTokenOf = (id: string) => bootstrapTokenOfRental(t.fake, id);
 
   it('merges offers from every configured provider, cheapest first', async () => {
     const res = await api('GET', '/api/offers?limit=5');

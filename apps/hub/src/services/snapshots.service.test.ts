@@ -8,7 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../db/db.js';
 import { asOwner } from '../test-support/app.js';
 import { testDatabases } from '../test-support/databases.js';
-import { type LifecycleTestHub, lifecycleHub } from '../test-support/lifecycle.js';
+import {
+  type LifecycleTestHub,
+  launchAndRegister,
+  lifecycleHub,
+  type RegisteredAgent,
+} from '../test-support/lifecycle.js';
 
 const C1 = 'a1'.repeat(20);
 const C2 = 'b2'.repeat(20);
@@ -30,10 +35,7 @@ const PROFILE = [
   '',
 ].join('\n');
 
-interface Agent {
-  id: string;
-  token: string;
-}
+type Agent = RegisteredAgent;
 
 describe.each(testDatabases())('snapshots ($engine)', ({ open }) => {
   let db: Db;
@@ -55,34 +57,8 @@ describe.each(testDatabases())('snapshots ($engine)', ({ open }) => {
     if (res.statusCode >= 300) throw new Error(`${what}: ${res.statusCode} ${res.body}`);
     return res;
   };
-  const bootstrapOf = (id: string) =>
-    (
-      t.fake.instances().find((i) => i.label === `podpilot-${id}`)?.extra_env as
-        | [string, string][]
-        | undefined
-    )?.find(([k]) => k === 'PODPILOT_BOOTSTRAP_TOKEN')?.[1] ?? '';
-
-  async function launch(profile: string, offerId: string): Promise<Agent> {
-    const res = ok(
-      await owner('POST', '/api/instances', {
-        profile,
-        provider: 'vastai',
-        offerId,
-        idempotencyKey: `snap-${profile}-${offerId}`,
-      }),
-      `launch ${profile}`,
-    );
-    const id = res.json().id as string;
-    const reg = ok(
-      await inject({
-        method: 'POST',
-        url: '/agent/v1/register',
-        payload: { bootstrapToken: bootstrapOf(id), agentVersion: '0.1.0' },
-      }),
-      'register',
-    );
-    return { id, token: reg.json().agentToken as string };
-  }
+  const launch = (profile: string, offerId: string): Promise<Agent> =>
+    launchAndRegister(t, profile, offerId, `snap-${profile}-${offerId}`);
 
   async function requestSnapshot(id: string, body: object = {}): Promise<string> {
     const res = await owner('POST', `/api/instances/${id}/snapshot`, body);

@@ -2,7 +2,7 @@ import type { ActivityFacts } from '@podpilot/common';
 import { expect } from 'vitest';
 import type { ManualClock } from '../providers/testing/fake-server.js';
 import { asOwner } from './app.js';
-import type { LifecycleTestHub } from './lifecycle.js';
+import { bootstrapTokenOf, type LifecycleTestHub } from './lifecycle.js';
 
 /** Facts of an instance doing nothing: GPU at 0 %, the WebUI's queue empty. */
 export const quietFacts = (o: Partial<ActivityFacts> = {}): ActivityFacts => ({
@@ -68,10 +68,7 @@ export function idleTestKit(t: LifecycleTestHub, clock: ManualClock) {
     if (!launched.id) throw new Error(JSON.stringify(launched));
     const id = launched.id as string;
     const providerId = launched.providerInstanceId as string;
-    const rental = t.fake.instances().find((i) => i.label === `podpilot-${id}`);
-    const bootstrapToken = ((rental?.extra_env ?? []) as [string, string][]).find(
-      ([k]) => k === 'PODPILOT_BOOTSTRAP_TOKEN',
-    )?.[1];
+    const bootstrapToken = bootstrapTokenOf(t.fake, id);
     const reg = await t.hub.app.inject({
       method: 'POST',
       url: '/agent/v1/register',

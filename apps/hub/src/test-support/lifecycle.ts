@@ -1,7 +1,7 @@
 import type { AppDeps } from '../app.js';
 import type { Db } from '../db/db.js';
 import { FAKE_VAST_KEY, type FakeVastAi, startFakeVastAi } from '../providers/testing/fake-vastai.js';
-import { appWithOwner, type TestHub } from './app.js';
+import { appWithOwner, asOwner, type TestHub } from './app.js';
 
 export const TEST_PROFILE_YAML = `name: tiny\nui: {kind: comfyui, ref: ${'a'.repeat(40)}}\n`;
 
@@ -50,4 +50,52 @@ export async function lifecycleHub(
       await fake.close();
     },
   };
+}
+
+/** The bootstrap token the hub put into the fake Vast.ai rental of instance `id` ('' when there is none). */
+export function bootstrapTokenOf(fake: FakeVastAi, id: string): string {
+  const rental = fake.instances().find((i) => i.label === `podpilot-${id}`);
+  return (
+    ((rental?.extra_env ?? []) as [string, string][]).find(([k]) => k === 'PODPILOT_BOOTSTRAP_TOKEN')?.[1] ??
+    ''
+  );
+}
+
+/** An instance the owner launched on the fake and whose agent registered. */
+export interface RegisteredAgent {
+  id: string;
+  /** Spent: kept to show it cannot be used twice. */
+  bootstrap: string;
+  /** The agent token (`Authorization: Bearer …` on `/agent/v1`). */
+  token: string;
+}
+
+/**
+ * Launches `profile` on the fake's offer `offerId` as the owner (idempotency key `key`) and registers its
+ * agent with the bootstrap token from the rental. Throws, with the hub's answer, on any refusal.
+ */
+export async function launchAndRegister(
+  t: LifecycleTestHub,
+  profile: string,
+  offerId: string,
+  key: string,
+): Promise<RegisteredAgent> {
+  const launched = await t.hub.app.inject({
+    method: 'POST',
+    url: '/api/instances',
+    headers: asOwner(t.hub.cookie),
+    payload: { profile, provider: 'vastai', offerId, idempotencyKey: key },
+  });
+  if (launched.statusCode >= 300)
+    throw new Error(`launch ${profile}: ${launched.statusCode} ${launched.body}`);
+  const id = launched.json().id as string;
+  const bootstrap = bootstrapTokenOf(t.fake, id);
+  if (!bootstrap) throw new Error(`launch ${profile}: the rental carries no bootstrap token`);
+  const reg = await t.hub.app.inject({
+    method: 'POST',
+    url: '/agent/v1/register',
+    payload: { bootstrapToken: bootstrap, agentVersion: '0.1.0' },
+  });
+  if (reg.statusCode >= 300) throw new Error(`register ${id}: ${reg.statusCode} ${reg.body}`);
+  return { id, bootstrap, token: reg.json().agentToken as string };
 }
