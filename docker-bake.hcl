@@ -6,7 +6,7 @@
 # bake reads automatically when present: copy docker-bake.override.hcl.example. See docs/images.md.
 #
 # Tags: ${REGISTRY}/${OWNER}/podpilot/<name>:<variant>, e.g. ghcr.io/podpilot/podpilot/comfyui:cu124;
-# the hub launches <PODPILOT_IMAGE_PREFIX>/<ui kind>:<PODPILOT_IMAGE_VARIANT>.
+# the hub launches <PODPILOT_IMAGE_PREFIX>/<ui kind>:<variant> (per offer, or PODPILOT_IMAGE_VARIANT).
 
 variable "REGISTRY" {
   default = "ghcr.io"

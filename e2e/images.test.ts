@@ -9,7 +9,7 @@ import { UI_KINDS, type UiKind } from '@podpilot/common';
 import { HUB_SETTINGS } from '@podpilot/hub/env';
 import { validate } from 'dockerfile-utils';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { IMAGE_VARIANTS, imageFor } from '../apps/hub/src/providers/registry.js';
+import { IMAGE_VARIANTS, imageFor } from '../apps/hub/src/providers/image-variants.js';
 
 // Loaded by name, not imported: the package's type declarations pull the DOM library into the whole test
 // program (`/// <reference lib="dom" />`), which breaks Node's fetch types elsewhere.

@@ -180,7 +180,9 @@ export async function buildApp(config: AppConfig, db: Db, deps: AppDeps): Promis
     {
       finalSyncMs: settings.finalSyncMs ?? 120_000,
       imagePrefix: settings.imagePrefix ?? 'ghcr.io/podpilot/podpilot',
-      ...(settings.imageVariant ? { imageVariant: settings.imageVariant } : {}),
+      ...(settings.imageVariant && settings.imageVariant !== 'auto'
+        ? { imageVariant: settings.imageVariant }
+        : {}),
       hubUrl,
       budget: budgets,
       tailscale,

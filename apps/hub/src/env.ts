@@ -135,11 +135,11 @@ export const HUB_SETTINGS = {
   },
   PODPILOT_IMAGE_VARIANT: {
     flag: undefined,
-    help: 'CUDA variant of the images to launch: cu121, cu124 or cu128 (the host driver must support it)',
+    help: "CUDA variant of the images: auto (the newest the offer's host driver runs; cu124 when unknown), or cu121, cu124, cu128 for all",
     schema: z
-      .enum(['cu121', 'cu124', 'cu128'], { message: 'expected cu121, cu124 or cu128' })
-      .default('cu124'),
-    fallback: 'cu124',
+      .enum(['auto', 'cu121', 'cu124', 'cu128'], { message: 'expected auto, cu121, cu124 or cu128' })
+      .default('auto'),
+    fallback: 'auto',
   },
   PODPILOT_FINAL_SYNC_SECONDS: {
     flag: undefined,
@@ -210,9 +210,10 @@ export interface LifecycleSettings {
   secretsKey?: string | undefined;
   vastaiUrl?: string | undefined;
   runpodUrl?: string | undefined;
-  /** Images are `<imagePrefix>/<ui kind>:<imageVariant>`. */
+  /** Images are `<imagePrefix>/<ui kind>:<variant>`. */
   imagePrefix?: string;
-  imageVariant?: 'cu121' | 'cu124' | 'cu128';
+  /** One variant for every launch; `auto` (or unset): chosen per offer from its host's CUDA version. */
+  imageVariant?: 'auto' | 'cu121' | 'cu124' | 'cu128';
   finalSyncMs?: number;
   reconcileEveryMs?: number;
   launchTimeoutMs?: number;

@@ -44,6 +44,11 @@ export interface LaunchSpec {
   /** Offer to rent (`Offer.id`); ignored by the local provider. */
   offerId: string;
   image: string;
+  /**
+   * The CUDA version the image needs of the host's driver, e.g. "12.4". Providers that place the container
+   * themselves (Runpod) only pick hosts at least this new; a Vast.ai offer is one host, checked before.
+   */
+  minCuda?: string;
   /** Container environment: hub URL, bootstrap token, Tailscale key, provider hints… (never logged). */
   env: Record<string, string>;
   diskGb: number;

@@ -2,20 +2,12 @@ import { join } from 'node:path';
 import type { ProviderKind } from '@podpilot/common';
 import type { SecretsService } from '../services/secrets.service.js';
 import { LocalProvider, type LocalProviderOptions } from './local/local-provider.js';
+import { OfferMemory } from './offer-memory.js';
 import type { ComputeProvider } from './provider.js';
 import { RunpodProvider } from './runpod/runpod-provider.js';
 import { VastAiProvider } from './vastai/vastai-provider.js';
 
 export const PROVIDER_KINDS: readonly ProviderKind[] = ['local', 'vastai', 'runpod'];
-
-/** The image per UI kind until PodPilot publishes its own (a later issue): `<prefix>/<ui kind>:cuda12.4`. */
-/** The CUDA variants the images are built for (docker-bake.hcl). */
-export const IMAGE_VARIANTS = ['cu121', 'cu124', 'cu128'] as const;
-export type ImageVariant = (typeof IMAGE_VARIANTS)[number];
-
-/** The image of a UI kind, as docker-bake.hcl tags it: `<prefix>/<ui kind>:<variant>`. */
-export const imageFor = (prefix: string, uiKind: string, variant: ImageVariant = 'cu124') =>
-  `${prefix.replace(/\/+$/, '')}/${uiKind}:${variant}`;
 
 export interface ProviderRegistryOptions {
   /** `<PODPILOT_HOME>`: the local provider keeps its instances in `<home>/local-instances`. */
@@ -49,6 +41,8 @@ export class ProviderNotConfiguredError extends Error {
  * `podpilot secrets set vastai.api_key` takes effect without a restart. API keys are never logged.
  */
 export class ProviderRegistry {
+  /** What searches answered about each offer (its host's CUDA version), for choosing the image at launch. */
+  readonly offers = new OfferMemory();
   private local: LocalProvider | undefined;
   private readonly remote = new Map<ProviderKind, { apiKey: string; provider: ComputeProvider }>();
 

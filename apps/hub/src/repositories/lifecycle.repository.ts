@@ -16,7 +16,7 @@ export interface LifecycleRow {
   createdAt: Date;
   /** What was rented (see LaunchOffer); null for rows made before it was recorded. */
   offer: LaunchOffer | null;
-  launchSpec: { image: string; diskGb: number; ports?: number[] } | null;
+  launchSpec: { image: string; minCuda?: string; diskGb: number; ports?: number[] } | null;
   relaunchesLeft: number;
   relaunchesDone: number;
   /** Why a relaunch is under way while the old rental is destroyed; null otherwise. */

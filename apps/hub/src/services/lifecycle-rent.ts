@@ -14,6 +14,8 @@ export const RELAUNCH_PRICE_FACTOR = 1.25;
 /** What a launch rents besides the offer; kept on the row for a relaunch. */
 export interface LaunchSpecRecord {
   image: string;
+  /** The CUDA version the image needs of the host's driver (rows made before it was recorded: none). */
+  minCuda?: string;
   diskGb: number;
   ports?: number[];
 }
@@ -97,6 +99,7 @@ export class LifecycleRenter {
           instanceId: id,
           offerId,
           image: spec.image,
+          ...(spec.minCuda ? { minCuda: spec.minCuda } : {}),
           env,
           diskGb: spec.diskGb,
           ports: spec.ports ?? [],
@@ -146,7 +149,7 @@ export class LifecycleRenter {
     const offer: LaunchOffer = { ...(row.offer ?? { id: takenOfferId }), id: takenOfferId };
     let next: Awaited<ReturnType<LifecycleRenter['replacementOffer']>>;
     try {
-      next = await this.replacementOffer(provider, offer);
+      next = await this.replacementOffer(provider, offer, row.launchSpec?.minCuda);
     } catch (error) {
       if (!(error instanceof ProviderError)) throw error;
       next = null;
@@ -218,7 +221,7 @@ export class LifecycleRenter {
       return;
     }
     const offer = row.offer ?? { id: 'unknown' };
-    const next = await this.replacementOffer(provider, offer);
+    const next = await this.replacementOffer(provider, offer, row.launchSpec?.minCuda);
     if (!next) {
       await this.rows.move(id, 'failed', 'no replacement offer', {
         from: ['launching'],
@@ -239,12 +242,13 @@ export class LifecycleRenter {
   /**
    * The offer a relaunch rents: the same for `local`; otherwise the cheapest offer with the original GPU
    * name and count at most 1.25× the original price (and never above the budget's max $/h), never one tried
-   * before. Null when none (or the
-   * original offer's GPU and price are unknown). Returns the offer record with `offer.id` added to `tried`.
+   * before, on a host whose driver runs the launched image (`minCuda`). Null when none (or the original
+   * offer's GPU and price are unknown). Returns the offer record with `offer.id` added to `tried`.
    */
   private async replacementOffer(
     provider: ComputeProvider,
     offer: LaunchOffer,
+    minCuda: string | undefined,
   ): Promise<{ id: string; offer: LaunchOffer } | null> {
     const tried = [...new Set([...(offer.tried ?? []), offer.id])];
     if (provider.kind === 'local') return { id: 'local', offer: { ...offer, tried } };
@@ -254,6 +258,7 @@ export class LifecycleRenter {
       gpuName: offer.gpuName,
       ...(offer.gpuCount ? { gpuCount: offer.gpuCount } : {}),
       maxPricePerHour: Math.min(offer.pricePerHour * RELAUNCH_PRICE_FACTOR, budgetMax),
+      ...(minCuda ? { minCuda } : {}),
       limit: 50,
     });
     const found = offers.find((o) => !tried.includes(o.id));

@@ -5,8 +5,15 @@ import type { Db } from '../db/db.js';
 import { iso } from '../lib/dates.js';
 import { conflict, HttpError, notFound } from '../lib/http-error.js';
 import { NoCapacityError, NotYetTerminatedError, ProviderError } from '../providers/errors.js';
+import {
+  chooseVariant,
+  DEFAULT_IMAGE_VARIANT,
+  type ImageVariant,
+  imageFor,
+  VARIANT_MIN_CUDA,
+} from '../providers/image-variants.js';
 import { type ComputeProvider, isStoppable, type ProviderInstance } from '../providers/provider.js';
-import { type ImageVariant, imageFor, type ProviderRegistry } from '../providers/registry.js';
+import type { ProviderRegistry } from '../providers/registry.js';
 import { AgentCredentialsRepository } from '../repositories/agent-credentials.repository.js';
 import {
   findProfileVersion,
@@ -24,6 +31,7 @@ export interface LifecycleOptions {
   /** How long stop/destroy wait for the agent's final sync. */
   finalSyncMs: number;
   imagePrefix: string;
+  /** One variant for every launch; unset: per offer, the newest its host's driver runs. */
   imageVariant?: ImageVariant;
   /** The hub URL agents use. */
   hubUrl: () => string;
@@ -110,13 +118,16 @@ export class LifecycleService {
       ]);
     const provider = await this.provider(req.provider);
     const offerId = req.offerId ?? 'local';
-    // A retried launch returns its instance whatever the budget says now; only a new rental is checked.
-    if (!(await this.rows.findByIdempotencyKey(req.idempotencyKey)))
-      await this.checkBudget(provider, offerId);
+    // A retried launch returns its instance whatever the budget or the offer say now; only a new rental is
+    // checked (its launch spec is the one stored with the first request).
+    const retry = (await this.rows.findByIdempotencyKey(req.idempotencyKey)) !== null;
+    if (!retry) await this.checkBudget(provider, offerId);
     const spec = version.spec as { ui: { kind: UiKind }; idle?: unknown };
     const ui = UI_KINDS[spec.ui.kind];
+    const variant = retry ? DEFAULT_IMAGE_VARIANT : this.imageVariant(req.provider, offerId);
     const launchSpec: LaunchSpecRecord = {
-      image: imageFor(this.options.imagePrefix, spec.ui.kind, this.options.imageVariant),
+      image: imageFor(this.options.imagePrefix, spec.ui.kind, variant),
+      minCuda: VARIANT_MIN_CUDA[variant],
       diskGb: req.diskGb,
       ports: ui ? [ui.port] : [],
     };
@@ -297,6 +308,30 @@ export class LifecycleService {
    * Refuses a rental the budget does not allow: the month's cap is spent, or the offer costs more than the
    * max $/h (looked up among the provider's offers at or under that price; the local provider is free).
    */
+  /**
+   * The image variant for the offer: the pinned one, or the newest its host's driver runs as the offer was
+   * listed (the default when it was not listed since the hub started). 409 naming `body.offerId` when the
+   * host's driver is too old for every image (or the pinned one): renting it would only fail at boot.
+   */
+  private imageVariant(kind: ProviderKind, offerId: string): ImageVariant {
+    const pinned = this.options.imageVariant ?? null;
+    const cudaMax = kind === 'local' ? null : (this.providers.offers.cudaMax(kind, offerId) ?? null);
+    const variant = chooseVariant(cudaMax, pinned);
+    if (variant) return variant;
+    const need = pinned ? `the ${pinned} images need ${VARIANT_MIN_CUDA[pinned]}` : `the images need 12.1`;
+    throw new HttpError(
+      409,
+      'conflict',
+      `body.offerId: offer ${offerId}'s host driver supports CUDA up to ${cudaMax}; ${need} or newer — pick an offer with a newer driver (podpilot offers --cuda ${pinned ? VARIANT_MIN_CUDA[pinned] : '12.1'})`,
+      [
+        {
+          path: 'body.offerId',
+          message: `the host's driver supports CUDA up to ${cudaMax}; ${need} or newer`,
+        },
+      ],
+    );
+  }
+
   private async checkBudget(provider: ComputeProvider, offerId: string): Promise<void> {
     const budget = this.options.budget;
     if (!budget) return;
@@ -308,6 +343,7 @@ export class LifecycleService {
         throw conflict(`cannot check the offer's price: ${describe(error)}`);
       throw error;
     });
+    this.providers.offers.remember(provider.kind, offers);
     const offer = offers.find((o) => o.id === offerId);
     if (!offer)
       throw new HttpError(

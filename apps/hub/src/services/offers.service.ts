@@ -31,8 +31,13 @@ export class OffersService {
     const offers: OffersResponse['offers'] = [];
     answers.forEach((answer, i) => {
       const kind = asked[i]?.kind as ProviderKind;
-      if (answer.status === 'rejected') skipped.push({ provider: kind, reason: message(answer.reason) });
-      else for (const offer of answer.value) offers.push({ ...offer, provider: kind });
+      if (answer.status === 'rejected') {
+        skipped.push({ provider: kind, reason: message(answer.reason) });
+        return;
+      }
+      // A launch of one of these picks the image its host's driver runs.
+      this.providers.offers.remember(kind, answer.value);
+      for (const offer of answer.value) offers.push({ ...offer, provider: kind });
     });
     offers.sort((a, b) => a.pricePerHour - b.pricePerHour || a.provider.localeCompare(b.provider));
     return { offers: offers.slice(0, query.limit), unavailable: skipped };

@@ -1,6 +1,11 @@
 import type { AppDeps } from '../app.js';
 import type { Db } from '../db/db.js';
-import { FAKE_VAST_KEY, type FakeVastAi, startFakeVastAi } from '../providers/testing/fake-vastai.js';
+import {
+  FAKE_VAST_KEY,
+  type FakeVastAi,
+  type FakeVastAiOptions,
+  startFakeVastAi,
+} from '../providers/testing/fake-vastai.js';
 import { appWithOwner, asOwner, type TestHub } from './app.js';
 
 export const TEST_PROFILE_YAML = `name: tiny\nui: {kind: comfyui, ref: ${'a'.repeat(40)}}\n`;
@@ -18,12 +23,19 @@ export interface LifecycleTestHub {
  */
 export async function lifecycleHub(
   db: Db,
-  options: { offers?: number; timeoutMs?: number; deps?: Partial<AppDeps> } = {},
+  options: {
+    /** How many offers (ids from 100000, cheapest first), or the offers themselves. */
+    offers?: number | FakeVastAiOptions['offers'];
+    timeoutMs?: number;
+    deps?: Partial<AppDeps>;
+  } = {},
 ): Promise<LifecycleTestHub> {
-  const offers = Array.from({ length: options.offers ?? 20 }, (_, i) => ({
-    id: 100_000 + i,
-    dph_total: 0.3 + i / 10_000,
-  }));
+  const offers = Array.isArray(options.offers)
+    ? options.offers
+    : Array.from({ length: options.offers ?? 20 }, (_, i) => ({
+        id: 100_000 + i,
+        dph_total: 0.3 + i / 10_000,
+      }));
   const fake = await startFakeVastAi({ offers });
   const hub = await appWithOwner(
     db,

@@ -106,6 +106,17 @@ describe('RunpodProvider against the fake', () => {
     expect(pod.pricePerHour).toBe(1.38);
   });
 
+  it("asks for a host whose driver runs the image: the offer's CUDA floor or the image's, the newer", async () => {
+    await runpod.launch({ ...spec('NVIDIA GeForce RTX 4090'), minCuda: '12.4' });
+    await runpod.launch({ ...spec('NVIDIA GeForce RTX 4090?minCuda=12.8'), minCuda: '12.4' });
+    await runpod.launch({ ...spec('NVIDIA GeForce RTX 4090?minCuda=12.1'), minCuda: '12.10' });
+    await runpod.launch(spec('NVIDIA GeForce RTX 4090'));
+    const floors = fake
+      .callsTo('launch')
+      .map((c) => (c.body as { gpu: { minCudaVersion?: string } }).gpu.minCudaVersion);
+    expect(floors).toEqual(['12.4', '12.8', '12.10', undefined]);
+  });
+
   it('carries the RFC 9457 detail in every error', async () => {
     fake.fail('launch', {
       status: 400,

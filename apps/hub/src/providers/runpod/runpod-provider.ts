@@ -7,6 +7,7 @@ import {
   type ProviderConnectionOptions,
   str,
 } from '../http-client.js';
+import { compareCuda } from '../image-variants.js';
 import {
   type LaunchSpec,
   labelFor,
@@ -122,13 +123,16 @@ export class RunpodProvider implements StoppableProvider {
    */
   async launch(spec: LaunchSpec): Promise<ProviderInstance> {
     const choice = parseRunpodOfferId(spec.offerId);
+    // The offer's floor or the image's need, whichever is newer: Runpod then places the pod on such a host.
+    const floors = [choice.minCuda, spec.minCuda].filter((v): v is string => Boolean(v));
+    const minCuda = floors.sort(compareCuda).at(-1);
     const body: Record<string, unknown> = {
       name: labelFor(spec.instanceId),
       image: spec.image,
       gpu: {
         id: choice.gpuTypeId,
         count: choice.count,
-        ...(choice.minCuda ? { minCudaVersion: choice.minCuda } : {}),
+        ...(minCuda ? { minCudaVersion: minCuda } : {}),
       },
       disk: spec.diskGb,
       ports: spec.ports.map((port) => `${port}/http`),

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { chooseVariant, compareCuda, imageFor, variantOfImage } from './image-variants.js';
+
+describe('image variants', () => {
+  it.each([
+    ['12.8', 'cu128'],
+    ['12.9', 'cu128'],
+    ['13.0', 'cu128'],
+    ['12.6', 'cu124'],
+    ['12.4', 'cu124'],
+    ['12.2', 'cu121'],
+    ['12.1', 'cu121'],
+    ['12.0', null],
+    ['11.8', null],
+  ] as const)('a host with CUDA %s runs %s at best', (cudaMax, variant) => {
+    expect(chooseVariant(cudaMax, null)).toBe(variant);
+  });
+
+  it('falls back to cu124 when the host is unknown, and keeps a pinned variant only where it runs', () => {
+    expect(chooseVariant(null, null)).toBe('cu124');
+    expect(chooseVariant(null, 'cu128')).toBe('cu128');
+    expect(chooseVariant('12.8', 'cu121')).toBe('cu121');
+    expect(chooseVariant('12.4', 'cu128')).toBeNull();
+  });
+
+  it('compares CUDA versions part by part, not as decimals', () => {
+    expect(compareCuda('12.10', '12.9')).toBeGreaterThan(0);
+    expect(compareCuda('12.4', '12.4.0')).toBe(0);
+    expect(compareCuda('11.8', '12.1')).toBeLessThan(0);
+  });
+
+  it('reads the variant back from an image tag', () => {
+    expect(variantOfImage(imageFor('ghcr.io/podpilot/podpilot/', 'comfyui', 'cu128'))).toBe('cu128');
+    expect(imageFor('ghcr.io/podpilot/podpilot/', 'comfyui', 'cu128')).toBe(
+      'ghcr.io/podpilot/podpilot/comfyui:cu128',
+    );
+    expect(variantOfImage('localhost:5000/comfyui:latest')).toBeNull();
+  });
+});
