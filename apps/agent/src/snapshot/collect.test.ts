@@ -232,6 +232,37 @@ describe('collectSnapshot', () => {
     expect((await run()).hashed).toHaveLength(2);
   });
 
+  it('names model weights outside the model folders, except what a checkout tracks', async () => {
+    const ui = join(root, 'ComfyUI');
+    const MiB = 1024 * 1024;
+    const uiRemote = makeRemote(root, 'ui');
+    uiRemote.commit({ 'main.py': 'print(1)\n', '.gitignore': '*.safetensors\n' });
+    clone(uiRemote, ui);
+    const nodes = makeRemote(root, 'nodes');
+    nodes.commit({
+      '__init__.py': '',
+      '.gitignore': 'models/\n',
+      'weights.bin': Buffer.alloc(MiB, 1).toString('latin1'), // shipped with the extension
+    });
+    clone(nodes, join(ui, 'custom_nodes/nodes'));
+    write(join(ui, 'custom_nodes/nodes/models/detector.pth'), Buffer.alloc(2 * MiB, 2)); // its own download
+    write(join(ui, 'custom_nodes/nodes/models/config.pt'), 'tiny'); // too small to be weights
+    write(join(ui, 'stray.safetensors'), Buffer.alloc(MiB, 3));
+    write(join(ui, 'models/checkpoints/ok.safetensors'), Buffer.alloc(MiB, 4)); // captured as a model
+    write(join(ui, 'output/big.bin'), Buffer.alloc(MiB, 5)); // an output, synced
+    const report = await collectSnapshot({
+      uiDir: ui,
+      uiKind: 'comfyui',
+      cacheDir: join(root, 'no-cache'),
+      profileFiles: [],
+      commandId: COMMAND,
+    });
+    expect(report.models.map((m) => m.path)).toEqual(['models/checkpoints/ok.safetensors']);
+    expect(report.warnings).toEqual([
+      'model files outside the model folders are not captured: custom_nodes/nodes/models/detector.pth, stray.safetensors (an extension that downloaded them may do so again on first use; to keep them, move them into a model folder of comfyui, e.g. models/checkpoints/)',
+    ]);
+  });
+
   it('stops when aborted', async () => {
     const controller = new AbortController();
     controller.abort(new Error('stop'));

@@ -12,6 +12,7 @@ import {
 } from '@podpilot/common';
 import { redactUrl, runGit } from '../provision/git.js';
 import { type FileIdentity, HashMemo } from './hash-memo.js';
+import { findStrayModels } from './stray-models.js';
 
 /** Files up to this size that are valid UTF-8 without NUL are kept as text in the report. */
 export const MAX_CONTENT_BYTES = 256 * 1024;
@@ -300,6 +301,21 @@ export async function collectSnapshot(options: CollectSnapshotOptions): Promise<
   }
   models.sort(byPath);
   await memo?.save();
+
+  // --- weights elsewhere (an extension's own downloads): named, since the snapshot cannot bring them ---
+  const checkouts = [ui, ...extensions].filter((c) => c.commit !== null).map((c) => c.path);
+  const stray = await findStrayModels(
+    uiDir,
+    [...modelDirs, ...kind.defaultOutputs.map(folder)],
+    checkouts,
+    signal,
+  );
+  if (stray.paths.length > 0)
+    warnings.push(
+      `model files outside the model folders are not captured: ${nameList(stray.paths)} (an extension that downloaded them may do so again on first use; to keep them, move them into a model folder of ${uiKind}, e.g. ${kind.modelDirs.checkpoint}/)`,
+    );
+  if (stray.truncated)
+    warnings.push('the UI folder has too many files to look through all of them for model files');
 
   // --- files ---
   const files: SnapshotFile[] = [];
