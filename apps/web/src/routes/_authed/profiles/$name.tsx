@@ -56,7 +56,21 @@ function ProfilePage() {
             ) : null}
             {data ? (
               <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">
-                Created <RelativeTime iso={data.createdAt} /> · {data.origin}
+                Created <RelativeTime iso={data.createdAt} /> ·{' '}
+                {data.origin === 'snapshot' && data.snapshotOfInstanceId ? (
+                  <>
+                    snapshot of{' '}
+                    <Link
+                      to="/instances/$id"
+                      params={{ id: data.snapshotOfInstanceId }}
+                      className={linkClass}
+                    >
+                      instance {data.snapshotOfInstanceId.slice(0, 8)}
+                    </Link>
+                  </>
+                ) : (
+                  data.origin
+                )}
                 {data.version !== data.latestVersion ? (
                   <>
                     {' '}
