@@ -18,6 +18,8 @@ import { findStrayModels } from './stray-models.js';
 export const MAX_CONTENT_BYTES = 256 * 1024;
 /** The schema's limit on `dirtyFiles` per checkout. */
 const MAX_DIRTY = 1000;
+/** Extension folders read at once (each runs three short git commands). */
+const PARALLEL_CHECKOUTS = 4;
 /** How many paths a warning names before "and N more". */
 const WARN_NAMES = 10;
 
@@ -247,20 +249,30 @@ export async function collectSnapshot(options: CollectSnapshotOptions): Promise<
       .filter((e) => !e.name.startsWith('.') && e.name !== '__pycache__')
       .map((e) => e.name)
       .sort();
-    for (const name of names) {
+    // A few git processes at a time: an instance may hold a hundred extensions. Each keeps its own warnings
+    // so that the report reads in name order whatever finishes first.
+    const readOne = async (name: string): Promise<{ checkout: SnapshotCheckout; notes: string[] } | null> => {
       signal?.throwIfAborted();
       const dir = join(uiDir, extensionsDir, name);
-      if (!(await isDir(dir))) continue;
+      if (!(await isDir(dir))) return null;
       const path = `${extensionsDir}/${name}`;
-      const checkout = await readCheckout(dir, path, () => false, warnings, signal);
+      const notes: string[] = [];
+      const checkout = await readCheckout(dir, path, () => false, notes, signal);
       if (checkout === null) {
-        warnings.push(`${path} is not a git checkout: it cannot be reproduced`);
-        extensions.push({ path, remote: null, commit: null, dirtyFiles: [] });
-        continue;
+        notes.push(`${path} is not a git checkout: it cannot be reproduced`);
+        return { checkout: { path, remote: null, commit: null, dirtyFiles: [] }, notes };
       }
       if (checkout.remote === null && checkout.commit !== null)
-        warnings.push(`extension ${path} has no remote: it cannot be reproduced`);
-      extensions.push(checkout);
+        notes.push(`extension ${path} has no remote: it cannot be reproduced`);
+      return { checkout, notes };
+    };
+    for (let i = 0; i < names.length; i += PARALLEL_CHECKOUTS) {
+      const batch = await Promise.all(names.slice(i, i + PARALLEL_CHECKOUTS).map(readOne));
+      for (const read of batch) {
+        if (!read) continue;
+        extensions.push(read.checkout);
+        warnings.push(...read.notes);
+      }
     }
   }
   extensions.sort(byPath);
