@@ -12,6 +12,7 @@ import { ownerSession } from './support/owner-session.js';
 const PASSWORD = 'a long enough owner password';
 const MiB = 1024 * 1024;
 const SETTINGS = 'user/default/comfy.settings.json';
+const WORKFLOW = 'user/default/workflows/portrait.json';
 const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 const short = (commit: string) => commit.slice(0, 12);
 
@@ -122,6 +123,8 @@ args: ["--port", "${port}"]
     writeFileSync(join(uiDir, 'models/checkpoints/dropped.safetensors'), dropped);
     const settings = '{"Comfy.UseNewMenu": "Bottom", "Comfy.Locale": "fr"}';
     writeFileSync(join(uiDir, SETTINGS), settings);
+    mkdirSync(join(uiDir, 'user/default/workflows'), { recursive: true }); // saved from the UI
+    writeFileSync(join(uiDir, WORKFLOW), '{"last_node_id": 9, "nodes": []}\n');
 
     // --- snapshot ---
     const snap = podpilot('snapshot', first.id, '--wait', '--json');
@@ -134,6 +137,7 @@ args: ["--port", "${port}"]
         `extension nodes-c added at ${short(c1)} (${nodesC.url})`,
         'model dropped.safetensors added',
         `file ${SETTINGS} changed`,
+        `file ${WORKFLOW} added`,
       ].sort(),
     );
     expect(result.warnings).toEqual([]);
@@ -166,6 +170,7 @@ args: ["--port", "${port}"]
     expect(hashes(join(uiDir2, 'models'))).toEqual(models);
     expect(readFileSync(join(uiDir2, SETTINGS))).toEqual(readFileSync(join(uiDir, SETTINGS)));
     expect(readFileSync(join(uiDir2, SETTINGS), 'utf8')).toBe(settings);
+    expect(readFileSync(join(uiDir2, WORKFLOW))).toEqual(readFileSync(join(uiDir, WORKFLOW)));
 
     expect(podpilot('destroy', second.id, '--yes').code).toBe(0);
     expect(podpilot('destroy', first.id, '--yes').code).toBe(0);

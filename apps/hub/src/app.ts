@@ -218,7 +218,7 @@ export async function buildApp(config: AppConfig, db: Db, deps: AppDeps): Promis
     lifecycle,
     reconciler,
     live,
-    snapshots: new SnapshotsService(db),
+    snapshots: new SnapshotsService(db, storage),
   };
 
   registerErrorHandler(app);

@@ -263,6 +263,29 @@ describe('collectSnapshot', () => {
     ]);
   });
 
+  it("reads back ComfyUI's saved workflows, subfolders included, as files", async () => {
+    const ui = join(root, 'ComfyUI');
+    const remote = makeRemote(root, 'ui');
+    remote.commit({ 'main.py': 'print(1)\n' });
+    clone(remote, ui);
+    write(join(ui, 'user/default/workflows/portrait.json'), '{"nodes": []}');
+    write(join(ui, 'user/default/workflows/sdxl/upscale.json'), '{"nodes": [1]}');
+    write(join(ui, 'user/default/workflows/.hidden.json'), '{}');
+    const report = await collectSnapshot({
+      uiDir: ui,
+      uiKind: 'comfyui',
+      cacheDir: join(root, 'no-cache'),
+      profileFiles: [],
+      commandId: COMMAND,
+    });
+    expect(report.files.map((f) => [f.path, f.content])).toEqual([
+      ['user/default/workflows/portrait.json', '{"nodes": []}'],
+      ['user/default/workflows/sdxl/upscale.json', '{"nodes": [1]}'],
+    ]);
+    expect(report.ui.dirtyFiles).toEqual([]);
+    expect(report.warnings).toEqual([]);
+  });
+
   it('stops when aborted', async () => {
     const controller = new AbortController();
     controller.abort(new Error('stop'));

@@ -16,6 +16,8 @@ import { findStrayModels } from './stray-models.js';
 
 /** Files up to this size that are valid UTF-8 without NUL are kept as text in the report. */
 export const MAX_CONTENT_BYTES = 256 * 1024;
+/** Files read back from a kind's settings folders (saved workflows); the report holds 500 files at most. */
+const MAX_FOLDER_FILES = 300;
 /** The schema's limit on `dirtyFiles` per checkout. */
 const MAX_DIRTY = 1000;
 /** Extension folders read at once (each runs three short git commands). */
@@ -227,7 +229,8 @@ export async function collectSnapshot(options: CollectSnapshotOptions): Promise<
   const profileSet = new Set(options.profileFiles.map(safeRelative).filter((p): p is string => p !== null));
 
   // --- UI ---
-  const uiIgnored = [...modelDirs, ...kind.defaultOutputs.map(folder), '.podpilot'];
+  const settingsFolders = kind.settingsFolders.map(folder);
+  const uiIgnored = [...modelDirs, ...kind.defaultOutputs.map(folder), ...settingsFolders, '.podpilot'];
   if (extensionsDir !== null) uiIgnored.push(extensionsDir);
   const ui = (await readCheckout(
     uiDir,
@@ -329,7 +332,15 @@ export async function collectSnapshot(options: CollectSnapshotOptions): Promise<
   if (stray.truncated)
     warnings.push('the UI folder has too many files to look through all of them for model files');
 
-  // --- files ---
+  // --- files: the profile's, the kind's settings files, and what its settings folders hold ---
+  const saved = new Map<string, bigint>();
+  for (const dir of settingsFolders) await walk(uiDir, dir, saved, signal);
+  const savedPaths = [...saved.keys()].filter((p) => !wanted.includes(p)).sort();
+  if (savedPaths.length > MAX_FOLDER_FILES)
+    warnings.push(
+      `${settingsFolders.join(', ')} hold ${savedPaths.length} files: only the first ${MAX_FOLDER_FILES} are kept`,
+    );
+  wanted.push(...savedPaths.slice(0, MAX_FOLDER_FILES));
   const files: SnapshotFile[] = [];
   for (const path of wanted.sort()) {
     signal?.throwIfAborted();

@@ -268,6 +268,66 @@ describe.each(testDatabases())('snapshots ($engine)', ({ open }) => {
     expect(after).toMatchObject({ complete: true, agentMessage: 'x.safetensors: it is gone' });
   });
 
+  it('keeps saved workflows and changed stored files in storage, and stored files that did not change as they were', async () => {
+    await t.hub.storage.put('files/cfg/extra.json', Buffer.from('{"x": 1}'));
+    await t.hub.storage.put('files/cfg/other.json', Buffer.from('{"y": 1}'));
+    ok(
+      await owner(
+        'PUT',
+        '/api/profiles/stored',
+        [
+          'name: stored',
+          `ui: { kind: comfyui, ref: ${C1} }`,
+          'files:',
+          '  - { path: user/default/extra.json, storage: files/cfg/extra.json }',
+          '  - { path: user/default/other.json, storage: files/cfg/other.json }',
+          '',
+        ].join('\n'),
+        { 'content-type': 'application/yaml' },
+      ),
+      'profile',
+    );
+    const C = await launch('stored', '100002');
+    const commandId = await requestSnapshot(C.id);
+    const file = (path: string, content: string) => ({
+      path,
+      sha256: createHash('sha256').update(content).digest('hex'),
+      sizeBytes: Buffer.byteLength(content),
+      content,
+    });
+    const workflow = '{"nodes": [{"id": 1}]}';
+    const res = ok(
+      await agent(C.token, 'snapshot', {
+        ...report(commandId),
+        ui: { path: '', remote: null, commit: C1, dirtyFiles: [] },
+        extensions: [],
+        models: [],
+        files: [
+          file('user/default/extra.json', '{"x": 1}'),
+          file('user/default/other.json', '{"y": 2}'),
+          file('user/default/workflows/portrait.json', workflow),
+        ],
+        warnings: [],
+      }),
+      'snapshot',
+    ).json();
+    expect(res.changes).toEqual([
+      'file user/default/other.json changed',
+      'file user/default/workflows/portrait.json added',
+    ]);
+    const spec = ok(await owner('GET', `/api/profiles/stored?version=${res.version}`), 'version').json().spec;
+    const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+    expect(spec.files).toEqual([
+      { path: 'user/default/extra.json', storage: 'files/cfg/extra.json' },
+      { path: 'user/default/other.json', storage: `snapshot-files/sha256/${sha('{"y": 2}')}` },
+      { path: 'user/default/workflows/portrait.json', storage: `snapshot-files/sha256/${sha(workflow)}` },
+    ]);
+    const stored = await t.hub.storage.get(`snapshot-files/sha256/${sha(workflow)}`);
+    const chunks: Buffer[] = [];
+    for await (const chunk of stored) chunks.push(chunk as Buffer);
+    expect(Buffer.concat(chunks).toString()).toBe(workflow);
+  });
+
   it('stores nothing new for an identical report', async () => {
     const commandId = await requestSnapshot(A.id);
     const res = await agent(A.token, 'snapshot', report(commandId));

@@ -8,7 +8,6 @@ import {
   Profile,
   type ProfileChange,
   type ProfileExtension,
-  type ProfileFile,
   type ProfileModel,
   profileToYaml,
   type SnapshotReport,
@@ -26,6 +25,8 @@ import { InstanceAgentRepository } from '../repositories/instances.repository.js
 import { ModelsRepository } from '../repositories/models.repository.js';
 import { ProfilesRepository } from '../repositories/profiles.repository.js';
 import { SnapshotsRepository, type SnapshotUploadGrant } from '../repositories/snapshots.repository.js';
+import type { ObjectStorage } from '../storage/index.js';
+import { snapshotFiles } from './snapshot-files.js';
 
 /** States in which an agent runs and can answer a `snapshot` command. */
 export const SNAPSHOT_STATES: readonly InstanceState[] = ['booting', 'provisioning', 'ready', 'idle'];
@@ -108,7 +109,10 @@ export class SnapshotsService {
   private readonly profiles: ProfilesRepository;
   private readonly models: ModelsRepository;
 
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    private readonly storage: ObjectStorage,
+  ) {
     this.snapshots = new SnapshotsRepository(db);
     this.instances = new InstanceAgentRepository(db);
     this.profiles = new ProfilesRepository(db);
@@ -349,26 +353,7 @@ export class SnapshotsService {
         );
     }
 
-    // Files: launched ones with the contents read back; settings files the launched profile did not list.
-    const reported = new Map(report.files.map((f) => [f.path, f]));
-    const files: ProfileFile[] = base.files.map((file) => {
-      const now = reported.get(file.path);
-      if (!now) return file;
-      if (now.content !== undefined) return { path: file.path, content: now.content };
-      if ('content' in file && file.content !== undefined && sha256Hex(file.content) !== now.sha256)
-        warn(
-          `file ${file.path} changed but was not read back (too big or binary): kept the launched version`,
-        );
-      return file;
-    });
-    for (const file of report.files) {
-      if (base.files.some((f) => f.path === file.path)) continue;
-      if (file.content === undefined) {
-        warn(`file ${file.path} left out: it was not read back (too big or binary)`);
-        continue;
-      }
-      files.push({ path: file.path, content: file.content });
-    }
+    const files = await snapshotFiles(base, report, info, this.storage, warn);
 
     const { description, env, args, outputs, idle } = base;
     const spec = {

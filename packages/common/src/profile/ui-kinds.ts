@@ -39,6 +39,11 @@ export interface UiKindInfo {
    * changes settings (styles, model paths, its own config), not files of its checkout.
    */
   settingsFiles: string[];
+  /**
+   * Folders whose text files a snapshot also reads back (recursively): what the user saves through the UI,
+   * such as ComfyUI's workflows. Relative to `installDir`.
+   */
+  settingsFolders: string[];
 }
 
 // A1111 and Forge share a layout: Forge is a fork of A1111.
@@ -76,6 +81,7 @@ export const UI_KINDS: Record<UiKind, UiKindInfo> = {
     modelDirs: A1111_MODEL_DIRS,
     defaultOutputs: ['outputs/'],
     settingsFiles: ['config.json', 'ui-config.json', 'styles.csv'],
+    settingsFolders: [],
   },
   comfyui: {
     label: 'ComfyUI',
@@ -88,6 +94,8 @@ export const UI_KINDS: Record<UiKind, UiKindInfo> = {
     modelDirs: COMFY_MODEL_DIRS,
     defaultOutputs: ['output/'],
     settingsFiles: ['user/default/comfy.settings.json', 'extra_model_paths.yaml'],
+    // Saved workflows (and their subfolders): the user's work, not the UI's.
+    settingsFolders: ['user/default/workflows'],
   },
   forge: {
     label: 'Stable Diffusion WebUI Forge',
@@ -101,6 +109,7 @@ export const UI_KINDS: Record<UiKind, UiKindInfo> = {
     modelDirs: A1111_MODEL_DIRS,
     defaultOutputs: ['outputs/'],
     settingsFiles: ['config.json', 'ui-config.json', 'styles.csv'],
+    settingsFolders: [],
   },
   fooocus: {
     label: 'Fooocus',
@@ -115,6 +124,7 @@ export const UI_KINDS: Record<UiKind, UiKindInfo> = {
     defaultOutputs: ['outputs/'],
     // Written on first start with the model paths and defaults the user then edits.
     settingsFiles: ['config.txt'],
+    settingsFolders: [],
   },
   kohya: {
     label: 'Kohya\u2019s GUI (LoRA training)',
@@ -140,5 +150,6 @@ export const UI_KINDS: Record<UiKind, UiKindInfo> = {
     defaultOutputs: ['outputs/'],
     // The GUI's saved defaults (`config example.toml` in the checkout shows the keys).
     settingsFiles: ['config.toml'],
+    settingsFolders: [],
   },
 };
