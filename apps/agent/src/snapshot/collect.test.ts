@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { linkSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { SnapshotReport } from '@podpilot/common';
+import { SnapshotReport, type UiKind } from '@podpilot/common';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { git, makeRemote, type TestRemote, tempDir } from '../provision/test-support/git-repos.js';
 import { collectSnapshot } from './collect.js';
@@ -22,6 +22,15 @@ function clone(remote: TestRemote, dest: string): void {
 describe('collectSnapshot', () => {
   let root: string;
   let cleanup: () => void;
+  /** A snapshot of `ui` with no model cache and no profile files. */
+  const snapshotOf = (ui: string, uiKind: UiKind) =>
+    collectSnapshot({
+      uiDir: ui,
+      uiKind,
+      cacheDir: join(root, 'no-cache'),
+      profileFiles: [],
+      commandId: COMMAND,
+    });
   beforeEach(() => {
     ({ dir: root, cleanup } = tempDir('podpilot-snapshot-'));
   });
@@ -176,13 +185,7 @@ describe('collectSnapshot', () => {
       const ui = join(root, folder);
       clone(remote, ui);
       for (const name of names) write(join(ui, name), `${name} of the user\n`);
-      const report = await collectSnapshot({
-        uiDir: ui,
-        uiKind: kind,
-        cacheDir: join(root, 'no-cache'),
-        profileFiles: [],
-        commandId: COMMAND,
-      });
+      const report = await snapshotOf(ui, kind);
       expect(report.files.map((f) => [f.path, f.content])).toEqual(
         [...names].sort().map((name) => [name, `${name} of the user\n`]),
       );
@@ -250,13 +253,7 @@ describe('collectSnapshot', () => {
     write(join(ui, 'stray.safetensors'), Buffer.alloc(MiB, 3));
     write(join(ui, 'models/checkpoints/ok.safetensors'), Buffer.alloc(MiB, 4)); // captured as a model
     write(join(ui, 'output/big.bin'), Buffer.alloc(MiB, 5)); // an output, synced
-    const report = await collectSnapshot({
-      uiDir: ui,
-      uiKind: 'comfyui',
-      cacheDir: join(root, 'no-cache'),
-      profileFiles: [],
-      commandId: COMMAND,
-    });
+    const report = await snapshotOf(ui, 'comfyui');
     expect(report.models.map((m) => m.path)).toEqual(['models/checkpoints/ok.safetensors']);
     expect(report.warnings).toEqual([
       'model files outside the model folders are not captured: custom_nodes/nodes/models/detector.pth, stray.safetensors (an extension that downloaded them may do so again on first use; to keep them, move them into a model folder of comfyui, e.g. models/checkpoints/)',
@@ -271,13 +268,7 @@ describe('collectSnapshot', () => {
     write(join(ui, 'user/default/workflows/portrait.json'), '{"nodes": []}');
     write(join(ui, 'user/default/workflows/sdxl/upscale.json'), '{"nodes": [1]}');
     write(join(ui, 'user/default/workflows/.hidden.json'), '{}');
-    const report = await collectSnapshot({
-      uiDir: ui,
-      uiKind: 'comfyui',
-      cacheDir: join(root, 'no-cache'),
-      profileFiles: [],
-      commandId: COMMAND,
-    });
+    const report = await snapshotOf(ui, 'comfyui');
     expect(report.files.map((f) => [f.path, f.content])).toEqual([
       ['user/default/workflows/portrait.json', '{"nodes": []}'],
       ['user/default/workflows/sdxl/upscale.json', '{"nodes": [1]}'],
