@@ -28,3 +28,10 @@ export interface Db extends Queryable {
 /** Type OIDs whose text form we parse to JS numbers on both engines. */
 export const NUMBER_TYPE_OIDS = { int8: 20, numeric: 1700 } as const;
 export const toNumber = (value: string): number => Number(value);
+
+/** Postgres' (and PGlite's) `unique_violation` SQLSTATE, on `error.code`. */
+export const UNIQUE_VIOLATION = '23505';
+
+/** Whether `error` is a unique-constraint violation (a concurrent insert won). */
+export const isUniqueViolation = (error: unknown): boolean =>
+  (error as { code?: unknown } | null)?.code === UNIQUE_VIOLATION;

@@ -13,9 +13,6 @@ export interface ApiTokenRow {
 const columns = `id, user_id as "userId", name, token_prefix as "prefix", created_at as "createdAt",
   last_used_at as "lastUsedAt", revoked_at as "revokedAt"`;
 
-/** Postgres' unique_violation: another live token of this user has the name. */
-export const UNIQUE_VIOLATION = '23505';
-
 export class ApiTokensRepository {
   constructor(private readonly db: Queryable) {}
 

@@ -1,13 +1,10 @@
 import { API_TOKEN_PREFIX, type ApiTokenSummary, type CreatedApiToken, type User } from '@podpilot/common';
 import type { Db } from '../db/db.js';
+import { isUniqueViolation } from '../db/db.js';
 import { randomToken, sha256Hex } from '../lib/crypto.js';
 import { iso, isoOrNull } from '../lib/dates.js';
 import { conflict, notFound } from '../lib/http-error.js';
-import {
-  type ApiTokenRow,
-  ApiTokensRepository,
-  UNIQUE_VIOLATION,
-} from '../repositories/api-tokens.repository.js';
+import { type ApiTokenRow, ApiTokensRepository } from '../repositories/api-tokens.repository.js';
 import { UsersRepository } from '../repositories/users.repository.js';
 
 const toSummary = (row: ApiTokenRow): ApiTokenSummary => ({
@@ -41,7 +38,8 @@ export class ApiTokensService {
       });
       return { ...toSummary(row), token };
     } catch (error) {
-      if ((error as { code?: string }).code === UNIQUE_VIOLATION) {
+      // Another live token of this user has the name.
+      if (isUniqueViolation(error)) {
         throw conflict(`name: a live token named "${name}" already exists; revoke it or pick another name`);
       }
       throw error;

@@ -337,6 +337,18 @@ describe.each(testDatabases())('snapshots ($engine)', ({ open }) => {
     expect(versions).toHaveLength(2);
   });
 
+  it('answers a report sent twice at once (a retry racing the first) with one stored result', async () => {
+    const commandId = await requestSnapshot(A.id, { as: 'snap-race' });
+    const [one, two] = await Promise.all([
+      agent(A.token, 'snapshot', report(commandId)),
+      agent(A.token, 'snapshot', report(commandId)),
+    ]);
+    expect([one.statusCode, two.statusCode], `${one.body}\n${two.body}`).toEqual([200, 200]);
+    expect(two.json()).toEqual(one.json());
+    const versions = ok(await owner('GET', '/api/profiles/snap-race/versions'), 'versions').json().versions;
+    expect(versions).toHaveLength(1);
+  });
+
   it('stores into another profile with --as', async () => {
     const commandId = await requestSnapshot(A.id, { as: 'snap-copy' });
     const res = await agent(A.token, 'snapshot', report(commandId));

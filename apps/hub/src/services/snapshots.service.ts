@@ -6,7 +6,6 @@ import {
   ModelKind,
   modelStorageKey,
   Profile,
-  type ProfileChange,
   type ProfileExtension,
   type ProfileModel,
   profileToYaml,
@@ -18,7 +17,7 @@ import {
   UI_KINDS,
   validateProfile,
 } from '@podpilot/common';
-import type { Db } from '../db/db.js';
+import { type Db, isUniqueViolation } from '../db/db.js';
 import { sha256Hex } from '../lib/crypto.js';
 import { conflict, forbidden, HttpError, notFound } from '../lib/http-error.js';
 import { InstanceAgentRepository } from '../repositories/instances.repository.js';
@@ -27,6 +26,7 @@ import { ProfilesRepository } from '../repositories/profiles.repository.js';
 import { SnapshotsRepository, type SnapshotUploadGrant } from '../repositories/snapshots.repository.js';
 import type { ObjectStorage } from '../storage/index.js';
 import { snapshotFiles } from './snapshot-files.js';
+import { cleanRemote, describeChange, lastSegment, modelNameOf, sameRemote } from './snapshot-spec.js';
 
 /** States in which an agent runs and can answer a `snapshot` command. */
 export const SNAPSHOT_STATES: readonly InstanceState[] = ['booting', 'provisioning', 'ready', 'idle'];
@@ -38,67 +38,6 @@ interface PlannedUpload {
   upload: SnapshotUpload;
   grant: SnapshotUploadGrant;
 }
-const MODEL_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
-
-/** A git remote as a profile may hold it: credentials (a token in an https URL) are dropped. */
-function cleanRemote(remote: string): string {
-  if (!remote.startsWith('https://') || !URL.canParse(remote)) return remote;
-  const url = new URL(remote);
-  if (!url.username && !url.password) return remote;
-  url.username = '';
-  url.password = '';
-  return url.toString();
-}
-
-/** For comparing remotes: `https://github.com/a/b.git/` and `https://github.com/a/b` are the same. */
-const sameRemote = (a: string | undefined, b: string | undefined) =>
-  a !== undefined &&
-  b !== undefined &&
-  a.replace(/\/+$/, '').replace(/\.git$/, '') === b.replace(/\/+$/, '').replace(/\.git$/, '');
-
-const lastSegment = (path: string) => path.replace(/\/+$/, '').split('/').pop() ?? '';
-
-/** A model name from a file name: the name without its extension, in the characters a model name allows. */
-function modelNameOf(file: string, taken: Set<string>): string {
-  const stem = file.includes('.') ? file.slice(0, file.lastIndexOf('.')) : file;
-  let base = stem.replace(/[^A-Za-z0-9._-]/g, '-').replace(/^[^A-Za-z0-9]+/, '');
-  if (!base) base = 'model';
-  base = base.slice(0, 90);
-  let name = base;
-  for (let n = 2; taken.has(name) || !MODEL_NAME_PATTERN.test(name); n++) name = `${base}-${n}`;
-  taken.add(name);
-  return name;
-}
-
-/** One human-readable line per change between the launched profile and the snapshot. */
-export function describeChange(change: ProfileChange): string {
-  const to = (change.to ?? {}) as Record<string, unknown>;
-  const from = (change.from ?? {}) as Record<string, unknown>;
-  switch (change.section) {
-    case 'extensions': {
-      if (change.change === 'added')
-        return `extension ${change.key} added at ${short(String(to.ref))} (${String(to.url)})`;
-      if (change.change === 'removed') return `extension ${change.key} removed`;
-      const parts: string[] = [];
-      if (typeof to.ref === 'string' && typeof from.ref === 'string')
-        parts.push(`moved ${short(from.ref)}→${short(to.ref)}`);
-      if (typeof to.url === 'string') parts.push(`now from ${to.url}`);
-      if (parts.length === 0) parts.push(change.summary);
-      return `extension ${change.key} ${parts.join(', ')}`;
-    }
-    case 'models':
-      if (change.change === 'added') return `model ${String(to.file ?? change.key)} added`;
-      if (change.change === 'removed') return `model ${String(from.file ?? change.key)} removed`;
-      return `model ${change.key} changed: ${change.summary}`;
-    case 'files':
-      return `file ${change.key} ${change.change}`;
-    case 'ui':
-      return `ui ${change.summary}`;
-    default:
-      return `${change.section}: ${change.summary}`;
-  }
-}
-
 /**
  * Snapshots: the owner asks an instance's agent for one (a `snapshot` command); the agent reports what it
  * found; the hub turns the report into a new version of a profile, origin `snapshot`.
@@ -159,10 +98,30 @@ export class SnapshotsService {
       throw new HttpError(400, 'invalid_request', `the snapshot makes no valid profile: ${message}`);
     }
     const profile = checked.profile;
-    const canonical = profileToYaml(profile);
-    const contentSha256 = sha256Hex(canonical);
     const changes = diffProfiles(base, profile).map(describeChange);
 
+    // A report sent twice at once (a retry after a lost answer): the first stored wins, the second gets it.
+    return this.save(instanceId, as, report.commandId, profile, changes, warnings, built.uploads).catch(
+      async (error: unknown) => {
+        const first = isUniqueViolation(error) ? await this.snapshots.byCommand(report.commandId) : null;
+        if (first) return first.result;
+        throw error;
+      },
+    );
+  }
+
+  /** One transaction: the profile version (unless the latest has this content), the grants, the result. */
+  private save(
+    instanceId: string,
+    as: string,
+    commandId: string,
+    profile: Profile,
+    changes: string[],
+    warnings: string[],
+    planned: PlannedUpload[],
+  ): Promise<SnapshotResult> {
+    const canonical = profileToYaml(profile);
+    const contentSha256 = sha256Hex(canonical);
     return this.db.transaction(async (tx) => {
       const row = await this.profiles.findOrCreateLocked(as, tx);
       const latest = await this.profiles.latestVersion(row.id, tx);
@@ -182,18 +141,18 @@ export class SnapshotsService {
           tx,
         );
       }
-      const uploads = built.uploads.map((u) => u.upload);
+      const uploads = planned.map((u) => u.upload);
       const result: SnapshotResult = { profile: as, version, created, changes, warnings, uploads };
       await this.snapshots.grantUploads(
         instanceId,
-        report.commandId,
-        built.uploads.map((u) => u.grant),
+        commandId,
+        planned.map((u) => u.grant),
         tx,
       );
       await this.snapshots.insert(
         {
           instanceId,
-          commandId: report.commandId,
+          commandId,
           profileVersionId: await this.snapshots.versionId(row.id, version, tx),
           result,
         },
