@@ -145,6 +145,8 @@ export async function buildApp(config: AppConfig, db: Db, deps: AppDeps): Promis
 
   const library = new ModelsService(db, storage, deps.models);
   const settings = deps.lifecycle ?? {};
+  /** One image variant for every launch, or none (`auto`: per offer, from its host's driver). */
+  const pinnedVariant = settings.imageVariant === 'auto' ? undefined : settings.imageVariant;
   const now = deps.now ?? Date.now;
   const idleMinuteMs = settings.idleMinuteMs ?? 60_000;
   const costs = new CostsService(db, now);
@@ -180,9 +182,7 @@ export async function buildApp(config: AppConfig, db: Db, deps: AppDeps): Promis
     {
       finalSyncMs: settings.finalSyncMs ?? 120_000,
       imagePrefix: settings.imagePrefix ?? 'ghcr.io/podpilot/podpilot',
-      ...(settings.imageVariant && settings.imageVariant !== 'auto'
-        ? { imageVariant: settings.imageVariant }
-        : {}),
+      ...(pinnedVariant ? { imageVariant: pinnedVariant } : {}),
       hubUrl,
       budget: budgets,
       tailscale,
@@ -214,7 +214,7 @@ export async function buildApp(config: AppConfig, db: Db, deps: AppDeps): Promis
     costWatch: new CostWatch(db, idle, budgets, notifier, app.log),
     secrets,
     providers,
-    offers: new OffersService(providers),
+    offers: new OffersService(providers, pinnedVariant ? { pinnedVariant } : {}),
     lifecycle,
     reconciler,
     live,

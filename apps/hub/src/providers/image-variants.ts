@@ -1,3 +1,5 @@
+import { compareCuda, cudaParts } from '@podpilot/common';
+
 /** The CUDA variants the images are built for (docker-bake.hcl). */
 export const IMAGE_VARIANTS = ['cu121', 'cu124', 'cu128'] as const;
 export type ImageVariant = (typeof IMAGE_VARIANTS)[number];
@@ -18,28 +20,17 @@ export function variantOfImage(image: string): ImageVariant | null {
   return (IMAGE_VARIANTS as readonly string[]).includes(tag) ? (tag as ImageVariant) : null;
 }
 
-/** Compares CUDA versions like `12.4` and `12.10` numerically, part by part. */
-export function compareCuda(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
-}
-
 /** Whether a host whose driver supports CUDA up to `cudaMax` runs `variant`. */
 export const hostRuns = (cudaMax: string, variant: ImageVariant) =>
-  compareCuda(cudaMax, VARIANT_MIN_CUDA[variant]) >= 0;
+  (compareCuda(cudaMax, VARIANT_MIN_CUDA[variant]) ?? -1) >= 0;
 
 /**
  * The image variant for a host whose driver supports CUDA up to `cudaMax`: `pinned` when the operator set
  * one, else the newest variant the host runs (newer GPUs need the newer CUDA builds of torch). Null when the
- * host runs none of them (or not the pinned one); the default variant when `cudaMax` is unknown.
+ * host runs none of them (or not the pinned one); the default variant when `cudaMax` is unknown (or unreadable).
  */
 export function chooseVariant(cudaMax: string | null, pinned: ImageVariant | null): ImageVariant | null {
-  if (cudaMax === null) return pinned ?? DEFAULT_IMAGE_VARIANT;
+  if (cudaMax === null || cudaParts(cudaMax) === null) return pinned ?? DEFAULT_IMAGE_VARIANT;
   if (pinned) return hostRuns(cudaMax, pinned) ? pinned : null;
   return [...IMAGE_VARIANTS].reverse().find((variant) => hostRuns(cudaMax, variant)) ?? null;
 }

@@ -4,7 +4,7 @@ import { asOwner } from '../test-support/app.js';
 import { testDatabases } from '../test-support/databases.js';
 import { type LifecycleTestHub, lifecycleHub } from '../test-support/lifecycle.js';
 
-/** Offers by host driver: listed ones are cheapest; 300004 is never listed (limit 3). */
+/** Offers by host driver: 300003 is too old to be listed; 300004 is never listed (above max $/h). */
 const OFFERS = [
   { id: 300001, dph_total: 0.3, gpu_name: 'RTX 5090', cuda_max_good: 12.8 },
   { id: 300002, dph_total: 0.31, gpu_name: 'RTX 3090', cuda_max_good: 12.2 },
@@ -48,8 +48,13 @@ describe.each(testDatabases())('the image follows the host driver of the offer (
     t.fake.instances().find((i) => i.label === `podpilot-${id}`)?.image_uuid;
 
   it('rents the newest image each host runs, refuses a host too old for any, and falls back when unknown', async () => {
-    const listed = await api(auto, 'GET', '/api/offers?provider=vastai&limit=3');
-    expect(listed.json().offers.map((o: { cudaMax: string }) => o.cudaMax)).toEqual(['12.8', '12.2', '11.8']);
+    // A host too old for every image is not offered, but the hub knows of it all the same.
+    const listed = await api(auto, 'GET', '/api/offers?provider=vastai&limit=3&maxPrice=0.5');
+    expect(listed.json().offers.map((o: { id: string; cudaMax: string }) => [o.id, o.cudaMax])).toEqual([
+      ['300001', '12.8'],
+      ['300002', '12.2'],
+      ['300005', '12.4'],
+    ]);
 
     const blackwell = await launch(auto, 300001, 'img-auto-1');
     expect(blackwell.statusCode, blackwell.body).toBe(201);
@@ -69,8 +74,14 @@ describe.each(testDatabases())('the image follows the host driver of the offer (
     expect(imageOf(auto, unknown.json().id)).toBe('ghcr.io/podpilot/podpilot/comfyui:cu124');
   });
 
-  it('keeps a pinned variant, and refuses hosts that cannot run it', async () => {
-    await api(pinned, 'GET', '/api/offers?provider=vastai&limit=3');
+  it('keeps a pinned variant, offers only hosts that run it, and refuses the others', async () => {
+    const listed = await api(pinned, 'GET', '/api/offers?provider=vastai&limit=10');
+    expect(listed.json().offers.map((o: { id: string }) => o.id)).toEqual([
+      '300001',
+      '300006',
+      '300007',
+      '300004',
+    ]);
     const ok = await launch(pinned, 300001, 'img-pin-1');
     expect(imageOf(pinned, ok.json().id)).toBe('ghcr.io/podpilot/podpilot/comfyui:cu128');
     const refused = await launch(pinned, 300002, 'img-pin-2');

@@ -1,16 +1,29 @@
 import type { OffersQuery, OffersResponse, ProviderKind } from '@podpilot/common';
+import { hostRuns, type ImageVariant } from '../providers/image-variants.js';
 import type { ProviderRegistry } from '../providers/registry.js';
+
+/** Extra offers asked of each provider, to fill the page after leaving out hosts with too old a driver. */
+const OVERFETCH = 50;
 
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /** `GET /api/offers`: every configured provider asked at once, merged cheapest first. */
 export class OffersService {
-  constructor(private readonly providers: ProviderRegistry) {}
+  /** The oldest variant a launch may get: hosts whose driver runs none of the images are not offered. */
+  private readonly floor: ImageVariant;
+
+  constructor(
+    private readonly providers: ProviderRegistry,
+    options: { pinnedVariant?: ImageVariant } = {},
+  ) {
+    this.floor = options.pinnedVariant ?? 'cu121';
+  }
 
   /**
-   * Offers matching `query` from each provider (or the one named), cheapest first, at most `limit`.
-   * A provider that is not configured or fails is listed in `unavailable` with the reason; the others still
-   * answer. Never throws for a provider's failure.
+   * Offers matching `query` from each provider (or the one named), cheapest first, at most `limit`, leaving
+   * out hosts whose driver is too old for every PodPilot image (or the pinned one): a launch of one would be
+   * refused. A provider that is not configured or fails is listed in `unavailable` with the reason; the
+   * others still answer. Never throws for a provider's failure.
    */
   async search(query: OffersQuery): Promise<OffersResponse> {
     const { providers, unavailable } = await this.providers.all();
@@ -24,7 +37,8 @@ export class OffersService {
           ...(query.maxPrice === undefined ? {} : { maxPricePerHour: query.maxPrice }),
           ...(query.minVram === undefined ? {} : { minVramGb: query.minVram }),
           ...(query.cuda === undefined ? {} : { minCuda: query.cuda }),
-          limit: query.limit,
+          // A few more than asked: hosts too old for the images are dropped below.
+          limit: Math.min(query.limit + OVERFETCH, 1000),
         }),
       ),
     );
@@ -35,9 +49,11 @@ export class OffersService {
         skipped.push({ provider: kind, reason: message(answer.reason) });
         return;
       }
-      // A launch of one of these picks the image its host's driver runs.
+      // A launch of one of these picks the image its host's driver runs (or is refused: all are remembered).
       this.providers.offers.remember(kind, answer.value);
-      for (const offer of answer.value) offers.push({ ...offer, provider: kind });
+      for (const offer of answer.value)
+        if (offer.cudaMax === null || hostRuns(offer.cudaMax, this.floor))
+          offers.push({ ...offer, provider: kind });
     });
     offers.sort((a, b) => a.pricePerHour - b.pricePerHour || a.provider.localeCompare(b.provider));
     return { offers: offers.slice(0, query.limit), unavailable: skipped };

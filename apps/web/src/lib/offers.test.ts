@@ -1,7 +1,6 @@
 import type { OfferSummary } from '@podpilot/common';
 import { describe, expect, it } from 'vitest';
 import {
-  compareCuda,
   filterOffers,
   noOfferFilters,
   offerGpuLabel,
@@ -59,15 +58,6 @@ const offers = [
   }),
   local,
 ];
-
-describe('compareCuda', () => {
-  it('compares numerically, not as text', () => {
-    expect(compareCuda('12.10', '12.9')).toBeGreaterThan(0);
-    expect(compareCuda('11.8', '12.1')).toBeLessThan(0);
-    expect(compareCuda('12.4', '12.4')).toBe(0);
-    expect(compareCuda('twelve', '12.4')).toBeNull();
-  });
-});
 
 describe('filterOffers', () => {
   it('keeps everything without filters', () => {

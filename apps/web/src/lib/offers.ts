@@ -1,4 +1,4 @@
-import type { OfferSummary, ProviderKind } from '@podpilot/common';
+import { compareCuda, cudaParts, type OfferSummary, type ProviderKind } from '@podpilot/common';
 
 /** What the offers table is narrowed to; empty strings and nulls mean "any". */
 export interface OfferFilters {
@@ -36,20 +36,6 @@ export const defaultDirection: Record<OfferSortKey, OfferSort['direction']> = {
 /** A stable key for an offer across providers (ids are only unique per provider). */
 export const offerKey = (offer: Pick<OfferSummary, 'provider' | 'id'>): string =>
   `${offer.provider}:${offer.id}`;
-
-/** `12.4` → [12, 4]; null for anything else. */
-function cudaParts(version: string): [number, number] | null {
-  const match = /^(\d+)\.(\d+)$/.exec(version.trim());
-  return match ? [Number(match[1]), Number(match[2])] : null;
-}
-
-/** Compares two CUDA versions numerically (12.10 is above 12.9); null when either is not `major.minor`. */
-export function compareCuda(a: string, b: string): number | null {
-  const x = cudaParts(a);
-  const y = cudaParts(b);
-  if (!x || !y) return null;
-  return x[0] - y[0] || x[1] - y[1];
-}
 
 /** True when `text` is empty or a CUDA version like 12.4. */
 export const isCudaVersion = (text: string): boolean => text.trim() === '' || cudaParts(text) !== null;

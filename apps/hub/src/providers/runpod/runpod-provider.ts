@@ -1,3 +1,4 @@
+import { compareCuda } from '@podpilot/common';
 import { NoCapacityError, NotYetTerminatedError, ProviderError } from '../errors.js';
 import {
   type HttpAnswer,
@@ -7,7 +8,6 @@ import {
   type ProviderConnectionOptions,
   str,
 } from '../http-client.js';
-import { compareCuda } from '../image-variants.js';
 import {
   type LaunchSpec,
   labelFor,
@@ -125,7 +125,7 @@ export class RunpodProvider implements StoppableProvider {
     const choice = parseRunpodOfferId(spec.offerId);
     // The offer's floor or the image's need, whichever is newer: Runpod then places the pod on such a host.
     const floors = [choice.minCuda, spec.minCuda].filter((v): v is string => Boolean(v));
-    const minCuda = floors.sort(compareCuda).at(-1);
+    const minCuda = floors.sort((a, b) => compareCuda(a, b) ?? 0).at(-1);
     const body: Record<string, unknown> = {
       name: labelFor(spec.instanceId),
       image: spec.image,
