@@ -256,7 +256,24 @@ describe('collectSnapshot', () => {
     const report = await snapshotOf(ui, 'comfyui');
     expect(report.models.map((m) => m.path)).toEqual(['models/checkpoints/ok.safetensors']);
     expect(report.warnings).toEqual([
-      'model files outside the model folders are not captured: custom_nodes/nodes/models/detector.pth, stray.safetensors (an extension that downloaded them may do so again on first use; to keep them, move them into a model folder of comfyui, e.g. models/checkpoints/)',
+      'model files outside the model folders are not captured: custom_nodes/nodes/models/detector.pth, stray.safetensors (the UI or an extension that downloaded them may do so again on first use; to keep them, move them into a model folder of comfyui, e.g. models/checkpoints/)',
+    ]);
+  });
+
+  it('leaves out the weights A1111 downloads by itself, not those a user put elsewhere', async () => {
+    const ui = join(root, 'stable-diffusion-webui');
+    const remote = makeRemote(root, 'a1111');
+    remote.commit({ 'launch.py': 'print(1)\n', '.gitignore': '/models/Codeformer\n/repositories\n' });
+    clone(remote, ui);
+    write(join(ui, 'models/Codeformer/codeformer-v0.1.0.pth'), Buffer.alloc(1024 * 1024, 1));
+    write(join(ui, 'repositories/BLIP/weights.pth'), Buffer.alloc(1024 * 1024, 2));
+    write(join(ui, 'models/mine/custom.safetensors'), Buffer.alloc(1024 * 1024, 3));
+    const report = await snapshotOf(ui, 'a1111');
+    expect(report.warnings).toEqual([
+      'the UI has local changes: models/mine/custom.safetensors',
+      expect.stringMatching(
+        /^model files outside the model folders are not captured: models\/mine\/custom\.safetensors \(/,
+      ),
     ]);
   });
 

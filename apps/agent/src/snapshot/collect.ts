@@ -321,13 +321,13 @@ export async function collectSnapshot(options: CollectSnapshotOptions): Promise<
   const checkouts = [ui, ...extensions].filter((c) => c.commit !== null).map((c) => c.path);
   const stray = await findStrayModels(
     uiDir,
-    [...modelDirs, ...kind.defaultOutputs.map(folder)],
+    [...modelDirs, ...kind.defaultOutputs.map(folder), ...kind.selfManagedDirs.map(folder)],
     checkouts,
     signal,
   );
   if (stray.paths.length > 0)
     warnings.push(
-      `model files outside the model folders are not captured: ${nameList(stray.paths)} (an extension that downloaded them may do so again on first use; to keep them, move them into a model folder of ${uiKind}, e.g. ${kind.modelDirs.checkpoint}/)`,
+      `model files outside the model folders are not captured: ${nameList(stray.paths)} (the UI or an extension that downloaded them may do so again on first use; to keep them, move them into a model folder of ${uiKind}, e.g. ${kind.modelDirs.checkpoint}/)`,
     );
   if (stray.truncated)
     warnings.push('the UI folder has too many files to look through all of them for model files');

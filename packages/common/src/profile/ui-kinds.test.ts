@@ -13,6 +13,8 @@ describe('UI_KINDS', () => {
       ...Object.values(ui.modelDirs),
       ...ui.defaultOutputs,
       ...ui.settingsFiles,
+      ...ui.settingsFolders,
+      ...ui.selfManagedDirs,
       ...(ui.extensionsDir === null ? [] : [ui.extensionsDir]),
     ];
     for (const folder of folders) expect(checkRelativePath(folder), folder).toBeNull();

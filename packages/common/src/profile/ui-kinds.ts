@@ -44,9 +44,26 @@ export interface UiKindInfo {
    * such as ComfyUI's workflows. Relative to `installDir`.
    */
   settingsFolders: string[];
+  /**
+   * Folders the UI fills by itself on first use (face restorers, taggers, its own helper repositories): a
+   * snapshot does not report the weights there, a new instance downloads them again. Relative to `installDir`.
+   */
+  selfManagedDirs: string[];
 }
 
 // A1111 and Forge share a layout: Forge is a fork of A1111.
+/** What A1111 (and Forge) download themselves: restorers, interrogators, the VAE preview, cloned helper repos. */
+const A1111_SELF_MANAGED = [
+  'models/Codeformer',
+  'models/GFPGAN',
+  'models/BLIP',
+  'models/deepbooru',
+  'models/torch_deepdanbooru',
+  'models/VAE-approx',
+  'models/karlo',
+  'repositories',
+];
+
 const A1111_MODEL_DIRS: Record<ModelKind, string> = {
   checkpoint: 'models/Stable-diffusion',
   lora: 'models/Lora',
@@ -82,6 +99,7 @@ export const UI_KINDS: Record<UiKind, UiKindInfo> = {
     defaultOutputs: ['outputs/'],
     settingsFiles: ['config.json', 'ui-config.json', 'styles.csv'],
     settingsFolders: [],
+    selfManagedDirs: A1111_SELF_MANAGED,
   },
   comfyui: {
     label: 'ComfyUI',
@@ -96,6 +114,7 @@ export const UI_KINDS: Record<UiKind, UiKindInfo> = {
     settingsFiles: ['user/default/comfy.settings.json', 'extra_model_paths.yaml'],
     // Saved workflows (and their subfolders): the user's work, not the UI's.
     settingsFolders: ['user/default/workflows'],
+    selfManagedDirs: [],
   },
   forge: {
     label: 'Stable Diffusion WebUI Forge',
@@ -110,6 +129,7 @@ export const UI_KINDS: Record<UiKind, UiKindInfo> = {
     defaultOutputs: ['outputs/'],
     settingsFiles: ['config.json', 'ui-config.json', 'styles.csv'],
     settingsFolders: [],
+    selfManagedDirs: A1111_SELF_MANAGED,
   },
   fooocus: {
     label: 'Fooocus',
@@ -125,6 +145,7 @@ export const UI_KINDS: Record<UiKind, UiKindInfo> = {
     // Written on first start with the model paths and defaults the user then edits.
     settingsFiles: ['config.txt'],
     settingsFolders: [],
+    selfManagedDirs: ['models/prompt_expansion', 'models/inpaint', 'models/safety_checker'],
   },
   kohya: {
     label: 'Kohya\u2019s GUI (LoRA training)',
@@ -151,5 +172,6 @@ export const UI_KINDS: Record<UiKind, UiKindInfo> = {
     // The GUI's saved defaults (`config example.toml` in the checkout shows the keys).
     settingsFiles: ['config.toml'],
     settingsFolders: [],
+    selfManagedDirs: [],
   },
 };
