@@ -89,11 +89,22 @@ describe.each(testDatabases())('idle stopping on a controllable clock ($engine)'
     const openTab = (elapsed: number) => quiet({ openConnections: 1, secondsSinceRequest: elapsed / 1000 });
     const t0 = clock.now();
     let warnedAfter: number | null = null;
-    const reactedAfter = await drive(agent, openTab, 60 * MINUTE, async () => {
-      if (warnedAfter === null && (await k.eventKinds(agent.id)).includes('idle.warning'))
-        warnedAfter = clock.now();
-      return halted(agent.id)();
-    });
+    // A beat a minute until just before the warning is due (nothing may happen yet), then every 5 s.
+    const quietPart = await drive(agent, openTab, 24 * MINUTE, halted(agent.id), MINUTE);
+    expect(quietPart).toBe(24 * MINUTE);
+    expect(await k.eventKinds(agent.id)).not.toContain('idle.warning');
+    const reactedAfter =
+      quietPart +
+      (await drive(
+        agent,
+        (elapsed) => openTab(quietPart + elapsed),
+        36 * MINUTE,
+        async () => {
+          if (warnedAfter === null && (await k.eventKinds(agent.id)).includes('idle.warning'))
+            warnedAfter = clock.now();
+          return halted(agent.id)();
+        },
+      ));
     await k.settle(agent);
     // The idle clock started at the last request (the start): 30 idle minutes, reacted to within one beat.
     expect(reactedAfter).toBeGreaterThanOrEqual(30 * MINUTE);
@@ -123,7 +134,11 @@ describe.each(testDatabases())('idle stopping on a controllable clock ($engine)'
       actionAt: until.toISOString(),
     });
     const start = clock.now();
-    const reactedAfter = await drive(agent, () => quiet(), 3 * 60 * MINUTE, halted(agent.id));
+    // A beat a minute while held (nothing may happen), then every 5 s around the expiry.
+    const held = await drive(agent, () => quiet(), 2 * 60 * MINUTE - 5 * MINUTE, halted(agent.id), MINUTE);
+    expect(held).toBe(2 * 60 * MINUTE - 5 * MINUTE);
+    expect(await actionTakenAt(agent.id)).toBeNull();
+    const reactedAfter = held + (await drive(agent, () => quiet(), 60 * MINUTE, halted(agent.id)));
     await k.settle(agent);
     expect(start + reactedAfter).toBeGreaterThanOrEqual(until.getTime());
     expect(start + reactedAfter).toBeLessThanOrEqual(until.getTime() + BEAT);
@@ -156,7 +171,7 @@ describe.each(testDatabases())('idle stopping on a controllable clock ($engine)'
     await drive(agent, () => quiet(), 8 * MINUTE);
     expect(stopCallsFor(agent.providerId)).toBe(0);
     await k.api('PUT', `/api/instances/${agent.id}/idle-policy`, { disabled: true });
-    await drive(agent, () => quiet(), 60 * MINUTE);
+    await drive(agent, () => quiet(), 60 * MINUTE, undefined, MINUTE);
     expect(stopCallsFor(agent.providerId)).toBe(0);
     expect((await k.api('GET', `/api/instances/${agent.id}`)).json().activity).toMatchObject({
       actionAt: null,
