@@ -11,6 +11,9 @@ import {
   StorageUploadNotFoundError,
 } from '../storage/index.js';
 
+/** What a JSON body must be to be read at all (Fastify refuses prototype keys to prevent prototype pollution). */
+const BAD_JSON_BODY = 'expected a valid JSON document without "__proto__" or "constructor" keys';
+
 const body = (code: ErrorCode, message: string, issues?: ErrorIssue[]): ApiError => ({
   error: { code, message, ...(issues ? { issues } : {}) },
 });
@@ -66,6 +69,13 @@ export function registerErrorHandler(app: FastifyInstance): void {
       }));
       const message = issues.map((i) => `${i.path}: ${i.message}`).join('; ');
       return reply.code(400).send(body('invalid_request', message, issues));
+    }
+    // Fastify's own body parsing (bad JSON, or `__proto__`/`constructor` keys it refuses): name the body too.
+    if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
+      const message = `body: ${BAD_JSON_BODY}`;
+      return reply
+        .code(400)
+        .send(body('invalid_request', message, [{ path: 'body', message: BAD_JSON_BODY }]));
     }
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500)

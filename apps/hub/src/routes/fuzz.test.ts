@@ -344,6 +344,25 @@ describe('hostile and generated input through the hub', () => {
       60_000,
     );
 
+    it('refuses a body Fastify cannot read (bad JSON, a __proto__ key) with a 400 naming the body', async () => {
+      const failures: string[] = [];
+      for (const text of ['{"partNumbers": [1', '{"__proto__": {"x": 1}, "uploadId": "u"}', '']) {
+        const res = await inject({
+          method: 'POST',
+          url: '/agent/v1/outputs/parts',
+          payload: text,
+          headers: { authorization: `Bearer ${A.token}`, 'content-type': 'application/json' },
+        });
+        const problem = res.statusCode === 400 ? namesAField(res) : `${res.statusCode}: ${res.body}`;
+        if (problem) failures.push(`${problem}\n  for ${JSON.stringify(text)}`);
+        else
+          expect(res.json().error.issues).toEqual([
+            { path: 'body', message: expect.stringContaining('JSON') },
+          ]);
+      }
+      expect(failures).toEqual([]);
+    });
+
     it('refuses a NUL byte in log lines and events with a 400 naming the field', async () => {
       const failures: string[] = [];
       for (const [path, payload] of [
