@@ -6,12 +6,7 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import { PODPILOT_VERSION } from '@podpilot/common';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import {
-  jsonSchemaTransform,
-  ResponseSerializationError,
-  validatorCompiler,
-} from 'fastify-type-provider-zod';
-import type { ZodType } from 'zod';
+import { jsonSchemaTransform } from 'fastify-type-provider-zod';
 import type { Db } from './db/db.js';
 import type { HubConfig, LifecycleSettings } from './env.js';
 import { CostWatch } from './jobs/cost-watch.js';
@@ -21,6 +16,7 @@ import { registerAuth } from './plugins/auth.js';
 import { registerErrorHandler } from './plugins/errors.js';
 import { registerMetrics } from './plugins/metrics.js';
 import { registerWeb } from './plugins/web.js';
+import { useZodCompilers } from './plugins/zod-compilers.js';
 import { ProviderRegistry, type ProviderRegistryOptions } from './providers/registry.js';
 import { agentRoutes } from './routes/agent.routes.js';
 import { agentOutputsRoutes } from './routes/agent-outputs.routes.js';
@@ -127,14 +123,7 @@ export async function buildApp(config: AppConfig, db: Db, deps: AppDeps): Promis
     trustProxy: false,
     bodyLimit: 1024 * 1024,
   });
-  app.setValidatorCompiler(validatorCompiler);
-  // Answers are checked by *parsing* with their schema (not zod's encode, which refuses the one-way
-  // transforms the profile schema uses to fill in defaults); parsing a parsed profile is a no-op.
-  app.setSerializerCompiler(({ schema, method, url }) => (data) => {
-    const result = (schema as ZodType).safeParse(data);
-    if (!result.success) throw new ResponseSerializationError(method, url, { cause: result.error });
-    return JSON.stringify(result.data);
-  });
+  useZodCompilers(app);
 
   const routes: RegisteredRoute[] = [];
   app.addHook('onRoute', (route) => {

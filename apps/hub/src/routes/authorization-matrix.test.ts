@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SESSION_COOKIE } from '@podpilot/common';
 import { uploadFileParts } from '@podpilot/common/node';
-import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RegisteredRoute } from '../app.js';
 import type { Db } from '../db/db.js';
-import { asOwner } from '../test-support/app.js';
+import { asOwner, hubRequests } from '../test-support/app.js';
 import { testDatabases } from '../test-support/databases.js';
 import {
   type LifecycleTestHub,
@@ -49,20 +49,7 @@ describe.each(testDatabases())('authorisation matrix over every route ($engine)'
   let outputB: { id: string; key: string; path: string; bytes: Buffer };
   let commandB: string;
 
-  const inject = (opts: InjectOptions) => t.hub.app.inject(opts);
-  const owner = (method: InjectOptions['method'], url: string, payload?: unknown, extra = {}) =>
-    inject({ method, url, payload: payload as object, headers: { ...asOwner(t.hub.cookie), ...extra } });
-  const agent = (token: string, method: InjectOptions['method'], path: string, payload?: unknown) =>
-    inject({
-      method,
-      url: path.startsWith('/') ? path : `/agent/v1/${path}`,
-      payload: payload as object,
-      headers: { authorization: `Bearer ${token}` },
-    });
-  const ok = (res: LightMyRequestResponse, what: string) => {
-    if (res.statusCode >= 300) throw new Error(`${what}: ${res.statusCode} ${res.body}`);
-    return res;
-  };
+  const { inject, owner, agent, ok } = hubRequests(() => t.hub);
   const launch = (profile: string, offerId: string): Promise<Agent> =>
     launchAndRegister(t, profile, offerId, `matrix-${profile}-${offerId}`);
 

@@ -1,14 +1,9 @@
-import fastifyCookie from '@fastify/cookie';
 import { BudgetStatus, CostsResponse } from '@podpilot/common';
-import Fastify, { type FastifyInstance } from 'fastify';
-import { ResponseSerializationError, validatorCompiler } from 'fastify-type-provider-zod';
+import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ZodType } from 'zod';
-import { registerAuth } from '../plugins/auth.js';
-import { registerErrorHandler } from '../plugins/errors.js';
 import { BudgetsService } from '../services/budgets.service.js';
 import { CostsService } from '../services/costs.service.js';
-import { asOwner, useOwnerHub } from '../test-support/app.js';
+import { asOwner, routesTestApp, useOwnerHub } from '../test-support/app.js';
 import { insertInstance } from '../test-support/costs.js';
 import { testDatabases } from '../test-support/databases.js';
 import { costsRoutes } from './costs.routes.js';
@@ -21,16 +16,7 @@ describe.each(testDatabases())('costs and budgets routes ($engine)', ({ open }) 
   // sets them up), so they are tested before app.ts registers them and with a fixed clock.
   let app: FastifyInstance;
   beforeAll(async () => {
-    app = Fastify({ logger: false });
-    app.setValidatorCompiler(validatorCompiler);
-    app.setSerializerCompiler(({ schema, method, url }) => (data) => {
-      const result = (schema as ZodType).safeParse(data);
-      if (!result.success) throw new ResponseSerializationError(method, url, { cause: result.error });
-      return JSON.stringify(result.data);
-    });
-    registerErrorHandler(app);
-    await app.register(fastifyCookie);
-    registerAuth(app, t.hub.services.auth, t.hub.services.apiTokens);
+    app = await routesTestApp(t.hub);
     const costs = new CostsService(t.db, () => NOW);
     await app.register(costsRoutes, { costs, budgets: new BudgetsService(t.db, costs, () => NOW) });
     await app.ready();

@@ -1,11 +1,6 @@
-import fastifyCookie from '@fastify/cookie';
 import { TailscalePolicyResponse } from '@podpilot/common';
-import Fastify, { type FastifyInstance } from 'fastify';
-import { ResponseSerializationError, validatorCompiler } from 'fastify-type-provider-zod';
+import type { FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ZodType } from 'zod';
-import { registerAuth } from '../plugins/auth.js';
-import { registerErrorHandler } from '../plugins/errors.js';
 import { TAILSCALE_SECRETS, TailscaleService } from '../tailscale/tailscale.service.js';
 import {
   DEFAULT_FAKE_POLICY,
@@ -13,7 +8,7 @@ import {
   type FakeTailscale,
   startFakeTailscale,
 } from '../tailscale/testing/fake-tailscale.js';
-import { asOwner, useOwnerHub } from '../test-support/app.js';
+import { asOwner, routesTestApp, useOwnerHub } from '../test-support/app.js';
 import { testDatabases } from '../test-support/databases.js';
 import { tailscaleRoutes } from './tailscale.routes.js';
 
@@ -25,16 +20,7 @@ describe.each(testDatabases())('tailscale routes ($engine)', ({ open }) => {
   let fake: FakeTailscale;
   beforeAll(async () => {
     fake = await startFakeTailscale();
-    app = Fastify({ logger: false });
-    app.setValidatorCompiler(validatorCompiler);
-    app.setSerializerCompiler(({ schema, method, url }) => (data) => {
-      const result = (schema as ZodType).safeParse(data);
-      if (!result.success) throw new ResponseSerializationError(method, url, { cause: result.error });
-      return JSON.stringify(result.data);
-    });
-    registerErrorHandler(app);
-    await app.register(fastifyCookie);
-    registerAuth(app, t.hub.services.auth, t.hub.services.apiTokens);
+    app = await routesTestApp(t.hub);
     const tailscale = new TailscaleService(t.db, t.hub.services.secrets, app.log, {
       baseUrl: fake.baseUrl,
       timeoutMs: 5_000,

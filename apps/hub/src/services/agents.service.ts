@@ -200,11 +200,15 @@ export class AgentsService {
 
   /** The profile's entry for the model; 403 naming `field` when the instance's profile does not list it. */
   private async profileModel(instanceId: string, sha256: string, field: string) {
-    const profile = await this.profile(instanceId);
-    const model = profile?.spec.models.find((m) => m.sha256 === sha256);
+    const model = await this.ownModel(instanceId, sha256);
     if (!model)
       throw new HttpError(403, 'forbidden', `${field}: ${sha256} is not a model of this instance's profile`);
     return model;
+  }
+
+  /** The entry of the instance's own profile for `sha256`, if it lists one. */
+  private async ownModel(instanceId: string, sha256: string) {
+    return (await this.profile(instanceId))?.spec.models.find((m) => m.sha256 === sha256);
   }
 
   /**
@@ -216,8 +220,7 @@ export class AgentsService {
     sha256: string,
     field: string,
   ): Promise<{ name: string; kind: ModelKind; file: string; sizeBytes: number | null }> {
-    const profile = await this.profile(instanceId);
-    const listed = profile?.spec.models.find((m) => m.sha256 === sha256);
+    const listed = await this.ownModel(instanceId, sha256);
     if (listed) return { name: listed.name, kind: listed.kind, file: listed.file, sizeBytes: null };
     const grant = await this.snapshotUploads.uploadGrant(instanceId, sha256);
     if (grant)

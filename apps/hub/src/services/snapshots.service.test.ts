@@ -3,10 +3,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { uploadFileParts } from '@podpilot/common/node';
-import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../db/db.js';
-import { asOwner } from '../test-support/app.js';
+import { hubRequests } from '../test-support/app.js';
 import { testDatabases } from '../test-support/databases.js';
 import {
   type LifecycleTestHub,
@@ -43,20 +42,8 @@ describe.each(testDatabases())('snapshots ($engine)', ({ open }) => {
   let A: Agent;
   let B: Agent;
 
-  const inject = (opts: InjectOptions) => t.hub.app.inject(opts);
-  const owner = (method: InjectOptions['method'], url: string, payload?: unknown, extra = {}) =>
-    inject({ method, url, payload: payload as object, headers: { ...asOwner(t.hub.cookie), ...extra } });
-  const agent = (token: string, path: string, payload: unknown) =>
-    inject({
-      method: 'POST',
-      url: `/agent/v1/${path}`,
-      payload: payload as object,
-      headers: { authorization: `Bearer ${token}` },
-    });
-  const ok = (res: LightMyRequestResponse, what: string) => {
-    if (res.statusCode >= 300) throw new Error(`${what}: ${res.statusCode} ${res.body}`);
-    return res;
-  };
+  const { owner, agent: agentRequest, ok } = hubRequests(() => t.hub);
+  const agent = (token: string, path: string, payload: unknown) => agentRequest(token, 'POST', path, payload);
   const launch = (profile: string, offerId: string): Promise<Agent> =>
     launchAndRegister(t, profile, offerId, `snap-${profile}-${offerId}`);
 

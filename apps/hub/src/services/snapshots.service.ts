@@ -25,11 +25,9 @@ import { ModelsRepository } from '../repositories/models.repository.js';
 import { ProfilesRepository } from '../repositories/profiles.repository.js';
 import { SnapshotsRepository, type SnapshotUploadGrant } from '../repositories/snapshots.repository.js';
 import type { ObjectStorage } from '../storage/index.js';
+import { AGENT_STATES } from './lifecycle.service.js';
 import { snapshotFiles } from './snapshot-files.js';
 import { cleanRemote, describeChange, lastSegment, modelNameOf, sameRemote } from './snapshot-spec.js';
-
-/** States in which an agent runs and can answer a `snapshot` command. */
-export const SNAPSHOT_STATES: readonly InstanceState[] = ['booting', 'provisioning', 'ready', 'idle'];
 
 const short = (value: string) => value.slice(0, 12);
 
@@ -62,7 +60,7 @@ export class SnapshotsService {
   async request(instanceId: string, req: CreateSnapshotRequest): Promise<{ commandId: string }> {
     const state = await this.snapshots.instanceState(instanceId);
     if (state === null) throw notFound(`instance ${instanceId}`);
-    if (!SNAPSHOT_STATES.includes(state as InstanceState))
+    if (!AGENT_STATES.includes(state as InstanceState))
       throw conflict(
         `instance ${instanceId} is ${state}: a snapshot needs a running agent (booting, provisioning, ready or idle)`,
       );
@@ -183,7 +181,7 @@ export class SnapshotsService {
     const state = await this.snapshots.instanceState(instanceId);
     if (state === null) throw notFound(`instance ${instanceId}`);
     // No agent runs any more to finish what it did not upload.
-    const gone = !SNAPSHOT_STATES.includes(state as InstanceState);
+    const gone = !AGENT_STATES.includes(state as InstanceState);
     const out: SnapshotStatus[] = [];
     for (const row of await this.snapshots.list(instanceId, commandId, limit)) {
       const outcome = row.commandId ? await this.snapshots.commandOutcome(row.commandId) : null;

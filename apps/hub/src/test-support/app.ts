@@ -2,11 +2,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fastifyCookie from '@fastify/cookie';
 import { CSRF_HEADER, SESSION_COOKIE } from '@podpilot/common';
-import type { LightMyRequestResponse } from 'fastify';
+import Fastify, { type FastifyInstance, type InjectOptions, type LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll } from 'vitest';
 import { type AppConfig, type AppDeps, buildApp, type HubApp } from '../app.js';
 import type { Db } from '../db/db.js';
+import { registerAuth } from '../plugins/auth.js';
+import { registerErrorHandler } from '../plugins/errors.js';
+import { useZodCompilers } from '../plugins/zod-compilers.js';
 import { LocalStorage } from '../storage/index.js';
 
 export const TEST_PASSWORD = 'correct horse battery staple';
@@ -80,6 +84,29 @@ export async function appWithOwner(
 export const asOwner = (cookie: string) => ({ cookie: `${SESSION_COOKIE}=${cookie}`, [CSRF_HEADER]: '1' });
 
 /**
+ * Requests against a test hub by inject: `owner` with the session (and `extra` headers), `agent` with an agent
+ * token (paths without a leading `/` are under `/agent/v1/`), and `ok`, which throws with the hub's answer for
+ * any status of 300 or more. `hub` is read per call (tests set it in `beforeAll`).
+ */
+export function hubRequests(hub: () => TestHub & { cookie: string }) {
+  const inject = (opts: InjectOptions) => hub().app.inject(opts);
+  const owner = (method: InjectOptions['method'], url: string, payload?: unknown, extra = {}) =>
+    inject({ method, url, payload: payload as object, headers: { ...asOwner(hub().cookie), ...extra } });
+  const agent = (token: string, method: InjectOptions['method'], path: string, payload?: unknown) =>
+    inject({
+      method,
+      url: path.startsWith('/') ? path : `/agent/v1/${path}`,
+      payload: payload as object,
+      headers: { authorization: `Bearer ${token}` },
+    });
+  const ok = (res: LightMyRequestResponse, what: string) => {
+    if (res.statusCode >= 300) throw new Error(`${what}: ${res.statusCode} ${res.body}`);
+    return res;
+  };
+  return { inject, owner, agent, ok };
+}
+
+/**
  * For one describe block: a fresh database from `open` and a test hub with the owner set up, both closed
  * after the block. Read `db` and `hub` inside hooks and tests (they are set in `beforeAll`).
  */
@@ -108,4 +135,17 @@ export function useOwnerHub(
       return hub;
     },
   };
+}
+
+/**
+ * A Fastify app of its own with the hub's zod compilers, error format, cookies and owner auth (as app.ts sets
+ * them up) on `hub`'s services: register routes on it to test them before app.ts does, or with other deps.
+ */
+export async function routesTestApp(hub: TestHub): Promise<FastifyInstance> {
+  const app = Fastify({ logger: false });
+  useZodCompilers(app);
+  registerErrorHandler(app);
+  await app.register(fastifyCookie);
+  registerAuth(app, hub.services.auth, hub.services.apiTokens);
+  return app;
 }
