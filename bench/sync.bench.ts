@@ -24,7 +24,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { S3RVER_CREDENTIALS as S3RVER_KEYS } from '../apps/hub/src/storage/testing/s3rver.js';
+import { S3RVER_CREDENTIALS as S3RVER_KEYS } from '../apps/hub/src/storage/test-support/s3rver.js';
 import { startSyncBenchHub } from './support/sync-hub.js';
 import type { SyncOursJob } from './support/sync-ours.js';
 

@@ -13,7 +13,7 @@ import {
   type RunningS3rver,
   S3RVER_CREDENTIALS,
   startS3rver,
-} from '../apps/hub/src/storage/testing/s3rver.js';
+} from '../apps/hub/src/storage/test-support/s3rver.js';
 import { appWithOwner, asOwner, type TestHub } from '../apps/hub/src/test-support/app.js';
 import { pngWithText, tEXt } from '../apps/hub/src/test-support/png.js';
 import {

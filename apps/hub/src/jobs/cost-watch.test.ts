@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../db/db.js';
-import { manualClock } from '../providers/testing/fake-server.js';
+import { manualClock } from '../providers/test-support/fake-server.js';
 import { testDatabases } from '../test-support/databases.js';
 import { idleTestKit, quietFacts } from '../test-support/idle.js';
 import { type LifecycleTestHub, lifecycleHub } from '../test-support/lifecycle.js';

@@ -1,8 +1,8 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../db/db.js';
-import type { BudgetsService } from '../services/budgets.service.js';
-import type { IdleService } from '../services/idle.service.js';
-import type { Notifier } from '../services/notifier.js';
+import type { BudgetsService } from '../services/costs/budgets.service.js';
+import type { IdleService } from '../services/costs/idle.service.js';
+import type { Notifier } from '../services/costs/notifier.js';
 import { JOB_LOCKS, withJobLock } from './job-lock.js';
 import { repeatEvery } from './repeat.js';
 

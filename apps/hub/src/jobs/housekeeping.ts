@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { AuthService } from '../services/auth.service.js';
+import type { AuthService } from '../services/auth/auth.service.js';
 
 const EVERY_MS = 60 * 60_000;
 

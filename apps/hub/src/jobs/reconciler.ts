@@ -5,7 +5,7 @@ import { ProviderError } from '../providers/errors.js';
 import { type ComputeProvider, isStoppable, type ProviderInstance } from '../providers/provider.js';
 import { PROVIDER_KINDS, ProviderNotConfiguredError, type ProviderRegistry } from '../providers/registry.js';
 import { LifecycleRepository, type LifecycleRow } from '../repositories/lifecycle.repository.js';
-import type { LifecycleService } from '../services/lifecycle.service.js';
+import type { LifecycleService } from '../services/instances/lifecycle.service.js';
 import { JOB_LOCKS, withJobLock } from './job-lock.js';
 import { repeatEvery } from './repeat.js';
 

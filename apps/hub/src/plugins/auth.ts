@@ -1,8 +1,8 @@
 import { CSRF_HEADER, SESSION_COOKIE, type User } from '@podpilot/common';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { forbidden, unauthorized } from '../lib/http-error.js';
-import type { ApiTokensService } from '../services/api-tokens.service.js';
-import type { AuthService } from '../services/auth.service.js';
+import type { ApiTokensService } from '../services/auth/api-tokens.service.js';
+import type { AuthService } from '../services/auth/auth.service.js';
 import { isTailscaleOwner } from './tailscale-identity.js';
 
 declare module 'fastify' {

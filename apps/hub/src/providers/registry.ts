@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { ProviderKind } from '@podpilot/common';
-import type { SecretsService } from '../services/secrets.service.js';
+import type { SecretsService } from '../services/auth/secrets.service.js';
 import { LocalProvider, type LocalProviderOptions } from './local/local-provider.js';
 import { OfferMemory } from './offer-memory.js';
 import type { ComputeProvider } from './provider.js';

@@ -9,8 +9,8 @@ import {
   PresignPartsResponse,
 } from '@podpilot/common';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { AgentsService } from '../services/agents.service.js';
-import type { OutputsService } from '../services/outputs.service.js';
+import type { AgentsService } from '../services/agents/agents.service.js';
+import type { OutputsService } from '../services/outputs/outputs.service.js';
 import { instanceOf, registerAgentAuth } from './agent.routes.js';
 
 const errors = { 400: ApiError, 401: ApiError, 403: ApiError, 404: ApiError, 409: ApiError, 429: ApiError };

@@ -1,7 +1,7 @@
 import { AGENT_API_PREFIX, ApiError, SnapshotReport, SnapshotResult } from '@podpilot/common';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { AgentsService } from '../services/agents.service.js';
-import type { SnapshotsService } from '../services/snapshots.service.js';
+import type { AgentsService } from '../services/agents/agents.service.js';
+import type { SnapshotsService } from '../services/snapshots/snapshots.service.js';
 import { instanceOf, registerAgentAuth } from './agent.routes.js';
 
 const errors = { 400: ApiError, 401: ApiError, 403: ApiError, 404: ApiError, 409: ApiError, 429: ApiError };

@@ -25,7 +25,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { unauthorized } from '../lib/http-error.js';
-import type { AgentsService } from '../services/agents.service.js';
+import type { AgentsService } from '../services/agents/agents.service.js';
 
 declare module 'fastify' {
   interface FastifyRequest {

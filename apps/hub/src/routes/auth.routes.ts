@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { isTailscaleOwner } from '../plugins/tailscale-identity.js';
-import type { AuthService, ClientMeta, NewSession } from '../services/auth.service.js';
+import type { AuthService, ClientMeta, NewSession } from '../services/auth/auth.service.js';
 
 export interface AuthRoutesOptions {
   auth: AuthService;

@@ -1,8 +1,8 @@
 import { BudgetStatus, CostsResponse } from '@podpilot/common';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BudgetsService } from '../services/budgets.service.js';
-import { CostsService } from '../services/costs.service.js';
+import { BudgetsService } from '../services/costs/budgets.service.js';
+import { CostsService } from '../services/costs/costs.service.js';
 import { asOwner, routesTestApp, useOwnerHub } from '../test-support/app.js';
 import { insertInstance } from '../test-support/costs.js';
 import { testDatabases } from '../test-support/databases.js';

@@ -1,7 +1,7 @@
 import { ApiError, BudgetStatus, Budgets, CostsQuery, CostsResponse } from '@podpilot/common';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { BudgetsService } from '../services/budgets.service.js';
-import type { CostsService } from '../services/costs.service.js';
+import type { BudgetsService } from '../services/costs/budgets.service.js';
+import type { CostsService } from '../services/costs/costs.service.js';
 
 const errors = { 400: ApiError, 401: ApiError };
 

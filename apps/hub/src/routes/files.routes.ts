@@ -6,7 +6,7 @@ import {
 } from '@podpilot/common';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { FilesService } from '../services/files.service.js';
+import type { FilesService } from '../services/library/files.service.js';
 
 const errors = { 400: ApiError, 401: ApiError };
 

@@ -1,8 +1,8 @@
 import { ApiError, IdlePolicyOverride, InstanceDetail, KeepAwakeRequest } from '@podpilot/common';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { IdleService } from '../services/idle.service.js';
-import type { InstancesService } from '../services/instances.service.js';
+import type { IdleService } from '../services/costs/idle.service.js';
+import type { InstancesService } from '../services/instances/instances.service.js';
 
 /** The owner's say in idle stopping: keep an instance awake for a while, or change its policy. */
 export const idleRoutes: FastifyPluginAsyncZod<{ idle: IdleService; instances: InstancesService }> = async (

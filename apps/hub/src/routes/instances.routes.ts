@@ -9,7 +9,7 @@ import {
 } from '@podpilot/common';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { InstancesService } from '../services/instances.service.js';
+import type { InstancesService } from '../services/instances/instances.service.js';
 
 /** `/api/instances`: the owner's view of every instance. */
 export const instancesRoutes: FastifyPluginAsyncZod<{ instances: InstancesService }> = async (

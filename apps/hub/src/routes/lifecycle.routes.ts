@@ -8,8 +8,8 @@ import {
 } from '@podpilot/common';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { LifecycleService } from '../services/lifecycle.service.js';
-import type { OffersService } from '../services/offers.service.js';
+import type { LifecycleService } from '../services/instances/lifecycle.service.js';
+import type { OffersService } from '../services/instances/offers.service.js';
 
 /** Offers, launch, stop/start/destroy and the state history of instances. */
 export const lifecycleRoutes: FastifyPluginAsyncZod<{

@@ -7,7 +7,7 @@ import type { Db } from '../db/db.js';
 import { registerAuth } from '../plugins/auth.js';
 import { registerErrorHandler } from '../plugins/errors.js';
 import { InstanceAgentRepository } from '../repositories/instances.repository.js';
-import { ActivityRecorder } from '../services/activity-recorder.js';
+import { ActivityRecorder } from '../services/agents/activity-recorder.js';
 import { appWithOwner, asOwner, sessionCookie, TEST_PASSWORD, useOwnerHub } from '../test-support/app.js';
 import { insertInstance } from '../test-support/costs.js';
 import { testDatabases } from '../test-support/databases.js';

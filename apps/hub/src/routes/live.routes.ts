@@ -9,9 +9,9 @@ import {
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { ActivityRecorder } from '../services/activity-recorder.js';
-import type { InstancesService } from '../services/instances.service.js';
-import type { LiveClient, LiveFeed } from '../services/live-feed.js';
+import type { ActivityRecorder } from '../services/agents/activity-recorder.js';
+import type { InstancesService } from '../services/instances/instances.service.js';
+import type { LiveClient, LiveFeed } from '../services/instances/live-feed.js';
 
 /** How long a browser waits before reconnecting a dropped stream (the SSE `retry:` field). */
 const RETRY_MS = 3_000;

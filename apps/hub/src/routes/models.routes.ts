@@ -12,7 +12,7 @@ import {
 } from '@podpilot/common';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { ModelsService } from '../services/models.service.js';
+import type { ModelsService } from '../services/library/models.service.js';
 
 const ShaParams = z.object({ sha256: Sha256 });
 const errors = { 400: ApiError, 401: ApiError, 404: ApiError, 409: ApiError };

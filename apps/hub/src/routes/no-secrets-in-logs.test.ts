@@ -5,7 +5,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../db/db.js';
 import { requestForLog } from '../logger.js';
-import { FAKE_VAST_KEY } from '../providers/testing/fake-vastai.js';
+import { FAKE_VAST_KEY } from '../providers/test-support/fake-vastai.js';
 import { asOwner, sessionCookie, TEST_PASSWORD } from '../test-support/app.js';
 import { testDatabases } from '../test-support/databases.js';
 import { type LifecycleTestHub, lifecycleHub } from '../test-support/lifecycle.js';

@@ -9,7 +9,7 @@ import {
 } from '@podpilot/common';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { OutputsService } from '../services/outputs.service.js';
+import type { OutputsService } from '../services/outputs/outputs.service.js';
 
 const errors = { 400: ApiError, 401: ApiError, 404: ApiError };
 

@@ -10,7 +10,7 @@ import {
 } from '@podpilot/common';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { ProfilesService } from '../services/profiles.service.js';
+import type { ProfilesService } from '../services/library/profiles.service.js';
 
 const VersionNumber = z.coerce
   .number({ message: 'expected a version number (1, 2, …)' })

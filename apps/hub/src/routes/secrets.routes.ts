@@ -1,7 +1,7 @@
 import { ApiError, ListSecretsResponse, PutSecretRequest, SecretName } from '@podpilot/common';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { SecretsService } from '../services/secrets.service.js';
+import type { SecretsService } from '../services/auth/secrets.service.js';
 
 /** `/api/secrets`: provider credentials, write-only (names and times are listed, values never). */
 export const secretsRoutes: FastifyPluginAsyncZod<{ secrets: SecretsService }> = async (app, { secrets }) => {

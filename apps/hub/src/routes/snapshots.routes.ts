@@ -1,7 +1,7 @@
 import { ApiError, CreateSnapshotRequest, ListSnapshotsResponse, SnapshotStatus } from '@podpilot/common';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { SnapshotsService } from '../services/snapshots.service.js';
+import type { SnapshotsService } from '../services/snapshots/snapshots.service.js';
 
 /** The owner's side of snapshots: ask an instance for one, read the last result. */
 export const snapshotsRoutes: FastifyPluginAsyncZod<{ snapshots: SnapshotsService }> = async (

@@ -1,13 +1,13 @@
 import { TailscalePolicyResponse } from '@podpilot/common';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { TAILSCALE_SECRETS, TailscaleService } from '../tailscale/tailscale.service.js';
+import { TAILSCALE_SECRETS, TailscaleService } from '../services/tailscale/tailscale.service.js';
 import {
   DEFAULT_FAKE_POLICY,
   FAKE_TAILSCALE_API_KEY,
   type FakeTailscale,
   startFakeTailscale,
-} from '../tailscale/testing/fake-tailscale.js';
+} from '../services/tailscale/test-support/fake-tailscale.js';
 import { asOwner, routesTestApp, useOwnerHub } from '../test-support/app.js';
 import { testDatabases } from '../test-support/databases.js';
 import { tailscaleRoutes } from './tailscale.routes.js';

@@ -2,7 +2,10 @@ import { ApiError, TailscalePolicyResponse } from '@podpilot/common';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { conflict, HttpError } from '../lib/http-error.js';
 import { AuthError, ProviderError, RateLimitedError } from '../providers/errors.js';
-import { TailscaleNotConfiguredError, type TailscaleService } from '../tailscale/tailscale.service.js';
+import {
+  TailscaleNotConfiguredError,
+  type TailscaleService,
+} from '../services/tailscale/tailscale.service.js';
 
 /** A Tailscale failure as an API answer (the client's messages carry no credentials). */
 function answerFor(error: unknown): unknown {

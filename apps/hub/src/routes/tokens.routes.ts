@@ -2,7 +2,7 @@ import { ApiError, CreateApiTokenRequest, CreatedApiToken, ListApiTokensResponse
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireUser } from '../plugins/auth.js';
-import type { ApiTokensService } from '../services/api-tokens.service.js';
+import type { ApiTokensService } from '../services/auth/api-tokens.service.js';
 
 /** `/api/tokens`: named API tokens for the CLI and scripts. */
 export const tokensRoutes: FastifyPluginAsyncZod<{ apiTokens: ApiTokensService }> = async (

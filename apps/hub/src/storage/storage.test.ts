@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { S3Storage } from './s3/s3-storage.js';
 import { storageContract } from './storage.contract.js';
 import { choosePartSize, MAX_PART_SIZE, MAX_PARTS, MIN_PART_SIZE } from './storage.js';
-import { startLocalStorage } from './testing/local.js';
-import { S3RVER_CREDENTIALS, startS3rver } from './testing/s3rver.js';
+import { startLocalStorage } from './test-support/local.js';
+import { S3RVER_CREDENTIALS, startS3rver } from './test-support/s3rver.js';
 
 const MiB = 1024 * 1024;
 

@@ -1,6 +1,6 @@
 import type { ActivityFacts } from '@podpilot/common';
 import { expect } from 'vitest';
-import type { ManualClock } from '../providers/testing/fake-server.js';
+import type { ManualClock } from '../providers/test-support/fake-server.js';
 import { asOwner } from './app.js';
 import { bootstrapTokenOf, type LifecycleTestHub } from './lifecycle.js';
 

@@ -5,7 +5,7 @@ import {
   type FakeVastAi,
   type FakeVastAiOptions,
   startFakeVastAi,
-} from '../providers/testing/fake-vastai.js';
+} from '../providers/test-support/fake-vastai.js';
 import { appWithOwner, asOwner, type TestHub } from './app.js';
 
 export const TEST_PROFILE_YAML = `name: tiny\nui: {kind: comfyui, ref: ${'a'.repeat(40)}}\n`;

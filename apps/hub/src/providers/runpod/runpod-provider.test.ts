@@ -7,9 +7,9 @@ import {
   type FakeRunpod,
   type RunpodRoute,
   startFakeRunpod,
-} from '../testing/fake-runpod.js';
-import { manualClock } from '../testing/fake-server.js';
-import { type ContractRoute, providerContract } from '../testing/provider.contract.js';
+} from '../test-support/fake-runpod.js';
+import { manualClock } from '../test-support/fake-server.js';
+import { type ContractRoute, providerContract } from '../test-support/provider.contract.js';
 import { parseRunpodOfferId, runpodOfferId, searchCatalogue } from './runpod-catalogue.js';
 import { RunpodProvider, runpodInstance, runpodStatus } from './runpod-provider.js';
 

@@ -2,9 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuthError, NoCapacityError, ProviderError, RateLimitedError } from '../errors.js';
 import { labelFor } from '../provider.js';
-import { manualClock } from '../testing/fake-server.js';
-import { FAKE_VAST_KEY, type FakeVastAi, startFakeVastAi, type VastRoute } from '../testing/fake-vastai.js';
-import { type ContractRoute, providerContract } from '../testing/provider.contract.js';
+import { manualClock } from '../test-support/fake-server.js';
+import {
+  FAKE_VAST_KEY,
+  type FakeVastAi,
+  startFakeVastAi,
+  type VastRoute,
+} from '../test-support/fake-vastai.js';
+import { type ContractRoute, providerContract } from '../test-support/provider.contract.js';
 import { vastInstance, vastStatus } from './vastai-api.js';
 import { VastAiProvider } from './vastai-provider.js';
 

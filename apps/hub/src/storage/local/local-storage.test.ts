@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StorageKeyError, StorageMultipartError, StorageUploadNotFoundError } from '../errors.js';
 import { readAll, testBytes } from '../storage.contract.js';
 import { MIN_PART_SIZE } from '../storage.js';
-import { type RunningLocalStorage, startLocalStorage } from '../testing/local.js';
+import { type RunningLocalStorage, startLocalStorage } from '../test-support/local.js';
 import { parseRange } from './range.js';
 import { loadOrCreateKey } from './signing.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testBytes } from '../storage.contract.js';
-import { type RunningLocalStorage, startLocalStorage } from '../testing/local.js';
+import { type RunningLocalStorage, startLocalStorage } from '../test-support/local.js';
 
 /** Signature, expiry and HTTP details of the local storage URLs: what s3rver cannot show (it checks no signature). */
 describe('local storage URLs', () => {

@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StorageMultipartError, StorageNotFoundError, StorageUploadNotFoundError } from '../errors.js';
 import { readAll, testBytes } from '../storage.contract.js';
-import { type RunningS3rver, S3RVER_CREDENTIALS, startS3rver } from '../testing/s3rver.js';
+import { type RunningS3rver, S3RVER_CREDENTIALS, startS3rver } from '../test-support/s3rver.js';
 import { translateS3Error } from './s3-errors.js';
 import { S3Storage } from './s3-storage.js';
 

@@ -1,0 +1,62 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Db } from '../../db/db.js';
+import { LifecycleRepository } from '../../repositories/lifecycle.repository.js';
+
+export interface Notice {
+  /** `idle.warning`, `idle.cancelled`, `idle.action`, `budget.warning`, `budget.exceeded`, … */
+  kind: string;
+  level: 'info' | 'warn' | 'error';
+  /** The instance it is about; null for account-wide notices (budgets). */
+  instanceId: string | null;
+  message: string;
+  data?: Record<string, unknown>;
+}
+
+/**
+ * Tells the owner: every notice becomes an event (the instance's timeline, the UI) and, when a webhook URL
+ * is set, a JSON POST to it. The webhook is best effort: a slow or failing endpoint is logged and never
+ * delays the hub's decision (the POST runs in the background, bounded by a timeout).
+ */
+export class Notifier {
+  private readonly events: LifecycleRepository;
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(
+    db: Db,
+    private readonly webhookUrl: string | undefined,
+    private readonly log: FastifyBaseLogger,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.events = new LifecycleRepository(db);
+  }
+
+  async notify(notice: Notice): Promise<void> {
+    await this.events.event(
+      notice.instanceId,
+      notice.level,
+      notice.kind,
+      notice.message,
+      notice.data ?? null,
+    );
+    if (!this.webhookUrl) return;
+    const body = JSON.stringify({ ...notice, at: new Date(this.now()).toISOString(), source: 'podpilot' });
+    const post = fetch(this.webhookUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+      signal: AbortSignal.timeout(10_000),
+    }).then(
+      (res) => {
+        if (!res.ok) this.log.warn({ status: res.status, kind: notice.kind }, 'webhook answered an error');
+      },
+      (err: unknown) => this.log.warn({ err: String(err), kind: notice.kind }, 'webhook unreachable'),
+    );
+    this.inFlight.add(post);
+    void post.finally(() => this.inFlight.delete(post));
+  }
+
+  /** Resolves once every webhook POST under way has finished (tests, shutdown). */
+  async settled(): Promise<void> {
+    await Promise.all([...this.inFlight]);
+  }
+}

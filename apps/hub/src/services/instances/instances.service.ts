@@ -1,0 +1,84 @@
+import type { AgentCommandKind, InstanceDetail, InstanceSummary } from '@podpilot/common';
+import type { Db } from '../../db/db.js';
+import { iso, isoOrNull } from '../../lib/dates.js';
+import { notFound } from '../../lib/http-error.js';
+import { AgentActivityRepository } from '../../repositories/agent-activity.repository.js';
+import { IdleRepository } from '../../repositories/idle.repository.js';
+import { InstanceAgentRepository, InstancesRepository } from '../../repositories/instances.repository.js';
+import { activityView } from '../costs/idle-clock.js';
+
+export interface InstancesOptions {
+  /** Dollars accrued per instance over its whole life (CostsService.totals). */
+  costs: { totals(ids?: string[]): Promise<Map<string, { usd: number }>> };
+  /** Length of an idle minute in ms (60 000; tests shorten it). */
+  idleMinuteMs: number;
+  now?: () => number;
+}
+
+/** Instances as the owner sees them. Launching, the lifecycle and reconciling come with the providers. */
+export class InstancesService {
+  private readonly instances: InstancesRepository;
+  private readonly withAgent: InstanceAgentRepository;
+  private readonly activity: AgentActivityRepository;
+  private readonly idle: IdleRepository;
+  private readonly now: () => number;
+
+  constructor(
+    db: Db,
+    private readonly options: InstancesOptions,
+  ) {
+    this.instances = new InstancesRepository(db);
+    this.withAgent = new InstanceAgentRepository(db);
+    this.activity = new AgentActivityRepository(db);
+    this.idle = new IdleRepository(db);
+    this.now = options.now ?? Date.now;
+  }
+
+  async list(): Promise<InstanceSummary[]> {
+    const rows = await this.instances.list();
+    const costs = await this.options.costs.totals(rows.map((r) => r.id));
+    return rows.map((row) => ({
+      ...row,
+      costUsd: costs.get(row.id)?.usd ?? 0,
+      createdAt: iso(row.createdAt),
+      stateChangedAt: iso(row.stateChangedAt),
+    }));
+  }
+
+  /** One instance with its agent's latest facts. Throws 404. */
+  async get(id: string): Promise<InstanceDetail> {
+    const row = await this.withAgent.find(id);
+    if (!row) throw notFound(`instance ${id}`);
+    const { agentFacts, agentVersion, lastHeartbeatAt, profileName, profileVersion, ...summary } = row;
+    const idle = await this.idle.find(id);
+    const costs = await this.options.costs.totals([id]);
+    return {
+      ...summary,
+      costUsd: costs.get(id)?.usd ?? 0,
+      activity: idle ? activityView(idle, this.now(), this.options.idleMinuteMs) : null,
+      createdAt: iso(summary.createdAt),
+      stateChangedAt: iso(summary.stateChangedAt),
+      profile: profileName && profileVersion ? { name: profileName, version: profileVersion } : null,
+      agent:
+        agentVersion || lastHeartbeatAt
+          ? { version: agentVersion, lastHeartbeatAt: isoOrNull(lastHeartbeatAt), facts: agentFacts }
+          : null,
+    };
+  }
+
+  async events(id: string, limit: number) {
+    await this.get(id);
+    return (await this.activity.listEvents(id, limit)).map((e) => ({ ...e, at: iso(e.at) }));
+  }
+
+  async logs(id: string, after: number, limit: number) {
+    await this.get(id);
+    return (await this.activity.listLogs(id, after, limit)).map((l) => ({ ...l, at: iso(l.at) }));
+  }
+
+  /** Queues a command for the instance's agent; delivered with its next heartbeat reply. */
+  async command(id: string, kind: AgentCommandKind, args: Record<string, unknown> | null): Promise<string> {
+    await this.get(id);
+    return this.activity.createCommand(id, kind, args);
+  }
+}

@@ -1,0 +1,199 @@
+import type { HeartbeatReport, LiveEventName, LiveInstance } from '@podpilot/common';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Db } from '../../db/db.js';
+import { IdleRepository, type IdleRow } from '../../repositories/idle.repository.js';
+import { activityView } from '../costs/idle-clock.js';
+import type { InstancesService } from './instances.service.js';
+
+export interface LiveFeedOptions {
+  /** How often the shared poller reads the instances while a client listens (2 000 ms). */
+  intervalMs?: number;
+  /** How often each stream gets a comment line, so proxies and browsers keep it open (15 000 ms). */
+  keepAliveMs?: number;
+  /** Length of an idle minute in ms (the idle countdown). */
+  idleMinuteMs: number;
+  now?: () => number;
+}
+
+/** One connected stream: `write` sends raw SSE text; `end` closes it. */
+export interface LiveClient {
+  write(chunk: string): void;
+  end(): void;
+}
+
+/** One SSE message. `data` is a single line of JSON. */
+export function sseMessage(event: LiveEventName, data: unknown): string {
+  return `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+}
+
+/** What the agent's facts say beyond activity (the facts are the last heartbeat, as sent). */
+type Facts = Partial<HeartbeatReport> | null;
+
+/**
+ * The live feed behind `GET /api/live`: one poller per hub process reads every instance with its activity,
+ * sync and provisioning every `intervalMs`, only while at least one client listens, and broadcasts only what
+ * changed (`instance`, `removed`). A client gets the whole list (`instances`) when it connects.
+ */
+export class LiveFeed {
+  private readonly idle: IdleRepository;
+  private readonly clients = new Set<LiveClient>();
+  /** The last list sent, by id: the instance and the key its changes are judged by. */
+  private snapshot = new Map<string, { instance: LiveInstance; key: string }>();
+  private poller: NodeJS.Timeout | null = null;
+  private keepAlive: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private closed = false;
+  private readonly now: () => number;
+
+  constructor(
+    db: Db,
+    private readonly instances: InstancesService,
+    private readonly options: LiveFeedOptions,
+    private readonly log?: FastifyBaseLogger,
+  ) {
+    this.idle = new IdleRepository(db);
+    this.now = options.now ?? Date.now;
+  }
+
+  get clientCount(): number {
+    return this.clients.size;
+  }
+
+  /** Every instance as the feed shows it, read now. */
+  async list(): Promise<LiveInstance[]> {
+    const [summaries, rows] = await Promise.all([this.instances.list(), this.idle.listAll()]);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const now = this.now();
+    return summaries.map((s) => liveInstance(s, byId.get(s.id), now, this.options.idleMinuteMs));
+  }
+
+  /**
+   * Adds a client: it gets the whole list first, then every change. Returns the function that removes it.
+   * Throws (and adds nothing) when the list cannot be read or the feed is closed.
+   */
+  async subscribe(client: LiveClient): Promise<() => void> {
+    if (this.closed) throw new Error('the live feed is closed');
+    // With no client the poller sleeps and the last list may be old: read a fresh one first.
+    if (!this.clients.size) await this.refresh();
+    else if (this.running) await this.running;
+    client.write(sseMessage('instances', { instances: [...this.snapshot.values()].map((e) => e.instance) }));
+    this.clients.add(client);
+    this.start();
+    return () => this.unsubscribe(client);
+  }
+
+  /**
+   * Reads the instances now and broadcasts what changed since the last read (tests call it to skip the
+   * wait). Concurrent calls share one read.
+   */
+  refresh(): Promise<void> {
+    this.running ??= this.poll().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  /** Ends every stream and stops the poller (app close). */
+  close(): void {
+    this.closed = true;
+    for (const client of this.clients) safely(() => client.end());
+    this.clients.clear();
+    this.stop();
+  }
+
+  private unsubscribe(client: LiveClient): void {
+    this.clients.delete(client);
+    if (!this.clients.size) this.stop();
+  }
+
+  private async poll(): Promise<void> {
+    const list = await this.list();
+    const next = new Map(list.map((instance) => [instance.id, { instance, key: changeKey(instance) }]));
+    const messages: string[] = [];
+    for (const [id, entry] of next) {
+      if (this.snapshot.get(id)?.key !== entry.key) messages.push(sseMessage('instance', entry.instance));
+    }
+    for (const id of this.snapshot.keys()) if (!next.has(id)) messages.push(sseMessage('removed', { id }));
+    this.snapshot = next;
+    if (messages.length) this.broadcast(messages.join(''));
+  }
+
+  private broadcast(chunk: string): void {
+    for (const client of this.clients) {
+      try {
+        client.write(chunk);
+      } catch {
+        this.unsubscribe(client);
+      }
+    }
+  }
+
+  private start(): void {
+    if (this.poller || this.closed) return;
+    const interval = this.options.intervalMs ?? 2_000;
+    this.poller = setInterval(() => {
+      if (this.running) return; // a slow database: skip a beat rather than pile reads up
+      this.refresh().catch((error: unknown) => this.log?.warn({ err: error }, 'live feed: reading failed'));
+    }, interval);
+    this.poller.unref();
+    this.keepAlive = setInterval(
+      () => this.broadcast(': keep-alive\n\n'),
+      this.options.keepAliveMs ?? 15_000,
+    );
+    this.keepAlive.unref();
+  }
+
+  private stop(): void {
+    if (this.poller) clearInterval(this.poller);
+    if (this.keepAlive) clearInterval(this.keepAlive);
+    this.poller = null;
+    this.keepAlive = null;
+  }
+}
+
+function safely(fn: () => void): void {
+  try {
+    fn();
+  } catch {
+    // the stream is already gone
+  }
+}
+
+/**
+ * What decides that an instance changed: everything but the cost's fractions of a cent, which move on every
+ * read of a running instance (a running instance's cost is sent again each time it passes a cent).
+ */
+function changeKey(instance: LiveInstance): string {
+  return JSON.stringify({ ...instance, costUsd: Math.floor(instance.costUsd * 100) });
+}
+
+const num = (value: unknown): number | null =>
+  typeof value === 'number' && Number.isFinite(value) ? value : null;
+
+function liveInstance(
+  summary: Awaited<ReturnType<InstancesService['list']>>[number],
+  row: IdleRow | undefined,
+  now: number,
+  idleMinuteMs: number,
+): LiveInstance {
+  const facts = (row?.facts ?? null) as Facts;
+  const p = facts?.provisioning;
+  const webui = facts?.webui;
+  return {
+    ...summary,
+    activity: row ? activityView(row, now, idleMinuteMs) : null,
+    sync: facts?.sync ?? null,
+    phase: facts?.phase ?? null,
+    provisioning: p
+      ? {
+          doneBytes: num(p.doneBytes) ?? 0,
+          totalBytes: num(p.totalBytes),
+          bytesPerSecond: num(p.bytesPerSecond) ?? 0,
+          etaSeconds: num(p.etaSeconds),
+          items: Array.isArray(p.items) ? p.items : [],
+        }
+      : null,
+    webui: webui ? { state: webui.state, port: webui.port ?? null, restarts: webui.restarts ?? 0 } : null,
+    lastHeartbeatAt: row?.lastHeartbeatAt ? row.lastHeartbeatAt.toISOString() : null,
+  };
+}

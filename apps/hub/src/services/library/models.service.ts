@@ -1,0 +1,248 @@
+import type {
+  AddModelRequest,
+  ModelSummary,
+  PresignPartsResponse,
+  StartModelUploadRequest,
+  StartModelUploadResponse,
+  UploadedPart,
+} from '@podpilot/common';
+import type { Db } from '../../db/db.js';
+import { iso } from '../../lib/dates.js';
+import { conflict, HttpError, notFound } from '../../lib/http-error.js';
+import { remoteSha256 } from '../../lib/remote-model.js';
+import { ModelsRepository, type ModelWithUsage } from '../../repositories/models.repository.js';
+import { choosePartSize, type ObjectStorage } from '../../storage/index.js';
+
+/** Models live once in storage under their content address. */
+export const modelKey = (sha256: string) => `models/sha256/${sha256}`;
+
+const PART_URL_TTL_SECONDS = 3600;
+/** 16 MiB parts: enough parallelism for files of a few hundred MiB, few requests for multi-GB checkpoints. */
+const PREFERRED_PART_SIZE = 16 * 1024 * 1024;
+
+const toSummary = (m: ModelWithUsage): ModelSummary => ({
+  sha256: m.sha256,
+  name: m.name,
+  kind: m.kind,
+  sizeBytes: m.sizeBytes,
+  fileName: m.fileName,
+  status: m.status,
+  statusReason: m.statusReason,
+  storageKey: m.status === 'available' ? m.storageKey : null,
+  sourceUrl: m.sourceUrl,
+  createdAt: iso(m.createdAt),
+  usedBy: m.usedBy,
+});
+
+export interface ModelsServiceOptions {
+  /** Looks up a URL's sha256 when the owner does not give one (tests pass a fake). */
+  resolveSha256?: (url: string) => Promise<string | null>;
+}
+
+/**
+ * The model library: content-addressed files pushed through presigned multipart uploads (resumable: the
+ * upload under way is remembered per sha256), or registered by URL for the first agent to fetch.
+ */
+export class ModelsService {
+  private readonly models: ModelsRepository;
+  private readonly resolveSha256: (url: string) => Promise<string | null>;
+
+  constructor(
+    db: Db,
+    private readonly storage: ObjectStorage,
+    options: ModelsServiceOptions = {},
+  ) {
+    this.models = new ModelsRepository(db);
+    this.resolveSha256 = options.resolveSha256 ?? ((url) => remoteSha256(url));
+  }
+
+  async list(): Promise<ModelSummary[]> {
+    return (await this.models.list()).map(toSummary);
+  }
+
+  async get(sha256: string): Promise<ModelSummary> {
+    return toSummary(await this.require(sha256));
+  }
+
+  /**
+   * Starts pushing a file, or resumes the push under way for the same sha256 (listing the parts the store
+   * already has), or answers `exists` when the library has the bytes. Idempotent.
+   */
+  async startUpload(req: StartModelUploadRequest): Promise<StartModelUploadResponse> {
+    const key = modelKey(req.sha256);
+    await this.models.insert({
+      sha256: req.sha256,
+      name: req.name,
+      kind: req.kind,
+      sizeBytes: req.sizeBytes,
+      fileName: req.fileName ?? null,
+      status: 'pending',
+      storageKey: null,
+      sourceUrl: null,
+    });
+    const model = await this.require(req.sha256);
+    if (model.status === 'available') return { status: 'exists', model: toSummary(model) };
+    if (model.kind !== req.kind) {
+      throw conflict(`kind: this sha256 is already registered as a ${model.kind}, not a ${req.kind}`);
+    }
+    if (
+      model.status === 'uploading' &&
+      model.uploadId &&
+      model.partSize &&
+      model.sizeBytes === req.sizeBytes
+    ) {
+      const uploaded = await this.storage.listParts(key, model.uploadId).catch(() => null);
+      if (uploaded) {
+        return {
+          status: 'upload',
+          partSize: model.partSize,
+          partCount: Math.ceil(req.sizeBytes / model.partSize),
+          uploaded: uploaded.map((p) => ({ partNumber: p.partNumber, etag: p.etag, sizeBytes: p.size })),
+        };
+      }
+    }
+    if (model.uploadId) await this.storage.abortMultipart(key, model.uploadId).catch(() => {});
+    const partSize = choosePartSize(req.sizeBytes, PREFERRED_PART_SIZE);
+    const uploadId = await this.storage.createMultipart(key);
+    await this.models.setUploading(req.sha256, {
+      uploadId,
+      partSize,
+      sizeBytes: req.sizeBytes,
+      storageKey: key,
+      name: req.name,
+      fileName: req.fileName ?? null,
+    });
+    return { status: 'upload', partSize, partCount: Math.ceil(req.sizeBytes / partSize), uploaded: [] };
+  }
+
+  /** Presigned PUT URLs for parts of the upload under way. Throws 409 when no upload is under way. */
+  async presignParts(sha256: string, partNumbers: number[]): Promise<PresignPartsResponse> {
+    const { uploadId, partCount } = this.uploadOf(await this.require(sha256));
+    const beyond = partNumbers.find((n) => n > partCount);
+    if (beyond)
+      throw new HttpError(
+        400,
+        'invalid_request',
+        `partNumbers: part ${beyond} is past the last part (${partCount})`,
+      );
+    const key = modelKey(sha256);
+    const parts = await Promise.all(
+      partNumbers.map(async (partNumber) => ({
+        partNumber,
+        url: await this.storage.presignPart(key, uploadId, partNumber, {
+          expiresInSeconds: PART_URL_TTL_SECONDS,
+        }),
+      })),
+    );
+    return { parts, expiresAt: new Date(Date.now() + PART_URL_TTL_SECONDS * 1000).toISOString() };
+  }
+
+  /** Completes the upload and checks the stored size. Throws 409 when the parts do not add up. */
+  async completeUpload(sha256: string, parts: UploadedPart[]): Promise<ModelSummary> {
+    const model = await this.require(sha256);
+    if (model.status === 'available') return toSummary(model);
+    const { uploadId, partCount } = this.uploadOf(model);
+    if (parts.length !== partCount) {
+      throw conflict(`parts: expected all ${partCount} parts, got ${parts.length}`);
+    }
+    const key = modelKey(sha256);
+    await this.storage.completeMultipart(
+      key,
+      uploadId,
+      [...parts].sort((a, b) => a.partNumber - b.partNumber),
+    );
+    const stored = await this.storage.head(key);
+    if (!stored || stored.size !== model.sizeBytes) {
+      await this.storage.delete(key);
+      await this.models.setStatus(
+        sha256,
+        'failed',
+        `stored ${stored?.size ?? 0} bytes, expected ${model.sizeBytes}`,
+      );
+      throw conflict(
+        `the uploaded object has ${stored?.size ?? 0} bytes, expected ${model.sizeBytes}; push again`,
+      );
+    }
+    await this.models.setStatus(sha256, 'available');
+    return toSummary(await this.require(sha256));
+  }
+
+  /** Abandons the upload under way (idempotent); the model stays registered as failed. */
+  async abortUpload(sha256: string): Promise<void> {
+    const model = await this.require(sha256);
+    if (model.status !== 'uploading' || !model.uploadId) return;
+    await this.storage.abortMultipart(modelKey(sha256), model.uploadId);
+    await this.models.setStatus(sha256, 'failed', 'upload aborted');
+  }
+
+  /**
+   * Registers a model by URL (status `pending`: the first agent that needs it fetches, verifies and stores it).
+   * Without `sha256`, asks the site for it; throws 400 when it does not publish one. Idempotent per sha256.
+   */
+  async add(req: AddModelRequest): Promise<{ model: ModelSummary; created: boolean }> {
+    const sha256 = req.sha256 ?? (await this.lookUpSha256(req.url));
+    const created = await this.models.insert({
+      sha256,
+      name: req.name,
+      kind: req.kind,
+      sizeBytes: null,
+      fileName: req.fileName ?? fileNameOf(req.url),
+      status: 'pending',
+      storageKey: null,
+      sourceUrl: req.url,
+    });
+    return { model: toSummary(await this.require(sha256)), created };
+  }
+
+  /** Deletes the model and its stored bytes. Throws 409 while a profile version lists it, 404 when unknown. */
+  async remove(sha256: string): Promise<void> {
+    const model = await this.require(sha256);
+    if (model.usedBy.length) {
+      const users = model.usedBy.map((u) => `${u.profile}@${u.version}`).join(', ');
+      throw conflict(`model ${model.name} (${sha256.slice(0, 12)}…) is used by profile version(s) ${users}`);
+    }
+    const key = modelKey(sha256);
+    if (model.uploadId) await this.storage.abortMultipart(key, model.uploadId).catch(() => {});
+    await this.storage.delete(key);
+    await this.models.delete(sha256);
+  }
+
+  private async lookUpSha256(url: string): Promise<string> {
+    const found = await this.resolveSha256(url).catch(() => null);
+    if (!found) {
+      throw new HttpError(
+        400,
+        'invalid_request',
+        "sha256: the site does not publish this file's sha256; pass it explicitly",
+        [
+          {
+            path: 'body.sha256',
+            message: "the site does not publish this file's sha256; pass it explicitly",
+          },
+        ],
+      );
+    }
+    return found;
+  }
+
+  private async require(sha256: string): Promise<ModelWithUsage> {
+    const model = await this.models.find(sha256);
+    if (!model) throw notFound(`model ${sha256}`);
+    return model;
+  }
+
+  private uploadOf(model: ModelWithUsage): { uploadId: string; partCount: number } {
+    if (model.status !== 'uploading' || !model.uploadId || !model.partSize || !model.sizeBytes) {
+      throw conflict(
+        `no upload is under way for model ${model.sha256}; start one with POST /api/models/uploads`,
+      );
+    }
+    return { uploadId: model.uploadId, partCount: Math.ceil(model.sizeBytes / model.partSize) };
+  }
+}
+
+/** The last path segment of a URL, when it looks like a file name. */
+function fileNameOf(url: string): string | null {
+  const last = decodeURIComponent(new URL(url).pathname.split('/').pop() ?? '');
+  return /^[^/\\\0]{1,255}$/.test(last) && last !== '.' && last !== '..' ? last : null;
+}

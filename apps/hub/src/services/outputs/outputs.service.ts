@@ -1,0 +1,232 @@
+import {
+  type ConfirmOutputsRequest,
+  type ConfirmOutputsResponse,
+  type ListOutputsQuery,
+  type ListOutputsResponse,
+  type OutputFile,
+  type OutputSummary,
+  type OutputUrlsResponse,
+  type PresignOutputsResponse,
+  type PresignPartsResponse,
+  type SyncInstanceResponse,
+  SyncStatus,
+} from '@podpilot/common';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Db } from '../../db/db.js';
+import { iso, isoOrNull } from '../../lib/dates.js';
+import { HttpError, notFound } from '../../lib/http-error.js';
+import { AgentActivityRepository } from '../../repositories/agent-activity.repository.js';
+import { type OutputRow, OutputsRepository } from '../../repositories/outputs.repository.js';
+import type { ObjectStorage } from '../../storage/index.js';
+import { OutputDerivations } from './output-derivations.js';
+import { baseName } from './output-keys.js';
+import { MULTIPART_THRESHOLD_BYTES, OutputUploads, PREFERRED_PART_SIZE } from './output-uploads.js';
+
+export { contentTypeOf, outputKey, thumbnailKey } from './output-keys.js';
+
+const DOWNLOAD_URL_TTL_SECONDS = 3600;
+const SYNC_POLL_MS = 250;
+
+const toSummary = (row: OutputRow): OutputSummary => ({
+  id: row.id,
+  instanceId: row.instanceId,
+  instanceName: row.instanceName,
+  profile: row.profile,
+  path: row.path,
+  version: row.version,
+  sizeBytes: row.sizeBytes,
+  sha256: row.sha256,
+  mtime: isoOrNull(row.mtime),
+  contentType: row.contentType,
+  createdAt: iso(row.createdAt),
+  hasThumbnail: row.thumbnailKey !== null,
+  metadata: row.metadata,
+});
+
+const encodeCursor = (row: OutputRow) =>
+  Buffer.from(JSON.stringify([row.createdAtExact, row.id])).toString('base64url');
+
+function decodeCursor(cursor: string): { createdAt: string; id: string } {
+  try {
+    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    if (
+      typeof createdAt === 'string' &&
+      /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/.test(createdAt) &&
+      typeof id === 'string' &&
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)
+    )
+      return { createdAt, id };
+  } catch {
+    // falls through to the error below
+  }
+  throw new HttpError(400, 'invalid_request', 'cursor: expected the nextCursor of a previous page', [
+    { path: 'querystring.cursor', message: 'expected the nextCursor of a previous page' },
+  ]);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export interface OutputsServiceOptions {
+  /** Files above this many bytes are uploaded in parts (default 64 MiB). */
+  multipartThresholdBytes?: number;
+  /** Preferred part size of those uploads (default 16 MiB; at least 5 MiB is used). */
+  preferredPartSize?: number;
+}
+
+/**
+ * The output index: agents upload finished files through presigned URLs scoped to their own instance's
+ * prefix and confirm them; the hub records each (path, version), makes thumbnails and reads the generation
+ * settings PNGs carry; the owner lists, searches and downloads them.
+ */
+export class OutputsService {
+  private readonly outputs: OutputsRepository;
+  private readonly activity: AgentActivityRepository;
+  private readonly derivations: OutputDerivations;
+  private readonly uploads: OutputUploads;
+
+  constructor(
+    db: Db,
+    private readonly storage: ObjectStorage,
+    log: FastifyBaseLogger,
+    options: OutputsServiceOptions = {},
+  ) {
+    this.outputs = new OutputsRepository(db);
+    this.activity = new AgentActivityRepository(db);
+    this.derivations = new OutputDerivations(storage, this.outputs, log);
+    this.uploads = new OutputUploads(
+      db,
+      storage,
+      this.outputs,
+      this.derivations,
+      options.multipartThresholdBytes ?? MULTIPART_THRESHOLD_BYTES,
+      options.preferredPartSize ?? PREFERRED_PART_SIZE,
+    );
+  }
+
+  // --- agent side -----------------------------------------------------------------------------------------
+
+  /**
+   * Plans the upload of each file, in request order: `indexed` when the latest indexed version of its path
+   * has its sha256; otherwise the next version with a PUT URL or a multipart upload. Idempotent: the same
+   * (path, sha256) gets the same version, key and multipart upload until it is confirmed.
+   */
+  presign(instanceId: string, files: OutputFile[]): Promise<PresignOutputsResponse> {
+    return this.uploads.presign(instanceId, files);
+  }
+
+  /** Presigned PUT URLs for parts of a multipart upload the hub handed out to this instance. */
+  presignParts(
+    instanceId: string,
+    key: string,
+    uploadId: string,
+    partNumbers: number[],
+  ): Promise<PresignPartsResponse> {
+    return this.uploads.presignParts(instanceId, key, uploadId, partNumbers);
+  }
+
+  /**
+   * Records uploaded files in the index, in request order (see OutputUploads.confirm). Thumbnails and PNG
+   * metadata follow in the background.
+   */
+  confirm(instanceId: string, files: ConfirmOutputsRequest['files']): Promise<ConfirmOutputsResponse> {
+    return this.uploads.confirm(instanceId, files);
+  }
+
+  // --- thumbnails and metadata ----------------------------------------------------------------------------
+
+  /**
+   * Queues the thumbnails and metadata a previous run of the hub did not get to; returns how many. Call
+   * once at start.
+   */
+  resumeDerivations(limit = 10_000): Promise<number> {
+    return this.derivations.resume(limit);
+  }
+
+  /** Resolves when every thumbnail queued so far is made (tests; shutdown). */
+  idle(): Promise<void> {
+    return this.derivations.idle();
+  }
+
+  // --- owner side -----------------------------------------------------------------------------------------
+
+  async list(query: ListOutputsQuery): Promise<ListOutputsResponse> {
+    const words = query.q?.toLowerCase().split(/\s+/).filter(Boolean);
+    const rows = await this.outputs.list({
+      ...(query.instance ? { instanceId: query.instance } : {}),
+      ...(query.profile ? { profile: query.profile } : {}),
+      ...(query.since ? { since: query.since } : {}),
+      ...(query.until ? { until: query.until } : {}),
+      ...(query.path ? { path: query.path } : {}),
+      ...(words?.length ? { words } : {}),
+      ...(query.cursor ? { after: decodeCursor(query.cursor) } : {}),
+      limit: query.limit + 1,
+    });
+    const page = rows.slice(0, query.limit);
+    const last = page[page.length - 1];
+    return {
+      outputs: page.map(toSummary),
+      nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null,
+    };
+  }
+
+  async get(id: string): Promise<OutputSummary> {
+    return toSummary(await this.require(id));
+  }
+
+  /** Presigned downloads: the file (offered under its own name) and its thumbnail when there is one. */
+  async urls(id: string): Promise<OutputUrlsResponse> {
+    const row = await this.require(id);
+    const name = baseName(row.path);
+    const url = await this.storage.presignGet(row.storageKey, {
+      expiresInSeconds: DOWNLOAD_URL_TTL_SECONDS,
+      ...(name.length <= 255 ? { downloadName: name } : {}),
+    });
+    const thumbnailUrl = row.thumbnailKey
+      ? await this.storage.presignGet(row.thumbnailKey, { expiresInSeconds: DOWNLOAD_URL_TTL_SECONDS })
+      : null;
+    return {
+      url,
+      thumbnailUrl,
+      expiresAt: new Date(Date.now() + DOWNLOAD_URL_TTL_SECONDS * 1000).toISOString(),
+    };
+  }
+
+  /**
+   * Asks the instance's agent for a final sync (`sync-now` with `{final: true}`) and waits, at most
+   * `timeoutMs`, for its acknowledgement: `synced` (with the sync status its heartbeat reported), `failed`
+   * (with its message) or `timeout`. Stop and destroy call this before they call the provider. Throws 404.
+   */
+  async finalSync(instanceId: string, timeoutMs: number): Promise<SyncInstanceResponse> {
+    if (!(await this.outputs.instanceExists(instanceId))) throw notFound(`instance ${instanceId}`);
+    const commandId = await this.activity.createCommand(instanceId, 'sync-now', { final: true });
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const result = await this.activity.commandResult(instanceId, commandId);
+      if (result) {
+        const sync = await this.reportedSync(instanceId);
+        return result.ok
+          ? { result: 'synced', message: result.message, sync }
+          : { result: 'failed', message: result.message ?? 'the agent reported a failed sync', sync };
+      }
+      const left = deadline - Date.now();
+      if (left <= 0)
+        return {
+          result: 'timeout',
+          message: `the agent did not confirm the sync within ${Math.round(timeoutMs / 1000)} s`,
+          sync: await this.reportedSync(instanceId),
+        };
+      await sleep(Math.min(SYNC_POLL_MS, left));
+    }
+  }
+
+  private async reportedSync(instanceId: string): Promise<SyncStatus | null> {
+    const parsed = SyncStatus.safeParse(await this.outputs.reportedSync(instanceId));
+    return parsed.success ? parsed.data : null;
+  }
+
+  private async require(id: string): Promise<OutputRow> {
+    const row = await this.outputs.find(id);
+    if (!row) throw notFound(`output ${id}`);
+    return row;
+  }
+}
