@@ -19,5 +19,6 @@ export * from './api/tokens.js';
 export { ConfigError, configProblems } from './config-error.js';
 export { NUL_MESSAGE, nulPaths } from './no-nul.js';
 export * from './profile/index.js';
+export * from './retry/index.js';
 export * from './tailscale/index.js';
 export { PODPILOT_VERSION } from './version.js';
