@@ -1,9 +1,9 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../db/db.js';
+import { JOB_LOCKS, withJobLock } from '../db/job-lock.js';
 import type { BudgetsService } from '../services/costs/budgets.service.js';
 import type { IdleService } from '../services/costs/idle.service.js';
 import type { Notifier } from '../services/costs/notifier.js';
-import { JOB_LOCKS, withJobLock } from './job-lock.js';
 import { repeatEvery } from './repeat.js';
 
 const usd = (n: number) => `$${n.toFixed(2)}`;

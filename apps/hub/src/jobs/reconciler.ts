@@ -1,12 +1,12 @@
 import { InstanceState, type ProviderKind } from '@podpilot/common';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../db/db.js';
+import { JOB_LOCKS, withJobLock } from '../db/job-lock.js';
 import { ProviderError } from '../providers/errors.js';
 import { type ComputeProvider, isStoppable, type ProviderInstance } from '../providers/provider.js';
 import { PROVIDER_KINDS, ProviderNotConfiguredError, type ProviderRegistry } from '../providers/registry.js';
 import { LifecycleRepository, type LifecycleRow } from '../repositories/lifecycle.repository.js';
 import type { LifecycleService } from '../services/instances/lifecycle.service.js';
-import { JOB_LOCKS, withJobLock } from './job-lock.js';
 import { repeatEvery } from './repeat.js';
 
 export interface ReconcilerOptions {

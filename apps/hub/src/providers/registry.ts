@@ -1,11 +1,19 @@
 import { join } from 'node:path';
 import type { ProviderKind } from '@podpilot/common';
-import type { SecretsService } from '../services/auth/secrets.service.js';
 import { LocalProvider, type LocalProviderOptions } from './local/local-provider.js';
 import { OfferMemory } from './offer-memory.js';
 import type { ComputeProvider } from './provider.js';
 import { RunpodProvider } from './runpod/runpod-provider.js';
 import { VastAiProvider } from './vastai/vastai-provider.js';
+
+/**
+ * Where the registry reads provider API keys (`<kind>.api_key`): the hub's encrypted secrets. Declared here so
+ * providers depend on no service (the secrets service satisfies it).
+ */
+export interface ProviderKeySource {
+  /** The decrypted value, or null when not set. Throws when the stored value cannot be decrypted. */
+  reveal(name: string): Promise<string | null>;
+}
 
 export const PROVIDER_KINDS: readonly ProviderKind[] = ['local', 'vastai', 'runpod'];
 
@@ -47,7 +55,7 @@ export class ProviderRegistry {
   private readonly remote = new Map<ProviderKind, { apiKey: string; provider: ComputeProvider }>();
 
   constructor(
-    private readonly secrets: SecretsService,
+    private readonly secrets: ProviderKeySource,
     private readonly options: ProviderRegistryOptions,
   ) {}
 

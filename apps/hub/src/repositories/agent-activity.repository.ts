@@ -1,4 +1,4 @@
-import type { AgentCommand, AgentCommandKind, AgentEvent, LogLine } from '@podpilot/common';
+import type { AgentEvent, LogLine } from '@podpilot/common';
 import type { Queryable } from '../db/db.js';
 
 export interface EventRow {
@@ -18,7 +18,7 @@ export interface LogRow {
   line: string;
 }
 
-/** What agents report (heartbeat facts, events, logs) and the commands waiting for them. */
+/** What agents report: heartbeat facts, events, logs (their commands: AgentCommandsRepository). */
 export class AgentActivityRepository {
   constructor(private readonly db: Queryable) {}
 
@@ -29,49 +29,6 @@ export class AgentActivityRepository {
         where id = $1`,
       [instanceId, JSON.stringify(facts), agentVersion, at],
     );
-  }
-
-  /** Commands not yet acknowledged, oldest first; marks them delivered. */
-  async pendingCommands(instanceId: string): Promise<AgentCommand[]> {
-    const rows = await this.db.query<{
-      id: string;
-      kind: AgentCommandKind;
-      args: Record<string, unknown> | null;
-      createdAt: Date;
-    }>(
-      `update agent_commands set delivered_at = coalesce(delivered_at, now())
-        where instance_id = $1 and acknowledged_at is null
-        returning id, kind, args, created_at as "createdAt"`,
-      [instanceId],
-    );
-    return rows
-      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
-      .map((r) => ({ ...r, createdAt: r.createdAt.toISOString() }));
-  }
-
-  async acknowledge(
-    instanceId: string,
-    results: { id: string; ok: boolean; message?: string }[],
-  ): Promise<void> {
-    for (const r of results) {
-      await this.db.query(
-        `update agent_commands set acknowledged_at = coalesce(acknowledged_at, now()), result = $3::jsonb
-          where id = $2 and instance_id = $1`,
-        [instanceId, r.id, JSON.stringify({ ok: r.ok, message: r.message ?? null })],
-      );
-    }
-  }
-
-  async createCommand(
-    instanceId: string,
-    kind: AgentCommandKind,
-    args: Record<string, unknown> | null,
-  ): Promise<string> {
-    const rows = await this.db.query<{ id: string }>(
-      'insert into agent_commands (instance_id, kind, args) values ($1, $2, $3::jsonb) returning id',
-      [instanceId, kind, args === null ? null : JSON.stringify(args)],
-    );
-    return (rows[0] as { id: string }).id;
   }
 
   /** Stores the events; ones already stored (same agent-chosen id) are skipped. Returns how many were new. */
@@ -120,22 +77,5 @@ export class AgentActivityRepository {
       `select id, stream, at, line from instance_logs where instance_id = $1 and id > $2 order by id limit $3`,
       [instanceId, afterId, limit],
     );
-  }
-
-  /** The agent's answer to a command, or null while it has not acknowledged it. */
-  async commandResult(
-    instanceId: string,
-    commandId: string,
-  ): Promise<{ ok: boolean; message: string | null } | null> {
-    const rows = await this.db.query<{ result: { ok?: unknown; message?: unknown } | null }>(
-      'select result from agent_commands where id = $1 and instance_id = $2 and acknowledged_at is not null',
-      [commandId, instanceId],
-    );
-    const result = rows[0]?.result;
-    if (!rows[0]) return null;
-    return {
-      ok: result?.ok === true,
-      message: typeof result?.message === 'string' ? result.message : null,
-    };
   }
 }

@@ -1,12 +1,6 @@
 import type { SnapshotResult } from '@podpilot/common';
 import type { Queryable } from '../db/db.js';
 
-export interface SnapshotCommandRow {
-  instanceId: string;
-  kind: string;
-  args: Record<string, unknown> | null;
-}
-
 /** A model a snapshot asked the instance's agent to upload (see migration 011). */
 export interface SnapshotUploadGrant {
   sha256: string;
@@ -23,7 +17,7 @@ export interface StoredSnapshotRow {
   createdAt: Date;
 }
 
-/** Stored snapshot results per instance, and the commands that asked for them. */
+/** Stored snapshot results per instance (the commands that asked for them: AgentCommandsRepository). */
 export class SnapshotsRepository {
   constructor(private readonly db: Queryable) {}
 
@@ -32,14 +26,6 @@ export class SnapshotsRepository {
       instanceId,
     ]);
     return rows[0]?.state ?? null;
-  }
-
-  async command(commandId: string, q: Queryable = this.db): Promise<SnapshotCommandRow | null> {
-    const rows = await q.query<SnapshotCommandRow>(
-      `select instance_id as "instanceId", kind, args from agent_commands where id = $1`,
-      [commandId],
-    );
-    return rows[0] ?? null;
   }
 
   async versionId(profileId: string, version: number, q: Queryable = this.db): Promise<string | null> {
@@ -113,15 +99,5 @@ export class SnapshotsRepository {
     );
     const row = rows[0];
     return row ? { ...row, sizeBytes: Number(row.sizeBytes) } : null;
-  }
-
-  /** The command's acknowledgement: null while the agent has not finished it. */
-  async commandOutcome(commandId: string): Promise<{ ok: boolean; message: string | null } | null> {
-    const rows = await this.db.query<{ result: { ok: boolean; message: string | null } | null }>(
-      'select result from agent_commands where id = $1 and acknowledged_at is not null',
-      [commandId],
-    );
-    const result = rows[0]?.result;
-    return result ? { ok: result.ok, message: result.message ?? null } : null;
   }
 }

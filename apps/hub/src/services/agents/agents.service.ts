@@ -20,6 +20,7 @@ import type { Db } from '../../db/db.js';
 import { randomToken, sha256Hex } from '../../lib/crypto.js';
 import { HttpError } from '../../lib/http-error.js';
 import { AgentActivityRepository } from '../../repositories/agent-activity.repository.js';
+import { AgentCommandsRepository } from '../../repositories/agent-commands.repository.js';
 import { AgentCredentialsRepository } from '../../repositories/agent-credentials.repository.js';
 import { InstanceAgentRepository } from '../../repositories/instances.repository.js';
 import { ModelsRepository } from '../../repositories/models.repository.js';
@@ -49,6 +50,7 @@ export type HeartbeatObserver = (
 export class AgentsService {
   private readonly credentials: AgentCredentialsRepository;
   private readonly activity: AgentActivityRepository;
+  private readonly commands: AgentCommandsRepository;
   private readonly instances: InstanceAgentRepository;
   private readonly models: ModelsRepository;
   private readonly snapshotUploads: SnapshotsRepository;
@@ -65,6 +67,7 @@ export class AgentsService {
     this.snapshotUploads = new SnapshotsRepository(db);
     this.credentials = new AgentCredentialsRepository(db);
     this.activity = new AgentActivityRepository(db);
+    this.commands = new AgentCommandsRepository(db);
     this.instances = new InstanceAgentRepository(db);
   }
 
@@ -257,7 +260,7 @@ export class AgentsService {
   async heartbeat(instanceId: string, req: HeartbeatReport): Promise<HeartbeatResponse> {
     const { acknowledged, ...facts } = req;
     await this.activity.saveFacts(instanceId, facts, req.agentVersion, new Date(this.now()));
-    if (acknowledged.length) await this.activity.acknowledge(instanceId, acknowledged);
+    if (acknowledged.length) await this.commands.acknowledge(instanceId, acknowledged);
     const state = STATE_OF_PHASE[req.phase];
     // A ready agent of an instance the hub judged idle stays idle: only the idle judgement moves it back.
     if (state)
@@ -271,7 +274,7 @@ export class AgentsService {
       );
     const idle = await this.observer?.(instanceId, req);
     return {
-      commands: await this.activity.pendingCommands(instanceId),
+      commands: await this.commands.pending(instanceId),
       serverTime: new Date().toISOString(),
       ...(idle ? { idle } : {}),
     };

@@ -3,6 +3,7 @@ import type { Db } from '../../db/db.js';
 import { iso, isoOrNull } from '../../lib/dates.js';
 import { notFound } from '../../lib/http-error.js';
 import { AgentActivityRepository } from '../../repositories/agent-activity.repository.js';
+import { AgentCommandsRepository } from '../../repositories/agent-commands.repository.js';
 import { IdleRepository } from '../../repositories/idle.repository.js';
 import { InstanceAgentRepository, InstancesRepository } from '../../repositories/instances.repository.js';
 import { activityView } from '../costs/idle-clock.js';
@@ -20,6 +21,7 @@ export class InstancesService {
   private readonly instances: InstancesRepository;
   private readonly withAgent: InstanceAgentRepository;
   private readonly activity: AgentActivityRepository;
+  private readonly commands: AgentCommandsRepository;
   private readonly idle: IdleRepository;
   private readonly now: () => number;
 
@@ -30,6 +32,7 @@ export class InstancesService {
     this.instances = new InstancesRepository(db);
     this.withAgent = new InstanceAgentRepository(db);
     this.activity = new AgentActivityRepository(db);
+    this.commands = new AgentCommandsRepository(db);
     this.idle = new IdleRepository(db);
     this.now = options.now ?? Date.now;
   }
@@ -79,6 +82,6 @@ export class InstancesService {
   /** Queues a command for the instance's agent; delivered with its next heartbeat reply. */
   async command(id: string, kind: AgentCommandKind, args: Record<string, unknown> | null): Promise<string> {
     await this.get(id);
-    return this.activity.createCommand(id, kind, args);
+    return this.commands.create(id, kind, args);
   }
 }

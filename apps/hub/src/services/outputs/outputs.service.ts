@@ -10,12 +10,13 @@ import {
   type PresignPartsResponse,
   type SyncInstanceResponse,
   SyncStatus,
+  sleep,
 } from '@podpilot/common';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../../db/db.js';
 import { iso, isoOrNull } from '../../lib/dates.js';
 import { HttpError, notFound } from '../../lib/http-error.js';
-import { AgentActivityRepository } from '../../repositories/agent-activity.repository.js';
+import { AgentCommandsRepository } from '../../repositories/agent-commands.repository.js';
 import { type OutputRow, OutputsRepository } from '../../repositories/outputs.repository.js';
 import type { ObjectStorage } from '../../storage/index.js';
 import { OutputDerivations } from './output-derivations.js';
@@ -64,8 +65,6 @@ function decodeCursor(cursor: string): { createdAt: string; id: string } {
   ]);
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 export interface OutputsServiceOptions {
   /** Files above this many bytes are uploaded in parts (default 64 MiB). */
   multipartThresholdBytes?: number;
@@ -80,7 +79,7 @@ export interface OutputsServiceOptions {
  */
 export class OutputsService {
   private readonly outputs: OutputsRepository;
-  private readonly activity: AgentActivityRepository;
+  private readonly commands: AgentCommandsRepository;
   private readonly derivations: OutputDerivations;
   private readonly uploads: OutputUploads;
 
@@ -91,7 +90,7 @@ export class OutputsService {
     options: OutputsServiceOptions = {},
   ) {
     this.outputs = new OutputsRepository(db);
-    this.activity = new AgentActivityRepository(db);
+    this.commands = new AgentCommandsRepository(db);
     this.derivations = new OutputDerivations(storage, this.outputs, log);
     this.uploads = new OutputUploads(
       db,
@@ -198,10 +197,10 @@ export class OutputsService {
    */
   async finalSync(instanceId: string, timeoutMs: number): Promise<SyncInstanceResponse> {
     if (!(await this.outputs.instanceExists(instanceId))) throw notFound(`instance ${instanceId}`);
-    const commandId = await this.activity.createCommand(instanceId, 'sync-now', { final: true });
+    const commandId = await this.commands.create(instanceId, 'sync-now', { final: true });
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const result = await this.activity.commandResult(instanceId, commandId);
+      const result = await this.commands.outcome(commandId, instanceId);
       if (result) {
         const sync = await this.reportedSync(instanceId);
         return result.ok

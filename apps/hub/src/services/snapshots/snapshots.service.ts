@@ -20,6 +20,7 @@ import {
 import { type Db, isUniqueViolation } from '../../db/db.js';
 import { sha256Hex } from '../../lib/crypto.js';
 import { conflict, forbidden, HttpError, notFound } from '../../lib/http-error.js';
+import { AgentCommandsRepository } from '../../repositories/agent-commands.repository.js';
 import { InstanceAgentRepository } from '../../repositories/instances.repository.js';
 import { ModelsRepository } from '../../repositories/models.repository.js';
 import { ProfilesRepository } from '../../repositories/profiles.repository.js';
@@ -42,6 +43,7 @@ interface PlannedUpload {
  */
 export class SnapshotsService {
   private readonly snapshots: SnapshotsRepository;
+  private readonly commands: AgentCommandsRepository;
   private readonly instances: InstanceAgentRepository;
   private readonly profiles: ProfilesRepository;
   private readonly models: ModelsRepository;
@@ -51,6 +53,7 @@ export class SnapshotsService {
     private readonly storage: ObjectStorage,
   ) {
     this.snapshots = new SnapshotsRepository(db);
+    this.commands = new AgentCommandsRepository(db);
     this.instances = new InstanceAgentRepository(db);
     this.profiles = new ProfilesRepository(db);
     this.models = new ModelsRepository(db);
@@ -64,11 +67,12 @@ export class SnapshotsService {
       throw conflict(
         `instance ${instanceId} is ${state}: a snapshot needs a running agent (booting, provisioning, ready or idle)`,
       );
-    const rows = await this.db.query<{ id: string }>(
-      `insert into agent_commands (instance_id, kind, args) values ($1, 'snapshot', $2::jsonb) returning id`,
-      [instanceId, JSON.stringify(req.as === undefined ? {} : { as: req.as })],
+    const commandId = await this.commands.create(
+      instanceId,
+      'snapshot',
+      req.as === undefined ? {} : { as: req.as },
     );
-    return { commandId: (rows[0] as { id: string }).id };
+    return { commandId };
   }
 
   /**
@@ -77,7 +81,7 @@ export class SnapshotsService {
    * gets the first one's result.
    */
   async store(instanceId: string, report: SnapshotReport): Promise<SnapshotResult> {
-    const command = await this.snapshots.command(report.commandId);
+    const command = await this.commands.byId(report.commandId);
     if (!command || command.instanceId !== instanceId || command.kind !== 'snapshot')
       throw forbidden(`commandId: ${report.commandId} is not a snapshot command of this instance`);
     const already = await this.snapshots.byCommand(report.commandId);
@@ -184,7 +188,7 @@ export class SnapshotsService {
     const gone = !AGENT_STATES.includes(state as InstanceState);
     const out: SnapshotStatus[] = [];
     for (const row of await this.snapshots.list(instanceId, commandId, limit)) {
-      const outcome = row.commandId ? await this.snapshots.commandOutcome(row.commandId) : null;
+      const outcome = row.commandId ? await this.commands.outcome(row.commandId) : null;
       const uploads = [];
       for (const upload of row.result.uploads ?? []) {
         const held = (await this.models.find(upload.sha256))?.status === 'available';
