@@ -204,26 +204,53 @@ const envSchema = z.object(
   },
 );
 
-/** Settings of the instance lifecycle: secrets, providers, timeouts (all optional for tests and benches). */
+/** Settings of the instance lifecycle: secrets, providers, timeouts. Defaults: LIFECYCLE_DEFAULTS. */
 export interface LifecycleSettings {
   /** base64 of 32 bytes; default a key file under `<home>/keys/`. */
-  secretsKey?: string | undefined;
-  vastaiUrl?: string | undefined;
-  runpodUrl?: string | undefined;
+  secretsKey: string | undefined;
+  vastaiUrl: string | undefined;
+  runpodUrl: string | undefined;
   /** Images are `<imagePrefix>/<ui kind>:<variant>`. */
-  imagePrefix?: string;
-  /** One variant for every launch; `auto` (or unset): chosen per offer from its host's CUDA version. */
-  imageVariant?: 'auto' | 'cu121' | 'cu124' | 'cu128';
-  finalSyncMs?: number;
-  reconcileEveryMs?: number;
-  launchTimeoutMs?: number;
-  bootTimeoutMs?: number;
+  imagePrefix: string;
+  /** One variant for every launch; `auto`: chosen per offer from its host's CUDA version. */
+  imageVariant: 'auto' | 'cu121' | 'cu124' | 'cu128';
+  finalSyncMs: number;
+  reconcileEveryMs: number;
+  launchTimeoutMs: number;
+  bootTimeoutMs: number;
   /** JSON POSTs for idle and budget notices. */
-  webhookUrl?: string | undefined;
-  costWatchEveryMs?: number;
+  webhookUrl: string | undefined;
+  costWatchEveryMs: number;
   /** Length of an idle minute (60 000; tests shorten it). */
-  idleMinuteMs?: number;
+  idleMinuteMs: number;
 }
+
+type EnvValues = z.infer<typeof envSchema>;
+
+function lifecycleFrom(e: EnvValues): LifecycleSettings {
+  return {
+    secretsKey: e.PODPILOT_SECRETS_KEY ?? e.PODPILOT_SECRET_KEY,
+    vastaiUrl: e.PODPILOT_VASTAI_URL,
+    runpodUrl: e.PODPILOT_RUNPOD_URL,
+    imagePrefix: e.PODPILOT_IMAGE_PREFIX,
+    imageVariant: e.PODPILOT_IMAGE_VARIANT,
+    finalSyncMs: e.PODPILOT_FINAL_SYNC_SECONDS * 1000,
+    reconcileEveryMs: e.PODPILOT_RECONCILE_SECONDS * 1000,
+    launchTimeoutMs: e.PODPILOT_LAUNCH_TIMEOUT_SECONDS * 1000,
+    bootTimeoutMs: e.PODPILOT_BOOT_TIMEOUT_SECONDS * 1000,
+    webhookUrl: e.PODPILOT_WEBHOOK_URL,
+    costWatchEveryMs: e.PODPILOT_COST_WATCH_SECONDS * 1000,
+    idleMinuteMs: e.PODPILOT_IDLE_MINUTE_SECONDS * 1000,
+  };
+}
+
+/**
+ * Every lifecycle setting as an empty environment gives it: what the hub app uses for settings a caller
+ * (a test, a bench) leaves out. The defaults live once, in HUB_SETTINGS above.
+ */
+export const LIFECYCLE_DEFAULTS: Readonly<LifecycleSettings> = Object.freeze(
+  lifecycleFrom(envSchema.parse({})),
+);
 
 export interface HubConfig {
   home: string;
@@ -270,19 +297,6 @@ export function loadHubConfig(env: Record<string, string | undefined> = process.
     tailscaleOwner: e.PODPILOT_TAILSCALE_OWNER,
     shutdownTimeoutMs: e.PODPILOT_SHUTDOWN_TIMEOUT_SECONDS * 1000,
     storage: storageConfigFrom(e, home),
-    lifecycle: {
-      secretsKey: e.PODPILOT_SECRETS_KEY ?? e.PODPILOT_SECRET_KEY,
-      vastaiUrl: e.PODPILOT_VASTAI_URL,
-      runpodUrl: e.PODPILOT_RUNPOD_URL,
-      imagePrefix: e.PODPILOT_IMAGE_PREFIX,
-      imageVariant: e.PODPILOT_IMAGE_VARIANT,
-      finalSyncMs: e.PODPILOT_FINAL_SYNC_SECONDS * 1000,
-      reconcileEveryMs: e.PODPILOT_RECONCILE_SECONDS * 1000,
-      launchTimeoutMs: e.PODPILOT_LAUNCH_TIMEOUT_SECONDS * 1000,
-      bootTimeoutMs: e.PODPILOT_BOOT_TIMEOUT_SECONDS * 1000,
-      webhookUrl: e.PODPILOT_WEBHOOK_URL,
-      costWatchEveryMs: e.PODPILOT_COST_WATCH_SECONDS * 1000,
-      idleMinuteMs: e.PODPILOT_IDLE_MINUTE_SECONDS * 1000,
-    },
+    lifecycle: lifecycleFrom(e),
   };
 }

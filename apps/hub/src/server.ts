@@ -64,8 +64,8 @@ export async function startHub(config: HubConfig): Promise<RunningHub> {
     const setupToken = await services.auth.issueSetupToken();
     const setupUrl = setupToken ? `${url}/setup#token=${setupToken}` : null;
     const stopHousekeeping = startHousekeeping(services.auth, logger);
-    const stopReconciler = services.reconciler.start(config.lifecycle.reconcileEveryMs ?? 30_000);
-    const stopCostWatch = services.costWatch.start(config.lifecycle.costWatchEveryMs ?? 15_000);
+    const stopReconciler = services.reconciler.start(config.lifecycle.reconcileEveryMs);
+    const stopCostWatch = services.costWatch.start(config.lifecycle.costWatchEveryMs);
     logger.info(
       { url, database: db.engine, storage: storage.kind, home: config.home, version: PODPILOT_VERSION },
       'hub listening',

@@ -46,6 +46,16 @@ export type HeartbeatObserver = (
   report: HeartbeatReport,
 ) => Promise<HeartbeatResponse['idle']>;
 
+/** Who the agent service tells about agents, given at construction (app.ts builds them first). */
+export interface AgentListeners {
+  /** Told when an agent registered (the Tailscale key is revoked then); not awaited. Must not throw. */
+  onRegistered?: (instanceId: string) => Promise<void>;
+  /** Idle judgement of every heartbeat; what it returns (the idle policy) goes into the reply. */
+  onHeartbeat?: HeartbeatObserver;
+  /** The clock (tests move it by hand). */
+  now?: () => number;
+}
+
 /** The hub's side of `/agent/v1`: credentials, heartbeats (facts in, commands out), events and logs. */
 export class AgentsService {
   private readonly credentials: AgentCredentialsRepository;
@@ -54,33 +64,21 @@ export class AgentsService {
   private readonly instances: InstanceAgentRepository;
   private readonly models: ModelsRepository;
   private readonly snapshotUploads: SnapshotsRepository;
-  private observer: HeartbeatObserver | null = null;
-  private registered: ((instanceId: string) => Promise<void>) | null = null;
+  private readonly now: () => number;
 
   constructor(
     private readonly db: Db,
     private readonly storage: ObjectStorage,
     private readonly library: ModelsService,
-    private readonly now: () => number = Date.now,
+    private readonly listeners: AgentListeners = {},
   ) {
+    this.now = listeners.now ?? Date.now;
     this.models = new ModelsRepository(db);
     this.snapshotUploads = new SnapshotsRepository(db);
     this.credentials = new AgentCredentialsRepository(db);
     this.activity = new AgentActivityRepository(db);
     this.commands = new AgentCommandsRepository(db);
     this.instances = new InstanceAgentRepository(db);
-  }
-
-  /** A one-time bootstrap token for the instance's agent, valid for `ttlMs`; stored hashed. */
-  async mintBootstrapToken(instanceId: string, ttlMs = 24 * 3_600_000): Promise<string> {
-    const token = randomToken('ppb_');
-    await this.credentials.insert({
-      instanceId,
-      kind: 'bootstrap',
-      tokenHash: sha256Hex(token),
-      expiresAt: new Date(Date.now() + ttlMs),
-    });
-    return token;
   }
 
   /**
@@ -105,7 +103,7 @@ export class AgentsService {
       return id;
     });
     await this.instances.transition(instanceId, 'booting', 'agent registered');
-    void this.registered?.(instanceId); // not awaited: a slow Tailscale API must not hold up the agent
+    void this.listeners.onRegistered?.(instanceId); // not awaited: a slow Tailscale API must not hold up the agent
     return {
       instanceId,
       agentToken,
@@ -246,16 +244,6 @@ export class AgentsService {
     return this.credentials.instanceOfAgentToken(sha256Hex(token));
   }
 
-  /** Set once at start-up: told when an agent registered (the Tailscale key is revoked then). Never throws. */
-  onRegistered(listener: (instanceId: string) => Promise<void>): void {
-    this.registered = listener;
-  }
-
-  /** Set once at start-up (idle stopping judges every heartbeat). */
-  observeHeartbeats(observer: HeartbeatObserver): void {
-    this.observer = observer;
-  }
-
   /** Stores the facts, acknowledges finished commands, moves the lifecycle, and returns pending commands. */
   async heartbeat(instanceId: string, req: HeartbeatReport): Promise<HeartbeatResponse> {
     const { acknowledged, ...facts } = req;
@@ -272,7 +260,7 @@ export class AgentsService {
         'agent reported failure',
         'the agent failed; see its events',
       );
-    const idle = await this.observer?.(instanceId, req);
+    const idle = await this.listeners.onHeartbeat?.(instanceId, req);
     return {
       commands: await this.commands.pending(instanceId),
       serverTime: new Date().toISOString(),

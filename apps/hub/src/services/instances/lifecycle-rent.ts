@@ -8,7 +8,7 @@ import type {
   LifecycleRepository,
   LifecycleRow,
 } from '../../repositories/lifecycle.repository.js';
-import type { AgentsService } from '../agents/agents.service.js';
+import type { BootstrapTokens } from '../agents/bootstrap-tokens.js';
 
 /** States of an instance whose rental never reached running: a relaunch may replace it. */
 const NEVER_RAN: readonly InstanceState[] = ['requested', 'launching', 'booting'];
@@ -41,7 +41,7 @@ export interface RenterOptions {
 export interface RenterDeps {
   rows: LifecycleRepository;
   credentials: AgentCredentialsRepository;
-  agents: AgentsService;
+  tokens: BootstrapTokens;
   /** Gives the hub URL agents use, and the budget a replacement offer must respect. */
   options: RenterOptions;
   log: FastifyBaseLogger;
@@ -54,14 +54,14 @@ export interface RenterDeps {
 export class LifecycleRenter {
   private readonly rows: LifecycleRepository;
   private readonly credentials: AgentCredentialsRepository;
-  private readonly agents: AgentsService;
+  private readonly tokens: BootstrapTokens;
   private readonly options: RenterOptions;
   private readonly log: FastifyBaseLogger;
 
   constructor(deps: RenterDeps) {
     this.rows = deps.rows;
     this.credentials = deps.credentials;
-    this.agents = deps.agents;
+    this.tokens = deps.tokens;
     this.options = deps.options;
     this.log = deps.log;
   }
@@ -93,7 +93,7 @@ export class LifecycleRenter {
       }
       const env = {
         PODPILOT_HUB_URL: this.options.hubUrl(),
-        PODPILOT_BOOTSTRAP_TOKEN: await this.agents.mintBootstrapToken(id),
+        PODPILOT_BOOTSTRAP_TOKEN: await this.tokens.mint(id),
         PODPILOT_PROVIDER: provider.kind,
         PODPILOT_INSTANCE_ID: id,
         ...tailscaleEnv,

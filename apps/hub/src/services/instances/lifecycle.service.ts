@@ -20,7 +20,7 @@ import {
   LifecycleRepository,
   type LifecycleRow,
 } from '../../repositories/lifecycle.repository.js';
-import type { AgentsService } from '../agents/agents.service.js';
+import type { BootstrapTokens } from '../agents/bootstrap-tokens.js';
 import type { OutputsService } from '../outputs/outputs.service.js';
 import type { InstancesService } from './instances.service.js';
 import { type LaunchSpecRecord, LifecycleRenter } from './lifecycle-rent.js';
@@ -84,7 +84,7 @@ export class LifecycleService {
     private readonly db: Db,
     private readonly providers: ProviderRegistry,
     private readonly instances: InstancesService,
-    agents: AgentsService,
+    tokens: BootstrapTokens,
     private readonly outputs: OutputsService,
     private readonly options: LifecycleOptions,
     log: FastifyBaseLogger,
@@ -94,7 +94,7 @@ export class LifecycleService {
     this.renter = new LifecycleRenter({
       rows: this.rows,
       credentials: this.credentials,
-      agents,
+      tokens,
       options,
       log,
     });
