@@ -1,4 +1,4 @@
-import { sleep } from '../hub/backoff.js';
+import { HttpClient, HttpFailure, type HttpResponse, isTransientStatus } from '@podpilot/common/node';
 
 /** Vast.ai's REST API, as containers reach it. */
 export const DEFAULT_VASTAI_URL = 'https://console.vast.ai/api/v0';
@@ -116,67 +116,56 @@ function reasonOf(body: unknown): string | null {
   return text(body.msg) ?? text(body.error) ?? (problem || null);
 }
 
-const parseJson = (text: string): unknown => {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-};
-
-/** Seconds (`Retry-After: 5`) or an HTTP date; null when absent or unreadable. */
-function retryAfterMs(header: string | null, nowMs: number): number | null {
-  if (header === null || !header.trim()) return null;
-  const value = header.trim();
-  if (/^\d+$/.test(value)) return Number(value) * 1000;
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? null : Math.max(0, at - nowMs);
+/** `503 Service Unavailable: maintenance`: the status and the provider's reason (or the start of its text). */
+function statusLine(res: HttpResponse): string {
+  const reason = reasonOf(res.body) ?? res.text.replace(/\s+/g, ' ').trim().slice(0, 300);
+  return `${res.status} ${res.statusText}${reason ? `: ${reason}` : ''}`.trim();
 }
 
+/** Why the core gave up: an error status, or the API out of reach; "(after N attempts)" once retries ran out. */
+function failureReason(failure: HttpFailure, url: string): string {
+  const reason = failure.response
+    ? statusLine(failure.response)
+    : `could not reach ${url}: ${failure.reason}`;
+  const retried = failure.status === null || isTransientStatus(failure.status);
+  return retried ? `${reason} (after ${failure.attempts} attempts)` : reason;
+}
+
+/**
+ * One stop request through the HTTP core: 429, 5xx and unreachable APIs are retried (the request is
+ * idempotent: stopping a stopped instance changes nothing), waiting the backoff or Retry-After, at most
+ * `maxWaitMs`.
+ */
 async function send(request: StopRequest, options: SelfStopOptions, signal?: AbortSignal): Promise<void> {
-  const attempts = Math.max(1, options.attempts ?? 4);
   const maxWaitMs = options.maxWaitMs ?? 30_000;
-  const timeoutMs = options.timeoutMs ?? 15_000;
-  // Anything the provider echoes back goes through this before it reaches a message.
-  const redact = (text: string) => (request.key ? text.split(request.key).join('[redacted]') : text);
+  const http = new HttpClient({
+    timeoutMs: options.timeoutMs ?? 15_000,
+    retry: {
+      attempts: Math.max(1, options.attempts ?? 4),
+      baseMs: 1000,
+      capMs: maxWaitMs,
+      jitter: 'half',
+      maxWaitMs,
+    },
+    secrets: () => [request.key],
+  });
+  // Anything the provider echoes back goes through redact before it reaches a message.
   const fail = (reason: string) =>
-    new SelfStopError(redact(`${request.provider} did not stop ${request.what}: ${reason}`));
-  let lastFailure = '';
-  for (let attempt = 1; ; attempt++) {
-    signal?.throwIfAborted();
-    let wait: number | null = null;
-    try {
-      const res = await fetch(request.url, {
-        method: request.method,
-        headers: {
-          authorization: `Bearer ${request.key}`,
-          'content-type': 'application/json',
-          accept: 'application/json',
-        },
-        body: JSON.stringify(request.body),
-        signal: signal
-          ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)])
-          : AbortSignal.timeout(timeoutMs),
-      });
-      const text = await res.text();
-      const body = parseJson(text);
-      if (res.ok) {
-        const refusal = request.judge?.(body) ?? null;
-        if (refusal) throw fail(refusal);
-        return;
-      }
-      const reason = reasonOf(body) ?? text.replace(/\s+/g, ' ').trim().slice(0, 300);
-      lastFailure = `${res.status} ${res.statusText}${reason ? `: ${reason}` : ''}`.trim();
-      if (res.status !== 429 && res.status < 500) throw fail(lastFailure);
-      wait = retryAfterMs(res.headers.get('retry-after'), Date.now());
-    } catch (error) {
-      if (signal?.aborted) throw signal.reason;
-      if (error instanceof SelfStopError) throw error;
-      const cause = (error as Error).cause as { code?: string; message?: string } | undefined;
-      const message = (error as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : '';
-      lastFailure = `could not reach ${request.url}: ${message || cause?.code || cause?.message || (error as Error).message}`;
-    }
-    if (attempt >= attempts) throw fail(`${lastFailure} (after ${attempts} attempts)`);
-    await sleep(Math.min(maxWaitMs, wait ?? 1000 * 2 ** (attempt - 1)), signal);
+    new SelfStopError(http.redact(`${request.provider} did not stop ${request.what}: ${reason}`));
+  let res: HttpResponse;
+  try {
+    res = await http.request({
+      method: request.method,
+      url: request.url,
+      headers: { authorization: `Bearer ${request.key}`, accept: 'application/json' },
+      json: request.body,
+      idempotent: true,
+      signal,
+    });
+  } catch (error) {
+    throw error instanceof HttpFailure ? fail(failureReason(error, request.url)) : error;
   }
+  if (res.status < 200 || res.status >= 300) throw fail(statusLine(res));
+  const refusal = request.judge?.(res.body) ?? null;
+  if (refusal) throw fail(refusal);
 }

@@ -29,7 +29,4 @@ export class DownloadError extends Error {
 }
 
 /** A URL fit for messages and logs: no credentials, no query (Civitai carries `?token=` there). */
-export function safeUrl(url: URL | string): string {
-  const u = new URL(url);
-  return `${u.protocol}//${u.host}${u.pathname}${u.search ? '?…' : ''}`;
-}
+export { safeUrl } from '@podpilot/common/node';

@@ -1,7 +1,8 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { isTransientStatus } from '@podpilot/common/node';
 import { DownloadError, safeUrl } from './errors.js';
-import { networkFailure, parseRetryAfter, RetryableError } from './retry.js';
+import { networkFailure, RetryableError, retryAfterHeader } from './retry.js';
 
 /** A connection that delivers nothing for this long is dropped and the request retried. */
 const IDLE_TIMEOUT_MS = 30_000;
@@ -60,8 +61,7 @@ export function checkStatus(res: IncomingMessage, url: URL, model: string): void
   if (status < 400) return;
   res.resume();
   const what = `HTTP ${status}${res.statusMessage ? ` ${res.statusMessage}` : ''} from ${safeUrl(url)}`;
-  if (status >= 500 || status === 408 || status === 429)
-    throw new RetryableError(what, parseRetryAfter(header(res, 'retry-after')));
+  if (isTransientStatus(status)) throw new RetryableError(what, retryAfterHeader(header(res, 'retry-after')));
   throw new DownloadError(`Model "${model}": download refused, ${what}`, status);
 }
 

@@ -1,7 +1,8 @@
 import { isIP, connect as netConnect, type Socket } from 'node:net';
 import { type ConnectionOptions, connect as tlsConnect } from 'node:tls';
+import { isTransientStatus } from '@podpilot/common/node';
 import { DownloadError, safeUrl } from './errors.js';
-import { networkFailure, parseRetryAfter, RetryableError } from './retry.js';
+import { networkFailure, RetryableError, retryAfterHeader } from './retry.js';
 
 /** A connection that delivers nothing for this long is dropped and the request retried. */
 const IDLE_TIMEOUT_MS = 30_000;
@@ -227,8 +228,8 @@ export class RangeConnection {
 
   private check(status: number, headers: Map<string, string>, length: number): Error | null {
     const what = `HTTP ${status} from ${safeUrl(this.url)}`;
-    if (status >= 500 || status === 408 || status === 429)
-      return new RetryableError(what, parseRetryAfter(headers.get('retry-after')));
+    if (isTransientStatus(status))
+      return new RetryableError(what, retryAfterHeader(headers.get('retry-after')));
     if (status >= 400) return new DownloadError(`Model "${this.model}": download refused, ${what}`, status);
     if (
       status !== 206 ||

@@ -4,6 +4,7 @@ import { chunkBuffers } from './buffer-pool.js';
 import { DownloadError, safeUrl } from './errors.js';
 import type { OrderedHash } from './hasher.js';
 import type { Journal } from './journal.js';
+import { checkpointBytes, PrefixSaver } from './prefix-saver.js';
 import { RangeConnection, type ResponseHead } from './range-connection.js';
 import { type RetryPolicy, withRetry } from './retry.js';
 
@@ -35,18 +36,6 @@ export interface RangedJob {
  * the rename into the cache finds little left to do (the disk works while the network does).
  */
 const SYNC_EVERY = 32 << 20;
-/** Smallest checkpoint (tiny chunks): below a page, the writes and journal lines cost more than they save. */
-const MIN_CHECKPOINT = 4 << 10;
-
-/**
- * Bytes of a chunk received between two checkpoints (its received prefix written, then journaled), and the
- * most one socket read may bring. A kill loses about this much per connection, `connections * checkpoint`
- * = a quarter chunk in all: less than one chunk per file, even when a write is in flight on each connection.
- */
-export function checkpointBytes(chunkSize: number, connections: number): number {
-  return Math.max(MIN_CHECKPOINT, Math.floor(chunkSize / (4 * connections)));
-}
-
 /** A promise that can be re-armed: wait() resolves at the next notify(). */
 class Signal {
   private resolve: () => void = () => {};
@@ -73,187 +62,151 @@ class Signal {
  * Throws the first permanent failure (after stopping the other connections) or the abort reason.
  */
 export async function downloadRanges(job: RangedJob): Promise<void> {
-  const { size, chunkSize, window } = job;
-  const count = Math.ceil(size / chunkSize);
-  const todo = [...Array(count).keys()].filter((i) => !job.done.has(i));
-  const lengthOf = (i: number) => Math.min(chunkSize, size - i * chunkSize);
-  const stop = new AbortController();
-  const signal = AbortSignal.any([job.signal, stop.signal]);
-  setMaxListeners(job.connections + 4, signal); // one listener per connection's request
+  await new RangedDownload(job).run();
+}
+
+/** One call of downloadRanges: `connections` workers fetching chunks, one hasher consuming them in order. */
+class RangedDownload {
+  private readonly count: number;
+  private readonly todo: number[];
+  private readonly stop = new AbortController();
+  private readonly signal: AbortSignal;
+  private readonly checkpoint: number;
   /** Fetched chunks waiting for the hash, with their write to the file. */
-  const delivered = new Map<number, { buffer: Buffer; written: Promise<unknown> }>();
-  const moved = new Signal(); // the hash position advanced
-  const arrived = new Signal(); // a chunk was delivered
-  let posted = 0; // chunks handed to the hash, in file order
-  let hashed = 0; // chunks the hash consumed (their buffers are free again)
-  let cursor = 0;
-  let failure: unknown;
-  const flush = { unsynced: 0, running: null as Promise<void> | null }; // background fdatasync
+  private readonly delivered = new Map<number, { buffer: Buffer; written: Promise<unknown> }>();
+  private readonly moved = new Signal(); // the hash position advanced
+  private readonly arrived = new Signal(); // a chunk was delivered
+  private posted = 0; // chunks handed to the hash, in file order
+  private hashed = 0; // chunks the hash consumed (their buffers are free again)
+  private cursor = 0;
+  private failure: unknown;
+  /** Background fdatasync: bytes written since the last one, and the one running. */
+  private unsynced = 0;
+  private syncing: Promise<void> | null = null;
 
-  const fail = (error: unknown) => {
-    failure ??= error;
-    stop.abort(error);
-    moved.notify();
-    arrived.notify();
-  };
+  constructor(private readonly job: RangedJob) {
+    this.count = Math.ceil(job.size / job.chunkSize);
+    this.todo = [...Array(this.count).keys()].filter((i) => !job.done.has(i));
+    this.signal = AbortSignal.any([job.signal, this.stop.signal]);
+    setMaxListeners(job.connections + 4, this.signal); // one listener per connection's request
+    this.checkpoint = checkpointBytes(job.chunkSize, job.connections);
+  }
 
-  const checkpoint = checkpointBytes(chunkSize, job.connections);
-  const worker = async () => {
-    const connection = new RangeConnection(job.url, job.headers, job.model, checkpoint);
+  async run(): Promise<void> {
+    const guard = (task: () => Promise<void>) => task().catch((error: unknown) => this.fail(error));
+    const workers = Array.from({ length: this.job.connections }, () => guard(() => this.worker()));
+    await Promise.all([guard(() => this.hasher()), ...workers]);
+    for (const { buffer, written } of this.delivered.values())
+      written.then(
+        () => chunkBuffers.give(buffer),
+        () => {}, // a failed write already failed the download
+      );
+    await this.syncing?.catch(() => {}); // its errors resurface in the final datasync
+    if (!this.failure) return;
+    this.job.hash.abandon();
+    throw this.job.signal.aborted ? this.job.signal.reason : this.failure;
+  }
+
+  private fail(error: unknown): void {
+    this.failure ??= error;
+    this.stop.abort(error);
+    this.moved.notify();
+    this.arrived.notify();
+  }
+
+  private lengthOf(index: number): number {
+    return Math.min(this.job.chunkSize, this.job.size - index * this.job.chunkSize);
+  }
+
+  private async worker(): Promise<void> {
+    const connection = new RangeConnection(this.job.url, this.job.headers, this.job.model, this.checkpoint);
     try {
-      await work(connection);
+      for (let index = await this.next(); index !== undefined; index = await this.next())
+        await this.fetchOne(connection, index);
     } finally {
       connection.close();
     }
-  };
-  const work = async (connection: RangeConnection) => {
-    for (;;) {
-      const index = todo[cursor++];
-      if (index === undefined || failure) return;
-      while (index >= hashed + window && !failure) await moved.wait();
-      if (failure) return;
-      const buffer = chunkBuffers.take(chunkSize);
-      const length = lengthOf(index);
-      const offset = index * chunkSize;
-      const prefix = job.prefixes.get(index) ?? 0;
-      const saver = new PrefixSaver(job, offset, index, buffer, prefix, checkpoint);
-      try {
-        if (prefix > 0) {
-          // Written by an interrupted call: read back (the hash needs whole chunks), fetch only the rest.
-          const { bytesRead } = await job.file.read(buffer, 0, prefix, offset);
-          if (bytesRead !== prefix) throw new Error(`short read of the partial file at chunk ${index}`);
-        }
-        await fetchChunk(job, connection, offset, buffer.subarray(0, length), prefix, saver, signal);
-      } catch (error) {
-        await saver.stop(); // no checkpoint write may still read the buffer once it is back in the pool
-        chunkBuffers.give(buffer);
-        throw error;
-      }
-      // The hash may start on the bytes while the rest is being written: both only read the buffer.
-      const written = saver.finish(length);
-      delivered.set(index, { buffer, written });
-      arrived.notify();
-      await written;
-      await job.journal.markDone(index); // only once the bytes are in the file
-      flush.unsynced += length;
-      if (flush.unsynced >= SYNC_EVERY && !flush.running) {
-        flush.unsynced = 0;
-        flush.running = job.file.datasync().finally(() => {
-          flush.running = null;
-        });
-      }
-    }
-  };
+  }
 
-  const hasher = async () => {
+  /** The next chunk to fetch, once it lies within the window; undefined when none is left or all failed. */
+  private async next(): Promise<number | undefined> {
+    const index = this.todo[this.cursor++];
+    if (index === undefined || this.failure) return undefined;
+    while (index >= this.hashed + this.job.window && !this.failure) await this.moved.wait();
+    return this.failure ? undefined : index;
+  }
+
+  /** Fetches one chunk into a pooled buffer, hands it to the hash, and journals it once written. */
+  private async fetchOne(connection: RangeConnection, index: number): Promise<void> {
+    const job = this.job;
+    const buffer = chunkBuffers.take(job.chunkSize);
+    const length = this.lengthOf(index);
+    const offset = index * job.chunkSize;
+    const prefix = job.prefixes.get(index) ?? 0;
+    const saver = new PrefixSaver(job, offset, index, buffer, prefix, this.checkpoint);
+    try {
+      if (prefix > 0) {
+        // Written by an interrupted call: read back (the hash needs whole chunks), fetch only the rest.
+        const { bytesRead } = await job.file.read(buffer, 0, prefix, offset);
+        if (bytesRead !== prefix) throw new Error(`short read of the partial file at chunk ${index}`);
+      }
+      await fetchChunk(job, connection, offset, buffer.subarray(0, length), prefix, saver, this.signal);
+    } catch (error) {
+      await saver.stop(); // no checkpoint write may still read the buffer once it is back in the pool
+      chunkBuffers.give(buffer);
+      throw error;
+    }
+    // The hash may start on the bytes while the rest is being written: both only read the buffer.
+    const written = saver.finish(length);
+    this.delivered.set(index, { buffer, written });
+    this.arrived.notify();
+    await written;
+    await job.journal.markDone(index); // only once the bytes are in the file
+    this.unsynced += length;
+    if (this.unsynced >= SYNC_EVERY && !this.syncing) {
+      this.unsynced = 0;
+      this.syncing = job.file.datasync().finally(() => {
+        this.syncing = null;
+      });
+    }
+  }
+
+  /** Feeds the hash in file order: delivered chunks, and chunks an earlier call wrote, read back. */
+  private async hasher(): Promise<void> {
     let last: Promise<void> = Promise.resolve();
-    while (posted < count && !failure) {
-      const index = posted;
-      const length = lengthOf(index);
-      let entry = delivered.get(index);
-      if (job.done.has(index)) {
-        if (index >= hashed + window) {
-          await moved.wait(); // reading ahead is bounded by the window too
+    while (this.posted < this.count && !this.failure) {
+      const index = this.posted;
+      const length = this.lengthOf(index);
+      let entry = this.delivered.get(index);
+      if (this.job.done.has(index)) {
+        if (index >= this.hashed + this.job.window) {
+          await this.moved.wait(); // reading ahead is bounded by the window too
           continue;
         }
-        // Resumed: a hash state cannot be saved, so the bytes an earlier call wrote are read back once.
-        const buffer = chunkBuffers.take(chunkSize);
-        const { bytesRead } = await job.file.read(buffer, 0, length, index * chunkSize);
-        if (bytesRead !== length) throw new Error(`short read of the partial file at chunk ${index}`);
-        entry = { buffer, written: Promise.resolve() };
+        entry = await this.readBack(index, length);
       } else if (!entry) {
-        await arrived.wait();
+        await this.arrived.wait();
         continue;
       }
-      delivered.delete(index);
-      posted++;
+      this.delivered.delete(index);
+      this.posted++;
       const { buffer, written } = entry;
-      last = Promise.all([job.hash.update(buffer.subarray(0, length)), written]).then(() => {
+      last = Promise.all([this.job.hash.update(buffer.subarray(0, length)), written]).then(() => {
         chunkBuffers.give(buffer);
-        hashed++;
-        moved.notify();
+        this.hashed++;
+        this.moved.notify();
       });
-      last.catch(fail);
+      last.catch((error: unknown) => this.fail(error));
     }
     await last;
-  };
-
-  const guard = (task: () => Promise<void>) => task().catch(fail);
-  await Promise.all([guard(hasher), ...Array.from({ length: job.connections }, () => guard(worker))]);
-  for (const { buffer, written } of delivered.values())
-    written.then(
-      () => chunkBuffers.give(buffer),
-      () => {}, // a failed write already failed the download
-    );
-  await flush.running?.catch(() => {}); // its errors resurface in the final datasync
-  if (!failure) return;
-  job.hash.abandon();
-  throw job.signal.aborted ? job.signal.reason : failure;
-}
-
-/**
- * Persists a chunk's received prefix while the rest arrives: each time `checkpoint` more bytes are in the
- * buffer (and no write of this chunk is running), writes them at their offset and, once written, journals
- * `index:bytes`. One write at a time per chunk, so a recorded prefix is always entirely on disk.
- */
-class PrefixSaver {
-  /** Bytes from the chunk's start written, or being written. */
-  private saved: number;
-  private received: number;
-  private running: Promise<void> | null = null;
-  private failure: { error: unknown } | null = null;
-  private stopped = false;
-
-  constructor(
-    private readonly job: RangedJob,
-    private readonly offset: number,
-    private readonly index: number,
-    private readonly buffer: Buffer,
-    prefix: number,
-    private readonly checkpoint: number,
-  ) {
-    this.saved = prefix;
-    this.received = prefix;
   }
 
-  /** The first `got` bytes of the chunk are in the buffer. */
-  progress(got: number): void {
-    this.received = got;
-    this.next();
-  }
-
-  private next(): void {
-    if (this.running || this.stopped || this.failure || this.received - this.saved < this.checkpoint) return;
-    const from = this.saved;
-    const to = this.received;
-    this.saved = to;
-    this.running = this.job.file
-      .write(this.buffer, from, to - from, this.offset + from)
-      .then(() => this.job.journal.markPrefix(this.index, to))
-      .then(
-        () => {
-          this.running = null;
-          this.next();
-        },
-        (error: unknown) => {
-          this.failure = { error };
-          this.running = null;
-        },
-      );
-  }
-
-  /** Starts no more checkpoints; resolves once none is running (the buffer is free of our writes). */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    while (this.running) await this.running;
-  }
-
-  /** All `length` bytes are in the buffer: writes what no checkpoint did. Rejects if a checkpoint failed. */
-  async finish(length: number): Promise<void> {
-    await this.stop();
-    if (this.failure) throw this.failure.error;
-    if (this.saved < length)
-      await this.job.file.write(this.buffer, this.saved, length - this.saved, this.offset + this.saved);
+  /** Resumed: a hash state cannot be saved, so the bytes an earlier call wrote are read back once. */
+  private async readBack(index: number, length: number) {
+    const buffer = chunkBuffers.take(this.job.chunkSize);
+    const { bytesRead } = await this.job.file.read(buffer, 0, length, index * this.job.chunkSize);
+    if (bytesRead !== length) throw new Error(`short read of the partial file at chunk ${index}`);
+    return { buffer, written: Promise.resolve() as Promise<unknown> };
   }
 }
 

@@ -1,4 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { parseRetryAfter, retry } from '@podpilot/common';
+import { networkReason } from '@podpilot/common/node';
 import { DownloadError, safeUrl } from './errors.js';
 
 /** A failure worth another attempt: a network error, a short body, HTTP 5xx, 408 or 429. */
@@ -27,34 +28,35 @@ export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseMs: 250, maxMs: 10_
 const MAX_RETRY_AFTER_MS = 60_000;
 
 /**
- * Runs `attempt` until it succeeds, retrying only RetryableError with exponential backoff and "equal
- * jitter" (half fixed, half random, so many connections failing together do not return together).
- * Anything else, or the last failure, is thrown as is. Aborting the signal ends the wait at once.
+ * Runs `attempt` through the common `retry`, retrying only RetryableError with exponential backoff and
+ * "half" jitter (many connections failing together do not return together), or the server's Retry-After
+ * when longer. Anything else, or the last failure, is thrown as is; an abort throws the signal's reason.
  */
 export async function withRetry<T>(
   attempt: (n: number) => Promise<T>,
   policy: RetryPolicy,
   signal?: AbortSignal,
 ): Promise<T> {
-  for (let n = 1; ; n++) {
-    try {
-      return await attempt(n);
-    } catch (error) {
-      signal?.throwIfAborted();
-      if (!(error instanceof RetryableError) || n >= policy.attempts) throw error;
-      const backoff = Math.min(policy.maxMs, policy.baseMs * 2 ** (n - 1));
-      const wait = error.retryAfterMs ?? backoff / 2 + (Math.random() * backoff) / 2;
-      await sleep(wait, undefined, { signal });
-    }
+  try {
+    return await retry((n) => attempt(n + 1), {
+      attempts: policy.attempts,
+      baseMs: policy.baseMs,
+      capMs: policy.maxMs,
+      jitter: 'half',
+      retryable: (error) => error instanceof RetryableError,
+      retryAfterMs: (error) => (error as RetryableError).retryAfterMs,
+      signal,
+    });
+  } catch (error) {
+    signal?.throwIfAborted();
+    throw error;
   }
 }
 
-/** Retry-After as ms: delta-seconds or an HTTP date (RFC 9110 §10.2.3); undefined when absent or unreadable. */
-export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
-  if (!value) return undefined;
-  const seconds = /^\s*(\d+)\s*$/.exec(value)?.[1];
-  const ms = seconds !== undefined ? Number(seconds) * 1000 : Date.parse(value) - now;
-  return Number.isFinite(ms) ? Math.min(Math.max(ms, 0), MAX_RETRY_AFTER_MS) : undefined;
+/** Retry-After as ms (seconds or an HTTP date), at most a minute; undefined when absent or unreadable. */
+export function retryAfterHeader(value: string | undefined, now = Date.now()): number | undefined {
+  const ms = parseRetryAfter(value, now);
+  return ms === null ? undefined : Math.min(ms, MAX_RETRY_AFTER_MS);
 }
 
 /** TLS verification failures: another attempt would meet the same certificate. */
@@ -74,7 +76,5 @@ export function networkFailure(error: unknown, url: URL, model: string): unknown
       undefined,
       { cause: error },
     );
-  return new RetryableError(`${code ?? (error as Error).message} from ${safeUrl(url)}`, undefined, {
-    cause: error,
-  });
+  return new RetryableError(`${networkReason(error)} from ${safeUrl(url)}`, undefined, { cause: error });
 }

@@ -3,11 +3,10 @@ import { type FileHandle, open, rm, stat } from 'node:fs/promises';
 import { warmHashWorker, workerHash } from './hasher.js';
 import type { HttpPool } from './http.js';
 import { Journal, type JournalHeader, readJournal, sameSource } from './journal.js';
-import { probe } from './probe.js';
+import { type Probe, probe } from './probe.js';
 import type { ProgressMeter } from './progress.js';
 import { downloadRanges } from './ranged.js';
-import type { RetryPolicy } from './retry.js';
-import { withRetry } from './retry.js';
+import { type RetryPolicy, withRetry } from './retry.js';
 import { downloadSequential } from './sequential.js';
 import type { DownloadSource } from './types.js';
 
@@ -52,56 +51,71 @@ export async function downloadToPart(job: PartJob): Promise<PartResult> {
     job.signal,
   );
   job.meter.fetched += found.fetchedBytes;
-  const journalPath = `${job.part}.journal`;
-  const base = { pool: job.pool, url: found.url, headers: found.headers, model: job.model };
-  const onBytes = (n: number) => job.meter.add(n);
+  return found.ranges && found.size ? rangedToPart(job, found, found.size) : sequentialToPart(job, found);
+}
 
-  if (!found.ranges || !found.size) {
-    await rm(journalPath, { force: true });
-    job.meter.start(found.size, 0);
-    const file = await open(job.part, 'w+');
-    let failed = false;
-    try {
-      const { hash, size } = await downloadSequential({
-        ...base,
-        file,
-        first: found.full,
-        newHash: () => createHash('sha256'),
-        retry: job.retry,
-        signal: job.signal,
-        onBytes,
-      });
-      await file.datasync();
-      return { sha256: hash.digest('hex'), size, resumed: false };
-    } catch (error) {
-      failed = true;
-      throw error;
-    } finally {
-      await file.close().catch(() => {});
-      if (failed) await rm(job.part, { force: true }); // cannot resume: do not keep the bytes
-    }
+/** One stream into a new part file; the part is removed on failure (it cannot resume). */
+async function sequentialToPart(job: PartJob, found: Probe): Promise<PartResult> {
+  await rm(`${job.part}.journal`, { force: true });
+  job.meter.start(found.size, 0);
+  const file = await open(job.part, 'w+');
+  let failed = false;
+  try {
+    const { hash, size } = await downloadSequential({
+      pool: job.pool,
+      url: found.url,
+      headers: found.headers,
+      model: job.model,
+      file,
+      first: found.full,
+      newHash: () => createHash('sha256'),
+      retry: job.retry,
+      signal: job.signal,
+      onBytes: (n) => job.meter.add(n),
+    });
+    await file.datasync();
+    return { sha256: hash.digest('hex'), size, resumed: false };
+  } catch (error) {
+    failed = true;
+    throw error;
+  } finally {
+    await file.close().catch(() => {});
+    if (failed) await rm(job.part, { force: true }); // cannot resume: do not keep the bytes
   }
+}
 
-  const size = found.size;
+/** The part file and its journal, resumed from an earlier call or made anew (pre-sized). */
+interface OpenedPart {
+  file: FileHandle;
+  journal: Journal;
+  header: JournalHeader;
+  done: Set<number>;
+  prefixes: Map<number, number>;
+}
+
+/** Resumes only onto the same file on the server (size, ETag, Last-Modified) and an intact part file. */
+async function openPart(job: PartJob, found: Probe, size: number): Promise<OpenedPart> {
+  const journalPath = `${job.part}.journal`;
   const wanted = { size, etag: found.etag, lastModified: found.lastModified };
   const previous = await readJournal(journalPath);
   const partSize = (await stat(job.part).catch(() => null))?.size;
-  // Resume only onto the same file on the server (size, ETag, Last-Modified) and an intact part file.
   const resume = previous && sameSource(previous.header, wanted) && partSize === size ? previous : null;
   const header: JournalHeader = resume?.header ?? { v: 1, ...wanted, chunkSize: job.chunkSize };
   const done = resume?.done ?? new Set<number>();
   const prefixes = resume?.prefixes ?? new Map<number, number>();
-  let file: FileHandle;
-  let journal: Journal;
   if (resume) {
-    file = await open(job.part, 'r+');
-    journal = await Journal.append(journalPath);
-  } else {
-    await rm(journalPath, { force: true }); // first: a kill below must not leave an old journal over a new file
-    file = await open(job.part, 'w+');
-    await file.truncate(size); // pre-sized (sparse): every chunk is a positional write
-    journal = await Journal.create(journalPath, header);
+    const file = await open(job.part, 'r+');
+    return { file, journal: await Journal.append(journalPath), header, done, prefixes };
   }
+  await rm(journalPath, { force: true }); // first: a kill below must not leave an old journal over a new file
+  const file = await open(job.part, 'w+');
+  await file.truncate(size); // pre-sized (sparse): every chunk is a positional write
+  return { file, journal: await Journal.create(journalPath, header), header, done, prefixes };
+}
+
+/** Parallel Range requests into the (resumed) part file; the part and its journal stay on failure. */
+async function rangedToPart(job: PartJob, found: Probe, size: number): Promise<PartResult> {
+  const { file, journal, header, done, prefixes } = await openPart(job, found, size);
   const present =
     [...done].reduce((sum, i) => sum + Math.min(header.chunkSize, size - i * header.chunkSize), 0) +
     [...prefixes.values()].reduce((sum, bytes) => sum + bytes, 0);
@@ -124,7 +138,7 @@ export async function downloadToPart(job: PartJob): Promise<PartResult> {
       window: job.connections + WINDOW_SLACK,
       retry: job.retry,
       signal: job.signal,
-      onBytes,
+      onBytes: (n) => job.meter.add(n),
     });
     await file.datasync(); // the cache must never hold bytes still only in the page cache
   } finally {

@@ -1,5 +1,5 @@
-import type { OutputUploadPlan } from '@podpilot/common';
-import { backoff, type SeenFile } from './types.js';
+import { backoffMs, type OutputUploadPlan } from '@podpilot/common';
+import type { SeenFile } from './types.js';
 
 export type Plan = Exclude<OutputUploadPlan, { status: 'indexed' }>;
 export type Stage = 'hash' | 'presign' | 'upload';
@@ -27,6 +27,10 @@ export interface BacklogOptions {
   retryBaseMs: number;
   retryMaxMs: number;
 }
+
+/** The wait before retry `attempt`: exponential, in [½, 1] of its ceiling (never ~0, so no hammering). */
+const backoff = (o: BacklogOptions, attempt: number) =>
+  backoffMs(attempt, { baseMs: o.retryBaseMs, capMs: o.retryMaxMs, jitter: 'half' });
 
 /**
  * Files seen complete and not yet confirmed, each in one place: waiting for a stage (FIFO sets), delayed
@@ -101,7 +105,7 @@ export class Backlog {
   /** A failure of this file alone: back to `stage` after its backoff. */
   delay(e: Entry, stage: Stage): void {
     this.take(e);
-    e.notBefore = this.o.now() + backoff(e.attempts++, this.o.retryBaseMs, this.o.retryMaxMs);
+    e.notBefore = this.o.now() + backoff(this.o, e.attempts++);
     e.next = stage;
     e.where = 'delayed';
     this.delayed.add(e);
@@ -152,7 +156,7 @@ export class Gate {
   /** A call failed: close for the next backoff (calls that fail while closed do not lengthen it). */
   failed(): void {
     const now = this.o.now();
-    if (now >= this.until) this.until = now + backoff(this.failures++, this.o.retryBaseMs, this.o.retryMaxMs);
+    if (now >= this.until) this.until = now + backoff(this.o, this.failures++);
   }
 
   succeeded(): void {

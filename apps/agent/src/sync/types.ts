@@ -38,9 +38,3 @@ export function isRefusal(error: unknown): boolean {
 }
 
 export const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
-
-/** Exponential backoff with jitter: a wait in [½, 1] · min(max, base · 2^attempt). Never ~0, so no hammering. */
-export function backoff(attempt: number, baseMs: number, maxMs: number): number {
-  const ceiling = Math.min(maxMs, baseMs * 2 ** Math.min(attempt, 30));
-  return ceiling * (0.5 + Math.random() / 2);
-}

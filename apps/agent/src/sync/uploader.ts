@@ -1,8 +1,9 @@
 import type { OutputFile } from '@podpilot/common';
-import { PartUploader, uploadFileParts } from '@podpilot/common/node';
+import { PartUploader } from '@podpilot/common/node';
 import { Backlog, type Entry, Gate, type Plan, type Stage } from './backlog.js';
-import { Confirmer, type ConfirmFile, type Done } from './confirmer.js';
+import { Confirmer, type Done } from './confirmer.js';
 import { assertUnchanged, hashFile, isFileChange } from './file-io.js';
+import { storeFile } from './store-file.js';
 import type { JournalEntry, SyncJournal } from './sync-journal.js';
 import { errorText, isRefusal, type OutputHub, type SeenFile } from './types.js';
 
@@ -26,7 +27,6 @@ export interface UploaderOptions {
 const BATCH = 200;
 const HASHERS = 2;
 const MULTIPARTS = 2;
-const PART_PARALLEL = 4;
 
 const outputFile = (e: Entry): OutputFile => ({
   path: e.rel,
@@ -255,37 +255,20 @@ export class Uploader {
     if (plan.status === 'multipart') this.multiparts++;
     try {
       assertUnchanged(e.abs, e.size, e.mtimeMs);
-      let parts: ConfirmFile['parts'];
-      if (plan.status === 'put') {
-        const res = await this.putter.put(plan.url, { path: e.abs, size: e.size }, this.abort.signal);
-        if (res.status === 429 || res.status === 408 || res.status >= 500)
-          throw new Error(`storage answered ${res.status} ${res.body.slice(0, 200)}`);
-        if (res.status < 200 || res.status >= 300) {
-          e.plan = null;
-          return this.delay(
-            e,
-            'presign',
-            `storage refused ${e.rel}: ${res.status} ${res.body.slice(0, 200)}`,
-          );
-        }
-      } else {
-        const { key, uploadId, partSize, partCount } = plan;
-        const sent = await uploadFileParts({
-          path: e.abs,
-          size: e.size,
-          plan: { partSize, partCount, uploaded: [] },
-          presign: (numbers) => this.o.hub.outputParts(key, uploadId, numbers),
-          parallel: PART_PARALLEL,
-          attempts: 3,
-          signal: this.abort.signal,
-        });
-        parts = sent.parts;
+      const stored = await storeFile(e, plan, {
+        putter: this.putter,
+        hub: this.o.hub,
+        signal: this.abort.signal,
+      });
+      if ('refused' in stored) {
+        e.plan = null;
+        return this.delay(e, 'presign', stored.refused);
       }
       assertUnchanged(e.abs, e.size, e.mtimeMs);
       this.storageGate.succeeded();
       const { key, version } = plan;
       const uploadId = plan.status === 'multipart' ? plan.uploadId : undefined;
-      const file = { ...outputFile(e), key, version, uploadId, parts };
+      const file = { ...outputFile(e), key, version, uploadId, parts: stored.parts };
       this.confirmer.push({ entry: e, gen, file, mtimeMs: e.mtimeMs });
     } catch (error) {
       if (!this.backlog.current(e, gen) || this.stopped) return;

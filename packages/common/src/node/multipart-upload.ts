@@ -1,6 +1,7 @@
 import { open } from 'node:fs/promises';
 import type { UploadedPart } from '../api/models.js';
-import { PartUploader } from './part-uploader.js';
+import { retry } from '../retry/retry.js';
+import { PartUploader, type PutResult } from './part-uploader.js';
 
 /** What the hub answered when the upload was started or resumed. */
 export interface MultipartPlan {
@@ -30,30 +31,15 @@ export class PartUploadError extends Error {
   override name = 'PartUploadError';
 }
 
+/** One try of a part failed in a way worth another (network, 5xx, 429, 403: an expired URL). */
+class PartAttemptError extends Error {}
+
 const PRESIGN_BATCH = 32;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/**
- * Sends the parts of `path` the store does not hold yet, in parallel, straight to storage through presigned
- * URLs, and returns every part's ETag for the completion call. Each part is retried with exponential backoff
- * and jitter (network errors, 5xx, 429, and 403 — an expired URL is presigned again). Resumable by
- * construction: a second call with the plan the hub returns then sends only the missing parts.
- * Throws PartUploadError, or the signal's reason when aborted.
- */
-export async function uploadFileParts(
-  options: UploadFilePartsOptions,
-): Promise<{ parts: UploadedPart[]; sentParts: number[] }> {
-  const { partSize, partCount } = options.plan;
-  const size = options.size;
-  const attempts = options.attempts ?? 5;
-  const expectedSize = (n: number) => (n < partCount ? partSize : size - partSize * (partCount - 1));
-  const done = new Map<number, string>();
-  for (const p of options.plan.uploaded)
-    if (p.sizeBytes === expectedSize(p.partNumber)) done.set(p.partNumber, p.etag);
-  const todo = Array.from({ length: partCount }, (_, i) => i + 1).filter((n) => !done.has(n));
-
+/** Presigned URLs per part, asked in batches of the parts still to send (again for one whose URL failed). */
+function presignedUrls(options: UploadFilePartsOptions, todo: number[]) {
   const urls = new Map<number, Promise<string>>();
-  const urlFor = (n: number, refresh: boolean): Promise<string> => {
+  return (n: number, refresh: boolean): Promise<string> => {
     if (refresh || !urls.has(n)) {
       const batch = refresh
         ? [n]
@@ -67,31 +53,71 @@ export async function uploadFileParts(
     }
     return urls.get(n) as Promise<string>;
   };
+}
+
+/**
+ * A part's PUT with its retries (common `retry`, exponential backoff with jitter): network errors, 5xx, 429
+ * and 403 (an expired URL, presigned again) are tried again; other refusals and exhaustion throw
+ * PartUploadError; an abort throws the signal's reason.
+ */
+function partPutter(
+  uploader: PartUploader,
+  urlFor: (n: number, refresh: boolean) => Promise<string>,
+  attempts: number,
+  signal: AbortSignal | undefined,
+) {
+  const putOnce = async (n: number, body: Buffer, attempt: number): Promise<string> => {
+    let res: PutResult;
+    try {
+      res = await uploader.put(await urlFor(n, attempt > 0), body, signal);
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      throw new PartAttemptError((error as Error).message);
+    }
+    if (res.status >= 200 && res.status < 300 && res.etag) return res.etag;
+    const problem = `${res.status} ${res.body.slice(0, 200)}`;
+    if (res.status < 500 && res.status !== 403 && res.status !== 429)
+      throw new PartUploadError(`storage refused part ${n}: ${problem}`);
+    throw new PartAttemptError(problem);
+  };
+  return (n: number, body: Buffer): Promise<string> =>
+    retry((attempt) => putOnce(n, body, attempt), {
+      attempts,
+      retryable: (error) => error instanceof PartAttemptError,
+      baseMs: 500,
+      jitter: 'half',
+      signal,
+    }).catch((error: unknown) => {
+      signal?.throwIfAborted();
+      if (!(error instanceof PartAttemptError)) throw error;
+      throw new PartUploadError(`part ${n} failed ${attempts} times (last: ${error.message})`);
+    });
+}
+
+/**
+ * Sends the parts of `path` the store does not hold yet, in parallel, straight to storage through presigned
+ * URLs, and returns every part's ETag for the completion call. Each part is retried with exponential backoff
+ * and jitter (network errors, 5xx, 429, and 403 — an expired URL is presigned again). Resumable by
+ * construction: a second call with the plan the hub returns then sends only the missing parts.
+ * Throws PartUploadError, or the signal's reason when aborted.
+ */
+export async function uploadFileParts(
+  options: UploadFilePartsOptions,
+): Promise<{ parts: UploadedPart[]; sentParts: number[] }> {
+  const { partSize, partCount } = options.plan;
+  const size = options.size;
+  const expectedSize = (n: number) => (n < partCount ? partSize : size - partSize * (partCount - 1));
+  const done = new Map<number, string>();
+  for (const p of options.plan.uploaded)
+    if (p.sizeBytes === expectedSize(p.partNumber)) done.set(p.partNumber, p.etag);
+  const todo = Array.from({ length: partCount }, (_, i) => i + 1).filter((n) => !done.has(n));
 
   let doneBytes = [...done.keys()].reduce((sum, n) => sum + expectedSize(n), 0);
   const sentParts: number[] = [];
   const parallel = Math.min(options.parallel ?? 8, Math.max(todo.length, 1));
   const uploader = new PartUploader(parallel);
+  const putPart = partPutter(uploader, presignedUrls(options, todo), options.attempts ?? 5, options.signal);
   const file = await open(options.path, 'r');
-  const putPart = async (n: number, body: Buffer): Promise<string> => {
-    for (let attempt = 1; ; attempt++) {
-      options.signal?.throwIfAborted();
-      let problem: string;
-      try {
-        const res = await uploader.put(await urlFor(n, attempt > 1), body, options.signal);
-        if (res.status >= 200 && res.status < 300 && res.etag) return res.etag;
-        problem = `${res.status} ${res.body.slice(0, 200)}`;
-        if (res.status < 500 && res.status !== 403 && res.status !== 429)
-          throw new PartUploadError(`storage refused part ${n}: ${problem}`);
-      } catch (error) {
-        if (error instanceof PartUploadError || options.signal?.aborted) throw error;
-        problem = (error as Error).message;
-      }
-      if (attempt >= attempts)
-        throw new PartUploadError(`part ${n} failed ${attempts} times (last: ${problem})`);
-      await sleep(250 * 2 ** attempt * (0.5 + Math.random()));
-    }
-  };
   try {
     const queue = [...todo];
     const worker = async () => {

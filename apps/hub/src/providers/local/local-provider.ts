@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rename, rm, statfs } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ProviderError } from '../errors.js';
 import {
@@ -10,8 +10,6 @@ import {
   type Offer,
   type OfferRequirements,
   type ProviderInstance,
-  type ProviderStatus,
-  podpilotIdOf,
   type StoppableProvider,
 } from '../provider.js';
 import { type AgentLaunch, endInstance, LOCAL_INSTANCE_MARKER, spawnAgent } from './agent-process.js';
@@ -21,18 +19,18 @@ import {
   ID,
   type InstanceRecord,
   instanceDir,
-  logPath,
   message,
-  RECORD,
   readKnownRecord,
   readRecord,
   UnreadableRecord,
   workspaceDir,
   writeRecord,
 } from './instance-record.js';
+import { describeInstance, freeDiskGb, LOCAL_OFFER, unreadableInstance } from './local-status.js';
 import { type ProcessIdentity, probe } from './processes.js';
+import { SerialQueue } from './serial-queue.js';
 
-export { LOCAL_INSTANCE_MARKER };
+export { LOCAL_INSTANCE_MARKER, LOCAL_OFFER };
 
 /** The CLI the default command runs: `apps/cli/dist/main.js`, found from this file (src or dist alike). */
 export const DEFAULT_AGENT_SCRIPT = fileURLToPath(new URL('../../../../cli/dist/main.js', import.meta.url));
@@ -50,21 +48,6 @@ export interface LocalProviderOptions {
   /** How long stop and destroy wait after SIGTERM before SIGKILL. Default 30 s. */
   stopTimeoutMs?: number;
 }
-
-/** The one offer: this machine, free, no GPU of its own to rent. */
-export const LOCAL_OFFER: Readonly<Offer> = Object.freeze({
-  provider: 'local',
-  id: 'local',
-  gpuName: 'none (local)',
-  gpuCount: 0,
-  vramGb: 0,
-  pricePerHour: 0,
-  cudaMax: null,
-  reliability: null,
-  downloadMbps: null,
-  diskGb: null,
-  location: 'this machine',
-});
 
 /**
  * Instances as agent processes on this machine, for the zero-set-up hub and the end-to-end tests: each
@@ -84,7 +67,7 @@ export class LocalProvider implements StoppableProvider {
   readonly #defaultCommand: boolean;
   readonly #env: Record<string, string>;
   readonly #stopTimeoutMs: number;
-  readonly #queues = new Map<string, Promise<unknown>>();
+  readonly #queues = new SerialQueue();
 
   constructor(options: LocalProviderOptions) {
     this.#root = resolve(options.root);
@@ -99,7 +82,7 @@ export class LocalProvider implements StoppableProvider {
    * nothing to choose between, and the agent runs without a GPU. Read-only.
    */
   async searchOffers(_requirements?: OfferRequirements): Promise<Offer[]> {
-    return [{ ...LOCAL_OFFER, diskGb: await this.#freeDiskGb() }];
+    return [{ ...LOCAL_OFFER, diskGb: await freeDiskGb(this.#root) }];
   }
 
   /**
@@ -115,7 +98,7 @@ export class LocalProvider implements StoppableProvider {
       throw new ProviderError(this.kind, `the agent is not built: ${DEFAULT_AGENT_SCRIPT} is missing`);
     }
     const id = await this.#claimFolder(spec.instanceId);
-    return this.#serial(id, async () => {
+    return this.#queues.run(id, async () => {
       const record: InstanceRecord = {
         version: 1,
         id,
@@ -131,7 +114,7 @@ export class LocalProvider implements StoppableProvider {
         await this.#write(record);
         record.process = await this.#spawn(record);
         await this.#write(record);
-        return await this.#describe(record);
+        return await describeInstance(this.#root, record);
       } catch (error) {
         if (record.process) await this.#end(record).catch(() => {});
         await rm(this.#dir(id), { recursive: true, force: true }).catch(() => {});
@@ -151,7 +134,7 @@ export class LocalProvider implements StoppableProvider {
     if (!ID.test(id)) return null;
     const read = await this.#read(id);
     if (read === null) return null;
-    return read instanceof UnreadableRecord ? this.#unreadable(read) : this.#describe(read);
+    return read instanceof UnreadableRecord ? unreadableInstance(read) : describeInstance(this.#root, read);
   }
 
   /** Every instance folder under `root`, oldest first; an unreadable `instance.json` shows as `failed`. Read-only. */
@@ -166,7 +149,9 @@ export class LocalProvider implements StoppableProvider {
       r instanceof UnreadableRecord ? '' : r.createdAt;
     records.sort((a, b) => createdAt(a).localeCompare(createdAt(b)));
     return Promise.all(
-      records.map((r) => (r instanceof UnreadableRecord ? this.#unreadable(r) : this.#describe(r))),
+      records.map((r) =>
+        r instanceof UnreadableRecord ? unreadableInstance(r) : describeInstance(this.#root, r),
+      ),
     );
   }
 
@@ -184,7 +169,7 @@ export class LocalProvider implements StoppableProvider {
    * instance is just marked stopped). Throws ProviderError for an unknown id or when a process survives SIGKILL.
    */
   async stop(id: string): Promise<void> {
-    await this.#serial(id, async () => {
+    await this.#queues.run(id, async () => {
       const record = await this.#readKnown(id);
       await this.#end(record);
       record.state = 'stopped';
@@ -200,7 +185,7 @@ export class LocalProvider implements StoppableProvider {
    * ProviderError for an unknown id or when the agent cannot be started.
    */
   async start(id: string): Promise<void> {
-    await this.#serial(id, async () => {
+    await this.#queues.run(id, async () => {
       const record = await this.#readKnown(id);
       if (record.process && (await probe(record.process)) === 'ours') {
         if (record.state !== 'running') await this.#write({ ...record, state: 'running' });
@@ -224,7 +209,7 @@ export class LocalProvider implements StoppableProvider {
    */
   async destroy(id: string): Promise<void> {
     if (!ID.test(id)) return;
-    await this.#serial(id, async () => {
+    await this.#queues.run(id, async () => {
       const read = await this.#read(id);
       if (read === null) return;
       await this.#end(read instanceof UnreadableRecord ? null : read, id);
@@ -278,85 +263,14 @@ export class LocalProvider implements StoppableProvider {
     return endInstance(record, id, this.#stopTimeoutMs);
   }
 
-  /** Runs calls on one id one after another (a stop waiting for its process must not meet a start). */
-  #serial<T>(id: string, work: () => Promise<T>): Promise<T> {
-    const run = (this.#queues.get(id) ?? Promise.resolve()).then(work);
-    const tail = run.then(
-      () => {},
-      () => {},
-    );
-    this.#queues.set(id, tail);
-    void tail.then(() => {
-      if (this.#queues.get(id) === tail) this.#queues.delete(id);
-    });
-    return run;
-  }
-
   /** Keeps how the agent ended, for `rawStatus`, when it is still the recorded process. Never throws. */
   async #noteExit(id: string, pid: number, code: number | null, signal: string | null): Promise<void> {
-    await this.#serial(id, async () => {
-      const record = await this.#read(id);
-      if (record === null || record instanceof UnreadableRecord || record.process?.pid !== pid) return;
-      await this.#write({ ...record, exit: { pid, code, signal, at: new Date().toISOString() } });
-    }).catch(() => {});
-  }
-
-  async #describe(record: InstanceRecord): Promise<ProviderInstance> {
-    let status: ProviderStatus;
-    let rawStatus: string;
-    if (record.state === 'stopped') {
-      status = 'stopped';
-      rawStatus = 'stopped';
-    } else if (record.process && (await probe(record.process)) === 'ours') {
-      status = 'running';
-      rawStatus = `running (pid ${record.process.pid})`;
-    } else {
-      status = 'failed';
-      rawStatus = this.#ended(record);
-    }
-    return {
-      id: record.id,
-      podpilotId: podpilotIdOf(record.label),
-      status,
-      rawStatus,
-      pricePerHour: 0,
-      gpuName: LOCAL_OFFER.gpuName,
-      gpuCount: 0,
-      publicIp: '127.0.0.1',
-    };
-  }
-
-  #ended(record: InstanceRecord): string {
-    const log = logPath(this.#root, record.id);
-    const exit = record.exit;
-    if (!record.process) return `no agent process (see ${log})`;
-    if (!exit || exit.pid !== record.process.pid) return `the agent exited (see ${log})`;
-    const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
-    return `the agent ${how} at ${exit.at} (see ${log})`;
-  }
-
-  #unreadable(error: UnreadableRecord): ProviderInstance {
-    return {
-      id: error.id,
-      podpilotId: null,
-      status: 'failed',
-      rawStatus: `unreadable ${RECORD}: ${error.message}`,
-      pricePerHour: 0,
-      gpuName: LOCAL_OFFER.gpuName,
-      gpuCount: 0,
-      publicIp: '127.0.0.1',
-    };
-  }
-
-  /** Free space under `root` (or its nearest existing parent), in GB; null when unknown. */
-  async #freeDiskGb(): Promise<number | null> {
-    for (let dir = this.#root; ; dir = dirname(dir)) {
-      try {
-        const stats = await statfs(dir);
-        return Math.floor((stats.bavail * stats.bsize) / 1e9);
-      } catch (error) {
-        if (errorCode(error) !== 'ENOENT' || dirname(dir) === dir) return null;
-      }
-    }
+    await this.#queues
+      .run(id, async () => {
+        const record = await this.#read(id);
+        if (record === null || record instanceof UnreadableRecord || record.process?.pid !== pid) return;
+        await this.#write({ ...record, exit: { pid, code, signal, at: new Date().toISOString() } });
+      })
+      .catch(() => {});
   }
 }

@@ -5,7 +5,7 @@
  * looks like ours and the marker sweep finds nothing.
  */
 import { access, readdir, readFile } from 'node:fs/promises';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { sleep } from '@podpilot/common';
 
 /** What identifies a process we started beyond its pid. Fields are null when procfs is missing. */
 export interface ProcessIdentity {

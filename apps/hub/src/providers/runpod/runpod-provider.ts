@@ -1,13 +1,6 @@
 import { compareCuda } from '@podpilot/common';
 import { NoCapacityError, NotYetTerminatedError, ProviderError } from '../errors.js';
-import {
-  type HttpAnswer,
-  HttpClient,
-  isRecord,
-  num,
-  type ProviderConnectionOptions,
-  str,
-} from '../http-client.js';
+import { isRecord, num, str } from '../json.js';
 import {
   type LaunchSpec,
   labelFor,
@@ -18,6 +11,7 @@ import {
   podpilotIdOf,
   type StoppableProvider,
 } from '../provider.js';
+import { type HttpAnswer, type ProviderConnectionOptions, ProviderHttp } from '../provider-http.js';
 import {
   parseRunpodOfferId,
   RUNPOD_GPU_TYPES,
@@ -95,14 +89,14 @@ const ok = (answer: HttpAnswer) => answer.status >= 200 && answer.status < 300;
  */
 export class RunpodProvider implements StoppableProvider {
   readonly kind = 'runpod';
-  private readonly http: HttpClient;
+  private readonly http: ProviderHttp;
   private readonly gpuTypes: readonly RunpodGpuType[];
   private readonly cloud: 'SECURE' | 'COMMUNITY' | undefined;
 
   constructor(options: RunpodProviderOptions) {
     this.gpuTypes = options.gpuTypes ?? RUNPOD_GPU_TYPES;
     this.cloud = options.cloud;
-    this.http = new HttpClient({
+    this.http = new ProviderHttp({
       ...options,
       provider: this.kind,
       baseUrl: options.baseUrl ?? RUNPOD_BASE_URL,
@@ -217,7 +211,10 @@ export class RunpodProvider implements StoppableProvider {
   private noCapacity(subject: string) {
     return (answer: HttpAnswer) =>
       answer.status >= 400 && answer.status !== 429 && NO_CAPACITY.test(answer.text)
-        ? new NoCapacityError(this.kind, `${subject}: ${runpodDescribe(answer.body, answer.text)}`)
+        ? new NoCapacityError(
+            this.kind,
+            this.http.redact(`${subject}: ${runpodDescribe(answer.body, answer.text)}`),
+          )
         : undefined;
   }
 }

@@ -4,7 +4,7 @@
  * Test code only.
  */
 import { STATUS_CODES } from 'node:http';
-import { isRecord } from '../http-client.js';
+import { isRecord } from '../json.js';
 import { parseRunpodOfferId, RUNPOD_GPU_TYPES, type RunpodGpuType } from '../runpod/runpod-catalogue.js';
 import { type FakeReply, type FakeRequest, type FakeRoute, FakeServer } from './fake-server.js';
 

@@ -1,5 +1,5 @@
 /** Vast.ai offers for the fake: plausible defaults for every documented field, and the search language. */
-import { isRecord } from '../http-client.js';
+import { isRecord } from '../json.js';
 import type { VastOfferJson } from '../vastai/vastai-api.js';
 import type { FakeReply } from './fake-server.js';
 

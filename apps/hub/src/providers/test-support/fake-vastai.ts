@@ -3,7 +3,7 @@
  * the filter language, renting an ask, instances that load then run on the fake's clock, stop/start, destroy.
  * Test code only.
  */
-import { isRecord } from '../http-client.js';
+import { isRecord } from '../json.js';
 import type { VastInstanceJson, VastOfferJson } from '../vastai/vastai-api.js';
 import { type FakeReply, type FakeRequest, type FakeRoute, FakeServer } from './fake-server.js';
 import {

@@ -2,7 +2,7 @@
  * Vast.ai REST v0 shapes (shared/provider-apis.md) and the pure mappings between them and the provider
  * interface. Kept apart from the HTTP calls so they can be tested and reused by the fake.
  */
-import { isRecord, num, str } from '../http-client.js';
+import { isRecord, num, str } from '../json.js';
 import {
   type LaunchSpec,
   type Offer,

@@ -1,11 +1,5 @@
 import { AuthError, NoCapacityError, NotYetTerminatedError, ProviderError } from '../errors.js';
-import {
-  type HttpAnswer,
-  HttpClient,
-  type Interpret,
-  isRecord,
-  type ProviderConnectionOptions,
-} from '../http-client.js';
+import { isRecord } from '../json.js';
 import {
   type LaunchSpec,
   labelFor,
@@ -14,6 +8,12 @@ import {
   type ProviderInstance,
   type StoppableProvider,
 } from '../provider.js';
+import {
+  type HttpAnswer,
+  type Interpret,
+  type ProviderConnectionOptions,
+  ProviderHttp,
+} from '../provider-http.js';
 import { vastDescribe, vastEnv, vastInstance, vastOffer, vastSearchBody } from './vastai-api.js';
 
 export const VAST_BASE_URL = 'https://console.vast.ai/api/v0';
@@ -45,11 +45,6 @@ export interface VastAiProviderOptions extends ProviderConnectionOptions {
 const OFFER_GONE = /no_such_ask|not available|unavailable|already rented|no longer/i;
 /** …and a start whose machine's GPU was rented meanwhile with `success:false` naming the resources. */
 const GPU_TAKEN = /unavailable|resources|not enough|occupied|rented|no_such_ask/i;
-/** A wrong or revoked key sometimes comes back as 404 with `error: "auth_error"`, not 401. */
-const authFailure = (provider: string) => (answer: HttpAnswer) =>
-  isRecord(answer.body) && answer.body.error === 'auth_error'
-    ? new AuthError(provider, `${answer.what}: ${answer.status} ${vastDescribe(answer.body, answer.text)}`)
-    : undefined;
 const refused = (answer: HttpAnswer) => isRecord(answer.body) && answer.body.success === false;
 const ok = (answer: HttpAnswer) => answer.status >= 200 && answer.status < 300 && !refused(answer);
 const notFound = (answer: HttpAnswer) =>
@@ -61,7 +56,7 @@ const notFound = (answer: HttpAnswer) =>
  */
 export class VastAiProvider implements StoppableProvider {
   readonly kind = 'vastai';
-  private readonly http: HttpClient;
+  private readonly http: ProviderHttp;
   private readonly runtype: VastRuntype;
   private readonly onstart: string | undefined;
   private readonly searchLimit: number;
@@ -70,7 +65,7 @@ export class VastAiProvider implements StoppableProvider {
     this.runtype = options.runtype ?? 'args';
     this.onstart = options.onstart;
     this.searchLimit = options.searchLimit ?? 64;
-    this.http = new HttpClient({
+    this.http = new ProviderHttp({
       ...options,
       provider: this.kind,
       baseUrl: options.baseUrl ?? VAST_BASE_URL,
@@ -114,7 +109,10 @@ export class VastAiProvider implements StoppableProvider {
       answer.status === 404 ||
       answer.status === 410 ||
       ((answer.status === 400 || refused(answer)) && OFFER_GONE.test(answer.text))
-        ? new NoCapacityError(this.kind, `offer ${spec.offerId}: ${vastDescribe(answer.body, answer.text)}`)
+        ? new NoCapacityError(
+            this.kind,
+            this.http.redact(`offer ${spec.offerId}: ${vastDescribe(answer.body, answer.text)}`),
+          )
         : undefined;
     const answer = await this.call('PUT', `/asks/${encodeURIComponent(spec.offerId)}/`, body, offerGone);
     const id = isRecord(answer.body) ? answer.body.new_contract : undefined;
@@ -196,14 +194,18 @@ export class VastAiProvider implements StoppableProvider {
     if (state === 'running' && GPU_TAKEN.test(answer.text)) {
       throw new NoCapacityError(
         this.kind,
-        `instance ${id} cannot start: ${vastDescribe(answer.body, answer.text)}`,
+        this.http.redact(`instance ${id} cannot start: ${vastDescribe(answer.body, answer.text)}`),
       );
     }
     throw this.http.unexpected(answer);
   }
 
+  /** Every call: a wrong or revoked key sometimes comes back as 404 with `error: "auth_error"`, not 401. */
   private call(method: string, path: string, body?: unknown, interpret?: Interpret): Promise<HttpAnswer> {
-    const auth = authFailure(this.kind);
+    const auth = (answer: HttpAnswer) =>
+      isRecord(answer.body) && answer.body.error === 'auth_error'
+        ? new AuthError(this.kind, this.http.explain(answer))
+        : undefined;
     return this.http.request(method, path, body, (answer) => auth(answer) ?? interpret?.(answer));
   }
 }

@@ -1,3 +1,4 @@
+import { HttpFailure, httpRequest } from '@podpilot/common/node';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../../db/db.js';
 import { LifecycleRepository } from '../../repositories/lifecycle.repository.js';
@@ -39,20 +40,29 @@ export class Notifier {
       notice.data ?? null,
     );
     if (!this.webhookUrl) return;
-    const body = JSON.stringify({ ...notice, at: new Date(this.now()).toISOString(), source: 'podpilot' });
-    const post = fetch(this.webhookUrl, {
+    const payload = { ...notice, at: new Date(this.now()).toISOString(), source: 'podpilot' };
+    // `what` names the target without its URL: webhook URLs carry their secret in the path.
+    const post = httpRequest({
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body,
-      signal: AbortSignal.timeout(10_000),
+      url: this.webhookUrl,
+      json: payload,
+      timeoutMs: 10_000,
+      what: 'webhook POST',
     }).then(
       (res) => {
-        if (!res.ok) this.log.warn({ status: res.status, kind: notice.kind }, 'webhook answered an error');
+        if (res.status < 200 || res.status >= 300) this.answeredError(res.status, notice.kind);
       },
-      (err: unknown) => this.log.warn({ err: String(err), kind: notice.kind }, 'webhook unreachable'),
+      (err: unknown) => {
+        if (err instanceof HttpFailure && err.status !== null) this.answeredError(err.status, notice.kind);
+        else this.log.warn({ err: String(err), kind: notice.kind }, 'webhook unreachable');
+      },
     );
     this.inFlight.add(post);
     void post.finally(() => this.inFlight.delete(post));
+  }
+
+  private answeredError(status: number, kind: string): void {
+    this.log.warn({ status, kind }, 'webhook answered an error');
   }
 
   /** Resolves once every webhook POST under way has finished (tests, shutdown). */

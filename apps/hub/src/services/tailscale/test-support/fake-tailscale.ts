@@ -6,7 +6,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { isRecord } from '../../../providers/http-client.js';
+import { isRecord } from '../../../providers/json.js';
 import {
   type CallRecord as BaseCallRecord,
   type FakeAuth,
