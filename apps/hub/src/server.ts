@@ -1,11 +1,13 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError, PODPILOT_VERSION } from '@podpilot/common';
+import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildApp } from './app.js';
 import { migrate } from './db/migrate.js';
 import { openDatabase } from './db/open.js';
 import type { HubConfig } from './env.js';
+import type { HubServices } from './hub-services.js';
 import { startHousekeeping } from './jobs/housekeeping.js';
 import { createLogger } from './logger.js';
 import { createStorage, S3Storage } from './storage/index.js';
@@ -41,56 +43,71 @@ export async function startHub(config: HubConfig): Promise<RunningHub> {
       home: config.home,
       lifecycle: config.lifecycle,
     });
-    try {
-      await app.listen({ host: config.host, port: config.port });
-    } catch (error) {
-      await app.close();
-      const code = (error as { code?: string }).code;
-      const why =
-        code === 'EADDRINUSE'
-          ? 'the address is already in use'
-          : code === 'EACCES'
-            ? 'permission denied'
-            : (error as Error).message;
-      throw new ConfigError([
-        `PODPILOT_PORT/PODPILOT_HOST: cannot listen on ${config.host}:${config.port}: ${why}`,
-      ]);
-    }
-    const address = app.server.address();
-    const port = typeof address === 'object' && address ? address.port : config.port;
-    const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-    const url = config.publicUrl ?? `http://${host}:${port}`;
+    const url = await listen(app, config);
     baseUrl = url;
     const setupToken = await services.auth.issueSetupToken();
-    const setupUrl = setupToken ? `${url}/setup#token=${setupToken}` : null;
-    const stopHousekeeping = startHousekeeping(services.auth, logger);
-    const stopReconciler = services.reconciler.start(config.lifecycle.reconcileEveryMs);
-    const stopCostWatch = services.costWatch.start(config.lifecycle.costWatchEveryMs);
+    const stopJobs = startJobs(services, config, logger);
     logger.info(
       { url, database: db.engine, storage: storage.kind, home: config.home, version: PODPILOT_VERSION },
       'hub listening',
     );
-
-    let closing: Promise<void> | undefined;
-    return {
-      url,
-      setupUrl,
-      logger,
-      close: () => {
-        closing ??= (async () => {
-          stopHousekeeping();
-          stopCostWatch();
-          stopReconciler();
-          await app.close();
-          if (storage instanceof S3Storage) storage.close();
-          await db.close();
-          logger.info('hub stopped');
-        })();
-        return closing;
-      },
-    };
+    const close = once(async () => {
+      stopJobs();
+      await app.close();
+      if (storage instanceof S3Storage) storage.close();
+      await db.close();
+      logger.info('hub stopped');
+    });
+    return { url, setupUrl: setupToken ? `${url}/setup#token=${setupToken}` : null, logger, close };
   } catch (error) {
     await db.close().catch(() => {});
     throw error;
   }
+}
+
+/**
+ * Listens on the configured address and returns the hub's URL (the public one when set). A port that cannot
+ * be had closes the app and becomes a ConfigError naming the settings.
+ */
+async function listen(app: FastifyInstance, config: HubConfig): Promise<string> {
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    await app.close();
+    const code = (error as { code?: string }).code;
+    const why =
+      code === 'EADDRINUSE'
+        ? 'the address is already in use'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : (error as Error).message;
+    throw new ConfigError([
+      `PODPILOT_PORT/PODPILOT_HOST: cannot listen on ${config.host}:${config.port}: ${why}`,
+    ]);
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  return config.publicUrl ?? `http://${host}:${port}`;
+}
+
+/** Starts the periodic jobs; returns one function that stops them all. */
+function startJobs(services: HubServices, config: HubConfig, logger: Logger): () => void {
+  const stopHousekeeping = startHousekeeping(services.auth, logger);
+  const stopReconciler = services.reconciler.start(config.lifecycle.reconcileEveryMs);
+  const stopCostWatch = services.costWatch.start(config.lifecycle.costWatchEveryMs);
+  return () => {
+    stopHousekeeping();
+    stopCostWatch();
+    stopReconciler();
+  };
+}
+
+/** `fn` run at most once: later calls get the first call's promise (close is idempotent). */
+function once(fn: () => Promise<void>): () => Promise<void> {
+  let running: Promise<void> | undefined;
+  return () => {
+    running ??= fn();
+    return running;
+  };
 }

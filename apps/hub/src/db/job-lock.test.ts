@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Db } from '../db/db.js';
-import { openPostgres } from '../db/postgres.js';
 import { testDatabases } from '../test-support/databases.js';
+import type { Db } from './db.js';
 import { withJobLock } from './job-lock.js';
+import { openPostgres } from './postgres.js';
 
 const KEY = 0x706f6470_7e57; // a key no real job uses
 

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { Db } from '../db/db.js';
+import type { Db } from './db.js';
 
 /** Advisory lock keys of the hub's jobs (one bigint per job, fixed forever). */
 export const JOB_LOCKS = { reconciler: 0x706f6470_0001, costWatch: 0x706f6470_0002 } as const;

@@ -10,50 +10,61 @@ const types = {
     typeParsers.get(oid) ?? pg.types.getTypeParser(oid, format),
 };
 
-/** Opens a pool to PostgreSQL and checks it answers; throws the driver's error if it does not. */
-export async function openPostgres(
-  url: string,
-  options: { max?: number } = {},
-): Promise<Db & { pool: pg.Pool }> {
+/** The `Queryable` face of the pool or of one checked-out client. */
+const queryable = (q: pg.Pool | pg.PoolClient): Queryable => ({
+  async query<T>(sql: string, params?: readonly unknown[]) {
+    const result = await q.query(sql, params as unknown[] | undefined);
+    return result.rows as T[];
+  },
+});
+
+/** Runs `fn` on one client between `begin` and `commit`; rolls back and rethrows when it throws. */
+async function inTransaction<T>(pool: pg.Pool, fn: (tx: Queryable) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('begin');
+    const result = await fn(queryable(client));
+    await client.query('commit');
+    return result;
+  } catch (error) {
+    await client.query('rollback').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** A pool that has answered once; the pool is ended again when it does not answer. */
+async function connectedPool(url: string, max: number): Promise<pg.Pool> {
   const pool = new pg.Pool({
     connectionString: url,
-    max: options.max ?? 10,
+    max,
     connectionTimeoutMillis: 5_000,
     types: types as pg.CustomTypesConfig,
   });
   // A broken idle connection must not crash the process; the next query reports the problem.
   pool.on('error', () => {});
-  let closed = false;
-  const wrap = (q: pg.Pool | pg.PoolClient): Queryable => ({
-    async query<T>(sql: string, params?: readonly unknown[]) {
-      const result = await q.query(sql, params as unknown[] | undefined);
-      return result.rows as T[];
-    },
-  });
   try {
     await pool.query('select 1');
   } catch (error) {
     await pool.end().catch(() => {});
     throw error;
   }
+  return pool;
+}
+
+/** Opens a pool to PostgreSQL and checks it answers; throws the driver's error if it does not. */
+export async function openPostgres(
+  url: string,
+  options: { max?: number } = {},
+): Promise<Db & { pool: pg.Pool }> {
+  const pool = await connectedPool(url, options.max ?? 10);
+  let closed = false;
   return {
     engine: 'postgres',
     pool,
-    ...wrap(pool),
-    async transaction(fn) {
-      const client = await pool.connect();
-      try {
-        await client.query('begin');
-        const result = await fn(wrap(client));
-        await client.query('commit');
-        return result;
-      } catch (error) {
-        await client.query('rollback').catch(() => {});
-        throw error;
-      } finally {
-        client.release();
-      }
-    },
+    ...queryable(pool),
+    transaction: (fn) => inTransaction(pool, fn),
     async execScript(sql) {
       await pool.query(sql);
     },

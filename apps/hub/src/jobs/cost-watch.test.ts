@@ -1,26 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '../db/db.js';
+import { describe, expect, it } from 'vitest';
 import { manualClock } from '../providers/test-support/fake-server.js';
 import { testDatabases } from '../test-support/databases.js';
 import { idleTestKit, quietFacts } from '../test-support/idle.js';
-import { type LifecycleTestHub, lifecycleHub } from '../test-support/lifecycle.js';
+import { launchOnFake, useLifecycleHub } from '../test-support/lifecycle.js';
 
 const MINUTE = 60_000;
 
 describe.each(testDatabases())('budgets are enforced ($engine)', ({ open }) => {
-  let db: Db;
-  let t: LifecycleTestHub;
-  let k: ReturnType<typeof idleTestKit>;
   const clock = manualClock(Date.now());
-  beforeAll(async () => {
-    db = await open();
-    t = await lifecycleHub(db, { deps: { now: clock.now, lifecycle: { finalSyncMs: 10_000 } } });
-    k = idleTestKit(t, clock);
-  });
-  afterAll(async () => {
-    await t?.close();
-    await db?.close();
-  });
+  const t = useLifecycleHub(open, { deps: { now: clock.now, lifecycle: { finalSyncMs: 10_000 } } });
+  const k = idleTestKit(t, clock);
 
   const setBudgets = async (budgets: Record<string, number | null>) => {
     const res = await k.api('PUT', '/api/budgets', {
@@ -32,8 +21,7 @@ describe.each(testDatabases())('budgets are enforced ($engine)', ({ open }) => {
     expect(res.statusCode, res.body).toBe(200);
     return res.json();
   };
-  const launch = (key: string, offerId: string) =>
-    k.api('POST', '/api/instances', { profile: 'tiny', provider: 'vastai', offerId, idempotencyKey: key });
+  const launch = (key: string, offerId: string) => launchOnFake(t, { offerId, idempotencyKey: key });
 
   it('refuses an offer above the max $/h before renting anything', async () => {
     await setBudgets({ maxPricePerHour: 0.2 });
@@ -73,14 +61,14 @@ describe.each(testDatabases())('budgets are enforced ($engine)', ({ open }) => {
     expect(await k.history(agent.id)).toContainEqual(
       expect.stringMatching(/^stopping: budget: .*\(final sync: synced\)$/),
     );
-    const events = await db.query<{ kind: string }>(
+    const events = await t.db.query<{ kind: string }>(
       "select kind from events where instance_id is null and kind like 'budget.%'",
     );
     expect(events.map((e) => e.kind)).toEqual(['budget.exceeded']);
     // The warning goes out once a month, however often the watch runs.
     await t.hub.services.costWatch.runOnce();
     expect(
-      await db.query("select kind from events where instance_id is null and kind like 'budget.%'"),
+      await t.db.query("select kind from events where instance_id is null and kind like 'budget.%'"),
     ).toHaveLength(1);
   });
 

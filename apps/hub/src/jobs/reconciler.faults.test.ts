@@ -4,10 +4,9 @@
  * then the reconciler runs, under list/destroy faults too, until nothing changes. Afterwards no GPU is
  * rented twice for one instance and every rental the fake holds belongs to a live instance of the hub.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '../db/db.js';
-import { testDatabases } from '../test-support/databases.js';
-import { type LifecycleTestHub, lifecycleHub } from '../test-support/lifecycle.js';
+import { describe, expect, it } from 'vitest';
+import { type TestDatabase, testDatabases } from '../test-support/databases.js';
+import { useLifecycleHub } from '../test-support/lifecycle.js';
 
 const LAUNCHES = 1000;
 const CONCURRENCY = 16;
@@ -26,17 +25,8 @@ function random(seed: number): () => number {
 const [pglite] = testDatabases();
 
 describe('launch under random provider faults', () => {
-  let db: Db;
-  let t: LifecycleTestHub;
-  beforeAll(async () => {
-    db = await (pglite?.open() as Promise<Db>);
-    // The client timeout stays well above a loaded machine's answer time: only injected hangs time out.
-    t = await lifecycleHub(db, { offers: LAUNCHES + 10, timeoutMs: 1_000 });
-  });
-  afterAll(async () => {
-    await t?.close();
-    await db?.close();
-  });
+  // The client timeout stays well above a loaded machine's answer time: only injected hangs time out.
+  const t = useLifecycleHub((pglite as TestDatabase).open, { offers: LAUNCHES + 10, timeoutMs: 1_000 });
 
   it('never rents twice for one instance and leaks nothing', async () => {
     const rnd = random(20_260_101);
@@ -90,7 +80,7 @@ describe('launch under random provider faults', () => {
     const held = t.fake.instances();
     const labels = held.map((i) => i.label);
     expect(new Set(labels).size).toBe(labels.length); // no double rental
-    const rows = await db.query<{ id: string; state: string; providerInstanceId: string | null }>(
+    const rows = await t.db.query<{ id: string; state: string; providerInstanceId: string | null }>(
       `select id, state, provider_instance_id as "providerInstanceId" from instances`,
     );
     expect(rows).toHaveLength(LAUNCHES);

@@ -1,12 +1,20 @@
-import type { AgentCommand, AgentCommandKind } from '@podpilot/common';
+import { AgentCommand, type AgentCommandArgs, type AgentCommandKind } from '@podpilot/common';
 import type { Queryable } from '../db/db.js';
 
-/** A stored command as the hub reads it back (who it is for, what it asks). */
-export interface AgentCommandRow {
+/** A stored command as the hub reads it back (who it is for, what it asks: `kind` with its typed `args`). */
+export type AgentCommandRow = { instanceId: string } & AgentCommand;
+
+/** A row as the database gives it; read through the protocol's schema, which types `args` by `kind`. */
+interface StoredCommand {
+  id: string;
   instanceId: string;
   kind: AgentCommandKind;
-  args: Record<string, unknown> | null;
+  args: unknown;
+  createdAt: Date;
 }
+
+const asCommand = ({ id, kind, args, createdAt }: Omit<StoredCommand, 'instanceId'>): AgentCommand =>
+  AgentCommand.parse({ id, kind, args, createdAt: createdAt.toISOString() });
 
 /** The agent's acknowledgement of a command. */
 export interface AgentCommandOutcome {
@@ -19,10 +27,10 @@ export class AgentCommandsRepository {
   constructor(private readonly db: Queryable) {}
 
   /** Queues a command; returns its id. Not idempotent: each call queues one more. */
-  async create(
+  async create<K extends AgentCommandKind>(
     instanceId: string,
-    kind: AgentCommandKind,
-    args: Record<string, unknown> | null,
+    kind: K,
+    args: AgentCommandArgs<K>,
   ): Promise<string> {
     const rows = await this.db.query<{ id: string }>(
       'insert into agent_commands (instance_id, kind, args) values ($1, $2, $3::jsonb) returning id',
@@ -33,15 +41,13 @@ export class AgentCommandsRepository {
 
   /** Commands not yet acknowledged, oldest first; marks them delivered (the first delivery time is kept). */
   async pending(instanceId: string): Promise<AgentCommand[]> {
-    const rows = await this.db.query<AgentCommandRow & { id: string; createdAt: Date }>(
+    const rows = await this.db.query<Omit<StoredCommand, 'instanceId'>>(
       `update agent_commands set delivered_at = coalesce(delivered_at, now())
         where instance_id = $1 and acknowledged_at is null
         returning id, kind, args, created_at as "createdAt"`,
       [instanceId],
     );
-    return rows
-      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
-      .map(({ id, kind, args, createdAt }) => ({ id, kind, args, createdAt: createdAt.toISOString() }));
+    return rows.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime()).map(asCommand);
   }
 
   /** Records the agent's answers; a command of another instance is left alone. Idempotent (first time kept). */
@@ -60,11 +66,13 @@ export class AgentCommandsRepository {
 
   /** The command, or null when there is none with that id. */
   async byId(commandId: string, q: Queryable = this.db): Promise<AgentCommandRow | null> {
-    const rows = await q.query<AgentCommandRow>(
-      `select instance_id as "instanceId", kind, args from agent_commands where id = $1`,
+    const rows = await q.query<StoredCommand>(
+      `select id, instance_id as "instanceId", kind, args, created_at as "createdAt"
+         from agent_commands where id = $1`,
       [commandId],
     );
-    return rows[0] ?? null;
+    const row = rows[0];
+    return row ? { instanceId: row.instanceId, ...asCommand(row) } : null;
   }
 
   /**

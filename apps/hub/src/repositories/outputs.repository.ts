@@ -20,18 +20,6 @@ export interface OutputRow {
   createdAtExact: string;
 }
 
-/** An upload handed out and not yet confirmed (`pending_output_uploads`). */
-export interface PendingUpload {
-  instanceId: string;
-  path: string;
-  sha256: string;
-  sizeBytes: number;
-  version: number;
-  storageKey: string;
-  uploadId: string | null;
-  partSize: number | null;
-}
-
 export interface OutputFilter {
   instanceId?: string;
   profile?: string;
@@ -55,13 +43,11 @@ const from = `from outputs o
   left join profile_versions v on v.id = i.profile_version_id
   left join profiles p on p.id = v.profile_id`;
 
-const pendingColumns = `instance_id as "instanceId", path, sha256, size_bytes as "sizeBytes", version,
-  storage_key as "storageKey", upload_id as "uploadId", part_size as "partSize"`;
-
-/** The output index (`outputs`) and the uploads agents have under way (`pending_output_uploads`). */
+/** The output index (`outputs`); the uploads under way are PendingOutputsRepository's. */
 export class OutputsRepository {
   constructor(private readonly db: Queryable) {}
 
+  /** One output with its instance's and profile's names, or null. */
   async find(id: string): Promise<OutputRow | null> {
     const rows = await this.db.query<OutputRow>(`select ${columns} ${from} where o.id = $1`, [id]);
     return rows[0] ?? null;
@@ -94,60 +80,6 @@ export class OutputsRepository {
       `select ${columns} ${from} ${where.length ? `where ${where.join(' and ')}` : ''}
         order by o.created_at desc, o.id desc limit ${param(filter.limit)}`,
       params,
-    );
-  }
-
-  /**
-   * What a presign batch needs to know of each distinct path of `paths` (one query for the whole batch):
-   * its highest indexed version with that version's sha256, and the highest version reserved by an
-   * unconfirmed upload. Paths with neither are left out.
-   */
-  async versionsOf(
-    instanceId: string,
-    paths: readonly string[],
-    q: Queryable = this.db,
-  ): Promise<Map<string, { latest: { version: number; sha256: string } | null; maxPending: number }>> {
-    const rows = await q.query<{
-      path: string;
-      latestVersion: number | null;
-      latestSha256: string | null;
-      maxPending: number | null;
-    }>(
-      `select w.path, l.version as "latestVersion", l.sha256 as "latestSha256", p.version as "maxPending"
-         from (select distinct path from unnest($2::text[]) as u(path)) w
-         left join lateral (
-           select o.version, o.sha256 from outputs o
-            where o.instance_id = $1 and o.path = w.path order by o.version desc limit 1) l on true
-         left join lateral (
-           select max(u.version) as version from pending_output_uploads u
-            where u.instance_id = $1 and u.path = w.path) p on true
-        where l.version is not null or p.version is not null`,
-      [instanceId, paths],
-    );
-    return new Map(
-      rows.map((r) => [
-        r.path,
-        {
-          latest:
-            r.latestVersion === null ? null : { version: r.latestVersion, sha256: r.latestSha256 as string },
-          maxPending: r.maxPending ?? 0,
-        },
-      ]),
-    );
-  }
-
-  /** The unconfirmed uploads of these (path, sha256) pairs (`paths[i]` with `sha256s[i]`), in one query. */
-  async findPendingMany(
-    instanceId: string,
-    paths: readonly string[],
-    sha256s: readonly string[],
-    q: Queryable = this.db,
-  ): Promise<PendingUpload[]> {
-    return q.query<PendingUpload>(
-      `select ${pendingColumns} from pending_output_uploads
-        where instance_id = $1
-          and (path, sha256) in (select * from unnest($2::text[], $3::text[]))`,
-      [instanceId, paths, sha256s],
     );
   }
 
@@ -245,84 +177,6 @@ export class OutputsRepository {
         input.searchText,
       ],
     );
-  }
-
-  /** Locks the instance row: version numbers of one instance are handed out one transaction at a time. */
-  async lockInstance(instanceId: string, q: Queryable): Promise<boolean> {
-    const rows = await q.query('select id from instances where id = $1 for update', [instanceId]);
-    return rows.length === 1;
-  }
-
-  async findPendingByKey(instanceId: string, storageKey: string): Promise<PendingUpload | null> {
-    const rows = await this.db.query<PendingUpload>(
-      `select ${pendingColumns} from pending_output_uploads where instance_id = $1 and storage_key = $2`,
-      [instanceId, storageKey],
-    );
-    return rows[0] ?? null;
-  }
-
-  /** Reserves versions for uploads about to be handed out, in one statement. */
-  async insertPendingMany(
-    instanceId: string,
-    rows: readonly { path: string; sha256: string; sizeBytes: number; version: number; storageKey: string }[],
-    q: Queryable,
-  ): Promise<void> {
-    if (!rows.length) return;
-    await q.query(
-      `insert into pending_output_uploads (instance_id, path, sha256, size_bytes, version, storage_key)
-       select $1, * from unnest($2::text[], $3::text[], $4::int8[], $5::int[], $6::text[])`,
-      [
-        instanceId,
-        rows.map((r) => r.path),
-        rows.map((r) => r.sha256),
-        rows.map((r) => r.sizeBytes),
-        rows.map((r) => r.version),
-        rows.map((r) => r.storageKey),
-      ],
-    );
-  }
-
-  /** Reservations whose size changed (the agent's second look differs): new sizes, multipart uploads forgotten. */
-  async resizePendingMany(
-    rows: readonly { storageKey: string; sizeBytes: number }[],
-    q: Queryable,
-  ): Promise<void> {
-    if (!rows.length) return;
-    await q.query(
-      `update pending_output_uploads p set size_bytes = r.size_bytes, upload_id = null, part_size = null,
-              updated_at = now()
-         from unnest($1::text[], $2::int8[]) as r(storage_key, size_bytes)
-        where p.storage_key = r.storage_key`,
-      [rows.map((r) => r.storageKey), rows.map((r) => r.sizeBytes)],
-    );
-  }
-
-  /**
-   * Records the multipart upload of a reservation unless one is recorded already (`expected` is the upload id
-   * the caller saw, null for none). Returns the upload id in force afterwards.
-   */
-  async setPendingUpload(
-    storageKey: string,
-    expected: string | null,
-    upload: { uploadId: string | null; partSize: number | null },
-  ): Promise<{ uploadId: string | null; partSize: number | null } | null> {
-    const updated = await this.db.query<{ uploadId: string | null; partSize: number | null }>(
-      `update pending_output_uploads set upload_id = $3, part_size = $4, updated_at = now()
-        where storage_key = $1 and upload_id is not distinct from $2
-        returning upload_id as "uploadId", part_size as "partSize"`,
-      [storageKey, expected, upload.uploadId, upload.partSize],
-    );
-    if (updated[0]) return updated[0];
-    const current = await this.db.query<{ uploadId: string | null; partSize: number | null }>(
-      `select upload_id as "uploadId", part_size as "partSize" from pending_output_uploads where storage_key = $1`,
-      [storageKey],
-    );
-    return current[0] ?? null;
-  }
-
-  async deletePendingMany(storageKeys: readonly string[], q: Queryable = this.db): Promise<void> {
-    if (!storageKeys.length) return;
-    await q.query('delete from pending_output_uploads where storage_key = any($1::text[])', [storageKeys]);
   }
 
   /** Whether the instance exists. */

@@ -1,4 +1,9 @@
-import type { AgentCommandKind, InstanceDetail, InstanceSummary } from '@podpilot/common';
+import {
+  type AgentCommandKind,
+  agentCommandArgs,
+  type InstanceDetail,
+  type InstanceSummary,
+} from '@podpilot/common';
 import type { Db } from '../../db/db.js';
 import { iso, isoOrNull } from '../../lib/dates.js';
 import { notFound } from '../../lib/http-error.js';
@@ -79,9 +84,12 @@ export class InstancesService {
     return (await this.activity.listLogs(id, after, limit)).map((l) => ({ ...l, at: iso(l.at) }));
   }
 
-  /** Queues a command for the instance's agent; delivered with its next heartbeat reply. */
+  /**
+   * Queues a command for the instance's agent; delivered with its next heartbeat reply. The owner's `args`
+   * are stored as the kind's typed arguments (fields of the wrong type dropped, as an agent would read them).
+   */
   async command(id: string, kind: AgentCommandKind, args: Record<string, unknown> | null): Promise<string> {
     await this.get(id);
-    return this.commands.create(id, kind, args);
+    return this.commands.create(id, kind, agentCommandArgs(kind, args));
   }
 }

@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '../../db/db.js';
-import { asOwner } from '../../test-support/app.js';
+import { describe, expect, it } from 'vitest';
+import { hubRequests } from '../../test-support/app.js';
 import { testDatabases } from '../../test-support/databases.js';
-import { type LifecycleTestHub, lifecycleHub } from '../../test-support/lifecycle.js';
+import { type LifecycleTestHub, launchOnFake, useLifecycleHub } from '../../test-support/lifecycle.js';
 
 /** Offers by host driver: 300003 is too old to be listed; 300004 is never listed (above max $/h). */
 const OFFERS = [
@@ -17,34 +16,15 @@ const OFFERS = [
 ];
 
 describe.each(testDatabases())('the image follows the host driver of the offer ($engine)', ({ open }) => {
-  let db: Db;
-  let db2: Db;
-  let auto: LifecycleTestHub;
-  let pinned: LifecycleTestHub;
-  beforeAll(async () => {
-    db = await open();
-    auto = await lifecycleHub(db, { offers: OFFERS });
-    db2 = await open(); // a second hub needs its own owner
-    pinned = await lifecycleHub(db2, { offers: OFFERS, deps: { lifecycle: { imageVariant: 'cu128' } } });
-  });
-  afterAll(async () => {
-    await auto?.close();
-    await pinned?.close();
-    await db?.close();
-    await db2?.close();
-  });
+  const auto = useLifecycleHub(open, { offers: OFFERS });
+  // A second hub on a database of its own (it needs its own owner).
+  const pinned = useLifecycleHub(open, { offers: OFFERS, deps: { lifecycle: { imageVariant: 'cu128' } } });
 
-  const api = (t: LifecycleTestHub, method: 'GET' | 'POST', url: string, payload?: unknown) =>
-    t.hub.app.inject({ method, url, payload: payload as object, headers: asOwner(t.hub.cookie) });
-  const launch = (t: LifecycleTestHub, offerId: number, key: string, relaunch = 0) =>
-    api(t, 'POST', '/api/instances', {
-      profile: 'tiny',
-      provider: 'vastai',
-      offerId: String(offerId),
-      idempotencyKey: key,
-      relaunch,
-    });
-  const imageOf = (t: LifecycleTestHub, id: string) =>
+  type Hub = Pick<LifecycleTestHub, 'hub' | 'fake'>;
+  const api = (t: Hub, method: 'GET' | 'POST', url: string) => hubRequests(() => t.hub).owner(method, url);
+  const launch = (t: Hub, offerId: number, key: string, relaunch = 0) =>
+    launchOnFake(t, { offerId, idempotencyKey: key, relaunch });
+  const imageOf = (t: Hub, id: string) =>
     t.fake.instances().find((i) => i.label === `podpilot-${id}`)?.image_uuid;
 
   it('rents the newest image each host runs, refuses a host too old for any, and falls back when unknown', async () => {

@@ -1,35 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '../../db/db.js';
-import { asOwner } from '../../test-support/app.js';
+import { describe, expect, it } from 'vitest';
+import { hubRequests } from '../../test-support/app.js';
 import { testDatabases } from '../../test-support/databases.js';
 import {
   bootstrapTokenOf as bootstrapTokenOfRental,
-  type LifecycleTestHub,
-  lifecycleHub,
+  launchOnFake,
+  useLifecycleHub,
 } from '../../test-support/lifecycle.js';
 
 describe.each(testDatabases())('lifecycle with the Vast.ai fake ($engine)', ({ open }) => {
-  let db: Db;
-  let t: LifecycleTestHub;
-  beforeAll(async () => {
-    db = await open();
-    t = await lifecycleHub(db);
-  });
-  afterAll(async () => {
-    await t?.close();
-    await db?.close();
-  });
+  const t = useLifecycleHub(open);
 
-  const api = (method: 'GET' | 'POST', url: string, payload?: unknown) =>
-    t.hub.app.inject({ method, url, payload: payload as object, headers: asOwner(t.hub.cookie) });
+  const { owner: api } = hubRequests(() => t.hub);
   const launch = (key: string, offerId = '100000', relaunch?: number) =>
-    api('POST', '/api/instances', {
-      profile: 'tiny',
-      provider: 'vastai',
-      offerId,
-      idempotencyKey: key,
-      relaunch,
-    });
+    launchOnFake(t, { offerId, idempotencyKey: key, relaunch });
   const podpilotIds = () => t.fake.instances().map((i) => i.label);
   const rentalsOf = (id: string) => t.fake.instances().filter((i) => i.label === `podpilot-${id}`);
   const history = async (id: string) =>
@@ -74,9 +57,8 @@ describe.each(testDatabases())('lifecycle with the Vast.ai fake ($engine)', ({ o
   it('names the profile when it is unknown', async () => {
     const res = await launch('key-unknown-profile');
     expect(res.statusCode).toBe(201);
-    const bad = await api('POST', '/api/instances', {
+    const bad = await launchOnFake(t, {
       profile: 'nope@3',
-      provider: 'vastai',
       offerId: '100003',
       idempotencyKey: 'key-bad-profile',
     });

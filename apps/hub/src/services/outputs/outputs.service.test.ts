@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db, Queryable } from '../../db/db.js';
 import { HttpError } from '../../lib/http-error.js';
 import { LocalStorage } from '../../storage/index.js';
+import { insertInstance } from '../../test-support/costs.js';
 import { testDatabases } from '../../test-support/databases.js';
 import { OutputsService, outputKey } from './outputs.service.js';
 
@@ -75,13 +76,8 @@ describe.each(testDatabases())('OutputsService batches on $engine', ({ open }) =
     await rm(home, { recursive: true, force: true });
   });
 
-  const instance = async (name: string) => {
-    const [row] = await db.query<{ id: string }>(
-      `insert into instances (name, provider, state) values ($1, 'local', 'launching') returning id`,
-      [name],
-    );
-    return (row as { id: string }).id;
-  };
+  const instance = (name: string) =>
+    insertInstance(db, { name, provider: 'local', state: 'launching', transitions: [] });
   /** Stores the files' bytes at the planned keys and confirms them. */
   const upload = async (id: string, files: { path: string; text: string; version: number }[]) => {
     for (const f of files) await storage.put(outputKey(id, f.path, f.version), Buffer.from(f.text));

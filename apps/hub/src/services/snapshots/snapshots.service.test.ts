@@ -1,18 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { uploadFileParts } from '@podpilot/common/node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '../../db/db.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { heartbeat, RUNNING_WEBUI } from '../../test-support/agents.js';
 import { hubRequests } from '../../test-support/app.js';
 import { testDatabases } from '../../test-support/databases.js';
-import {
-  type LifecycleTestHub,
-  launchAndRegister,
-  lifecycleHub,
-  type RegisteredAgent,
-} from '../../test-support/lifecycle.js';
+import { launchAndRegister, type RegisteredAgent, useLifecycleHub } from '../../test-support/lifecycle.js';
+import { uploadInParts } from '../../test-support/uploads.js';
 
 const C1 = 'a1'.repeat(20);
 const C2 = 'b2'.repeat(20);
@@ -37,12 +29,11 @@ const PROFILE = [
 type Agent = RegisteredAgent;
 
 describe.each(testDatabases())('snapshots ($engine)', ({ open }) => {
-  let db: Db;
-  let t: LifecycleTestHub;
+  const t = useLifecycleHub(open);
   let A: Agent;
   let B: Agent;
 
-  const { owner, agent: agentRequest, ok } = hubRequests(() => t.hub);
+  const { owner, agent: agentRequest, putProfile, ok } = hubRequests(() => t.hub);
   const agent = (token: string, path: string, payload: unknown) => agentRequest(token, 'POST', path, payload);
   const launch = (profile: string, offerId: string): Promise<Agent> =>
     launchAndRegister(t, profile, offerId, `snap-${profile}-${offerId}`);
@@ -82,15 +73,9 @@ describe.each(testDatabases())('snapshots ($engine)', ({ open }) => {
   });
 
   beforeAll(async () => {
-    db = await open();
-    t = await lifecycleHub(db);
-    ok(await owner('PUT', '/api/profiles/snap', PROFILE, { 'content-type': 'application/yaml' }), 'profile');
+    ok(await putProfile('snap', PROFILE), 'profile');
     A = await launch('snap', '100000');
     B = await launch('tiny', '100001');
-  });
-  afterAll(async () => {
-    await t?.close();
-    await db?.close();
   });
 
   it('stores a report as a new snapshot version listing exactly what changed', async () => {
@@ -102,14 +87,11 @@ describe.each(testDatabases())('snapshots ($engine)', ({ open }) => {
     expect(empty.json()).toEqual({ snapshots: [] });
 
     const commandId = await requestSnapshot(A.id);
-    const beat = await agent(A.token, 'heartbeat', {
-      agentVersion: '0.1.0',
-      sentAt: new Date().toISOString(),
-      phase: 'ready',
-      webui: { state: 'running', port: 8188, restarts: 0 },
-      diskFreeBytes: 1e10,
-      acknowledged: [],
-    });
+    const beat = await agent(
+      A.token,
+      'heartbeat',
+      heartbeat({ webui: RUNNING_WEBUI, diskFreeBytes: 1e10, acknowledged: [] }),
+    );
     expect(beat.json().commands).toEqual([
       expect.objectContaining({ id: commandId, kind: 'snapshot', args: {} }),
     ]);
@@ -205,21 +187,14 @@ describe.each(testDatabases())('snapshots ($engine)', ({ open }) => {
       'start',
     ).json();
     expect(plan.status).toBe('upload');
-    const dir = await mkdtemp(join(tmpdir(), 'podpilot-snapshot-upload-'));
-    try {
-      await writeFile(join(dir, 'found'), bytes);
-      const { parts } = await uploadFileParts({
-        path: join(dir, 'found'),
-        size: bytes.length,
-        plan,
-        presign: async (partNumbers) =>
-          ok(await agent(A.token, `models/${sha256}/promotion/parts`, { partNumbers }), 'parts').json().parts,
-      });
-      const done = ok(await agent(A.token, `models/${sha256}/promotion/complete`, { parts }), 'complete');
-      expect(done.json()).toEqual({ sha256, status: 'available' });
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    const { parts } = await uploadInParts(
+      bytes,
+      plan,
+      async (partNumbers) =>
+        ok(await agent(A.token, `models/${sha256}/promotion/parts`, { partNumbers }), 'parts').json().parts,
+    );
+    const done = ok(await agent(A.token, `models/${sha256}/promotion/complete`, { parts }), 'complete');
+    expect(done.json()).toEqual({ sha256, status: 'available' });
 
     // The library holds it under the snapshot's name and kind; the stored version fetches it from storage.
     const library = ok(await owner('GET', '/api/models'), 'models').json().models;
@@ -233,13 +208,14 @@ describe.each(testDatabases())('snapshots ($engine)', ({ open }) => {
     expect(latest.uploads).toContainEqual(expect.objectContaining({ sha256, status: 'available' }));
     // SHA_NEW was never uploaded: once the agent acknowledges the command, it is given up.
     ok(
-      await agent(A.token, 'heartbeat', {
-        agentVersion: '0.1.0',
-        sentAt: new Date().toISOString(),
-        phase: 'ready',
-        diskFreeBytes: 1e10,
-        acknowledged: [{ id: commandId, ok: false, message: 'x.safetensors: it is gone' }],
-      }),
+      await agent(
+        A.token,
+        'heartbeat',
+        heartbeat({
+          diskFreeBytes: 1e10,
+          acknowledged: [{ id: commandId, ok: false, message: 'x.safetensors: it is gone' }],
+        }),
+      ),
       'ack',
     );
     const after = ok(
@@ -259,9 +235,8 @@ describe.each(testDatabases())('snapshots ($engine)', ({ open }) => {
     await t.hub.storage.put('files/cfg/extra.json', Buffer.from('{"x": 1}'));
     await t.hub.storage.put('files/cfg/other.json', Buffer.from('{"y": 1}'));
     ok(
-      await owner(
-        'PUT',
-        '/api/profiles/stored',
+      await putProfile(
+        'stored',
         [
           'name: stored',
           `ui: { kind: comfyui, ref: ${C1} }`,
@@ -270,7 +245,6 @@ describe.each(testDatabases())('snapshots ($engine)', ({ open }) => {
           '  - { path: user/default/other.json, storage: files/cfg/other.json }',
           '',
         ].join('\n'),
-        { 'content-type': 'application/yaml' },
       ),
       'profile',
     );
@@ -364,7 +338,7 @@ describe.each(testDatabases())('snapshots ($engine)', ({ open }) => {
   });
 
   it('refuses a snapshot of an instance that is not running (409) or unknown (404)', async () => {
-    await db.query(`update instances set state = 'stopped' where id = $1`, [B.id]);
+    await t.db.query(`update instances set state = 'stopped' where id = $1`, [B.id]);
     const res = await owner('POST', `/api/instances/${B.id}/snapshot`, {});
     expect(res.statusCode).toBe(409);
     const unknown = await owner('POST', `/api/instances/${crypto.randomUUID()}/snapshot`, {});

@@ -3,18 +3,12 @@ import {
   diffProfiles,
   formatProfileIssue,
   type InstanceState,
-  ModelKind,
-  modelStorageKey,
   Profile,
-  type ProfileExtension,
-  type ProfileModel,
   profileToYaml,
   type SnapshotReport,
   type SnapshotResult,
   type SnapshotStatus,
-  type SnapshotUpload,
   type SnapshotUploadStatus,
-  UI_KINDS,
   validateProfile,
 } from '@podpilot/common';
 import { type Db, isUniqueViolation } from '../../db/db.js';
@@ -24,19 +18,13 @@ import { AgentCommandsRepository } from '../../repositories/agent-commands.repos
 import { InstanceAgentRepository } from '../../repositories/instances.repository.js';
 import { ModelsRepository } from '../../repositories/models.repository.js';
 import { ProfilesRepository } from '../../repositories/profiles.repository.js';
-import { SnapshotsRepository, type SnapshotUploadGrant } from '../../repositories/snapshots.repository.js';
+import { SnapshotsRepository } from '../../repositories/snapshots.repository.js';
 import type { ObjectStorage } from '../../storage/index.js';
 import { AGENT_STATES } from '../instances/lifecycle.service.js';
-import { snapshotFiles } from './snapshot-files.js';
-import { cleanRemote, describeChange, lastSegment, modelNameOf, sameRemote } from './snapshot-spec.js';
+import { buildSnapshot } from './snapshot-build.js';
+import type { PlannedUpload } from './snapshot-models.js';
+import { describeChange } from './snapshot-spec.js';
 
-const short = (value: string) => value.slice(0, 12);
-
-/** A model the library lacks: what the agent is told to upload, and what the hub lets it upload. */
-interface PlannedUpload {
-  upload: SnapshotUpload;
-  grant: SnapshotUploadGrant;
-}
 /**
  * Snapshots: the owner asks an instance's agent for one (a `snapshot` command); the agent reports what it
  * found; the hub turns the report into a new version of a profile, origin `snapshot`.
@@ -91,9 +79,9 @@ export class SnapshotsService {
     if (!launched)
       throw conflict(`instance ${instanceId} was launched from no profile: nothing to snapshot into`);
     const base = Profile.parse(launched.spec);
-    const as = typeof command.args?.as === 'string' ? command.args.as : launched.name;
+    const as = command.args?.as ?? launched.name;
     const warnings = [...report.warnings];
-    const built = await this.build(base, as, report, warnings);
+    const built = await buildSnapshot(base, as, report, warnings, this.models, this.storage);
     const checked = validateProfile(built.spec);
     if (!checked.ok) {
       const message = checked.errors.map((issue) => formatProfileIssue(issue)).join('; ');
@@ -205,130 +193,5 @@ export class SnapshotsService {
       });
     }
     return out;
-  }
-
-  /**
-   * The profile value the report describes (validated by the caller) and the models the agent must upload;
-   * appends what it could not keep to `warnings`.
-   */
-  private async build(
-    base: Profile,
-    name: string,
-    report: SnapshotReport,
-    warnings: string[],
-  ): Promise<{ spec: unknown; uploads: PlannedUpload[] }> {
-    const info = UI_KINDS[base.ui.kind];
-    const warn = (message: string) => {
-      if (!warnings.includes(message)) warnings.push(message);
-    };
-
-    // The UI: its commit; the remote only when it is another one than the launched (or default) repo.
-    let ui = { ...base.ui };
-    if (report.ui.commit === null) warn(`the UI has no commit: kept ref ${base.ui.ref}`);
-    else ui = { ...ui, ref: report.ui.commit };
-    if (report.ui.remote !== null) {
-      const remote = cleanRemote(report.ui.remote);
-      if (!sameRemote(remote, base.ui.repo ?? info.repo)) ui = { ...ui, repo: remote };
-    }
-
-    // Extensions: launched ones keep their place; new ones follow in the report's order.
-    const found = new Map<string, ProfileExtension>();
-    for (const checkout of report.extensions) {
-      const folder = lastSegment(checkout.path);
-      if (info.extensionsDir === null) {
-        warn(`extension ${checkout.path} left out: ${base.ui.kind} has no extensions folder`);
-        continue;
-      }
-      if (checkout.path !== `${info.extensionsDir}/${folder}`) {
-        warn(`extension ${checkout.path} left out: not a folder of ${info.extensionsDir}/`);
-        continue;
-      }
-      if (checkout.remote === null || checkout.commit === null) {
-        warn(`extension ${folder} left out: it has no ${checkout.remote === null ? 'remote' : 'commit'}`);
-        continue;
-      }
-      const launched = base.extensions.find((e) => e.name === folder);
-      const remote = cleanRemote(checkout.remote);
-      const url = launched && sameRemote(launched.url, remote) ? launched.url : remote;
-      found.set(folder, { url, ref: checkout.commit, name: folder });
-    }
-    const extensions = [
-      ...base.extensions.flatMap((e) => {
-        const now = found.get(e.name);
-        return now ? [now] : [];
-      }),
-      ...[...found.values()].filter((e) => !base.extensions.some((b) => b.name === e.name)),
-    ];
-
-    // Models, by sha256: launched entries are kept as they were; new ones come from the library's storage.
-    const bySha = new Map<string, ProfileModel>();
-    const uploads: PlannedUpload[] = [];
-    const taken = new Set(base.models.map((m) => m.name));
-    const fresh: ProfileModel[] = [];
-    const dirs = Object.entries(info.modelDirs).sort(([, a], [, b]) => b.length - a.length);
-    for (const model of report.models) {
-      if (bySha.has(model.sha256)) continue;
-      const launched = base.models.find((m) => m.sha256 === model.sha256);
-      if (launched) {
-        bySha.set(model.sha256, launched);
-        continue;
-      }
-      const file = lastSegment(model.path);
-      const folder = model.path.slice(0, model.path.length - file.length).replace(/\/+$/, '');
-      const exact = dirs.find(([, dir]) => dir === folder);
-      const inside = exact ?? dirs.find(([, dir]) => folder.startsWith(`${dir}/`));
-      const kind = ModelKind.parse(inside?.[0] ?? 'other');
-      if (!inside) warn(`model ${model.path} is in no model folder of ${base.ui.kind}: kept as kind other`);
-      else if (!exact)
-        warn(`model ${model.path} is in a subfolder: it is linked as ${info.modelDirs[kind]}/${file}`);
-      const entry: ProfileModel = {
-        name: modelNameOf(file, taken),
-        kind,
-        sha256: model.sha256,
-        source: { storage: modelStorageKey(model.sha256) },
-        file,
-      };
-      bySha.set(model.sha256, entry);
-      fresh.push(entry);
-      // The library lacks these bytes: the agent uploads them, so the snapshot launches anywhere.
-      if ((await this.models.find(model.sha256))?.status !== 'available')
-        uploads.push({
-          upload: { sha256: model.sha256, path: model.path, sizeBytes: model.sizeBytes },
-          grant: {
-            sha256: model.sha256,
-            sizeBytes: model.sizeBytes,
-            name: entry.name,
-            kind,
-            fileName: file,
-            path: model.path,
-          },
-        });
-    }
-    const models = [...base.models.filter((m) => bySha.has(m.sha256)), ...fresh];
-    for (const model of base.models) {
-      if (!bySha.has(model.sha256) || !('storage' in model.source)) continue;
-      const held = await this.models.find(model.sha256);
-      if (held?.status !== 'available')
-        warn(
-          `model ${model.file} (${short(model.sha256)}) is not in the library: the profile cannot fetch it`,
-        );
-    }
-
-    const files = await snapshotFiles(base, report, info, this.storage, warn);
-
-    const { description, env, args, outputs, idle } = base;
-    const spec = {
-      name,
-      ...(description === undefined ? {} : { description }),
-      ui,
-      extensions,
-      models,
-      files,
-      env,
-      args,
-      outputs,
-      idle,
-    };
-    return { spec, uploads };
   }
 }

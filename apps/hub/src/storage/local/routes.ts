@@ -1,18 +1,11 @@
 import type { Readable } from 'node:stream';
-import type { ApiError, ErrorCode } from '@podpilot/common';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { contentDisposition } from '../content-disposition.js';
-import {
-  StorageArgumentError,
-  StorageKeyError,
-  StorageMultipartError,
-  StorageNotFoundError,
-  StorageUploadNotFoundError,
-} from '../errors.js';
-import { MAX_PART_SIZE, MAX_PUT_SIZE } from '../storage.js';
+import { MAX_PART_SIZE, MAX_PUT_SIZE, type ObjectInfo } from '../storage.js';
 import type { LocalStorage } from './local-storage.js';
 import { parseRange } from './range.js';
-import { grantFromQuery, type UrlGrant } from './signing.js';
+import { admitBody, authorize, sendError, sendStorageError } from './route-checks.js';
+import type { UrlGrant } from './signing.js';
 
 /** Route options shared by every storage route: reachable by signature alone, hidden from the OpenAPI doc. */
 const OPTIONS = {
@@ -22,94 +15,6 @@ const OPTIONS = {
   // own limit in case a buffering parser ever sees these routes.
   bodyLimit: Number.MAX_SAFE_INTEGER,
 } as const;
-
-function sendError(reply: FastifyReply, status: number, code: ErrorCode, message: string): FastifyReply {
-  const body: ApiError = { error: { code, message } };
-  // A refused upload may have body bytes left unread: do not reuse the connection for another request.
-  if (reply.request.method === 'PUT') reply.header('connection', 'close');
-  return reply.code(status).type('application/json; charset=utf-8').send(body);
-}
-
-/** Maps the storage layer's errors to answers; anything else goes on to the app's error handler. */
-function sendStorageError(reply: FastifyReply, error: unknown): FastifyReply {
-  if (error instanceof StorageNotFoundError || error instanceof StorageUploadNotFoundError)
-    return sendError(reply, 404, 'not_found', error.message);
-  if (error instanceof StorageKeyError) return sendError(reply, 409, 'conflict', error.message);
-  if (error instanceof StorageArgumentError || error instanceof StorageMultipartError)
-    return sendError(reply, 400, 'invalid_request', error.message);
-  throw error;
-}
-
-/** The URL's grant when its signature is good, unexpired and for `op`; otherwise answers 403 and returns null. */
-async function authorize(
-  storage: LocalStorage,
-  request: FastifyRequest,
-  reply: FastifyReply,
-  op: UrlGrant['op'],
-): Promise<UrlGrant | null> {
-  const parsed = grantFromQuery(request.query as Record<string, string | string[] | undefined>);
-  if (!parsed || parsed.grant.op !== op) {
-    sendError(
-      reply,
-      403,
-      'forbidden',
-      'storage URL: malformed or not for this operation; ask the hub for a new URL',
-    );
-    return null;
-  }
-  const check = await storage.checkGrant(parsed.grant, parsed.signature);
-  if (check === 'ok') return parsed.grant;
-  sendError(
-    reply,
-    403,
-    'forbidden',
-    check === 'expired'
-      ? `storage URL: expired at ${new Date(parsed.grant.exp * 1000).toISOString()}; ask the hub for a new URL`
-      : 'storage URL: the signature does not match; ask the hub for a new URL',
-  );
-  return null;
-}
-
-/**
- * Checks the declared body against the grant and the size limit before reading it: signed `Content-Length`
- * and `Content-Type` must match exactly, as S3 requires for signed headers. Answers and returns false if not.
- */
-function admitBody(grant: UrlGrant, request: FastifyRequest, reply: FastifyReply, max: number): boolean {
-  const declared = request.headers['content-length'];
-  if (
-    grant.contentLength !== undefined &&
-    declared !== undefined &&
-    Number(declared) !== grant.contentLength
-  ) {
-    sendError(
-      reply,
-      403,
-      'forbidden',
-      `Content-Length: expected ${grant.contentLength} as signed, got ${declared}`,
-    );
-    return false;
-  }
-  const type = request.headers['content-type'];
-  if (grant.contentType !== undefined && type !== grant.contentType) {
-    sendError(
-      reply,
-      403,
-      'forbidden',
-      `Content-Type: expected ${JSON.stringify(grant.contentType)} as signed, got ${JSON.stringify(type ?? null)}`,
-    );
-    return false;
-  }
-  if (declared !== undefined && Number(declared) > max) {
-    sendError(
-      reply,
-      413,
-      'invalid_request',
-      `Content-Length: expected at most ${max} bytes, got ${declared}`,
-    );
-    return false;
-  }
-  return true;
-}
 
 /** The request body as a stream (the pass-through parser's), or an empty buffer when there is none. */
 const bodyOf = (request: FastifyRequest): Readable | Buffer =>
@@ -131,76 +36,87 @@ export async function registerLocalStorageRoutes(app: FastifyInstance, storage: 
   await app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
-
     scope.route({
       ...OPTIONS,
       method: ['GET', 'HEAD'],
       url: '/storage/v1/object',
-      handler: async (request, reply) => {
-        const grant = await authorize(storage, request, reply, 'get');
-        if (!grant) return reply;
-        const opened = await storage.openForRead(grant.key);
-        if (!opened)
-          return sendError(reply, 404, 'not_found', `storage object ${JSON.stringify(grant.key)} not found`);
-        const { info, handle } = opened;
-        const range = parseRange(request.headers.range, info.size);
-        if (range === 'unsatisfiable') {
-          await handle.close();
-          reply.header('content-range', `bytes */${info.size}`);
-          return sendError(
-            reply,
-            416,
-            'invalid_request',
-            `Range: ${request.headers.range} is outside the object (${info.size} bytes)`,
-          );
-        }
-        reply
-          .header('accept-ranges', 'bytes')
-          .header('etag', info.etag)
-          .header('last-modified', info.lastModified.toUTCString())
-          .header('content-type', info.contentType ?? 'application/octet-stream');
-        if (grant.downloadName !== undefined)
-          reply.header('content-disposition', contentDisposition(grant.downloadName));
-        if (range) {
-          reply
-            .code(206)
-            .header('content-range', `bytes ${range.start}-${range.end}/${info.size}`)
-            .header('content-length', range.end - range.start + 1);
-        } else reply.code(200).header('content-length', info.size);
-        if (request.method === 'HEAD' || info.size === 0) {
-          await handle.close();
-          return reply.send();
-        }
-        return reply.send(handle.createReadStream(range ? { start: range.start, end: range.end } : {}));
-      },
+      handler: (request, reply) => getObject(storage, request, reply),
     });
-
-    scope.put('/storage/v1/object', OPTIONS, async (request, reply) => {
-      const grant = await authorize(storage, request, reply, 'put');
-      if (!grant || !admitBody(grant, request, reply, MAX_PUT_SIZE)) return reply;
-      const type = grant.contentType ?? request.headers['content-type'];
-      try {
-        const { etag } = await storage.receiveObject(grant.key, bodyOf(request), {
-          ...(type ? { contentType: type } : {}),
-          ...(grant.contentLength === undefined ? {} : { contentLength: grant.contentLength }),
-        });
-        return reply.code(200).header('etag', etag).send();
-      } catch (error) {
-        return sendStorageError(reply, error);
-      }
-    });
-
-    scope.put('/storage/v1/part', OPTIONS, async (request, reply) => {
-      const grant = await authorize(storage, request, reply, 'part');
-      if (!grant || !admitBody(grant, request, reply, MAX_PART_SIZE)) return reply;
-      if (grant.uploadId === undefined || grant.partNumber === undefined)
-        return sendError(reply, 403, 'forbidden', 'storage URL: a part URL needs uploadId and partNumber');
-      try {
-        const etag = await storage.receivePart(grant.key, grant.uploadId, grant.partNumber, bodyOf(request));
-        return reply.code(200).header('etag', etag).send();
-      } catch (error) {
-        return sendStorageError(reply, error);
-      }
-    });
+    scope.put('/storage/v1/object', OPTIONS, (request, reply) => putObject(storage, request, reply));
+    scope.put('/storage/v1/part', OPTIONS, (request, reply) => putPart(storage, request, reply));
   });
+}
+
+/** `GET|HEAD /storage/v1/object`: the object or the signed range of it. */
+async function getObject(storage: LocalStorage, request: FastifyRequest, reply: FastifyReply) {
+  const grant = await authorize(storage, request, reply, 'get');
+  if (!grant) return reply;
+  const opened = await storage.openForRead(grant.key);
+  if (!opened)
+    return sendError(reply, 404, 'not_found', `storage object ${JSON.stringify(grant.key)} not found`);
+  const { info, handle } = opened;
+  const range = parseRange(request.headers.range, info.size);
+  if (range === 'unsatisfiable') {
+    await handle.close();
+    reply.header('content-range', `bytes */${info.size}`);
+    return sendError(
+      reply,
+      416,
+      'invalid_request',
+      `Range: ${request.headers.range} is outside the object (${info.size} bytes)`,
+    );
+  }
+  setObjectHeaders(reply, info, grant);
+  if (range) {
+    reply
+      .code(206)
+      .header('content-range', `bytes ${range.start}-${range.end}/${info.size}`)
+      .header('content-length', range.end - range.start + 1);
+  } else reply.code(200).header('content-length', info.size);
+  if (request.method === 'HEAD' || info.size === 0) {
+    await handle.close();
+    return reply.send();
+  }
+  return reply.send(handle.createReadStream(range ? { start: range.start, end: range.end } : {}));
+}
+
+/** The headers of every object answer, ranged or not (the download name only when the URL signed one). */
+function setObjectHeaders(reply: FastifyReply, info: ObjectInfo, grant: UrlGrant): void {
+  reply
+    .header('accept-ranges', 'bytes')
+    .header('etag', info.etag)
+    .header('last-modified', info.lastModified.toUTCString())
+    .header('content-type', info.contentType ?? 'application/octet-stream');
+  if (grant.downloadName !== undefined)
+    reply.header('content-disposition', contentDisposition(grant.downloadName));
+}
+
+/** `PUT /storage/v1/object`: the whole object, streamed to disk. */
+async function putObject(storage: LocalStorage, request: FastifyRequest, reply: FastifyReply) {
+  const grant = await authorize(storage, request, reply, 'put');
+  if (!grant || !admitBody(grant, request, reply, MAX_PUT_SIZE)) return reply;
+  const type = grant.contentType ?? request.headers['content-type'];
+  try {
+    const { etag } = await storage.receiveObject(grant.key, bodyOf(request), {
+      ...(type ? { contentType: type } : {}),
+      ...(grant.contentLength === undefined ? {} : { contentLength: grant.contentLength }),
+    });
+    return reply.code(200).header('etag', etag).send();
+  } catch (error) {
+    return sendStorageError(reply, error);
+  }
+}
+
+/** `PUT /storage/v1/part`: one part of a multipart upload. */
+async function putPart(storage: LocalStorage, request: FastifyRequest, reply: FastifyReply) {
+  const grant = await authorize(storage, request, reply, 'part');
+  if (!grant || !admitBody(grant, request, reply, MAX_PART_SIZE)) return reply;
+  if (grant.uploadId === undefined || grant.partNumber === undefined)
+    return sendError(reply, 403, 'forbidden', 'storage URL: a part URL needs uploadId and partNumber');
+  try {
+    const etag = await storage.receivePart(grant.key, grant.uploadId, grant.partNumber, bodyOf(request));
+    return reply.code(200).header('etag', etag).send();
+  } catch (error) {
+    return sendStorageError(reply, error);
+  }
 }

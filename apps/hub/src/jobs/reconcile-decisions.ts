@@ -1,0 +1,56 @@
+import type { ProviderInstance } from '../providers/provider.js';
+import type { LifecycleRow } from '../repositories/lifecycle.repository.js';
+
+// The reconciler's pure judgements of one labelled rental and its row; reconciler.ts acts on them.
+
+/** Why a labelled rental must be destroyed although its row exists, or null when it is the row's own. */
+export function leakReason(row: LifecycleRow, rentalId: string): string | null {
+  if (row.state === 'destroyed') return 'its instance was destroyed';
+  if (row.providerInstanceId !== null && row.providerInstanceId !== rentalId)
+    return `a second rental for instance ${row.id} (which holds ${row.providerInstanceId})`;
+  if (row.state === 'failed')
+    return row.providerInstanceId === null
+      ? 'its launch had been given up'
+      : `its instance failed (${row.id})`;
+  return null;
+}
+
+/** A rental that will not start, and how each record of it reads. */
+export interface StartFailure {
+  /** The relaunch's reason. */
+  why: string;
+  /** The transition's cause and the failed row's reason, when no relaunch replaces it. */
+  cause: string;
+  reason: string;
+  /** Why the rental is destroyed. */
+  leak: string;
+}
+
+/**
+ * Whether the rental will never run: the provider reports it failed, or it is still starting after the boot
+ * timeout while its row waits for it (`ageMs`: how long the row has been in its state). Null otherwise.
+ */
+export function startFailure(
+  rental: ProviderInstance,
+  row: LifecycleRow,
+  ageMs: number,
+  bootTimeoutMs: number,
+): StartFailure | null {
+  const raw = rental.rawStatus;
+  if (rental.status === 'failed')
+    return {
+      why: `provider reports ${raw}`,
+      cause: `provider reports ${raw}`,
+      reason: `the provider reports the instance as ${raw}; it was destroyed`,
+      leak: `the provider reports it as ${raw}`,
+    };
+  const waiting = row.state === 'launching' || row.state === 'booting';
+  if (rental.status !== 'starting' || !waiting || ageMs <= bootTimeoutMs) return null;
+  const minutes = Math.round(ageMs / 60_000);
+  return {
+    why: `still ${raw} after ${minutes} min`,
+    cause: 'never started',
+    reason: `still ${raw} after ${minutes} min; destroyed`,
+    leak: 'it never started',
+  };
+}
