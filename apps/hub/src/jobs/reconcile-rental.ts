@@ -1,4 +1,4 @@
-import type { InstanceState, ProviderKind } from '@podpilot/common';
+import { AGENT_STATES, type ProviderKind } from '@podpilot/common';
 import type { FastifyBaseLogger } from 'fastify';
 import { ProviderError } from '../providers/errors.js';
 import { type ComputeProvider, isStoppable, type ProviderInstance } from '../providers/provider.js';
@@ -20,7 +20,6 @@ export interface ReconcileReport {
   unavailable: { provider: ProviderKind; reason: string }[];
 }
 
-const RUNNING: readonly InstanceState[] = ['booting', 'provisioning', 'ready', 'idle'];
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 export interface RentalReconcilerDeps {
@@ -138,9 +137,9 @@ export class RentalReconciler {
       });
       return;
     }
-    if (instance.status === 'stopped' && RUNNING.includes(row.state)) {
+    if (instance.status === 'stopped' && AGENT_STATES.includes(row.state)) {
       await this.rows.move(row.id, 'stopped', 'stopped outside the hub (reconciler)', {
-        from: RUNNING,
+        from: AGENT_STATES,
         desired: 'stopped',
       });
     }

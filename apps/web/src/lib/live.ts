@@ -1,4 +1,4 @@
-import type { ActivitySample, InstanceState, LiveInstance } from '@podpilot/common';
+import { type ActivitySample, AGENT_STATES, type InstanceState, type LiveInstance } from '@podpilot/common';
 
 /** The cache entry of `['instances']`: every instance, newest first. */
 export interface LiveList {
@@ -43,8 +43,7 @@ const ACTIVE: readonly InstanceState[] = [
 export const isActive = (state: InstanceState): boolean => ACTIVE.includes(state);
 /** The machine runs and the agent answers commands. */
 export const isRunning = (state: InstanceState): boolean => state === 'ready' || state === 'idle';
-export const canStop = (state: InstanceState): boolean =>
-  ['booting', 'provisioning', 'ready', 'idle'].includes(state);
+export const canStop = (state: InstanceState): boolean => AGENT_STATES.includes(state);
 export const canStart = (state: InstanceState): boolean => state === 'stopped';
 export const canDestroy = (state: InstanceState): boolean => state !== 'destroyed';
 

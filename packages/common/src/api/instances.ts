@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AgentCommandKind } from '../agent/protocol.js';
 import { ActivityView } from './idle.js';
 
 /** The instance lifecycle, in order; `failed` can follow any state. See docs/architecture.md. */
@@ -15,6 +16,12 @@ export const InstanceState = z.enum([
   'failed',
 ]);
 export type InstanceState = z.infer<typeof InstanceState>;
+
+/**
+ * States in which the instance's agent may be running (GPU rented, container up): it can take commands and
+ * answer a final sync. One list for hub and web.
+ */
+export const AGENT_STATES: readonly InstanceState[] = ['booting', 'provisioning', 'ready', 'idle'];
 
 export const InstanceSummary = z.object({
   id: z.string(),
@@ -72,8 +79,8 @@ export const InstanceLogLine = z.object({
 export const ListInstanceLogsResponse = z.object({ lines: z.array(InstanceLogLine) });
 
 export const CreateCommandRequest = z.object({
-  kind: z.enum(['sync-now', 'snapshot', 'stop-webui', 'shutdown'], {
-    message: 'expected one of sync-now, snapshot, stop-webui, shutdown',
+  kind: z.enum(AgentCommandKind.options, {
+    message: `expected one of ${AgentCommandKind.options.join(', ')}`,
   }),
   args: z.record(z.string(), z.unknown()).optional(),
 });

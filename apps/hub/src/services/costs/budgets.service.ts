@@ -1,4 +1,4 @@
-import { type BudgetStatus, Budgets, type InstanceState } from '@podpilot/common';
+import { AGENT_STATES, type BudgetStatus, Budgets } from '@podpilot/common';
 import type { Db } from '../../db/db.js';
 import { HttpError } from '../../lib/http-error.js';
 import { CostsRepository } from '../../repositories/costs.repository.js';
@@ -13,7 +13,6 @@ const NO_LIMITS: Budgets = { monthlyCapUsd: null, maxHoursPerInstance: null, max
 /** `status.state` is `warning` from this share of the cap on. */
 const WARNING_PERCENT = 80;
 /** States in which a rented GPU runs and can be stopped to save money. */
-const RUNNING_STATES: readonly InstanceState[] = ['booting', 'provisioning', 'ready', 'idle'];
 
 /** `12.3` → `12.30`, `0.605` → `0.605`: two decimals, more only when they matter (at most 4). */
 export const dollars = (usd: number): string => usd.toFixed(4).replace(/0{1,2}$/, '');
@@ -114,7 +113,7 @@ export class BudgetsService {
   async overBudget(): Promise<{ instanceId: string; reason: string }[]> {
     const budgets = await this.get();
     if (budgets.monthlyCapUsd === null && budgets.maxHoursPerInstance === null) return [];
-    const running = await this.repo.instancesIn(RUNNING_STATES);
+    const running = await this.repo.instancesIn(AGENT_STATES);
     if (!running.length) return [];
     if (budgets.monthlyCapUsd !== null) {
       const status = await this.status();

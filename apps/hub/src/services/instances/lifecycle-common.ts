@@ -1,4 +1,4 @@
-import type { InstanceState, ProviderKind } from '@podpilot/common';
+import type { ProviderKind } from '@podpilot/common';
 import { conflict } from '../../lib/http-error.js';
 import type { ImageVariant } from '../../providers/image-variants.js';
 import type { ComputeProvider } from '../../providers/provider.js';
@@ -30,8 +30,7 @@ export interface LaunchBudget {
   get(): Promise<{ maxPricePerHour: number | null }>;
 }
 
-/** States in which an agent may be running and can answer a final sync. */
-export const AGENT_STATES: readonly InstanceState[] = ['booting', 'provisioning', 'ready', 'idle'];
+export { AGENT_STATES } from '@podpilot/common';
 
 export const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
