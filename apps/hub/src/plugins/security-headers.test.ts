@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Fastify, { type InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Db } from '../db/db.js';
-import { appWithOwner, asOwner, type TestHub } from '../test-support/app.js';
+import { appWithOwner, asOwner, hubRequests, JSON_BODY, type OwnerHub } from '../test-support/app.js';
 import { testDatabases } from '../test-support/databases.js';
 import { registerErrorHandler } from './errors.js';
 import { contentSecurityPolicy } from './security-headers.js';
@@ -84,8 +84,9 @@ const [pglite] = testDatabases();
 
 describe('security headers, CORS and error bodies on the hub', () => {
   let db: Db;
-  let hub: TestHub & { cookie: string };
+  let hub: OwnerHub;
   let webDir: string;
+  const { inject, stranger, owner } = hubRequests(() => hub);
   beforeAll(async () => {
     webDir = await mkdtemp(join(tmpdir(), 'podpilot-web-'));
     await writeFile(join(webDir, 'index.html'), '<!doctype html><title>t</title>');
@@ -114,7 +115,7 @@ describe('security headers, CORS and error bodies on the hub', () => {
       ['not found (POST)', { method: 'POST', url: '/nowhere' }, 404],
     ];
     for (const [what, request, status] of cases) {
-      const res = await hub.app.inject(request);
+      const res = await inject(request);
       expect(res.statusCode, `${what}: ${res.body}`).toBe(status);
       expectSecurityHeaders(res.headers, what);
     }
@@ -122,23 +123,15 @@ describe('security headers, CORS and error bodies on the hub', () => {
 
   it('answers a cross-origin preflight and request with no CORS headers at all', async () => {
     for (const url of ['/api/instances', '/api/auth/login', '/agent/v1/heartbeat', '/health', '/']) {
-      const preflight = await hub.app.inject({
-        method: 'OPTIONS',
-        url,
-        headers: {
-          origin: 'https://evil.example',
-          'access-control-request-method': 'POST',
-          'access-control-request-headers': 'content-type, x-podpilot-csrf',
-        },
+      const preflight = await stranger('OPTIONS', url, undefined, {
+        origin: 'https://evil.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type, x-podpilot-csrf',
       });
       expect(preflight.headers['access-control-allow-origin'], url).toBeUndefined();
       expect(preflight.headers['access-control-allow-credentials'], url).toBeUndefined();
       expect(preflight.statusCode, url).toBeGreaterThanOrEqual(400);
-      const simple = await hub.app.inject({
-        method: 'GET',
-        url,
-        headers: { origin: 'https://evil.example', ...asOwner(hub.cookie) },
-      });
+      const simple = await owner('GET', url, undefined, { origin: 'https://evil.example' });
       expectSecurityHeaders(simple.headers, `GET ${url} from another origin`);
     }
   });
@@ -147,11 +140,7 @@ describe('security headers, CORS and error bodies on the hub', () => {
     const boom = new Error('db exploded at /home/secret/podpilot.db: password=hunter2');
     const spy = vi.spyOn(hub.services.instances, 'list').mockRejectedValueOnce(boom);
     try {
-      const res = await hub.app.inject({
-        method: 'GET',
-        url: '/api/instances',
-        headers: asOwner(hub.cookie),
-      });
+      const res = await owner('GET', '/api/instances');
       expect(res.statusCode).toBe(500);
       expect(res.json()).toEqual({
         error: { code: 'internal', message: expect.any(String) },
@@ -176,22 +165,19 @@ describe('security headers, CORS and error bodies on the hub', () => {
     ]) {
       const url = new URL(good);
       url.searchParams.set('sig', forged);
-      const res = await hub.app.inject({ method: 'GET', url: `${url.pathname}${url.search}` });
+      const res = await stranger('GET', `${url.pathname}${url.search}`);
       expect(res.statusCode, JSON.stringify(forged)).toBe(403);
     }
   });
 
   it('never puts a stack in a client error either (malformed JSON, unsupported type, oversized body)', async () => {
     const cases = [
-      { payload: '{"password":', headers: { 'content-type': 'application/json' } },
+      { payload: '{"password":', headers: JSON_BODY },
       { payload: 'x', headers: { 'content-type': 'application/x-unknown' } },
-      {
-        payload: JSON.stringify({ password: 'x'.repeat(2 * 1024 * 1024) }),
-        headers: { 'content-type': 'application/json' },
-      },
+      { payload: JSON.stringify({ password: 'x'.repeat(2 * 1024 * 1024) }), headers: JSON_BODY },
     ];
     for (const c of cases) {
-      const res = await hub.app.inject({ method: 'POST', url: '/api/auth/login', ...c });
+      const res = await stranger('POST', '/api/auth/login', c.payload, c.headers);
       expect(res.statusCode).toBeGreaterThanOrEqual(400);
       expect(res.statusCode).toBeLessThan(500);
       const body = res.json();

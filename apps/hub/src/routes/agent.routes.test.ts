@@ -1,63 +1,31 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { uploadFileParts } from '@podpilot/common/node';
 import { describe, expect, it } from 'vitest';
-import { asOwner, useOwnerHub } from '../test-support/app.js';
+import { heartbeat, localAgent, localInstance, RUNNING_WEBUI } from '../test-support/agents.js';
+import { hubRequests, useOwnerHub } from '../test-support/app.js';
 import { testDatabases } from '../test-support/databases.js';
-
-const COMMIT = 'a'.repeat(40);
+import { uploadInParts } from '../test-support/uploads.js';
 
 describe.each(testDatabases())('agent protocol on $engine', ({ open }) => {
   const t = useOwnerHub(open);
 
+  const { stranger, owner, agent, register } = hubRequests(() => t.hub);
   /** An instance launched from a fresh profile, and its bootstrap token. */
-  async function launch(name: string, extra = '') {
-    const yaml = `name: ${name}\nui: { kind: comfyui, ref: ${COMMIT} }\n${extra}`;
-    await t.hub.app.inject({
-      method: 'PUT',
-      url: `/api/profiles/${name}`,
-      payload: yaml,
-      headers: { ...asOwner(t.hub.cookie), 'content-type': 'application/yaml' },
-    });
-    const [row] = await t.db.query<{ id: string }>(
-      `insert into instances (name, provider, state, profile_version_id)
-       select $1, 'local', 'launching', v.id from profile_versions v join profiles p on p.id = v.profile_id where p.name = $1
-       returning id`,
-      [name],
-    );
-    const id = (row as { id: string }).id;
-    return { id, bootstrap: await t.hub.services.agents.mintBootstrapToken(id) };
-  }
+  const launch = (name: string, extra = '') => localInstance(t, name, { extra });
   const agentPost = (path: string, token: string | null, payload: object) =>
-    t.hub.app.inject({
-      method: 'POST',
-      url: `/agent/v1/${path}`,
-      payload,
-      headers: token ? { authorization: `Bearer ${token}` } : {},
-    });
-  const owner = (method: 'GET' | 'POST', url: string, payload?: object) =>
-    t.hub.app.inject({ method, url, payload, headers: asOwner(t.hub.cookie) });
-  const beat = (phase: string, acknowledged: object[] = []) => ({
-    agentVersion: '0.1.0',
-    sentAt: new Date().toISOString(),
-    phase,
-    webui: { state: 'running', port: 8188, restarts: 0 },
-    diskFreeBytes: 1e10,
-    acknowledged,
-  });
+    agent(token, 'POST', path, payload);
+  const beat = (phase: string, acknowledged: object[] = []) =>
+    heartbeat({ phase, webui: RUNNING_WEBUI, diskFreeBytes: 1e10, acknowledged });
 
   it('trades the bootstrap token once for an agent token, and hands over the profile', async () => {
     const { id, bootstrap } = await launch('agent-a');
-    const res = await agentPost('register', null, { bootstrapToken: bootstrap, agentVersion: '0.1.0' });
+    const res = await register(bootstrap);
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({
       instanceId: id,
       profile: { name: 'agent-a', version: 1, spec: { ui: { kind: 'comfyui' } } },
     });
     expect(res.json().agentToken).toMatch(/^ppa_/);
-    const again = await agentPost('register', null, { bootstrapToken: bootstrap, agentVersion: '0.1.0' });
+    const again = await register(bootstrap);
     expect(again.statusCode).toBe(401);
     expect(again.json().error.message).toBe('bootstrapToken: unknown, expired or already used');
   });
@@ -67,21 +35,13 @@ describe.each(testDatabases())('agent protocol on $engine', ({ open }) => {
       expect((await agentPost(path, null, {})).statusCode).toBe(401);
       expect((await agentPost(path, 'ppa_forged', {})).statusCode).toBe(401);
       // An owner's session is not an agent token.
-      const asOwnerRes = await t.hub.app.inject({
-        method: 'POST',
-        url: `/agent/v1/${path}`,
-        payload: {},
-        headers: asOwner(t.hub.cookie),
-      });
+      const asOwnerRes = await owner('POST', `/agent/v1/${path}`, {});
       expect(asOwnerRes.statusCode).toBe(401);
     }
   });
 
   it('stores heartbeat facts, moves the lifecycle, and delivers commands until acknowledged', async () => {
-    const { id, bootstrap } = await launch('agent-b');
-    const { agentToken } = (
-      await agentPost('register', null, { bootstrapToken: bootstrap, agentVersion: '0.1.0' })
-    ).json();
+    const { id, token: agentToken } = await localAgent(t, 'agent-b');
     const first = await agentPost('heartbeat', agentToken, beat('provisioning'));
     expect(first.statusCode).toBe(200);
     expect(first.json().commands).toEqual([]);
@@ -112,10 +72,7 @@ describe.each(testDatabases())('agent protocol on $engine', ({ open }) => {
   });
 
   it('takes events at least once (duplicates ignored) and logs in order', async () => {
-    const { id, bootstrap } = await launch('agent-c');
-    const { agentToken } = (
-      await agentPost('register', null, { bootstrapToken: bootstrap, agentVersion: '0.1.0' })
-    ).json();
+    const { id, token: agentToken } = await localAgent(t, 'agent-c');
     const event = {
       id: randomUUID(),
       at: new Date().toISOString(),
@@ -143,10 +100,7 @@ describe.each(testDatabases())('agent protocol on $engine', ({ open }) => {
   });
 
   it('rejects a malformed heartbeat naming the field', async () => {
-    const { bootstrap } = await launch('agent-d');
-    const { agentToken } = (
-      await agentPost('register', null, { bootstrapToken: bootstrap, agentVersion: '0.1.0' })
-    ).json();
+    const { token: agentToken } = await localAgent(t, 'agent-d');
     const res = await agentPost('heartbeat', agentToken, { ...beat('dancing') });
     expect(res.statusCode).toBe(400);
     expect(res.json().error.issues[0].path).toBe('body.phase');
@@ -164,15 +118,8 @@ describe.each(testDatabases())('agent protocol on $engine', ({ open }) => {
   });
 
   it('gives a resumed agent its profile, and download URLs only for its own models', async () => {
-    const { bootstrap } = await launch('agent-f');
-    const { agentToken } = (
-      await agentPost('register', null, { bootstrapToken: bootstrap, agentVersion: '0.1.0' })
-    ).json();
-    const profile = await t.hub.app.inject({
-      method: 'GET',
-      url: '/agent/v1/profile',
-      headers: { authorization: `Bearer ${agentToken}` },
-    });
+    const { token: agentToken } = await localAgent(t, 'agent-f');
+    const profile = await agent(agentToken, 'GET', 'profile');
     expect(profile.json().profile).toMatchObject({ name: 'agent-f', version: 1 });
     const outside = await agentPost('models/urls', agentToken, { sha256s: ['e'.repeat(64)] });
     expect(outside.statusCode).toBe(403);
@@ -182,16 +129,12 @@ describe.each(testDatabases())('agent protocol on $engine', ({ open }) => {
   it('takes a model the agent fetched from its URL into the library, for its own profile only', async () => {
     const bytes = randomBytes(3 * 1024 * 1024 + 17);
     const sha256 = createHash('sha256').update(bytes).digest('hex');
-    const { bootstrap } = await launch(
-      'agent-p',
-      `models:\n  - { name: tiny, kind: lora, sha256: ${sha256}, source: { url: "https://example.com/tiny.safetensors" } }\n`,
-    );
-    const { agentToken } = (
-      await agentPost('register', null, { bootstrapToken: bootstrap, agentVersion: '0.1.0' })
-    ).json();
-    const stranger = await agentPost(`models/${'e'.repeat(64)}/promotion`, agentToken, { sizeBytes: 10 });
-    expect(stranger.statusCode).toBe(403);
-    expect(stranger.json().error.message).toContain("is neither a model of this instance's profile");
+    const { token: agentToken } = await localAgent(t, 'agent-p', {
+      extra: `models:\n  - { name: tiny, kind: lora, sha256: ${sha256}, source: { url: "https://example.com/tiny.safetensors" } }\n`,
+    });
+    const unlisted = await agentPost(`models/${'e'.repeat(64)}/promotion`, agentToken, { sizeBytes: 10 });
+    expect(unlisted.statusCode).toBe(403);
+    expect(unlisted.json().error.message).toContain("is neither a model of this instance's profile");
     const bad = await agentPost(`models/${sha256}/promotion`, agentToken, { sizeBytes: 0 });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.message).toContain('sizeBytes');
@@ -200,30 +143,21 @@ describe.each(testDatabases())('agent protocol on $engine', ({ open }) => {
     expect(start.statusCode).toBe(200);
     const plan = start.json();
     expect(plan.status).toBe('upload');
-    const dir = await mkdtemp(join(tmpdir(), 'podpilot-promote-'));
-    try {
-      await writeFile(join(dir, 'tiny'), bytes);
-      const { parts } = await uploadFileParts({
-        path: join(dir, 'tiny'),
-        size: bytes.length,
-        plan,
-        presign: async (partNumbers) =>
-          (await agentPost(`models/${sha256}/promotion/parts`, agentToken, { partNumbers })).json().parts,
-      });
-      const done = await agentPost(`models/${sha256}/promotion/complete`, agentToken, { parts });
-      expect(done.statusCode).toBe(200);
-      // The agent learns that the bytes are in; nothing of the library entry (names, usage).
-      expect(done.json()).toEqual({ sha256, status: 'available' });
-      const library = (await owner('GET', '/api/models')).json().models;
-      expect(library).toContainEqual(expect.objectContaining({ sha256, name: 'tiny', kind: 'lora' }));
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    const { parts } = await uploadInParts(
+      bytes,
+      plan,
+      async (partNumbers) =>
+        (await agentPost(`models/${sha256}/promotion/parts`, agentToken, { partNumbers })).json().parts,
+    );
+    const done = await agentPost(`models/${sha256}/promotion/complete`, agentToken, { parts });
+    expect(done.statusCode).toBe(200);
+    // The agent learns that the bytes are in; nothing of the library entry (names, usage).
+    expect(done.json()).toEqual({ sha256, status: 'available' });
+    const library = (await owner('GET', '/api/models')).json().models;
+    expect(library).toContainEqual(expect.objectContaining({ sha256, name: 'tiny', kind: 'lora' }));
     // The next instance of the profile downloads it from storage, byte for byte.
     const urls = (await agentPost('models/urls', agentToken, { sha256s: [sha256] })).json().urls;
-    const stored = Buffer.from(
-      await (await t.hub.app.inject({ method: 'GET', url: urls[sha256] })).rawPayload,
-    );
+    const stored = Buffer.from(await (await stranger('GET', urls[sha256])).rawPayload);
     expect(stored.equals(bytes)).toBe(true);
     const again = await agentPost(`models/${sha256}/promotion`, agentToken, { sizeBytes: bytes.length });
     expect(again.json()).toEqual({ status: 'exists' });

@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '../db/db.js';
-import { type TestHub, testHub } from '../test-support/app.js';
-import { testDatabases } from '../test-support/databases.js';
+import { describe, expect, it } from 'vitest';
+import { hubRequests, useTestHub } from '../test-support/app.js';
+import { type TestDatabase, testDatabases } from '../test-support/databases.js';
 
 /** The only /api routes anyone may call without logging in. Adding one here is a security decision. */
 const PUBLIC_API_ROUTES = ['GET /api/auth/state', 'POST /api/auth/login', 'POST /api/auth/setup'];
@@ -9,18 +8,9 @@ const PUBLIC_API_ROUTES = ['GET /api/auth/state', 'POST /api/auth/login', 'POST 
 const [pglite] = testDatabases();
 
 describe('authentication on every /api route', () => {
-  let db: Db;
-  let hub: TestHub;
-  beforeAll(async () => {
-    db = await (pglite?.open() as Promise<Db>);
-    hub = await testHub(db);
-  });
-  afterAll(async () => {
-    await hub.close();
-    await db.close();
-  });
-
-  const apiRoutes = () => hub.routes.filter((r) => r.url.startsWith('/api/') && r.method !== 'HEAD');
+  const t = useTestHub((pglite as TestDatabase).open);
+  const { stranger } = hubRequests(() => t.hub);
+  const apiRoutes = () => t.hub.routes.filter((r) => r.url.startsWith('/api/') && r.method !== 'HEAD');
 
   it('finds the routes from the server itself', () => {
     expect(apiRoutes().length).toBeGreaterThanOrEqual(8);
@@ -42,13 +32,13 @@ describe('authentication on every /api route', () => {
         {},
         { authorization: 'Bearer pp_not-a-real-token' },
         { cookie: 'podpilot_session=forged' },
-      ]) {
-        const res = await hub.app.inject({
-          method: route.method as 'GET',
+      ] as Record<string, string>[]) {
+        const res = await stranger(
+          route.method as 'GET',
           url,
+          route.method === 'GET' ? undefined : {},
           headers,
-          payload: route.method === 'GET' ? undefined : {},
-        });
+        );
         if (res.statusCode !== 401 || res.json().error?.code !== 'unauthorized') {
           failures.push(`${route.method} ${route.url} with ${JSON.stringify(headers)} → ${res.statusCode}`);
         }
@@ -58,7 +48,7 @@ describe('authentication on every /api route', () => {
   });
 
   it('answers unknown /api paths with 401 to strangers, so routes cannot be probed', async () => {
-    const res = await hub.app.inject({ method: 'GET', url: '/api/nope' });
+    const res = await stranger('GET', '/api/nope');
     expect(res.statusCode).toBe(401);
   });
 });

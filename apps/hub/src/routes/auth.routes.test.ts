@@ -1,29 +1,21 @@
 import { CSRF_HEADER, SESSION_COOKIE } from '@podpilot/common';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '../db/db.js';
-import { asOwner, sessionCookie, TEST_PASSWORD, type TestHub, testHub } from '../test-support/app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { hubRequests, sessionCookie, TEST_PASSWORD, useTestHub } from '../test-support/app.js';
 import { testDatabases } from '../test-support/databases.js';
 
 describe.each(testDatabases())('owner setup and login on $engine', ({ open }) => {
-  let db: Db;
-  let hub: TestHub;
+  const t = useTestHub(open, { loginMaxPerMinute: 5 });
   let setupToken: string;
-
   beforeAll(async () => {
-    db = await open();
-    hub = await testHub(db, { loginMaxPerMinute: 5 });
-    setupToken = (await hub.services.auth.issueSetupToken()) ?? '';
-  });
-  afterAll(async () => {
-    await hub.close();
-    await db.close();
+    setupToken = (await t.hub.services.auth.issueSetupToken()) ?? '';
   });
 
+  const { stranger, session } = hubRequests(() => t.hub);
   const post = (url: string, payload: unknown, headers: Record<string, string> = {}) =>
-    hub.app.inject({ method: 'POST', url, payload: payload as object, headers });
+    stranger('POST', url, payload, headers);
 
   it('says setup is required before the owner exists, and login is refused', async () => {
-    const state = await hub.app.inject({ method: 'GET', url: '/api/auth/state' });
+    const state = await stranger('GET', '/api/auth/state');
     expect(state.json()).toEqual({ setupRequired: true, user: null });
     const login = await post('/api/auth/login', { password: TEST_PASSWORD });
     expect(login.statusCode).toBe(409);
@@ -37,7 +29,7 @@ describe.each(testDatabases())('owner setup and login on $engine', ({ open }) =>
       code: 'invalid_request',
       issues: [{ path: 'body.password', message: 'expected at least 12 characters' }],
     });
-    expect(await hub.services.auth.isSetupRequired()).toBe(true);
+    expect(await t.hub.services.auth.isSetupRequired()).toBe(true);
   });
 
   it('rejects a wrong setup token', async () => {
@@ -52,11 +44,7 @@ describe.each(testDatabases())('owner setup and login on $engine', ({ open }) =>
     expect(res.json()).toMatchObject({ setupRequired: false, user: { username: 'owner' } });
     const cookie = res.cookies.find((c) => c.name === SESSION_COOKIE);
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
-    const me = await hub.app.inject({
-      method: 'GET',
-      url: '/api/auth/state',
-      headers: asOwner(cookie?.value ?? ''),
-    });
+    const me = await session(cookie?.value ?? '', 'GET', '/api/auth/state');
     expect(me.json().user.username).toBe('owner');
   });
 
@@ -64,7 +52,7 @@ describe.each(testDatabases())('owner setup and login on $engine', ({ open }) =>
     const res = await post('/api/auth/setup', { token: setupToken, password: 'another password!' });
     expect(res.statusCode).toBe(409);
     expect(res.json().error.code).toBe('setup_done');
-    expect(await hub.services.auth.issueSetupToken()).toBeNull();
+    expect(await t.hub.services.auth.issueSetupToken()).toBeNull();
   });
 
   it('logs in with the right password only', async () => {
@@ -88,11 +76,11 @@ describe.each(testDatabases())('owner setup and login on $engine', ({ open }) =>
 
   it('ends the session on logout', async () => {
     const login = await post('/api/auth/login', { password: TEST_PASSWORD });
-    const headers = asOwner(sessionCookie(login) ?? '');
-    expect((await hub.app.inject({ method: 'GET', url: '/api/instances', headers })).statusCode).toBe(200);
-    const out = await post('/api/auth/logout', {}, headers);
+    const cookie = sessionCookie(login) ?? '';
+    expect((await session(cookie, 'GET', '/api/instances')).statusCode).toBe(200);
+    const out = await session(cookie, 'POST', '/api/auth/logout', {});
     expect(out.statusCode).toBe(204);
-    expect((await hub.app.inject({ method: 'GET', url: '/api/instances', headers })).statusCode).toBe(401);
+    expect((await session(cookie, 'GET', '/api/instances')).statusCode).toBe(401);
   });
 
   it('rate-limits login attempts with 429 and Retry-After', async () => {

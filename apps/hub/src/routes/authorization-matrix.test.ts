@@ -1,23 +1,14 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { SESSION_COOKIE } from '@podpilot/common';
-import { uploadFileParts } from '@podpilot/common/node';
 import type { InjectOptions } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { RegisteredRoute } from '../app.js';
-import type { Db } from '../db/db.js';
-import { asOwner, hubRequests } from '../test-support/app.js';
+import { heartbeat, minimalProfile } from '../test-support/agents.js';
+import { asBearer, asOwner, hubRequests } from '../test-support/app.js';
 import { testDatabases } from '../test-support/databases.js';
-import {
-  type LifecycleTestHub,
-  launchAndRegister,
-  lifecycleHub,
-  type RegisteredAgent,
-} from '../test-support/lifecycle.js';
+import { launchAndRegister, type RegisteredAgent, useLifecycleHub } from '../test-support/lifecycle.js';
+import { putToUrl, syncOutputs, uploadInParts } from '../test-support/uploads.js';
 
-const COMMIT = 'a'.repeat(40);
 /** Routes marked `public`: they answer strangers on purpose (each one is a security decision). */
 const PUBLIC_ROUTES = [
   'GET /api/auth/state',
@@ -39,8 +30,7 @@ const key = (r: RegisteredRoute) => `${r.method} ${r.url}`;
 type Agent = RegisteredAgent;
 
 describe.each(testDatabases())('authorisation matrix over every route ($engine)', ({ open }) => {
-  let db: Db;
-  let t: LifecycleTestHub;
+  const t = useLifecycleHub(open);
   let A: Agent;
   let B: Agent;
   let apiToken: string;
@@ -49,14 +39,11 @@ describe.each(testDatabases())('authorisation matrix over every route ($engine)'
   let outputB: { id: string; key: string; path: string; bytes: Buffer };
   let commandB: string;
 
-  const { inject, owner, agent, ok } = hubRequests(() => t.hub);
+  const { inject, owner, agent, putProfile, ok } = hubRequests(() => t.hub);
   const launch = (profile: string, offerId: string): Promise<Agent> =>
     launchAndRegister(t, profile, offerId, `matrix-${profile}-${offerId}`);
 
   beforeAll(async () => {
-    db = await open();
-    t = await lifecycleHub(db);
-
     // A file and a model in the library that only B's profile lists.
     const fileBytes = Buffer.from('{"only":"b"}');
     const start = ok(
@@ -64,9 +51,7 @@ describe.each(testDatabases())('authorisation matrix over every route ($engine)'
       'file upload',
     ).json();
     fileKey = start.key;
-    const put = await fetch(start.url, { method: 'PUT', body: fileBytes });
-    await put.arrayBuffer();
-    expect(put.status).toBe(200);
+    await putToUrl(start.url, fileBytes);
 
     const modelBytes = randomBytes(1024);
     modelSha = sha256(modelBytes);
@@ -79,31 +64,25 @@ describe.each(testDatabases())('authorisation matrix over every route ($engine)'
       }),
       'model upload',
     ).json();
-    const dir = await mkdtemp(join(tmpdir(), 'podpilot-matrix-'));
-    try {
-      await writeFile(join(dir, 'm'), modelBytes);
-      const { parts } = await uploadFileParts({
-        path: join(dir, 'm'),
-        size: modelBytes.length,
-        plan,
-        presign: async (partNumbers) =>
-          (await owner('POST', `/api/models/${modelSha}/upload/parts`, { partNumbers })).json().parts,
-      });
-      ok(await owner('POST', `/api/models/${modelSha}/upload/complete`, { parts }), 'model complete');
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    const { parts } = await uploadInParts(
+      modelBytes,
+      plan,
+      async (partNumbers) =>
+        (await owner('POST', `/api/models/${modelSha}/upload/parts`, { partNumbers })).json().parts,
+    );
+    ok(await owner('POST', `/api/models/${modelSha}/upload/complete`, { parts }), 'model complete');
 
-    const yaml = [
-      'name: other',
-      `ui: { kind: comfyui, ref: ${COMMIT} }`,
-      'models:',
-      `  - { name: only-b, kind: lora, sha256: ${modelSha}, source: { url: "https://example.com/b.safetensors" } }`,
-      'files:',
-      `  - { path: user/cfg.json, storage: ${fileKey} }`,
-      '',
-    ].join('\n');
-    ok(await owner('PUT', '/api/profiles/other', yaml, { 'content-type': 'application/yaml' }), 'profile');
+    const yaml = minimalProfile(
+      'other',
+      [
+        'models:',
+        `  - { name: only-b, kind: lora, sha256: ${modelSha}, source: { url: "https://example.com/b.safetensors" } }`,
+        'files:',
+        `  - { path: user/cfg.json, storage: ${fileKey} }`,
+        '',
+      ].join('\n'),
+    );
+    ok(await putProfile('other', yaml), 'profile');
 
     A = await launch('tiny', '100000');
     B = await launch('other', '100001');
@@ -111,22 +90,9 @@ describe.each(testDatabases())('authorisation matrix over every route ($engine)'
 
     // An output of B, uploaded through B's own agent routes.
     const bytes = Buffer.from('output of B');
-    const file = { path: 'output/b.txt', sizeBytes: bytes.length, sha256: sha256(bytes), mtime: now() };
-    const presigned = ok(
-      await agent(B.token, 'POST', 'outputs/presign', { files: [file] }),
-      'presign',
-    ).json();
-    const planB = presigned.files[0];
-    const upload = await fetch(planB.url, { method: 'PUT', body: bytes });
-    await upload.arrayBuffer();
-    expect(upload.status).toBe(200);
-    const confirmed = ok(
-      await agent(B.token, 'POST', 'outputs/confirm', {
-        files: [{ ...file, key: planB.key, version: planB.version }],
-      }),
-      'confirm',
-    ).json();
-    outputB = { id: confirmed.confirmed[0].id, key: planB.key, path: file.path, bytes };
+    const { plans, confirmed } = await syncOutputs(t.hub, B.token, [{ path: 'output/b.txt', bytes }]);
+    const key = (plans[0] as { key: string }).key;
+    outputB = { id: (confirmed[0] as { id: string }).id, key, path: 'output/b.txt', bytes };
     expect(outputB.key.startsWith(`outputs/${B.id}/`)).toBe(true);
 
     commandB = ok(
@@ -136,11 +102,6 @@ describe.each(testDatabases())('authorisation matrix over every route ($engine)'
     apiToken = ok(await owner('POST', '/api/tokens', { name: 'matrix' }), 'api token').json().token;
     expect(apiToken).toMatch(/^pp_/);
   }, 120_000);
-
-  afterAll(async () => {
-    await t?.close();
-    await db?.close();
-  });
 
   const routes = () => t.hub.routes.filter((r) => r.method !== 'HEAD' && r.method !== 'OPTIONS');
 
@@ -197,7 +158,7 @@ describe.each(testDatabases())('authorisation matrix over every route ($engine)'
         ['A', A.token, A.id],
         ['B', B.token, B.id],
       ] as const) {
-        const res = await call(route, { authorization: `Bearer ${token}` }, urlOf(route, instance));
+        const res = await call(route, asBearer(token), urlOf(route, instance));
         if (res.statusCode !== 401 && res.statusCode !== 403)
           failures.push(`${key(route)} as agent ${who} → ${res.statusCode}`);
       }
@@ -210,9 +171,9 @@ describe.each(testDatabases())('authorisation matrix over every route ($engine)'
     for (const route of routes().filter((r) => r.url.startsWith('/agent/v1/') && !r.public)) {
       for (const [who, headers] of [
         ['session', asOwner(t.hub.cookie)],
-        ['api token', { authorization: `Bearer ${apiToken}` }],
-        ['session as bearer', { authorization: `Bearer ${t.hub.cookie}` }],
-        ['bootstrap token', { authorization: `Bearer ${A.bootstrap}` }],
+        ['api token', asBearer(apiToken)],
+        ['session as bearer', asBearer(t.hub.cookie)],
+        ['bootstrap token', asBearer(A.bootstrap)],
       ] as const) {
         const res = await call(route, headers);
         if (res.statusCode !== 401) failures.push(`${key(route)} with ${who} → ${res.statusCode}`);
@@ -229,7 +190,7 @@ describe.each(testDatabases())('authorisation matrix over every route ($engine)'
       if (later.test(key(route)) || later.test(route.url)) continue;
       for (const [who, headers] of [
         ['session', asOwner(t.hub.cookie)],
-        ['api token', { authorization: `Bearer ${apiToken}` }],
+        ['api token', asBearer(apiToken)],
       ] as const) {
         if (route.url === '/api/live') {
           // An event stream: read the status, then hang up.
@@ -285,7 +246,7 @@ describe.each(testDatabases())('authorisation matrix over every route ($engine)'
         [
           'POST',
           'heartbeat',
-          { agentVersion: 'a', sentAt: now(), phase: 'ready', acknowledged: [{ id: commandB, ok: true }] },
+          heartbeat({ agentVersion: 'a', acknowledged: [{ id: commandB, ok: true }] }),
           [200],
         ],
       ],
@@ -354,11 +315,7 @@ describe.each(testDatabases())('authorisation matrix over every route ($engine)'
     expect(profile.name).toBe('tiny');
     expect(JSON.stringify(profile)).not.toContain(modelSha);
     expect(JSON.stringify(profile)).not.toContain(fileKey);
-    const hb = await agent(B.token, 'POST', 'heartbeat', {
-      agentVersion: 'b',
-      sentAt: now(),
-      phase: 'ready',
-    });
+    const hb = await agent(B.token, 'POST', 'heartbeat', heartbeat({ agentVersion: 'b' }));
     expect(hb.statusCode).toBe(200);
     expect(JSON.stringify(hb.json())).toContain(commandB);
     expect((await owner('GET', `/api/instances/${B.id}/events`)).body).toBe(before.events);
@@ -373,7 +330,7 @@ describe.each(testDatabases())('authorisation matrix over every route ($engine)'
     for (const route of routes().filter(
       (r) => /\/(stop|start|destroy|logout)$/.test(r.url) || r.method === 'DELETE',
     )) {
-      for (const headers of [{}, { authorization: `Bearer ${A.token}` }] as Record<string, string>[]) {
+      for (const headers of [{}, asBearer(A.token)] as Record<string, string>[]) {
         const res = await call(route, headers);
         expect(res.statusCode, `${key(route)} with ${JSON.stringify(headers)}`).toBe(401);
       }
@@ -392,7 +349,7 @@ describe.each(testDatabases())('authorisation matrix over every route ($engine)'
     expect((await agent(B.token, 'GET', 'profile')).statusCode).toBe(200);
     const after: string[] = [];
     for (const [method, path, payload] of [
-      ['POST', 'heartbeat', { agentVersion: 'a', sentAt: now(), phase: 'ready' }],
+      ['POST', 'heartbeat', heartbeat({ agentVersion: 'a' })],
       ['POST', 'logs', { lines: [{ at: now(), stream: 'agent', line: 'after destroy' }] }],
       ['GET', 'profile', undefined],
       [

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BudgetsService } from '../services/costs/budgets.service.js';
 import { CostsService } from '../services/costs/costs.service.js';
-import { asOwner, routesTestApp, useOwnerHub } from '../test-support/app.js';
+import { hubRequests, routesTestApp, useOwnerHub } from '../test-support/app.js';
 import { insertInstance } from '../test-support/costs.js';
 import { testDatabases } from '../test-support/databases.js';
 import { costsRoutes } from './costs.routes.js';
@@ -31,8 +31,7 @@ describe.each(testDatabases())('costs and budgets routes ($engine)', ({ open }) 
     await app?.close();
   });
 
-  const api = (method: 'GET' | 'PUT', url: string, payload?: object) =>
-    app.inject({ method, url, payload, headers: asOwner(t.hub.cookie) });
+  const { stranger, owner: api } = hubRequests(() => ({ app, cookie: t.hub.cookie }));
 
   it('requires the owner', async () => {
     for (const [method, url] of [
@@ -40,7 +39,7 @@ describe.each(testDatabases())('costs and budgets routes ($engine)', ({ open }) 
       ['GET', '/api/budgets'],
       ['PUT', '/api/budgets'],
     ] as const) {
-      const res = await app.inject({ method, url, payload: method === 'PUT' ? {} : undefined });
+      const res = await stranger(method, url, method === 'PUT' ? {} : undefined);
       expect(res.statusCode, `${method} ${url}`).toBe(401);
       expect(res.json().error.code).toBe('unauthorized');
     }

@@ -1,21 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { asOwner, useOwnerHub } from '../test-support/app.js';
+import { localAgent } from '../test-support/agents.js';
+import { hubRequests, useOwnerHub } from '../test-support/app.js';
 import { testDatabases } from '../test-support/databases.js';
-
-const COMMIT = 'a'.repeat(40);
 
 describe.each(testDatabases())('owner files in storage on $engine', ({ open }) => {
   const t = useOwnerHub(open);
 
-  const owner = (method: 'GET' | 'POST' | 'DELETE', url: string, payload?: object) =>
-    t.hub.app.inject({ method, url, payload, headers: asOwner(t.hub.cookie) });
-  const agentPost = (path: string, token: string, payload: object) =>
-    t.hub.app.inject({
-      method: 'POST',
-      url: `/agent/v1/${path}`,
-      payload,
-      headers: { authorization: `Bearer ${token}` },
-    });
+  const { stranger, owner, agent } = hubRequests(() => t.hub);
+  const agentPost = (path: string, token: string, payload: object) => agent(token, 'POST', path, payload);
 
   /** Pushes `bytes` as `files/<path>` the way the CLI does: start, then PUT straight to storage. */
   async function push(path: string, bytes: Buffer) {
@@ -31,29 +23,7 @@ describe.each(testDatabases())('owner files in storage on $engine', ({ open }) =
   }
 
   /** A registered agent of an instance launched from a fresh profile. */
-  async function agentOf(name: string, extra: string) {
-    const yaml = `name: ${name}\nui: { kind: comfyui, ref: ${COMMIT} }\n${extra}`;
-    const put = await t.hub.app.inject({
-      method: 'PUT',
-      url: `/api/profiles/${name}`,
-      payload: yaml,
-      headers: { ...asOwner(t.hub.cookie), 'content-type': 'application/yaml' },
-    });
-    expect(put.statusCode).toBeLessThan(300);
-    const [row] = await t.db.query<{ id: string }>(
-      `insert into instances (name, provider, state, profile_version_id)
-       select $1, 'local', 'launching', v.id from profile_versions v join profiles p on p.id = v.profile_id where p.name = $1
-       returning id`,
-      [name],
-    );
-    const bootstrap = await t.hub.services.agents.mintBootstrapToken((row as { id: string }).id);
-    const res = await t.hub.app.inject({
-      method: 'POST',
-      url: '/agent/v1/register',
-      payload: { bootstrapToken: bootstrap, agentVersion: '0.1.0' },
-    });
-    return res.json().agentToken as string;
-  }
+  const agentOf = async (name: string, extra: string) => (await localAgent(t, name, { extra })).token;
 
   it('stores a pushed file, lists it, and hands its bytes to an agent whose profile lists it', async () => {
     const bytes = Buffer.from('{"Comfy.UseNewMenu": "Top"}\n');
@@ -74,7 +44,7 @@ describe.each(testDatabases())('owner files in storage on $engine', ({ open }) =
     expect(urls.statusCode).toBe(200);
     const body = urls.json();
     expect(Object.keys(body.urls)).toEqual([key]);
-    const got = await t.hub.app.inject({ method: 'GET', url: body.urls[key] });
+    const got = await stranger('GET', body.urls[key]);
     expect(got.statusCode).toBe(200);
     expect(got.rawPayload.equals(bytes)).toBe(true);
 
@@ -136,7 +106,7 @@ describe.each(testDatabases())('owner files in storage on $engine', ({ open }) =
       ['POST', '/api/files/uploads'],
       ['DELETE', '/api/files/cfg/x.json'],
     ] as const) {
-      const res = await t.hub.app.inject({ method, url, payload: method === 'POST' ? {} : undefined });
+      const res = await stranger(method, url, method === 'POST' ? {} : undefined);
       expect(res.statusCode, url).toBe(401);
     }
   });

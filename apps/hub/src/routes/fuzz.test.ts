@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { FilePathInStorage } from '@podpilot/common';
 import fc from 'fast-check';
-import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   nearProfile,
@@ -14,10 +14,10 @@ import {
 } from '../../../../packages/common/src/profile/test-support/profile-arbitraries.js';
 import type { Db } from '../db/db.js';
 import { LocalStorage } from '../storage/index.js';
-import { appWithOwner, asOwner, type TestHub } from '../test-support/app.js';
+import { TEST_COMMIT as COMMIT, localAgent } from '../test-support/agents.js';
+import { appWithOwner, hubRequests, JSON_BODY, type OwnerHub } from '../test-support/app.js';
 import { testDatabases } from '../test-support/databases.js';
 
-const COMMIT = 'a'.repeat(40);
 const MARK = 'ppesc';
 const [pglite] = testDatabases();
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -55,44 +55,17 @@ async function filesUnder(dir: string, skip: string[] = []): Promise<string[]> {
 
 describe('hostile and generated input through the hub', () => {
   let db: Db;
-  let hub: TestHub & { cookie: string };
+  let hub: OwnerHub;
   let dir: string;
   let storage: LocalStorage;
   let A: { id: string; token: string };
   let B: { id: string; token: string };
   let quiet: ReturnType<typeof vi.spyOn> | undefined;
 
-  const inject = (opts: InjectOptions) => hub.app.inject(opts);
-  const owner = (method: InjectOptions['method'], url: string, payload?: unknown, headers = {}) =>
-    inject({ method, url, payload: payload as object, headers: { ...asOwner(hub.cookie), ...headers } });
-  const agent = (token: string, path: string, payload: unknown) =>
-    inject({
-      method: 'POST',
-      url: `/agent/v1/${path}`,
-      payload: payload as object,
-      headers: { authorization: `Bearer ${token}` },
-    });
-
-  async function registeredAgent(name: string) {
-    const yaml = `name: ${name}\nui: { kind: comfyui, ref: ${COMMIT} }\n`;
-    const put = await owner('PUT', `/api/profiles/${name}`, yaml, { 'content-type': 'application/yaml' });
-    expect(put.statusCode).toBeLessThan(300);
-    const [row] = await db.query<{ id: string }>(
-      `insert into instances (name, provider, state, profile_version_id)
-       select $1, 'local', 'launching', v.id from profile_versions v join profiles p on p.id = v.profile_id
-        where p.name = $1 returning id`,
-      [name],
-    );
-    const id = (row as { id: string }).id;
-    const bootstrapToken = await hub.services.agents.mintBootstrapToken(id);
-    const res = await inject({
-      method: 'POST',
-      url: '/agent/v1/register',
-      payload: { bootstrapToken, agentVersion: '0.1.0' },
-    });
-    expect(res.statusCode).toBe(200);
-    return { id, token: res.json().agentToken as string };
-  }
+  const { stranger, owner, agent: agentRequest, putProfile } = hubRequests(() => hub);
+  const agent = (token: string, path: string, payload: unknown, headers = {}) =>
+    agentRequest(token, 'POST', path, payload, headers);
+  const registeredAgent = (name: string) => localAgent({ db, hub }, name);
 
   beforeAll(async () => {
     quiet = vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
@@ -142,7 +115,7 @@ describe('hostile and generated input through the hub', () => {
         fc.asyncProperty(doc, fc.boolean(), async (text, asJson) => {
           const res = asJson
             ? await owner('PUT', '/api/profiles/fuzz', { yaml: text })
-            : await owner('PUT', '/api/profiles/fuzz', text, { 'content-type': 'application/yaml' });
+            : await putProfile('fuzz', text);
           if (res.statusCode < 300) accepted++;
           else if (res.statusCode === 400) {
             const problem = namesAField(res);
@@ -320,12 +293,7 @@ describe('hostile and generated input through the hub', () => {
           fc.asyncProperty(
             fc.oneof({ weight: 9, arbitrary: body }, { weight: 1, arbitrary: fc.anything() }),
             async (payload) => {
-              const res = await inject({
-                method: 'POST',
-                url: `/agent/v1/${path}`,
-                headers: { authorization: `Bearer ${A.token}`, 'content-type': 'application/json' },
-                payload: JSON.stringify(payload) ?? 'null',
-              });
+              const res = await agent(A.token, path, JSON.stringify(payload) ?? 'null', JSON_BODY);
               if (res.statusCode === 500 && hasNul(JSON.stringify(payload) ?? '')) nul.push(path);
               else if (res.statusCode >= 500)
                 failures.push(
@@ -347,12 +315,7 @@ describe('hostile and generated input through the hub', () => {
     it('refuses a body Fastify cannot read (bad JSON, a __proto__ key) with a 400 naming the body', async () => {
       const failures: string[] = [];
       for (const text of ['{"partNumbers": [1', '{"__proto__": {"x": 1}, "uploadId": "u"}', '']) {
-        const res = await inject({
-          method: 'POST',
-          url: '/agent/v1/outputs/parts',
-          payload: text,
-          headers: { authorization: `Bearer ${A.token}`, 'content-type': 'application/json' },
-        });
+        const res = await agent(A.token, 'outputs/parts', text, JSON_BODY);
         const problem = res.statusCode === 400 ? namesAField(res) : `${res.statusCode}: ${res.body}`;
         if (problem) failures.push(`${problem}\n  for ${JSON.stringify(text)}`);
         else
@@ -528,16 +491,12 @@ describe('hostile and generated input through the hub', () => {
       for (const h of withOther()) {
         for (const op of ['get', 'put'] as const) {
           const forged = `/storage/v1/object?key=${encodeURIComponent(h)}&op=${op}&exp=${future}&sig=${'0'.repeat(64)}`;
-          const res = await inject({
-            method: op === 'get' ? 'GET' : 'PUT',
-            url: forged,
-            payload: op === 'put' ? 'x' : undefined,
-          });
+          const res = await stranger(op === 'get' ? 'GET' : 'PUT', forged, op === 'put' ? 'x' : undefined);
           if (res.statusCode !== 403) failures.push(`forged ${op} ${JSON.stringify(h)} → ${res.statusCode}`);
         }
         const tampered = new URL(good);
         tampered.searchParams.set('key', h);
-        const res = await inject({ method: 'GET', url: `${tampered.pathname}${tampered.search}` });
+        const res = await stranger('GET', `${tampered.pathname}${tampered.search}`);
         if (res.statusCode !== 403) failures.push(`tampered ${JSON.stringify(h)} → ${res.statusCode}`);
         if (res.body.includes('outside')) failures.push(`tampered ${JSON.stringify(h)} read a canary`);
 
@@ -553,11 +512,12 @@ describe('hostile and generated input through the hub', () => {
             continue; // refused to sign: fine
           }
           const u = new URL(url);
-          const got = await inject({
-            method: u.searchParams.get('op') === 'put' ? 'PUT' : 'GET',
-            url: `${u.pathname}${u.search}`,
-            payload: u.searchParams.get('op') === 'put' ? 'escaped' : undefined,
-          });
+          const put = u.searchParams.get('op') === 'put';
+          const got = await stranger(
+            put ? 'PUT' : 'GET',
+            `${u.pathname}${u.search}`,
+            put ? 'escaped' : undefined,
+          );
           if (got.body.includes('outside the')) failures.push(`signed ${JSON.stringify(h)} read a canary`);
           // A key with a real "." or ".." segment must never be signed and served; other odd names
           // (`..%2f..`, `..∕..`, `...`) are plain names of objects inside the root (checked below).

@@ -1,14 +1,17 @@
-import fastifyCookie from '@fastify/cookie';
 import { ListActivitySamplesResponse, LiveInstance, SESSION_COOKIE } from '@podpilot/common';
-import Fastify from 'fastify';
-import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { describe, expect, it } from 'vitest';
 import type { Db } from '../db/db.js';
-import { registerAuth } from '../plugins/auth.js';
-import { registerErrorHandler } from '../plugins/errors.js';
 import { InstanceAgentRepository } from '../repositories/instances.repository.js';
 import { ActivityRecorder } from '../services/agents/activity-recorder.js';
-import { appWithOwner, asOwner, sessionCookie, TEST_PASSWORD, useOwnerHub } from '../test-support/app.js';
+import { heartbeat, localAgent, RUNNING_WEBUI } from '../test-support/agents.js';
+import {
+  appWithOwner,
+  hubRequests,
+  routesTestApp,
+  sessionCookie,
+  TEST_PASSWORD,
+  useOwnerHub,
+} from '../test-support/app.js';
 import { insertInstance } from '../test-support/costs.js';
 import { testDatabases } from '../test-support/databases.js';
 import { quietFacts } from '../test-support/idle.js';
@@ -83,6 +86,7 @@ const waitFor = async (check: () => boolean, timeoutMs = 5_000) => {
 
 describe.each(testDatabases())('live feed and activity history ($engine)', ({ open }) => {
   const t = useOwnerHub(open);
+  const { stranger, session, owner, agent } = hubRequests(() => t.hub);
   const cookie = () => `${SESSION_COOKIE}=${t.hub.cookie}`;
   const connect = (signal?: AbortSignal) =>
     fetch(`${t.hub.url}/api/live`, { headers: { cookie: cookie() }, signal });
@@ -151,39 +155,22 @@ describe.each(testDatabases())('live feed and activity history ($engine)', ({ op
 
   it('serves the same list as JSON', async () => {
     const id = await insertInstance(t.db, { name: 'live-json', state: 'stopped', transitions: [] });
-    const res = await t.hub.app.inject({
-      method: 'GET',
-      url: '/api/live/instances',
-      headers: asOwner(t.hub.cookie),
-    });
+    const res = await owner('GET', '/api/live/instances');
     expect(res.statusCode).toBe(200);
     const instances = res.json().instances as LiveInstance[];
     expect(instances.find((i) => i.id === id)).toMatchObject({ state: 'stopped', sync: null, phase: null });
   });
 
   it('records activity from heartbeats at most once a minute and serves it', async () => {
-    const [row] = await t.db.query<{ id: string }>(
-      `insert into instances (name, provider, state) values ('live-agent', 'local', 'launching') returning id`,
-    );
-    const id = (row as { id: string }).id;
-    const bootstrapToken = await t.hub.services.agents.mintBootstrapToken(id);
-    const reg = await t.hub.app.inject({
-      method: 'POST',
-      url: '/agent/v1/register',
-      payload: { bootstrapToken, agentVersion: 'test' },
-    });
-    expect(reg.statusCode).toBe(200);
-    const token = reg.json().agentToken as string;
+    const { id, token } = await localAgent(t, 'live-agent', { profile: null, agentVersion: 'test' });
     const beat = (gpu: number) =>
-      t.hub.app.inject({
-        method: 'POST',
-        url: '/agent/v1/heartbeat',
-        headers: { authorization: `Bearer ${token}` },
-        payload: {
+      agent(
+        token,
+        'POST',
+        'heartbeat',
+        heartbeat({
           agentVersion: 'test',
-          sentAt: new Date().toISOString(),
-          phase: 'ready',
-          webui: { state: 'running', port: 8188, restarts: 0 },
+          webui: RUNNING_WEBUI,
           sync: {
             backlogFiles: 2,
             backlogBytes: 2048,
@@ -198,26 +185,21 @@ describe.each(testDatabases())('live feed and activity history ($engine)', ({ op
               { index: 1, name: 'B', utilizationPercent: 5, memoryUsedMiB: 500, memoryTotalMiB: 24000 },
             ],
           }),
-        },
-      });
+        }),
+      );
     expect((await beat(80)).statusCode).toBe(200);
     expect((await beat(3)).statusCode).toBe(200); // within the minute: not recorded
 
-    const res = await t.hub.app.inject({
-      method: 'GET',
-      url: `/api/instances/${id}/activity`,
-      headers: asOwner(t.hub.cookie),
-    });
+    const res = await owner('GET', `/api/instances/${id}/activity`);
     expect(res.statusCode).toBe(200);
     const { samples } = ListActivitySamplesResponse.parse(res.json());
     expect(samples).toHaveLength(1);
     expect(samples[0]).toMatchObject({ gpuPercent: 80, vramUsedMiB: 1500, vramTotalMiB: 48000, busy: true });
 
-    const later = await t.hub.app.inject({
-      method: 'GET',
-      url: `/api/instances/${id}/activity?since=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`,
-      headers: asOwner(t.hub.cookie),
-    });
+    const later = await owner(
+      'GET',
+      `/api/instances/${id}/activity?since=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`,
+    );
     expect(later.json().samples).toEqual([]);
 
     // The live view carries the agent's sync, phase and WebUI.
@@ -233,13 +215,8 @@ describe.each(testDatabases())('live feed and activity history ($engine)', ({ op
 
   it('ends the stream of a session that logged out', async () => {
     // The routes on an app of their own (the hub's auth) with a short session re-check.
-    const app = Fastify({ logger: false });
-    app.setValidatorCompiler(validatorCompiler);
-    app.setSerializerCompiler(serializerCompiler);
-    registerErrorHandler(app);
-    await app.register(fastifyCookie);
+    const app = await routesTestApp(t.hub);
     const { auth, apiTokens, instances, live } = t.hub.services;
-    registerAuth(app, auth, apiTokens);
     await app.register(liveRoutes, {
       feed: live,
       history: new ActivityRecorder(t.db, Date.now),
@@ -249,25 +226,17 @@ describe.each(testDatabases())('live feed and activity history ($engine)', ({ op
     });
     await app.listen({ host: '127.0.0.1', port: 0 });
     try {
-      const login = await t.hub.app.inject({
-        method: 'POST',
-        url: '/api/auth/login',
-        payload: { password: TEST_PASSWORD },
-      });
-      const session = sessionCookie(login) as string;
+      const login = await stranger('POST', '/api/auth/login', { password: TEST_PASSWORD });
+      const other = sessionCookie(login) as string;
       const address = app.server.address() as { port: number };
       const res = await fetch(`http://127.0.0.1:${address.port}/api/live`, {
-        headers: { cookie: `${SESSION_COOKIE}=${session}` },
+        headers: { cookie: `${SESSION_COOKIE}=${other}` },
       });
       const stream = sseReader(res);
       expect((await stream.next()).event).toBe('instances');
       await new Promise((r) => setTimeout(r, 300));
       expect(live.clientCount).toBe(1); // still valid: still open
-      const out = await t.hub.app.inject({
-        method: 'POST',
-        url: '/api/auth/logout',
-        headers: asOwner(session),
-      });
+      const out = await session(other, 'POST', '/api/auth/logout');
       expect(out.statusCode).toBeLessThan(300);
       await expect(stream.next(() => true, 3_000)).rejects.toThrow(/ended/);
       await waitFor(() => live.clientCount === 0);
@@ -277,17 +246,12 @@ describe.each(testDatabases())('live feed and activity history ($engine)', ({ op
   });
 
   it('answers 404 for an unknown instance and 400 for a bad time', async () => {
-    const unknown = await t.hub.app.inject({
-      method: 'GET',
-      url: '/api/instances/00000000-0000-4000-8000-000000000000/activity',
-      headers: asOwner(t.hub.cookie),
-    });
+    const unknown = await owner('GET', '/api/instances/00000000-0000-4000-8000-000000000000/activity');
     expect(unknown.statusCode).toBe(404);
-    const bad = await t.hub.app.inject({
-      method: 'GET',
-      url: '/api/instances/00000000-0000-4000-8000-000000000000/activity?since=yesterday',
-      headers: asOwner(t.hub.cookie),
-    });
+    const bad = await owner(
+      'GET',
+      '/api/instances/00000000-0000-4000-8000-000000000000/activity?since=yesterday',
+    );
     expect(bad.statusCode).toBe(400);
   });
 });

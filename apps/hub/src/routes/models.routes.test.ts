@@ -1,7 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { asOwner, useOwnerHub } from '../test-support/app.js';
+import { minimalProfile } from '../test-support/agents.js';
+import { hubRequests, useOwnerHub } from '../test-support/app.js';
 import { testDatabases } from '../test-support/databases.js';
+import { putToUrl } from '../test-support/uploads.js';
 
 const MiB = 1024 * 1024;
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -21,17 +23,19 @@ describe.each(testDatabases())('models API on $engine', ({ open }) => {
     },
   );
 
-  const call = (method: 'GET' | 'POST' | 'DELETE' | 'PUT', url: string, payload?: object) =>
-    t.hub.app.inject({ method, url, payload, headers: asOwner(t.hub.cookie) });
+  const { owner: call, putProfile } = hubRequests(() => t.hub);
+  /** Starts (or resumes) the upload of `data` as the LoRA `name`. */
+  const startUpload = (data: Buffer, name: string) =>
+    call('POST', '/api/models/uploads', { sha256: sha(data), sizeBytes: data.length, name, kind: 'lora' });
+  /** Completes the upload of `data` with the parts a resumed start reported. */
+  const complete = (data: Buffer, uploaded: { partNumber: number; etag: string }[]) =>
+    call('POST', `/api/models/${sha(data)}/upload/complete`, {
+      parts: uploaded.map(({ partNumber, etag }) => ({ partNumber, etag })),
+    });
 
   /** Pushes `data` the way the CLI does: start, PUT each missing part to its presigned URL, complete. */
   async function push(data: Buffer, name: string, skipParts: number[] = []) {
-    const start = await call('POST', '/api/models/uploads', {
-      sha256: sha(data),
-      sizeBytes: data.length,
-      name,
-      kind: 'lora',
-    });
+    const start = await startUpload(data, name);
     expect(start.statusCode).toBe(200);
     const plan = start.json();
     if (plan.status === 'exists') return { plan, sent: [] as number[] };
@@ -43,9 +47,7 @@ describe.each(testDatabases())('models API on $engine', ({ open }) => {
       await call('POST', `/api/models/${sha(data)}/upload/parts`, { partNumbers: missing })
     ).json().parts;
     for (const { partNumber, url } of urls) {
-      const body = data.subarray((partNumber - 1) * plan.partSize, partNumber * plan.partSize);
-      const res = await fetch(url, { method: 'PUT', body });
-      expect(res.status).toBe(200);
+      await putToUrl(url, data.subarray((partNumber - 1) * plan.partSize, partNumber * plan.partSize));
     }
     return { plan, sent: missing };
   }
@@ -55,21 +57,9 @@ describe.each(testDatabases())('models API on $engine', ({ open }) => {
     const { plan } = await push(data, 'style-a');
     expect(plan).toMatchObject({ status: 'upload', partSize: 16 * MiB, partCount: 3, uploaded: [] });
     // Resuming: the hub reports the parts the store already has, with their ETags.
-    const again = (
-      await call('POST', '/api/models/uploads', {
-        sha256: sha(data),
-        sizeBytes: data.length,
-        name: 'style-a',
-        kind: 'lora',
-      })
-    ).json();
+    const again = (await startUpload(data, 'style-a')).json();
     expect(again.uploaded.map((p: { partNumber: number }) => p.partNumber)).toEqual([1, 2, 3]);
-    const done = await call('POST', `/api/models/${sha(data)}/upload/complete`, {
-      parts: again.uploaded.map(({ partNumber, etag }: { partNumber: number; etag: string }) => ({
-        partNumber,
-        etag,
-      })),
-    });
+    const done = await complete(data, again.uploaded);
     expect(done.statusCode).toBe(200);
     expect(done.json()).toMatchObject({
       status: 'available',
@@ -80,12 +70,7 @@ describe.each(testDatabases())('models API on $engine', ({ open }) => {
     const chunks: Buffer[] = [];
     for await (const c of stored) chunks.push(c as Buffer);
     expect(sha(Buffer.concat(chunks))).toBe(sha(data));
-    const dedupe = await call('POST', '/api/models/uploads', {
-      sha256: sha(data),
-      sizeBytes: data.length,
-      name: 'copy',
-      kind: 'lora',
-    });
+    const dedupe = await startUpload(data, 'copy');
     expect(dedupe.json()).toMatchObject({ status: 'exists', model: { name: 'style-a' } });
   });
 
@@ -100,19 +85,8 @@ describe.each(testDatabases())('models API on $engine', ({ open }) => {
   it('refuses to complete with missing parts, naming what was expected', async () => {
     const data = randomBytes(20 * MiB);
     await push(data, 'partial', [2]);
-    const resume = (
-      await call('POST', '/api/models/uploads', {
-        sha256: sha(data),
-        sizeBytes: data.length,
-        name: 'partial',
-        kind: 'lora',
-      })
-    ).json();
-    const parts = resume.uploaded.map(({ partNumber, etag }: { partNumber: number; etag: string }) => ({
-      partNumber,
-      etag,
-    }));
-    const res = await call('POST', `/api/models/${sha(data)}/upload/complete`, { parts });
+    const resume = (await startUpload(data, 'partial')).json();
+    const res = await complete(data, resume.uploaded);
     expect(res.statusCode).toBe(409);
     expect(res.json().error.message).toBe('parts: expected all 2 parts, got 1');
     const beyond = await call('POST', `/api/models/${sha(data)}/upload/parts`, { partNumbers: [3] });
@@ -181,28 +155,14 @@ describe.each(testDatabases())('models API on $engine', ({ open }) => {
   it('refuses to delete a model a profile uses, and deletes it once unused', async () => {
     const data = randomBytes(1024);
     const { plan } = await push(data, 'tiny');
-    const parts = (
-      await call('POST', '/api/models/uploads', {
-        sha256: sha(data),
-        sizeBytes: data.length,
-        name: 'tiny',
-        kind: 'lora',
-      })
-    ).json().uploaded;
+    const parts = (await startUpload(data, 'tiny')).json().uploaded;
     expect(plan.partCount).toBe(1);
-    await call('POST', `/api/models/${sha(data)}/upload/complete`, {
-      parts: parts.map((p: { partNumber: number; etag: string }) => ({
-        partNumber: p.partNumber,
-        etag: p.etag,
-      })),
-    });
-    const yaml = `name: uses-tiny\nui: { kind: comfyui, ref: ${'a'.repeat(40)} }\nmodels:\n  - name: tiny\n    kind: lora\n    sha256: ${sha(data)}\n    source: { storage: models/sha256/${sha(data)} }\n`;
-    const put = await t.hub.app.inject({
-      method: 'PUT',
-      url: '/api/profiles/uses-tiny',
-      payload: yaml,
-      headers: { ...asOwner(t.hub.cookie), 'content-type': 'application/yaml' },
-    });
+    await complete(data, parts);
+    const yaml = minimalProfile(
+      'uses-tiny',
+      `models:\n  - name: tiny\n    kind: lora\n    sha256: ${sha(data)}\n    source: { storage: models/sha256/${sha(data)} }\n`,
+    );
+    const put = await putProfile('uses-tiny', yaml);
     expect(put.statusCode).toBe(201);
     const listed = (await call('GET', '/api/models'))
       .json()

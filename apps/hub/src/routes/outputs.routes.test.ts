@@ -1,19 +1,14 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import type { OutputUploadPlan } from '@podpilot/common';
-import { uploadFileParts } from '@podpilot/common/node';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { asOwner, useOwnerHub } from '../test-support/app.js';
+import { heartbeat, localAgent } from '../test-support/agents.js';
+import { hubRequests, useOwnerHub } from '../test-support/app.js';
 import { testDatabases } from '../test-support/databases.js';
 import { iTXt, pngWithText, tEXt } from '../test-support/png.js';
+import { describeOutput, putToUrl, syncOutputs, uploadInParts } from '../test-support/uploads.js';
 
-const COMMIT = 'a'.repeat(40);
 const MiB = 1024 * 1024;
-
-const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 describe.each(testDatabases())('outputs on $engine', ({ open }) => {
   // Files above 8 MiB go in 5 MiB parts here (64 MiB and 16 MiB in production), so a test file stays small.
@@ -23,82 +18,22 @@ describe.each(testDatabases())('outputs on $engine', ({ open }) => {
     { outputs: { multipartThresholdBytes: 8 * MiB, preferredPartSize: 5 * MiB } },
   );
 
+  const { stranger, owner, agent } = hubRequests(() => t.hub);
   /** An instance launched from profile `profile` whose agent registered; its agent token. */
-  async function launch(name: string, profile = name) {
-    const yaml = `name: ${profile}\nui: { kind: comfyui, ref: ${COMMIT} }\n`;
-    await t.hub.app.inject({
-      method: 'PUT',
-      url: `/api/profiles/${profile}`,
-      payload: yaml,
-      headers: { ...asOwner(t.hub.cookie), 'content-type': 'application/yaml' },
-    });
-    const [row] = await t.db.query<{ id: string }>(
-      `insert into instances (name, provider, state, profile_version_id)
-       select $1, 'local', 'launching', v.id from profile_versions v join profiles p on p.id = v.profile_id
-        where p.name = $2 and p.deleted_at is null order by v.version desc limit 1
-       returning id`,
-      [name, profile],
-    );
-    const id = (row as { id: string }).id;
-    const bootstrapToken = await t.hub.services.agents.mintBootstrapToken(id);
-    const res = await t.hub.app.inject({
-      method: 'POST',
-      url: '/agent/v1/register',
-      payload: { bootstrapToken, agentVersion: '0.1.0' },
-    });
-    return { id, token: res.json().agentToken as string };
-  }
-
-  const agentPost = (token: string, path: string, payload: object) =>
-    t.hub.app.inject({
-      method: 'POST',
-      url: `/agent/v1/${path}`,
-      payload,
-      headers: { authorization: `Bearer ${token}` },
-    });
-  const owner = (method: 'GET' | 'POST', url: string, payload?: object) =>
-    t.hub.app.inject({ method, url, payload, headers: asOwner(t.hub.cookie) });
-  const describeFile = (path: string, bytes: Buffer) => ({
-    path,
-    sizeBytes: bytes.length,
-    sha256: sha256(bytes),
-    mtime: '2026-11-28T10:00:00.000Z',
-  });
+  const launch = (name: string, profile = name) => localAgent(t, name, { profile });
+  const agentPost = (token: string, path: string, payload: object) => agent(token, 'POST', path, payload);
   /** GETs a presigned URL of the test hub (inject: a keep-alive fetch would hold `close()` up). */
   const download = async (url: string) => {
-    const res = await t.hub.app.inject({ method: 'GET', url });
+    const res = await stranger('GET', url);
     return { status: res.statusCode, headers: res.headers, body: Buffer.from(res.rawPayload) };
   };
-  const put = async (url: string, bytes: Buffer) => {
-    const res = await fetch(url, { method: 'PUT', body: bytes });
-    await res.arrayBuffer();
-    expect(res.status).toBe(200);
-  };
-
   /** Presign, PUT, confirm: the agent's sync of small files. Returns the confirmed rows. */
-  async function sync(token: string, files: { path: string; bytes: Buffer }[]) {
-    const presign = await agentPost(token, 'outputs/presign', {
-      files: files.map((f) => describeFile(f.path, f.bytes)),
-    });
-    expect(presign.statusCode).toBe(200);
-    const plans = presign.json().files as OutputUploadPlan[];
-    const toConfirm = [];
-    for (const [i, plan] of plans.entries()) {
-      const file = files[i] as { path: string; bytes: Buffer };
-      if (plan.status !== 'put') continue;
-      await put(plan.url, file.bytes);
-      toConfirm.push({ ...describeFile(file.path, file.bytes), key: plan.key, version: plan.version });
-    }
-    if (!toConfirm.length) return { plans, confirmed: [] };
-    const confirm = await agentPost(token, 'outputs/confirm', { files: toConfirm });
-    expect(confirm.statusCode, confirm.body).toBe(200);
-    return { plans, confirmed: confirm.json().confirmed as { path: string; version: number; id: string }[] };
-  }
+  const sync = (token: string, files: { path: string; bytes: Buffer }[]) => syncOutputs(t.hub, token, files);
 
   it('presigns, takes the PUT, confirms into the index, and serves the file back under its name', async () => {
     const { id, token } = await launch('out-a');
     const bytes = Buffer.from('{"hello":"outputs"}');
-    const file = describeFile('output/2026-11-28/notes.json', bytes);
+    const file = describeOutput('output/2026-11-28/notes.json', bytes);
 
     const first = await agentPost(token, 'outputs/presign', { files: [file] });
     expect(first.statusCode).toBe(200);
@@ -113,7 +48,7 @@ describe.each(testDatabases())('outputs on $engine', ({ open }) => {
     const again = (await agentPost(token, 'outputs/presign', { files: [file] })).json().files[0];
     expect(again).toMatchObject({ status: 'put', version: 1, key: plan.key });
 
-    await put(plan.url, bytes);
+    await putToUrl(plan.url, bytes);
     const confirmBody = { files: [{ ...file, key: plan.key, version: 1 }] };
     const confirmed = await agentPost(token, 'outputs/confirm', confirmBody);
     expect(confirmed.statusCode).toBe(200);
@@ -182,15 +117,15 @@ describe.each(testDatabases())('outputs on $engine', ({ open }) => {
     const again = await sync(token, [{ path: 'output/take.txt', bytes: v2 }]);
     expect(again.plans).toEqual([{ path: 'output/take.txt', status: 'indexed', version: 2 }]);
     const back = (
-      await agentPost(token, 'outputs/presign', { files: [describeFile('output/take.txt', v1)] })
+      await agentPost(token, 'outputs/presign', { files: [describeOutput('output/take.txt', v1)] })
     ).json();
     expect(back.files[0]).toMatchObject({ status: 'put', version: 3 });
   });
 
   it('hands out versions in order for several unconfirmed rewrites of one path, in one batch or several', async () => {
     const { token } = await launch('out-b2');
-    const a = describeFile('output/x.txt', Buffer.from('a'));
-    const b = describeFile('output/x.txt', Buffer.from('b'));
+    const a = describeOutput('output/x.txt', Buffer.from('a'));
+    const b = describeOutput('output/x.txt', Buffer.from('b'));
     const res = (await agentPost(token, 'outputs/presign', { files: [a, b, a] })).json();
     expect(res.files.map((f: OutputUploadPlan) => f.version)).toEqual([1, 2, 1]);
     const later = (await agentPost(token, 'outputs/presign', { files: [b] })).json();
@@ -200,7 +135,7 @@ describe.each(testDatabases())('outputs on $engine', ({ open }) => {
   it('uploads a big file in parts, resuming the same multipart upload when presigned again', async () => {
     const { id, token } = await launch('out-c');
     const bytes = randomBytes(12 * MiB + 123);
-    const file = describeFile('output/video/clip.mp4', bytes);
+    const file = describeOutput('output/video/clip.mp4', bytes);
     const plan = (await agentPost(token, 'outputs/presign', { files: [file] })).json().files[0];
     expect(plan).toMatchObject({
       status: 'multipart',
@@ -226,39 +161,32 @@ describe.each(testDatabases())('outputs on $engine', ({ open }) => {
     const beyond = await partsOf({ key: plan.key, uploadId: plan.uploadId, partNumbers: [4] });
     expect(beyond.statusCode).toBe(400);
 
-    const dir = await mkdtemp(join(tmpdir(), 'podpilot-outputs-'));
-    try {
-      await writeFile(join(dir, 'clip.mp4'), bytes);
-      const { parts } = await uploadFileParts({
-        path: join(dir, 'clip.mp4'),
-        size: bytes.length,
-        plan: { partSize: plan.partSize, partCount: plan.partCount, uploaded: [] },
-        presign: async (partNumbers) =>
-          (await partsOf({ key: plan.key, uploadId: plan.uploadId, partNumbers })).json().parts,
-      });
-      const confirmBody = {
-        files: [{ ...file, key: plan.key, version: 1, uploadId: plan.uploadId, parts }],
-      };
-      const confirmed = await agentPost(token, 'outputs/confirm', confirmBody);
-      expect(confirmed.statusCode, confirmed.body).toBe(200);
-      // Again (the answer was lost): the upload is complete already; the same row.
-      const twice = await agentPost(token, 'outputs/confirm', confirmBody);
-      expect(twice.json().confirmed).toEqual(confirmed.json().confirmed);
-      const out = (await owner('GET', `/api/outputs/${confirmed.json().confirmed[0].id}`)).json();
-      expect(out).toMatchObject({ contentType: 'video/mp4', sizeBytes: bytes.length, hasThumbnail: false });
-      expect((await t.hub.storage.head(plan.key))?.size).toBe(bytes.length);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    const { parts } = await uploadInParts(
+      bytes,
+      { partSize: plan.partSize, partCount: plan.partCount, uploaded: [] },
+      async (partNumbers) =>
+        (await partsOf({ key: plan.key, uploadId: plan.uploadId, partNumbers })).json().parts,
+    );
+    const confirmBody = {
+      files: [{ ...file, key: plan.key, version: 1, uploadId: plan.uploadId, parts }],
+    };
+    const confirmed = await agentPost(token, 'outputs/confirm', confirmBody);
+    expect(confirmed.statusCode, confirmed.body).toBe(200);
+    // Again (the answer was lost): the upload is complete already; the same row.
+    const twice = await agentPost(token, 'outputs/confirm', confirmBody);
+    expect(twice.json().confirmed).toEqual(confirmed.json().confirmed);
+    const out = (await owner('GET', `/api/outputs/${confirmed.json().confirmed[0].id}`)).json();
+    expect(out).toMatchObject({ contentType: 'video/mp4', sizeBytes: bytes.length, hasThumbnail: false });
+    expect((await t.hub.storage.head(plan.key))?.size).toBe(bytes.length);
   });
 
   it("refuses keys outside the instance's prefix (403), and missing or wrong-sized objects (409)", async () => {
     const mine = await launch('out-d');
     const other = await launch('out-d-other');
     const bytes = Buffer.from('a'.repeat(100));
-    const file = describeFile('output/a.txt', bytes);
+    const file = describeOutput('output/a.txt', bytes);
     const otherPlan = (await agentPost(other.token, 'outputs/presign', { files: [file] })).json().files[0];
-    await put(otherPlan.url, bytes);
+    await putToUrl(otherPlan.url, bytes);
     const foreign = await agentPost(mine.token, 'outputs/confirm', {
       files: [{ ...file, key: otherPlan.key, version: 1 }],
     });
@@ -286,7 +214,7 @@ describe.each(testDatabases())('outputs on $engine', ({ open }) => {
     });
     expect(wrongKey.statusCode).toBe(400);
     const badPath = await agentPost(mine.token, 'outputs/presign', {
-      files: [describeFile('.versions/2/a.txt', bytes)],
+      files: [describeOutput('.versions/2/a.txt', bytes)],
     });
     expect(badPath.statusCode).toBe(400);
     expect(badPath.json().error.message).toContain('.versions');
@@ -434,13 +362,7 @@ describe.each(testDatabases())('outputs on $engine', ({ open }) => {
       lastError: null,
     };
     const beat = (acknowledged: object[] = []) =>
-      agentPost(token, 'heartbeat', {
-        agentVersion: '0.1.0',
-        sentAt: new Date().toISOString(),
-        phase: 'ready',
-        sync,
-        acknowledged,
-      });
+      agentPost(token, 'heartbeat', heartbeat({ sync, acknowledged }));
     /** A simulated agent: heartbeats until it sees a sync-now, then acknowledges it as told. */
     const agent = async (ok: boolean, message?: string) => {
       for (let i = 0; i < 100; i++) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { asOwner, useOwnerHub } from '../test-support/app.js';
+import { hubRequests, useOwnerHub } from '../test-support/app.js';
+import { insertInstance, latestProfileVersion } from '../test-support/costs.js';
 import { testDatabases } from '../test-support/databases.js';
 
 const COMMIT = 'a'.repeat(40);
@@ -17,15 +18,9 @@ ${extra}`;
 describe.each(testDatabases())('profiles API on $engine', ({ open }) => {
   const t = useOwnerHub(open);
 
-  const put = (name: string, yaml: string, contentType = 'application/yaml') =>
-    t.hub.app.inject({
-      method: 'PUT',
-      url: `/api/profiles/${name}`,
-      payload: yaml,
-      headers: { ...asOwner(t.hub.cookie), 'content-type': contentType },
-    });
+  const { owner, putProfile: put } = hubRequests(() => t.hub);
   const get = async (url: string) => {
-    const res = await t.hub.app.inject({ method: 'GET', url, headers: asOwner(t.hub.cookie) });
+    const res = await owner('GET', url);
     if (res.statusCode === 500) console.error(url, res.body);
     return res;
   };
@@ -44,12 +39,7 @@ describe.each(testDatabases())('profiles API on $engine', ({ open }) => {
   });
 
   it('accepts the YAML inside JSON too', async () => {
-    const res = await t.hub.app.inject({
-      method: 'PUT',
-      url: '/api/profiles/portraits',
-      payload: { yaml: profileYaml() },
-      headers: asOwner(t.hub.cookie),
-    });
+    const res = await owner('PUT', '/api/profiles/portraits', { yaml: profileYaml() });
     expect(res.json()).toMatchObject({ version: 1, created: false });
   });
 
@@ -118,26 +108,18 @@ describe.each(testDatabases())('profiles API on $engine', ({ open }) => {
 
   it('refuses to delete a profile while an instance uses it, then deletes it', async () => {
     await put('in-use', profileYaml().replace('name: portraits', 'name: in-use'));
-    const [version] = await t.db.query<{ id: string }>(
-      `select v.id from profile_versions v join profiles p on p.id = v.profile_id where p.name = 'in-use'`,
-    );
-    await t.db.query(
-      `insert into instances (name, provider, profile_version_id, state) values ('gpu-1', 'local', $1, 'ready')`,
-      [version?.id],
-    );
-    const refused = await t.hub.app.inject({
-      method: 'DELETE',
-      url: '/api/profiles/in-use',
-      headers: asOwner(t.hub.cookie),
+    await insertInstance(t.db, {
+      name: 'gpu-1',
+      provider: 'local',
+      state: 'ready',
+      profileVersionId: await latestProfileVersion(t.db, 'in-use'),
+      transitions: [],
     });
+    const refused = await owner('DELETE', '/api/profiles/in-use');
     expect(refused.statusCode).toBe(409);
     expect(refused.json().error.message).toContain('gpu-1');
     await t.db.query(`update instances set state = 'destroyed' where name = 'gpu-1'`);
-    const deleted = await t.hub.app.inject({
-      method: 'DELETE',
-      url: '/api/profiles/in-use',
-      headers: asOwner(t.hub.cookie),
-    });
+    const deleted = await owner('DELETE', '/api/profiles/in-use');
     expect(deleted.statusCode).toBe(204);
     expect((await get('/api/profiles/in-use')).statusCode).toBe(404);
     // The name is free again, starting over at version 1.

@@ -8,7 +8,7 @@ import {
   type FakeTailscale,
   startFakeTailscale,
 } from '../services/tailscale/test-support/fake-tailscale.js';
-import { asOwner, routesTestApp, useOwnerHub } from '../test-support/app.js';
+import { hubRequests, routesTestApp, useOwnerHub } from '../test-support/app.js';
 import { testDatabases } from '../test-support/databases.js';
 import { tailscaleRoutes } from './tailscale.routes.js';
 
@@ -40,11 +40,11 @@ describe.each(testDatabases())('tailscale routes ($engine)', ({ open }) => {
     fake.calls.length = 0;
   });
 
-  const get = () =>
-    app.inject({ method: 'GET', url: '/api/tailscale/policy', headers: asOwner(t.hub.cookie) });
+  const { stranger, owner } = hubRequests(() => ({ app, cookie: t.hub.cookie }));
+  const get = () => owner('GET', '/api/tailscale/policy');
 
   it('requires the owner', async () => {
-    const res = await app.inject({ method: 'GET', url: '/api/tailscale/policy' });
+    const res = await stranger('GET', '/api/tailscale/policy');
     expect(res.statusCode).toBe(401);
   });
 

@@ -29,6 +29,9 @@ export interface TestHub extends HubApp {
   close(): Promise<void>;
 }
 
+/** The test hub after owner setup: `cookie` is the owner's session. */
+export type OwnerHub = TestHub & { cookie: string };
+
 /** The hub app on `db` with local storage in a temp folder, listening on a free loopback port. */
 export async function testHub(
   db: Db,
@@ -67,7 +70,7 @@ export async function appWithOwner(
   db: Db,
   config: Partial<AppConfig> = {},
   deps: Partial<AppDeps> = {},
-): Promise<TestHub & { cookie: string }> {
+): Promise<OwnerHub> {
   const hub = await testHub(db, config, deps);
   const token = await hub.services.auth.issueSetupToken();
   const res = await hub.app.inject({
@@ -82,44 +85,79 @@ export async function appWithOwner(
 
 /** Headers of a logged-in browser request (session cookie plus the CSRF header). */
 export const asOwner = (cookie: string) => ({ cookie: `${SESSION_COOKIE}=${cookie}`, [CSRF_HEADER]: '1' });
+/** Headers of a request with a token (an API, agent or other token): `Authorization: Bearer <token>`. */
+export const asBearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/** Where `hubRequests` sends: a test hub, or an app of its own beside it, and the owner's session if any. */
+export interface RequestTarget {
+  app: { inject(opts: InjectOptions): Promise<LightMyRequestResponse> };
+  cookie?: string;
+}
+
+type Method = InjectOptions['method'];
+type Headers = Record<string, string>;
+/** A request sent with a credential (a session cookie, a token) first. */
+type Send<Credential> = (
+  credential: Credential,
+  method: Method,
+  url: string,
+  payload?: unknown,
+  headers?: Headers,
+) => Promise<LightMyRequestResponse>;
+
+/** The content type of a profile sent as YAML text. */
+export const YAML_BODY = { 'content-type': 'application/yaml' };
+/** The content type of a body sent as JSON text as it is (malformed on purpose, say). */
+export const JSON_BODY = { 'content-type': 'application/json' };
 
 /**
- * Requests against a test hub by inject: `owner` with the session (and `extra` headers), `agent` with an agent
- * token (paths without a leading `/` are under `/agent/v1/`), and `ok`, which throws with the hub's answer for
- * any status of 300 or more. `hub` is read per call (tests set it in `beforeAll`).
+ * Requests against a test hub by inject, each spelled once: `stranger` without credentials, `owner` with the
+ * owner's session (`session` with another one), `bearer` with an API token, `agent` with an agent token (paths
+ * without a leading `/` are under `/agent/v1/`; a null token sends none), `register` to trade a bootstrap token,
+ * `putProfile` to apply a profile's YAML, and `ok`, which throws with the hub's answer for any status of 300 or
+ * more. Each takes extra `headers` last. `target` is read per call (tests set it in `beforeAll`).
  */
-export function hubRequests(hub: () => TestHub & { cookie: string }) {
-  const inject = (opts: InjectOptions) => hub().app.inject(opts);
-  const owner = (method: InjectOptions['method'], url: string, payload?: unknown, extra = {}) =>
-    inject({ method, url, payload: payload as object, headers: { ...asOwner(hub().cookie), ...extra } });
-  const agent = (token: string, method: InjectOptions['method'], path: string, payload?: unknown) =>
-    inject({
-      method,
-      url: path.startsWith('/') ? path : `/agent/v1/${path}`,
-      payload: payload as object,
-      headers: { authorization: `Bearer ${token}` },
+export function hubRequests(target: () => RequestTarget) {
+  const inject = (opts: InjectOptions) => target().app.inject(opts);
+  const stranger = (method: Method, url: string, payload?: unknown, headers: Headers = {}) =>
+    inject({ method, url, payload: payload as object, headers });
+  const session: Send<string> = (cookie, method, url, payload, headers = {}) =>
+    stranger(method, url, payload, { ...asOwner(cookie), ...headers });
+  const owner = (method: Method, url: string, payload?: unknown, headers: Headers = {}) => {
+    const { cookie } = target();
+    if (cookie === undefined) throw new Error('hubRequests: this hub has no owner session');
+    return session(cookie, method, url, payload, headers);
+  };
+  const bearer: Send<string | null> = (token, method, url, payload, headers = {}) =>
+    stranger(method, url, payload, {
+      ...(token === null ? {} : asBearer(token)),
+      ...headers,
     });
+  const agent: Send<string | null> = (token, method, path, payload, headers) =>
+    bearer(token, method, path.startsWith('/') ? path : `/agent/v1/${path}`, payload, headers);
+  const register = (bootstrapToken: string, agentVersion = '0.1.0') =>
+    stranger('POST', '/agent/v1/register', { bootstrapToken, agentVersion });
+  const putProfile = (name: string, yaml: string) => owner('PUT', `/api/profiles/${name}`, yaml, YAML_BODY);
   const ok = (res: LightMyRequestResponse, what: string) => {
     if (res.statusCode >= 300) throw new Error(`${what}: ${res.statusCode} ${res.body}`);
     return res;
   };
-  return { inject, owner, agent, ok };
+  return { inject, stranger, session, owner, bearer, agent, register, putProfile, ok };
 }
 
 /**
- * For one describe block: a fresh database from `open` and a test hub with the owner set up, both closed
- * after the block. Read `db` and `hub` inside hooks and tests (they are set in `beforeAll`).
+ * For one describe block: a fresh database from `open` and what `start` builds on it (a hub), both closed after
+ * the block. Read `db` and `hub` inside hooks and tests (they are set in `beforeAll`).
  */
-export function useOwnerHub(
+export function useHubOn<H extends { close(): Promise<void> }>(
   open: () => Promise<Db>,
-  config: Partial<AppConfig> = {},
-  deps: Partial<AppDeps> = {},
-): { readonly db: Db; readonly hub: TestHub & { cookie: string } } {
+  start: (db: Db) => Promise<H>,
+): { readonly db: Db; readonly hub: H } {
   let db: Db | undefined;
-  let hub: (TestHub & { cookie: string }) | undefined;
+  let hub: H | undefined;
   beforeAll(async () => {
     db = await open();
-    hub = await appWithOwner(db, config, deps);
+    hub = await start(db);
   });
   afterAll(async () => {
     await hub?.close();
@@ -127,15 +165,29 @@ export function useOwnerHub(
   });
   return {
     get db() {
-      if (!db) throw new Error('useOwnerHub: the database is opened in beforeAll');
+      if (!db) throw new Error('the database is opened in beforeAll');
       return db;
     },
     get hub() {
-      if (!hub) throw new Error('useOwnerHub: the hub starts in beforeAll');
+      if (!hub) throw new Error('the hub starts in beforeAll');
       return hub;
     },
   };
 }
+
+/** For one describe block: a test hub (no owner yet) on a fresh database from `open` (see `useHubOn`). */
+export const useTestHub = (
+  open: () => Promise<Db>,
+  config: Partial<AppConfig> = {},
+  deps: Partial<AppDeps> = {},
+) => useHubOn(open, (db) => testHub(db, config, deps));
+
+/** For one describe block: a test hub with the owner set up on a fresh database from `open` (see `useHubOn`). */
+export const useOwnerHub = (
+  open: () => Promise<Db>,
+  config: Partial<AppConfig> = {},
+  deps: Partial<AppDeps> = {},
+) => useHubOn(open, (db) => appWithOwner(db, config, deps));
 
 /**
  * A Fastify app of its own with the hub's zod compilers, error format, cookies and owner auth (as app.ts sets

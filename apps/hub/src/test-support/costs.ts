@@ -11,6 +11,17 @@ export async function insertProfile(db: Queryable, name: string): Promise<string
   return version?.id as string;
 }
 
+/** The id of the latest version of the (not deleted) profile `name`; throws when there is none. */
+export async function latestProfileVersion(db: Queryable, name: string): Promise<string> {
+  const [version] = await db.query<{ id: string }>(
+    `select v.id from profile_versions v join profiles p on p.id = v.profile_id
+      where p.name = $1 and p.deleted_at is null order by v.version desc limit 1`,
+    [name],
+  );
+  if (!version) throw new Error(`profile ${name} not found`);
+  return version.id;
+}
+
 export interface TestInstance {
   name: string;
   state: string;

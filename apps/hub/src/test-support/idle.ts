@@ -1,8 +1,9 @@
 import type { ActivityFacts } from '@podpilot/common';
 import { expect } from 'vitest';
 import type { ManualClock } from '../providers/test-support/fake-server.js';
-import { asOwner } from './app.js';
-import { bootstrapTokenOf, type LifecycleTestHub } from './lifecycle.js';
+import { heartbeat } from './agents.js';
+import { hubRequests } from './app.js';
+import { type LifecycleTestHub, launchAndRegister } from './lifecycle.js';
 
 /** Facts of an instance doing nothing: GPU at 0 %, the WebUI's queue empty. */
 export const quietFacts = (o: Partial<ActivityFacts> = {}): ActivityFacts => ({
@@ -36,9 +37,8 @@ export interface SimulatedAgent {
  * Owner API calls and hand-driven agents on a lifecycle test hub (Vast.ai fake) whose idle clock is
  * `clock`: instances are launched on distinct offers, registered, and heartbeat only when the test says.
  */
-export function idleTestKit(t: LifecycleTestHub, clock: ManualClock) {
-  const api = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: unknown) =>
-    t.hub.app.inject({ method, url, payload: payload as object, headers: asOwner(t.hub.cookie) });
+export function idleTestKit(t: Pick<LifecycleTestHub, 'hub' | 'fake'>, clock: ManualClock) {
+  const { owner: api, agent: agentRequest } = hubRequests(() => t.hub);
   const stateOf = async (id: string) => (await api('GET', `/api/instances/${id}`)).json().state as string;
   const eventKinds = async (id: string) =>
     ((await api('GET', `/api/instances/${id}/events?limit=200`)).json().events as { kind: string }[])
@@ -57,24 +57,8 @@ export function idleTestKit(t: LifecycleTestHub, clock: ManualClock) {
 
   /** A launched instance (a fresh offer each time: one rented is taken) whose agent reported ready. */
   async function readyInstance(key: string): Promise<SimulatedAgent> {
-    const launched = (
-      await api('POST', '/api/instances', {
-        profile: 'tiny',
-        provider: 'vastai',
-        offerId: String(nextOffer++),
-        idempotencyKey: key,
-      })
-    ).json();
-    if (!launched.id) throw new Error(JSON.stringify(launched));
-    const id = launched.id as string;
-    const providerId = launched.providerInstanceId as string;
-    const bootstrapToken = bootstrapTokenOf(t.fake, id);
-    const reg = await t.hub.app.inject({
-      method: 'POST',
-      url: '/agent/v1/register',
-      payload: { bootstrapToken, agentVersion: 'test' },
-    });
-    const token = reg.json().agentToken as string;
+    const launched = await launchAndRegister(t, 'tiny', String(nextOffer++), key, 'test');
+    const { id, providerInstanceId: providerId, token } = launched;
     const answered = new Set<string>();
     const acks: { id: string; ok: boolean; message: string }[] = [];
     const stopsWhenSynced: number[] = [];
@@ -83,18 +67,18 @@ export function idleTestKit(t: LifecycleTestHub, clock: ManualClock) {
       providerId,
       stopsWhenSynced,
       async beat(activity, phase = 'ready') {
-        const res = await t.hub.app.inject({
-          method: 'POST',
-          url: '/agent/v1/heartbeat',
-          headers: { authorization: `Bearer ${token}` },
-          payload: {
+        const res = await agentRequest(
+          token,
+          'POST',
+          'heartbeat',
+          heartbeat({
             agentVersion: 'test',
             sentAt: new Date(clock.now()).toISOString(),
             phase,
             activity,
             acknowledged: acks.splice(0),
-          },
-        });
+          }),
+        );
         if (res.statusCode === 401) return null; // its instance was destroyed: the token died with it
         expect(res.statusCode).toBe(200);
         for (const c of res.json().commands as { id: string; kind: string }[]) {

@@ -6,14 +6,24 @@ import {
   type FakeVastAiOptions,
   startFakeVastAi,
 } from '../providers/test-support/fake-vastai.js';
-import { appWithOwner, asOwner, type TestHub } from './app.js';
+import { type RegisteredAgent, registerAgent, TEST_COMMIT } from './agents.js';
+import { appWithOwner, hubRequests, type OwnerHub, useHubOn } from './app.js';
 
-export const TEST_PROFILE_YAML = `name: tiny\nui: {kind: comfyui, ref: ${'a'.repeat(40)}}\n`;
+export type { RegisteredAgent } from './agents.js';
+
+export const TEST_PROFILE_YAML = `name: tiny\nui: {kind: comfyui, ref: ${TEST_COMMIT}}\n`;
 
 export interface LifecycleTestHub {
-  hub: TestHub & { cookie: string };
+  hub: OwnerHub;
   fake: FakeVastAi;
   close(): Promise<void>;
+}
+
+export interface LifecycleHubOptions {
+  /** How many offers (ids from 100000, cheapest first), or the offers themselves. */
+  offers?: number | FakeVastAiOptions['offers'];
+  timeoutMs?: number;
+  deps?: Partial<AppDeps>;
 }
 
 /**
@@ -21,15 +31,7 @@ export interface LifecycleTestHub {
  * profile `tiny` applied. Final syncs are skipped and launches resolve at the reconciler's first pass
  * (`deps.lifecycle` settings are merged over these).
  */
-export async function lifecycleHub(
-  db: Db,
-  options: {
-    /** How many offers (ids from 100000, cheapest first), or the offers themselves. */
-    offers?: number | FakeVastAiOptions['offers'];
-    timeoutMs?: number;
-    deps?: Partial<AppDeps>;
-  } = {},
-): Promise<LifecycleTestHub> {
+export async function lifecycleHub(db: Db, options: LifecycleHubOptions = {}): Promise<LifecycleTestHub> {
   const offers = Array.isArray(options.offers)
     ? options.offers
     : Array.from({ length: options.offers ?? 20 }, (_, i) => ({
@@ -73,41 +75,73 @@ export function bootstrapTokenOf(fake: FakeVastAi, id: string): string {
   );
 }
 
-/** An instance the owner launched on the fake and whose agent registered. */
-export interface RegisteredAgent {
-  id: string;
-  /** Spent: kept to show it cannot be used twice. */
-  bootstrap: string;
-  /** The agent token (`Authorization: Bearer …` on `/agent/v1`). */
-  token: string;
+/** What the owner sends to launch on the fake: `profile` (default `tiny`) on offer `offerId`. */
+export interface FakeLaunch {
+  offerId: string | number;
+  idempotencyKey: string;
+  profile?: string;
+  relaunch?: number;
+}
+
+/** The body of POST /api/instances for a launch on the fake Vast.ai. */
+export const fakeLaunchBody = ({ profile = 'tiny', offerId, idempotencyKey, relaunch }: FakeLaunch) => ({
+  profile,
+  provider: 'vastai',
+  offerId: String(offerId),
+  idempotencyKey,
+  relaunch,
+});
+
+/** POST /api/instances as the owner: a launch on the fake Vast.ai (the answer as it comes). */
+export function launchOnFake(t: Pick<LifecycleTestHub, 'hub'>, launch: FakeLaunch) {
+  return hubRequests(() => t.hub).owner('POST', '/api/instances', fakeLaunchBody(launch));
+}
+
+/** An instance the owner launched on the fake and whose agent registered; its rental's id at the provider. */
+export interface LaunchedAgent extends RegisteredAgent {
+  providerInstanceId: string;
 }
 
 /**
  * Launches `profile` on the fake's offer `offerId` as the owner (idempotency key `key`) and registers its
- * agent with the bootstrap token from the rental. Throws, with the hub's answer, on any refusal.
+ * agent (as `agentVersion`) with the bootstrap token from the rental. Throws, with the hub's answer, on any
+ * refusal.
  */
 export async function launchAndRegister(
-  t: LifecycleTestHub,
+  t: Pick<LifecycleTestHub, 'hub' | 'fake'>,
   profile: string,
   offerId: string,
   key: string,
-): Promise<RegisteredAgent> {
-  const launched = await t.hub.app.inject({
-    method: 'POST',
-    url: '/api/instances',
-    headers: asOwner(t.hub.cookie),
-    payload: { profile, provider: 'vastai', offerId, idempotencyKey: key },
-  });
-  if (launched.statusCode >= 300)
-    throw new Error(`launch ${profile}: ${launched.statusCode} ${launched.body}`);
-  const id = launched.json().id as string;
+  agentVersion = '0.1.0',
+): Promise<LaunchedAgent> {
+  const launched = hubRequests(() => t.hub).ok(
+    await launchOnFake(t, { profile, offerId, idempotencyKey: key }),
+    `launch ${profile}`,
+  );
+  const { id, providerInstanceId } = launched.json() as { id: string; providerInstanceId: string };
   const bootstrap = bootstrapTokenOf(t.fake, id);
   if (!bootstrap) throw new Error(`launch ${profile}: the rental carries no bootstrap token`);
-  const reg = await t.hub.app.inject({
-    method: 'POST',
-    url: '/agent/v1/register',
-    payload: { bootstrapToken: bootstrap, agentVersion: '0.1.0' },
-  });
-  if (reg.statusCode >= 300) throw new Error(`register ${id}: ${reg.statusCode} ${reg.body}`);
-  return { id, bootstrap, token: reg.json().agentToken as string };
+  return { id, providerInstanceId, bootstrap, token: await registerAgent(t.hub, bootstrap, agentVersion) };
+}
+
+/**
+ * For one describe block: a fresh database from `open` and a `lifecycleHub` on it, both closed after the block.
+ * Read `db`, `hub` and `fake` inside hooks and tests (they are set in `beforeAll`).
+ */
+export function useLifecycleHub(
+  open: () => Promise<Db>,
+  options: LifecycleHubOptions = {},
+): { readonly db: Db; readonly hub: OwnerHub; readonly fake: FakeVastAi } {
+  const started = useHubOn(open, (db) => lifecycleHub(db, options));
+  return {
+    get db() {
+      return started.db;
+    },
+    get hub() {
+      return started.hub.hub;
+    },
+    get fake() {
+      return started.hub.fake;
+    },
+  };
 }

@@ -1,10 +1,9 @@
 import type { ActivityFacts } from '@podpilot/common';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '../../db/db.js';
+import { describe, expect, it } from 'vitest';
 import { manualClock } from '../../providers/test-support/fake-server.js';
 import { testDatabases } from '../../test-support/databases.js';
 import { idleTestKit, quietFacts, type SimulatedAgent } from '../../test-support/idle.js';
-import { type LifecycleTestHub, lifecycleHub } from '../../test-support/lifecycle.js';
+import { useLifecycleHub } from '../../test-support/lifecycle.js';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -14,28 +13,18 @@ const BEAT = 5 * SECOND;
 const quiet = quietFacts;
 
 describe.each(testDatabases())('idle stopping on a controllable clock ($engine)', ({ open }) => {
-  let db: Db;
-  let t: LifecycleTestHub;
-  let k: ReturnType<typeof idleTestKit>;
   const clock = manualClock(Date.now());
-  beforeAll(async () => {
-    db = await open();
-    t = await lifecycleHub(db, {
-      // Short final syncs: the sweep also stops the earlier tests' instances, whose agents no longer answer.
-      deps: { now: clock.now, lifecycle: { finalSyncMs: 3_000 } },
-    });
-    k = idleTestKit(t, clock);
+  const t = useLifecycleHub(open, {
+    // Short final syncs: the sweep also stops the earlier tests' instances, whose agents no longer answer.
+    deps: { now: clock.now, lifecycle: { finalSyncMs: 3_000 } },
   });
-  afterAll(async () => {
-    await t?.close();
-    await db?.close();
-  });
+  const k = idleTestKit(t, clock);
 
   const stopCallsFor = (providerId: string) => k.callsFor('stop', providerId);
 
   /** When the hub decided to stop the instance (by its clock), or null. */
   const actionTakenAt = async (id: string) => {
-    const [row] = await db.query<{ at: Date | null }>(
+    const [row] = await t.db.query<{ at: Date | null }>(
       'select idle_action_at as at from instances where id = $1',
       [id],
     );
