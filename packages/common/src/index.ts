@@ -1,6 +1,7 @@
 export * from './agent/activity.js';
 export * from './agent/protocol.js';
 export * from './api/auth.js';
+export * from './api/catalogue.js';
 export * from './api/costs.js';
 export * from './api/cuda.js';
 export * from './api/errors.js';

@@ -33,7 +33,7 @@ describe('the agent’s hub connection', () => {
       `insert into instances (name, provider) values ('gpu', 'local') returning id`,
     );
     const id = (row as { id: string }).id;
-    return { id, bootstrap: await hub.services.agents.mintBootstrapToken(id) };
+    return { id, bootstrap: await hub.services.bootstrapTokens.mint(id) };
   }
   const agentEvents = (id: string) =>
     db.query<{ kind: string }>(

@@ -1,41 +1,47 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import {
-  AcceptedResponse,
   AGENT_API_PREFIX,
   type AgentEvent,
-  AgentProfileResponse,
+  type AnswerOf,
+  ApiCallError,
+  type ApiClient,
+  type CallArgs,
   type ConfirmOutputsRequest,
-  ConfirmOutputsResponse,
-  FileUrlsResponse,
+  createApiClient,
+  type Endpoint,
+  endpoints,
+  type FetchLike,
   type HeartbeatRequest,
-  HeartbeatResponse,
+  type HeartbeatResponse,
+  isTransientError,
   type LogLine,
-  ModelUrlsResponse,
   type OutputFile,
   PODPILOT_VERSION,
-  PresignOutputsResponse,
-  PresignPartsResponse,
-  PromotionCompleteResponse,
-  PromotionStartResponse,
-  RegisterResponse,
+  type RegisterResponse,
+  type RetryOptions,
   type SnapshotReport,
-  SnapshotResult,
   type UploadedPart,
 } from '@podpilot/common';
 import { ProxyAgent, fetch as undiciFetch } from 'undici';
-import type { z } from 'zod';
 import { AgentStateFile, type SavedState } from './agent-state.js';
-import { backoffMs, sleep } from './backoff.js';
+
+const api = endpoints.agent;
 
 /** The hub refused the agent for good (bad bootstrap token, revoked agent token): retrying cannot help. */
 export class AgentRejectedError extends Error {
   override name = 'AgentRejectedError';
 }
 
-/** The hub did not answer or answered 5xx/429: try again later. */
+/** The hub did not answer or answered 5xx/429: try again later (not before `retryAfterMs` when it said). */
 export class HubUnavailableError extends Error {
   override name = 'HubUnavailableError';
+  constructor(
+    message: string,
+    readonly retryAfterMs: number | null = null,
+  ) {
+    super(message);
+  }
 }
 
 export interface HubConnectionOptions {
@@ -53,35 +59,40 @@ export interface HubConnectionOptions {
   proxy?: string;
 }
 
-/** The part of a fetch answer the hub connection reads. */
-interface HubAnswer {
-  status: number;
-  ok: boolean;
-  text(): Promise<string>;
-}
-
-interface HubRequestInit {
-  method: string;
-  headers: Record<string, string>;
-  body: string | undefined;
-  signal: AbortSignal;
-}
-
-/** How one hub call is sent: Node's fetch directly, or undici's fetch through a proxy. */
-type HubFetch = (url: string, init: HubRequestInit) => Promise<HubAnswer>;
-
 /**
  * A fetch whose every request goes through the HTTP proxy at `proxyUrl`. An `http://` hub is asked in
  * absolute form (`GET http://hub:7300/… HTTP/1.1` to the proxy, plain forwarding); an `https://` hub through
  * a CONNECT tunnel. tailscaled's HTTP proxy does both. undici's own fetch is used with its ProxyAgent so the
  * dispatcher always matches the fetch (Node 20 bundles undici 6; the agent depends on undici 7).
  */
-export function proxiedFetch(proxyUrl: string): { fetch: HubFetch; close: () => Promise<void> } {
+export function proxiedFetch(proxyUrl: string): { fetch: FetchLike; close: () => Promise<void> } {
   const dispatcher = new ProxyAgent({ uri: proxyUrl, proxyTunnel: false });
   return {
     fetch: (url, init) => undiciFetch(url, { ...init, dispatcher }),
     close: () => dispatcher.close(),
   };
+}
+
+/** Retries while the hub is unavailable (backoff with full jitter, or its Retry-After), until `signal` aborts. */
+const untilAnswered = (signal: AbortSignal | undefined): RetryOptions => ({
+  attempts: Number.POSITIVE_INFINITY,
+  ...(signal ? { signal } : {}),
+});
+
+/** The agent's words for a failed call: unavailable (try again later), rejected (for good), or as it came. */
+function hubError(error: unknown): unknown {
+  if (!(error instanceof ApiCallError)) return error;
+  if (error.code === 'network') {
+    // fetch says only "fetch failed"; the cause says why (ENOTFOUND, ECONNREFUSED, …).
+    const fetchError = error.cause as { message?: string; cause?: { code?: string; message?: string } };
+    const why = fetchError?.cause?.code ?? fetchError?.cause?.message;
+    return new HubUnavailableError(`hub unreachable: ${fetchError?.message}${why ? ` (${why})` : ''}`);
+  }
+  if (isTransientError(error))
+    return new HubUnavailableError(`hub answered ${error.status}`, error.retryAfterMs);
+  if (error.status < 300) return error; // an answer the schema refuses
+  const path = error.path.slice(AGENT_API_PREFIX.length + 1);
+  return new AgentRejectedError(`hub refused ${path}: ${error.status} ${error.body.slice(0, 300)}`);
 }
 
 type EventInput = Omit<AgentEvent, 'id' | 'at'> & Partial<Pick<AgentEvent, 'id' | 'at'>>;
@@ -95,19 +106,21 @@ export class HubConnection {
   private state: SavedState | null = null;
   private readonly file: AgentStateFile;
   private flushing: Promise<void> | null = null;
-  private readonly send: HubFetch;
+  private readonly api: ApiClient;
   private readonly closeProxy: () => Promise<void>;
 
   constructor(private readonly options: HubConnectionOptions) {
     this.file = new AgentStateFile(options.stateFile);
-    if (options.proxy) {
-      const proxied = proxiedFetch(options.proxy);
-      this.send = proxied.fetch;
-      this.closeProxy = proxied.close;
-    } else {
-      this.send = (url, init) => fetch(url, init);
-      this.closeProxy = async () => {};
-    }
+    const proxied = options.proxy ? proxiedFetch(options.proxy) : null;
+    this.closeProxy = proxied?.close ?? (async () => {});
+    this.api = createApiClient({
+      baseUrl: options.hubUrl,
+      ...(proxied ? { fetch: proxied.fetch } : {}),
+      timeoutMs: options.timeoutMs ?? 15_000,
+      // Every agent route but register carries the agent token.
+      headers: ({ endpoint }): Record<string, string> =>
+        endpoint?.auth === 'agent' ? { authorization: `Bearer ${this.requireState().agentToken}` } : {},
+    });
   }
 
   /** Lets go of the proxy's connections (nothing to do without a proxy). */
@@ -128,7 +141,7 @@ export class HubConnection {
    * the hub is unavailable (until `signal` aborts); throws AgentRejectedError when the hub says no.
    * Returns the registration answer on first contact (it carries the profile), null when resuming.
    */
-  async connect(signal?: AbortSignal): Promise<z.infer<typeof RegisterResponse> | null> {
+  async connect(signal?: AbortSignal): Promise<RegisterResponse | null> {
     const saved = await this.file.load();
     if (saved && saved.hubUrl === this.options.hubUrl) {
       this.state = saved;
@@ -136,37 +149,25 @@ export class HubConnection {
     }
     if (!this.options.bootstrapToken)
       throw new AgentRejectedError('PODPILOT_BOOTSTRAP_TOKEN: required for the first start');
-    const answer = await this.withRetry(signal, () =>
-      this.post(
-        'register',
-        RegisterResponse,
-        {
-          bootstrapToken: this.options.bootstrapToken,
-          agentVersion: PODPILOT_VERSION,
-          hostname: hostname(),
-          ...(this.options.provider ? { provider: this.options.provider } : {}),
-        },
-        false,
-      ),
-    );
-    this.state = {
-      hubUrl: this.options.hubUrl,
-      instanceId: answer.instanceId,
-      agentToken: answer.agentToken,
-      pendingEvents: [],
-    };
+    const answer = await this.call(api.register, {
+      body: {
+        bootstrapToken: this.options.bootstrapToken,
+        agentVersion: PODPILOT_VERSION,
+        hostname: hostname(),
+        ...(this.options.provider ? { provider: this.options.provider } : {}),
+      },
+      retry: untilAnswered(signal),
+    });
+    const { instanceId, agentToken } = answer;
+    this.state = { hubUrl: this.options.hubUrl, instanceId, agentToken, pendingEvents: [] };
     await this.file.save(this.state);
     return answer;
   }
 
   /** One heartbeat; throws HubUnavailableError (the caller just tries again next tick). */
-  async heartbeat(
-    report: Omit<HeartbeatRequest, 'agentVersion' | 'sentAt'>,
-  ): Promise<z.infer<typeof HeartbeatResponse>> {
-    return this.post('heartbeat', HeartbeatResponse, {
-      ...report,
-      agentVersion: PODPILOT_VERSION,
-      sentAt: new Date().toISOString(),
+  async heartbeat(report: Omit<HeartbeatRequest, 'agentVersion' | 'sentAt'>): Promise<HeartbeatResponse> {
+    return this.call(api.heartbeat, {
+      body: { ...report, agentVersion: PODPILOT_VERSION, sentAt: new Date().toISOString() },
     });
   }
 
@@ -189,7 +190,7 @@ export class HubConnection {
         const state = this.requireState();
         while (state.pendingEvents.length) {
           const batch = state.pendingEvents.slice(0, 200);
-          await this.post('events', AcceptedResponse, { events: batch });
+          await this.call(api.events, { body: { events: batch } });
           const sent = new Set(batch.map((e) => e.id));
           state.pendingEvents = state.pendingEvents.filter((e) => !sent.has(e.id));
           await this.file.save(state);
@@ -202,15 +203,14 @@ export class HubConnection {
   }
 
   /** This instance's profile version (asked again by an agent that resumed). Retries while the hub is away. */
-  async profile(signal?: AbortSignal): Promise<z.infer<typeof AgentProfileResponse>['profile']> {
-    return (await this.withRetry(signal, () => this.request('GET', 'profile', AgentProfileResponse))).profile;
+  async profile(signal?: AbortSignal): Promise<AnswerOf<typeof api.profile>['profile']> {
+    return (await this.call(api.profile, { retry: untilAnswered(signal) })).profile;
   }
 
   /** Presigned download URLs for the profile's models that the library holds, by sha256. */
   async modelUrls(sha256s: string[], signal?: AbortSignal): Promise<Record<string, string>> {
     if (!sha256s.length) return {};
-    return (await this.withRetry(signal, () => this.post('models/urls', ModelUrlsResponse, { sha256s })))
-      .urls;
+    return (await this.call(api.modelUrls, { body: { sha256s }, retry: untilAnswered(signal) })).urls;
   }
 
   /**
@@ -219,39 +219,45 @@ export class HubConnection {
    * Each promotion call retries while the hub is away; throws AgentRejectedError when the hub refuses.
    */
   startPromotion(sha256: string, sizeBytes: number, signal?: AbortSignal) {
-    return this.withRetry(signal, () =>
-      this.post(`models/${sha256}/promotion`, PromotionStartResponse, { sizeBytes }),
-    );
+    return this.call(api.startPromotion, {
+      params: { sha256 },
+      body: { sizeBytes },
+      retry: untilAnswered(signal),
+    });
   }
 
   /** Presigned PUT URLs for parts of the promotion under way. */
   async promotionParts(sha256: string, partNumbers: number[], signal?: AbortSignal) {
-    const answer = await this.withRetry(signal, () =>
-      this.post(`models/${sha256}/promotion/parts`, PresignPartsResponse, { partNumbers }),
-    );
+    const answer = await this.call(api.promotionParts, {
+      params: { sha256 },
+      body: { partNumbers },
+      retry: untilAnswered(signal),
+    });
     return answer.parts;
   }
 
   /** Completes the promotion: the library serves the model from storage from now on. */
   completePromotion(sha256: string, parts: UploadedPart[], signal?: AbortSignal) {
-    return this.withRetry(signal, () =>
-      this.post(`models/${sha256}/promotion/complete`, PromotionCompleteResponse, { parts }),
-    );
+    return this.call(api.completePromotion, {
+      params: { sha256 },
+      body: { parts },
+      retry: untilAnswered(signal),
+    });
   }
 
   /** Where to upload these finished output files (`indexed` ones need nothing). Throws HubUnavailableError. */
   async presignOutputs(files: OutputFile[]) {
-    return this.post('outputs/presign', PresignOutputsResponse, { files });
+    return this.call(api.presignOutputs, { body: { files } });
   }
 
   /** Presigned PUT URLs for parts of one multipart output upload. Throws HubUnavailableError. */
   async outputParts(key: string, uploadId: string, partNumbers: number[]) {
-    return (await this.post('outputs/parts', PresignPartsResponse, { key, uploadId, partNumbers })).parts;
+    return (await this.call(api.outputParts, { body: { key, uploadId, partNumbers } })).parts;
   }
 
   /** Records uploaded files in the hub's index; only then do they count as synced. Throws HubUnavailableError. */
   async confirmOutputs(files: ConfirmOutputsRequest['files']) {
-    return this.post('outputs/confirm', ConfirmOutputsResponse, { files });
+    return this.call(api.confirmOutputs, { body: { files } });
   }
 
   /**
@@ -260,18 +266,18 @@ export class HubConnection {
    * it refuses.
    */
   async snapshot(report: SnapshotReport, signal?: AbortSignal) {
-    return this.withRetry(signal, () => this.post('snapshot', SnapshotResult, report));
+    return this.call(api.snapshot, { body: report, retry: untilAnswered(signal) });
   }
 
   /** Presigned download URLs for the profile's files kept in storage, by key. Retries while the hub is away. */
   async fileUrls(keys: string[], signal?: AbortSignal): Promise<Record<string, string>> {
     if (!keys.length) return {};
-    return (await this.withRetry(signal, () => this.post('files/urls', FileUrlsResponse, { keys }))).urls;
+    return (await this.call(api.fileUrls, { body: { keys }, retry: untilAnswered(signal) })).urls;
   }
 
   /** Sends log lines (best effort: logs are not buffered across outages). */
   async logs(lines: LogLine[]): Promise<void> {
-    if (lines.length) await this.post('logs', AcceptedResponse, { lines });
+    if (lines.length) await this.call(api.logs, { body: { lines } });
   }
 
   private requireState(): SavedState {
@@ -279,52 +285,12 @@ export class HubConnection {
     return this.state;
   }
 
-  private async withRetry<T>(signal: AbortSignal | undefined, call: () => Promise<T>): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await call();
-      } catch (error) {
-        if (!(error instanceof HubUnavailableError)) throw error;
-        await sleep(backoffMs(attempt), signal);
-      }
-    }
-  }
-
-  private post<S extends z.ZodType>(
-    path: string,
-    schema: S,
-    body: unknown,
-    auth = true,
-  ): Promise<z.infer<S>> {
-    return this.request('POST', path, schema, body, auth);
-  }
-
-  private async request<S extends z.ZodType>(
-    method: 'GET' | 'POST',
-    path: string,
-    schema: S,
-    body?: unknown,
-    auth = true,
-  ): Promise<z.infer<S>> {
-    const headers: Record<string, string> = body === undefined ? {} : { 'content-type': 'application/json' };
-    if (auth) headers.authorization = `Bearer ${this.requireState().agentToken}`;
-    let res: HubAnswer;
+  /** One call of an agent endpoint through the catalogue's client; failures in the agent's words. */
+  private async call<E extends Endpoint>(endpoint: E, ...args: CallArgs<E>): Promise<AnswerOf<E>> {
     try {
-      res = await this.send(`${this.options.hubUrl}${AGENT_API_PREFIX}/${path}`, {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 15_000),
-      });
+      return await this.api.call(endpoint, ...args);
     } catch (error) {
-      // fetch says only "fetch failed"; the cause says why (ENOTFOUND, ECONNREFUSED, …).
-      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      const why = cause?.code ?? cause?.message;
-      throw new HubUnavailableError(`hub unreachable: ${(error as Error).message}${why ? ` (${why})` : ''}`);
+      throw hubError(error);
     }
-    const text = await res.text();
-    if (res.status === 429 || res.status >= 500) throw new HubUnavailableError(`hub answered ${res.status}`);
-    if (!res.ok) throw new AgentRejectedError(`hub refused ${path}: ${res.status} ${text.slice(0, 300)}`);
-    return schema.parse(JSON.parse(text));
   }
 }

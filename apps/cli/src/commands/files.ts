@@ -1,12 +1,7 @@
 import { openAsBlob } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import {
-  FilePathInStorage,
-  ListFilesResponse,
-  MAX_FILE_SIZE,
-  StartFileUploadResponse,
-} from '@podpilot/common';
+import { endpoints, FilePathInStorage, MAX_FILE_SIZE } from '@podpilot/common';
 import type { Command } from 'commander';
 import { CliError } from '../lib/cli-error.js';
 import { loadCredentials } from '../lib/credentials.js';
@@ -66,9 +61,8 @@ export function registerFilesCommands(program: Command): void {
           `${file}: ${formatBytes(info.size)} is more than one upload takes (${formatBytes(MAX_FILE_SIZE)}); push it as a model instead`,
         );
       const path = storagePath(file, opts.as);
-      const start = await (await client()).request('POST', '/api/files/uploads', {
+      const start = await (await client()).call(endpoints.files.startUpload, {
         body: { path, sizeBytes: info.size },
-        schema: StartFileUploadResponse,
       });
       await putFile(local, start.url);
       if (opts.json) return printJson({ key: start.key, sizeBytes: info.size });
@@ -83,9 +77,7 @@ export function registerFilesCommands(program: Command): void {
     .description('list the files in storage')
     .option('--json', 'print as JSON')
     .action(async (opts: { json?: boolean }) => {
-      const { files: list } = await (await client()).request('GET', '/api/files', {
-        schema: ListFilesResponse,
-      });
+      const { files: list } = await (await client()).call(endpoints.files.list);
       if (opts.json) return printJson(list);
       if (!list.length) return void process.stdout.write('No files yet: podpilot files push FILE\n');
       printTable(

@@ -45,6 +45,13 @@ async function confirm(question: string): Promise<boolean> {
 
 /** `podpilot launch|ps|stop|start|destroy|logs`: instances, from renting a GPU to giving it back. */
 export function registerInstanceCommands(program: Command): void {
+  registerLaunch(program);
+  registerPs(program);
+  for (const [verb, description] of VERBS) registerVerb(program, verb, description);
+  registerLogs(program);
+}
+
+function registerLaunch(program: Command): void {
   program
     .command('launch')
     .description(
@@ -68,31 +75,37 @@ export function registerInstanceCommands(program: Command): void {
     )
     .option('--wait', 'wait until the instance is ready (or failed), printing each state change')
     .option('--json', 'print the instance as JSON')
-    .action(async (profile: string, opts: LaunchFlags & { wait?: boolean; json?: boolean }) => {
-      const request = launchRequestFromFlags(profile, opts);
-      const hub = await client();
-      let instance = await launchInstance(hub, request, {
-        onRetry: (error, attempt, attempts) =>
-          process.stderr.write(
-            `${error.message}; retrying (${attempt}/${attempts}) with the same idempotency key\n`,
-          ),
-      });
-      if (!opts.json)
-        process.stdout.write(
-          `launched ${instance.name} (${instance.id.slice(0, 8)}) on ${instance.provider}: ${instance.state}\n`,
-        );
-      if (opts.wait) {
-        const out = opts.json ? process.stderr : process.stdout;
-        instance = await waitForInstance(hub, instance.id, {
-          signal: interrupted(),
-          onChange: (i) => out.write(stateLine(i)),
-        });
-      }
-      if (opts.json) return printJson(instance);
-      if (!opts.wait)
-        process.stdout.write(`follow it: podpilot logs ${instance.name} -f  (or podpilot ps)\n`);
-    });
+    .action(launch);
+}
 
+async function launch(
+  profile: string,
+  opts: LaunchFlags & { wait?: boolean; json?: boolean },
+): Promise<void> {
+  const request = launchRequestFromFlags(profile, opts);
+  const hub = await client();
+  let instance = await launchInstance(hub, request, {
+    onRetry: (error, attempt, attempts) =>
+      process.stderr.write(
+        `${error.message}; retrying (${attempt}/${attempts}) with the same idempotency key\n`,
+      ),
+  });
+  if (!opts.json)
+    process.stdout.write(
+      `launched ${instance.name} (${instance.id.slice(0, 8)}) on ${instance.provider}: ${instance.state}\n`,
+    );
+  if (opts.wait) {
+    const out = opts.json ? process.stderr : process.stdout;
+    instance = await waitForInstance(hub, instance.id, {
+      signal: interrupted(),
+      onChange: (i) => out.write(stateLine(i)),
+    });
+  }
+  if (opts.json) return printJson(instance);
+  if (!opts.wait) process.stdout.write(`follow it: podpilot logs ${instance.name} -f  (or podpilot ps)\n`);
+}
+
+function registerPs(program: Command): void {
   program
     .command('ps')
     .description('list instances, newest first (destroyed ones only with --all)')
@@ -107,40 +120,44 @@ export function registerInstanceCommands(program: Command): void {
         );
       process.stdout.write(formatInstances(instances, opts.all === true));
     });
+}
 
-  const verbs: [InstanceAction, string][] = [
-    ['stop', 'stop an instance (its disk is kept; storage may still be billed)'],
-    ['start', 'start a stopped instance again'],
-    [
-      'destroy',
-      'destroy an instance and its disk (synced outputs stay on the hub); asks first on a terminal, ' +
-        'and needs --yes when not run from a terminal',
-    ],
-  ];
-  for (const [verb, description] of verbs) {
-    const command = program
-      .command(verb)
-      .description(description)
-      .argument('<id>', ID_HELP)
-      .option('--json', 'print the instance as JSON');
-    if (verb === 'destroy') command.option('-y, --yes', 'do not ask for confirmation');
-    command.action(async (ref: string, opts: { json?: boolean; yes?: boolean }) => {
-      const hub = await client();
-      const target = await resolveInstanceRef(hub, ref);
-      if (verb === 'destroy' && !opts.yes) {
-        const what = `${target.name} (${target.id.slice(0, 8)}, ${target.state}, ${formatGpu(target)}, ${formatPrice(target.pricePerHour)}/h)`;
-        if (!(process.stdin.isTTY && process.stderr.isTTY))
-          throw new CliError(`destroy: refusing without --yes when not run from a terminal (${what})`);
-        if (!(await confirm(`Destroy ${what} and its disk?`))) throw new CliError('not destroyed', [], 1);
-      }
-      const instance = await instanceAction(hub, target.id, verb);
-      if (opts.json) return printJson(instance);
-      process.stdout.write(
-        `${instance.name} (${instance.id.slice(0, 8)}): ${instance.state}${instance.stateReason ? ` (${instance.stateReason})` : ''}\n`,
-      );
-    });
-  }
+const VERBS: [InstanceAction, string][] = [
+  ['stop', 'stop an instance (its disk is kept; storage may still be billed)'],
+  ['start', 'start a stopped instance again'],
+  [
+    'destroy',
+    'destroy an instance and its disk (synced outputs stay on the hub); asks first on a terminal, ' +
+      'and needs --yes when not run from a terminal',
+  ],
+];
 
+/** `podpilot stop|start|destroy ID`; destroy asks first (or needs --yes). */
+function registerVerb(program: Command, verb: InstanceAction, description: string): void {
+  const command = program
+    .command(verb)
+    .description(description)
+    .argument('<id>', ID_HELP)
+    .option('--json', 'print the instance as JSON');
+  if (verb === 'destroy') command.option('-y, --yes', 'do not ask for confirmation');
+  command.action(async (ref: string, opts: { json?: boolean; yes?: boolean }) => {
+    const hub = await client();
+    const target = await resolveInstanceRef(hub, ref);
+    if (verb === 'destroy' && !opts.yes) {
+      const what = `${target.name} (${target.id.slice(0, 8)}, ${target.state}, ${formatGpu(target)}, ${formatPrice(target.pricePerHour)}/h)`;
+      if (!(process.stdin.isTTY && process.stderr.isTTY))
+        throw new CliError(`destroy: refusing without --yes when not run from a terminal (${what})`);
+      if (!(await confirm(`Destroy ${what} and its disk?`))) throw new CliError('not destroyed', [], 1);
+    }
+    const instance = await instanceAction(hub, target.id, verb);
+    if (opts.json) return printJson(instance);
+    process.stdout.write(
+      `${instance.name} (${instance.id.slice(0, 8)}): ${instance.state}${instance.stateReason ? ` (${instance.stateReason})` : ''}\n`,
+    );
+  });
+}
+
+function registerLogs(program: Command): void {
   program
     .command('logs')
     .description("an instance's log (agent and WebUI lines); -f keeps following until Ctrl-C or destroy")

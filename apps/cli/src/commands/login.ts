@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline/promises';
-import { ListApiTokensResponse } from '@podpilot/common';
+import { endpoints } from '@podpilot/common';
 import type { Command } from 'commander';
 import { CliError } from '../lib/cli-error.js';
 import { forgetCredentials, saveCredentials } from '../lib/credentials.js';
@@ -38,7 +38,7 @@ export function registerLoginCommands(program: Command): void {
       const hubUrl = url.replace(/\/+$/, '');
       const token = opts.token ?? (await askToken(hubUrl));
       if (!token.startsWith('pp_')) throw new CliError('token: expected an API token starting with pp_');
-      await new HubClient({ hubUrl, token }).request('GET', '/api/tokens', { schema: ListApiTokensResponse });
+      await new HubClient({ hubUrl, token }).call(endpoints.tokens.list);
       const path = await saveCredentials({ hubUrl, token });
       process.stdout.write(`Logged in to ${hubUrl} (token kept in ${path})\n`);
     });

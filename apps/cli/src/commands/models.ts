@@ -1,9 +1,4 @@
-import {
-  ListModelsResponse,
-  type ModelKind,
-  ModelKind as ModelKindSchema,
-  ModelSummary,
-} from '@podpilot/common';
+import { endpoints, type ModelKind, ModelKind as ModelKindSchema } from '@podpilot/common';
 import { type Command, Option } from 'commander';
 import { CliError } from '../lib/cli-error.js';
 import { configDir, loadCredentials } from '../lib/credentials.js';
@@ -19,7 +14,7 @@ const kindOption = () =>
 
 /** A model by full sha256, or by a unique prefix (≥ 8 hex) or name from the library. */
 async function resolveModel(hub: HubClient, ref: string) {
-  const { models } = await hub.request('GET', '/api/models', { schema: ListModelsResponse });
+  const { models } = await hub.call(endpoints.models.list);
   const matches = models.filter(
     (m) => m.sha256 === ref || m.name === ref || (ref.length >= 8 && m.sha256.startsWith(ref)),
   );
@@ -32,7 +27,13 @@ async function resolveModel(hub: HubClient, ref: string) {
 /** `podpilot models …`: the content-addressed model library. */
 export function registerModelsCommands(program: Command): void {
   const models = program.command('models').description('the model library: each file stored once, by sha256');
+  registerPush(models);
+  registerAdd(models);
+  registerLs(models);
+  registerRm(models);
+}
 
+function registerPush(models: Command): void {
   models
     .command('push')
     .description('upload a model file (skipped when the library has it; an interrupted push resumes)')
@@ -66,7 +67,9 @@ export function registerModelsCommands(program: Command): void {
         }
       },
     );
+}
 
+function registerAdd(models: Command): void {
   models
     .command('add')
     .description(
@@ -86,7 +89,7 @@ export function registerModelsCommands(program: Command): void {
         const name =
           opts.name ??
           decodeURIComponent(new URL(url).pathname.split('/').pop() ?? '').replace(/\.[^.]+$/, '');
-        const model = await (await client()).request('POST', '/api/models', {
+        const model = await (await client()).call(endpoints.models.add, {
           body: {
             url,
             kind: opts.kind,
@@ -94,21 +97,20 @@ export function registerModelsCommands(program: Command): void {
             sha256: opts.sha256?.toLowerCase(),
             fileName: opts.file,
           },
-          schema: ModelSummary,
         });
         if (opts.json) return printJson(model);
         process.stdout.write(`${model.name} (${model.kind}) sha256:${model.sha256} — ${model.status}\n`);
       },
     );
+}
 
+function registerLs(models: Command): void {
   models
     .command('ls')
     .description('list the models in the library')
     .option('--json', 'print as JSON')
     .action(async (opts: { json?: boolean }) => {
-      const { models: list } = await (await client()).request('GET', '/api/models', {
-        schema: ListModelsResponse,
-      });
+      const { models: list } = await (await client()).call(endpoints.models.list);
       if (opts.json) return printJson(list);
       if (!list.length)
         return void process.stdout.write('No models yet: podpilot models push FILE --kind KIND\n');
@@ -124,7 +126,9 @@ export function registerModelsCommands(program: Command): void {
         ]),
       );
     });
+}
 
+function registerRm(models: Command): void {
   models
     .command('rm')
     .description('delete a model and its stored bytes (refused while a profile version uses it)')
@@ -132,7 +136,7 @@ export function registerModelsCommands(program: Command): void {
     .action(async (ref: string) => {
       const hub = await client();
       const model = await resolveModel(hub, ref);
-      await hub.request('DELETE', `/api/models/${model.sha256}`);
+      await hub.call(endpoints.models.remove, { params: { sha256: model.sha256 } });
       process.stdout.write(`${model.name} (${model.sha256.slice(0, 12)}): deleted\n`);
     });
 }

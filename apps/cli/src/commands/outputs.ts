@@ -58,7 +58,11 @@ export function registerOutputsCommands(program: Command): void {
   const outputs = program
     .command('outputs')
     .description('files the instances produced (images, videos, …), as their agents synced them');
+  registerLs(outputs);
+  registerPull(outputs);
+}
 
+function registerLs(outputs: Command): void {
   filterOptions(outputs.command('ls').description('list outputs, newest first'))
     .option('--limit <n>', 'show at most this many', positiveInt('--limit', 1_000_000), 100)
     .option('--json', 'print as JSON')
@@ -78,7 +82,9 @@ export function registerOutputsCommands(program: Command): void {
         ]),
       );
     });
+}
 
+function registerPull(outputs: Command): void {
   filterOptions(
     outputs
       .command('pull')

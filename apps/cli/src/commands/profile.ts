@@ -1,13 +1,11 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  ApplyProfileResponse,
   diffProfiles,
   type ErrorIssue,
+  endpoints,
   formatProfileIssue,
-  ListProfilesResponse,
   type ProfileIssue,
-  ProfileVersionDetail,
   parseProfileYaml,
   unifiedProfileDiff,
 } from '@podpilot/common';
@@ -28,8 +26,7 @@ function parseRef(ref: string): { name: string; version: number | null } {
 
 async function fetchVersion(hub: HubClient, ref: string) {
   const { name, version } = parseRef(ref);
-  const query = version ? `?version=${version}` : '';
-  return hub.request('GET', `/api/profiles/${name}${query}`, { schema: ProfileVersionDetail });
+  return hub.call(endpoints.profiles.get, { params: { name }, query: { version: version || undefined } });
 }
 
 /** YAML files named on the command line; a folder stands for its *.yaml and *.yml files. */
@@ -60,7 +57,15 @@ export function registerProfileCommands(program: Command): void {
   const profile = program
     .command('profile')
     .description('declarative environments: UI, extensions, models, files');
+  registerValidate(profile);
+  registerApply(profile);
+  registerLs(profile);
+  registerShow(profile);
+  registerDiff(profile);
+  registerRm(profile);
+}
 
+function registerValidate(profile: Command): void {
   profile
     .command('validate')
     .description('check profile files offline; prints file:line:column: path: problem')
@@ -83,7 +88,9 @@ export function registerProfileCommands(program: Command): void {
       const bad = results.filter((r) => !r.ok).length;
       if (bad) throw new CliError(`${bad} of ${results.length} profile file(s) are not valid`);
     });
+}
 
+function registerApply(profile: Command): void {
   profile
     .command('apply')
     .description('upload profiles; a new version is made only when the content changed')
@@ -103,10 +110,9 @@ export function registerProfileCommands(program: Command): void {
       const results = [];
       for (const { file, yaml } of parsed) {
         const name = (parseProfileYaml(yaml) as { profile: { name: string } }).profile.name;
-        const result = await hub.request('PUT', `/api/profiles/${name}`, {
-          body: yaml,
-          contentType: 'application/yaml',
-          schema: ApplyProfileResponse,
+        const result = await hub.call(endpoints.profiles.apply, {
+          params: { name },
+          rawBody: { text: yaml, contentType: 'application/yaml' },
         });
         results.push({ file, ...result });
         if (!opts.json) {
@@ -119,15 +125,15 @@ export function registerProfileCommands(program: Command): void {
       }
       if (opts.json) printJson(results);
     });
+}
 
+function registerLs(profile: Command): void {
   profile
     .command('ls')
     .description('list profiles')
     .option('--json', 'print as JSON')
     .action(async (opts: { json?: boolean }) => {
-      const { profiles } = await (await client()).request('GET', '/api/profiles', {
-        schema: ListProfilesResponse,
-      });
+      const { profiles } = await (await client()).call(endpoints.profiles.list);
       if (opts.json) return printJson(profiles);
       if (!profiles.length)
         return void process.stdout.write('No profiles yet: podpilot profile apply FILE\n');
@@ -143,7 +149,9 @@ export function registerProfileCommands(program: Command): void {
         ]),
       );
     });
+}
 
+function registerShow(profile: Command): void {
   profile
     .command('show')
     .description('show a profile version (the latest unless NAME@VERSION)')
@@ -159,7 +167,9 @@ export function registerProfileCommands(program: Command): void {
         `# ${detail.name}@${detail.version} of ${detail.latestVersion}, ${detail.createdAt}${origin}\n${detail.yaml}`,
       );
     });
+}
 
+function registerDiff(profile: Command): void {
   profile
     .command('diff')
     .description('what changed between two profile versions (any two: NAME@A NAME@B or other names)')
@@ -180,13 +190,15 @@ export function registerProfileCommands(program: Command): void {
         unified || `${from.name}@${from.version} and ${to.name}@${to.version} are the same\n`,
       );
     });
+}
 
+function registerRm(profile: Command): void {
   profile
     .command('rm')
     .description('delete a profile (refused while an instance uses it)')
     .argument('<name>')
     .action(async (name: string) => {
-      await (await client()).request('DELETE', `/api/profiles/${parseRef(name).name}`);
+      await (await client()).call(endpoints.profiles.remove, { params: { name: parseRef(name).name } });
       process.stdout.write(`${name}: deleted\n`);
     });
 }

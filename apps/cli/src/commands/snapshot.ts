@@ -1,6 +1,5 @@
-import { type SnapshotResult, SnapshotStatus } from '@podpilot/common';
+import { endpoints, type SnapshotResult, type SnapshotStatus, sleep, urlFor } from '@podpilot/common';
 import type { Command } from 'commander';
-import { z } from 'zod';
 import { CliError } from '../lib/cli-error.js';
 import { loadCredentials } from '../lib/credentials.js';
 import { HubClient, HubError } from '../lib/hub-client.js';
@@ -11,9 +10,8 @@ const ID_HELP = 'instance id, its first 6+ characters, or its name';
 const WAIT_TIMEOUT_MS = 10 * 60_000;
 const POLL_MS = 3_000;
 
-const Queued = z.object({ commandId: z.string() });
-
 const MIB = 1024 * 1024;
+const { latest } = endpoints.snapshots;
 
 /** The result as text: `profile@version`, then the changes, the warnings and the model uploads. */
 export function formatSnapshot(result: SnapshotResult | SnapshotStatus): string {
@@ -57,11 +55,7 @@ export async function waitForSnapshot(
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
-      const status = await hub.request(
-        'GET',
-        `/api/instances/${instanceId}/snapshots/latest?commandId=${encodeURIComponent(commandId)}`,
-        { schema: SnapshotStatus },
-      );
+      const status = await hub.call(latest, { params: { id: instanceId }, query: { commandId } });
       if (status.complete) return status;
     } catch (error) {
       if (!(error instanceof HubError) || (error.status !== 404 && !error.retryable)) throw error;
@@ -69,9 +63,9 @@ export async function waitForSnapshot(
     if (Date.now() >= deadline)
       throw new CliError(
         `no snapshot result after ${Math.round(timeoutMs / 60_000)} min; the agent may still be working`,
-        [`the result appears at GET /api/instances/${instanceId}/snapshots/latest?commandId=${commandId}`],
+        [`the result appears at GET ${urlFor(latest, { params: { id: instanceId }, query: { commandId } })}`],
       );
-    await new Promise((resolve) => setTimeout(resolve, pollMs));
+    await sleep(pollMs);
   }
 }
 
@@ -89,9 +83,9 @@ export function registerSnapshotCommand(program: Command): void {
     .action(async (ref: string, opts: { as?: string; wait?: boolean; json?: boolean }) => {
       const hub = new HubClient(await loadCredentials());
       const { id, name } = await resolveInstanceRef(hub, ref);
-      const { commandId } = await hub.request('POST', `/api/instances/${id}/snapshot`, {
+      const { commandId } = await hub.call(endpoints.snapshots.request, {
+        params: { id },
         body: opts.as === undefined ? {} : { as: opts.as },
-        schema: Queued,
       });
       if (!opts.wait) {
         if (opts.json) return printJson({ commandId });

@@ -1,15 +1,17 @@
-import { ApiError } from '@podpilot/common';
-import type { z } from 'zod';
+import {
+  type AnswerOf,
+  ApiCallError,
+  type ApiClient,
+  type CallArgs,
+  createApiClient,
+  type Endpoint,
+  networkReason,
+} from '@podpilot/common';
 import { CliError } from './cli-error.js';
 import type { Credentials } from './credentials.js';
 
-export interface RequestOptions<S extends z.ZodType | undefined> {
-  body?: unknown;
-  /** Validates the answer; without it the answer is returned as text. */
-  schema?: S;
-  /** Raw text body with this content type instead of JSON. */
-  contentType?: string;
-}
+/** No answer in a minute means something is wrong; say so rather than hang. */
+const TIMEOUT_MS = 60_000;
 
 /**
  * A failed hub request: `status` is the HTTP status, or `undefined` when no answer came (connection refused
@@ -32,65 +34,47 @@ export class HubError extends CliError {
   }
 }
 
-/** Talks to the hub's `/api` with an API token; every answer is checked against the shared schemas. */
+/** Talks to the hub's `/api` with an API token, through the endpoint catalogue's client. */
 export class HubClient {
-  constructor(readonly credentials: Credentials) {}
+  private readonly api: ApiClient;
 
-  async request<S extends z.ZodType | undefined = undefined>(
-    method: string,
-    path: string,
-    options: RequestOptions<S> = {},
-  ): Promise<S extends z.ZodType ? z.infer<S> : string> {
-    const url = new URL(path, this.credentials.hubUrl);
-    const headers: Record<string, string> = { authorization: `Bearer ${this.credentials.token}` };
-    let body: string | undefined;
-    if (options.body !== undefined) {
-      headers['content-type'] = options.contentType ?? 'application/json';
-      body =
-        typeof options.body === 'string' && options.contentType ? options.body : JSON.stringify(options.body);
-    }
-    let res: Response;
-    try {
-      // No answer in a minute means something is wrong; say so rather than hang.
-      res = await fetch(url, { method, headers, body, signal: AbortSignal.timeout(60_000) });
-    } catch (error) {
-      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      throw new HubError(
-        `cannot reach the hub at ${this.credentials.hubUrl}: ${cause?.code ?? cause?.message ?? (error as Error).message}`,
-      );
-    }
-    let text: string;
-    try {
-      text = await res.text();
-    } catch (error) {
-      throw new HubError(
-        `the hub's answer to ${method} ${url.pathname} broke off: ${(error as Error).message}`,
-      );
-    }
-    if (!res.ok) throw this.errorFrom(res, text);
-    if (!options.schema) return text as never;
-    const parsed = options.schema.safeParse(text ? JSON.parse(text) : null);
-    if (!parsed.success) {
-      throw new CliError(
-        `unexpected answer from ${method} ${url.pathname} (is the hub the same version as this CLI?)`,
-      );
-    }
-    return parsed.data as never;
+  constructor(readonly credentials: Credentials) {
+    this.api = createApiClient({
+      baseUrl: credentials.hubUrl,
+      headers: () => ({ authorization: `Bearer ${credentials.token}` }),
+      timeoutMs: TIMEOUT_MS,
+    });
   }
 
-  private errorFrom(res: Response, text: string): HubError {
-    let parsed: ApiError | undefined;
+  /**
+   * Calls one catalogue endpoint; every answer is checked against its schema. Throws HubError for a failed
+   * request, CliError for an answer this CLI does not understand.
+   */
+  async call<E extends Endpoint>(endpoint: E, ...args: CallArgs<E>): Promise<AnswerOf<E>> {
     try {
-      parsed = ApiError.parse(JSON.parse(text));
-    } catch {
-      return new HubError(`the hub answered ${res.status} ${res.statusText}`, [], res.status);
+      return await this.api.call(endpoint, ...args);
+    } catch (error) {
+      throw error instanceof ApiCallError ? this.errorFrom(error) : error;
     }
-    const { message, issues, code } = parsed.error;
-    if (code === 'unauthorized')
-      return new HubError(`${message} (run \`podpilot login ${this.credentials.hubUrl}\`)`, [], res.status);
-    const details = (issues ?? []).map((i) => `${i.line ? `line ${i.line}: ` : ''}${i.path}: ${i.message}`);
+  }
+
+  /** The CLI's words for a failed call: what happened, and what to do when the user can do something. */
+  private errorFrom(error: ApiCallError): CliError {
+    const { hubUrl } = this.credentials;
+    const request = `${error.method} ${error.path}`;
+    if (error.code === 'network' && error.status === 0)
+      return new HubError(`cannot reach the hub at ${hubUrl}: ${networkReason(error.cause)}`);
+    if (error.code === 'network')
+      return new HubError(`the hub's answer to ${request} broke off: ${(error.cause as Error).message}`);
+    if (error.status < 300)
+      return new CliError(`unexpected answer from ${request} (is the hub the same version as this CLI?)`);
+    if (error.code === 'bad_response')
+      return new HubError(`the hub answered ${error.status} ${error.statusText}`, [], error.status);
+    if (error.code === 'unauthorized')
+      return new HubError(`${error.message} (run \`podpilot login ${hubUrl}\`)`, [], error.status);
+    const details = error.issues.map((i) => `${i.line ? `line ${i.line}: ` : ''}${i.path}: ${i.message}`);
     return details.length
-      ? new HubError('the hub refused the request:', details, res.status)
-      : new HubError(message, [], res.status);
+      ? new HubError('the hub refused the request:', details, error.status)
+      : new HubError(error.message, [], error.status);
   }
 }

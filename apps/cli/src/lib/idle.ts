@@ -1,7 +1,8 @@
 import {
   type ActivityView,
+  endpoints,
   IdlePolicyOverride,
-  InstanceDetail,
+  type InstanceDetail,
   MAX_KEEP_AWAKE_HOURS,
 } from '@podpilot/common';
 import { CliError } from './cli-error.js';
@@ -70,7 +71,7 @@ export function formatActivity(instance: InstanceDetail, now: number = Date.now(
 }
 
 export function keepAwake(hub: HubClient, id: string, until: string | null): Promise<InstanceDetail> {
-  return hub.request('POST', `/api/instances/${id}/keep-awake`, { body: { until }, schema: InstanceDetail });
+  return hub.call(endpoints.instances.keepAwake, { params: { id }, body: { until } });
 }
 
 export function setIdlePolicy(
@@ -79,6 +80,6 @@ export function setIdlePolicy(
   override: IdlePolicyOverride | 'reset',
 ): Promise<InstanceDetail> {
   return override === 'reset'
-    ? hub.request('DELETE', `/api/instances/${id}/idle-policy`, { schema: InstanceDetail })
-    : hub.request('PUT', `/api/instances/${id}/idle-policy`, { body: override, schema: InstanceDetail });
+    ? hub.call(endpoints.instances.resetIdlePolicy, { params: { id } })
+    : hub.call(endpoints.instances.setIdlePolicy, { params: { id }, body: override });
 }

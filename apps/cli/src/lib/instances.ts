@@ -1,16 +1,16 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  InstanceDetail,
+  endpoints,
+  type InstanceDetail,
   type InstanceState,
   type InstanceSummary,
-  ListInstancesResponse,
+  sleep,
 } from '@podpilot/common';
 import { CliError } from './cli-error.js';
 import { type HubClient, HubError } from './hub-client.js';
 import { formatTable } from './output.js';
 
 export const listAllInstances = async (hub: HubClient): Promise<InstanceSummary[]> =>
-  (await hub.request('GET', '/api/instances', { schema: ListInstancesResponse })).instances;
+  (await hub.call(endpoints.instances.list)).instances;
 
 /** The shortest id prefix `resolveInstanceRef` takes. */
 export const MIN_PREFIX = 6;
@@ -91,7 +91,7 @@ export type InstanceAction = 'stop' | 'start' | 'destroy';
 
 /** `POST /api/instances/:id/<action>`; the instance as the hub left it. */
 export function instanceAction(hub: HubClient, id: string, action: InstanceAction): Promise<InstanceDetail> {
-  return hub.request('POST', `/api/instances/${id}/${action}`, { schema: InstanceDetail });
+  return hub.call(endpoints.instances[action], { params: { id } });
 }
 
 /** Polls in a row that may go unanswered before waiting gives up. */
@@ -123,11 +123,11 @@ export async function waitForInstance(
     signal?.throwIfAborted();
     let instance: InstanceDetail;
     try {
-      instance = await hub.request('GET', `/api/instances/${id}`, { schema: InstanceDetail });
+      instance = await hub.call(endpoints.instances.get, { params: { id } });
       failures = 0;
     } catch (error) {
       if (!(error instanceof HubError && error.retryable) || ++failures >= MAX_POLL_FAILURES) throw error;
-      await sleep(intervalMs, undefined, { signal });
+      await sleep(intervalMs, signal);
       continue;
     }
     if (instance.state !== last) {
@@ -140,6 +140,6 @@ export async function waitForInstance(
         `${instance.name} is ${instance.state}${instance.stateReason ? `: ${instance.stateReason}` : ''}`,
         [`see its log: podpilot logs ${instance.id.slice(0, 8)}`],
       );
-    await sleep(intervalMs, undefined, { signal });
+    await sleep(intervalMs, signal);
   }
 }

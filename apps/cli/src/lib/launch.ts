@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { InstanceDetail, LaunchRequest } from '@podpilot/common';
+import { endpoints, type InstanceDetail, LaunchRequest, retry, sleep } from '@podpilot/common';
 import { CliError } from './cli-error.js';
 import { type FlagSpec, parseFlags } from './flags.js';
 import { type HubClient, HubError } from './hub-client.js';
@@ -86,20 +85,22 @@ export async function launchInstance(
   { retryDelaysMs = [1000, 2000, 4000, 8000], onRetry }: LaunchOptions = {},
 ): Promise<InstanceDetail> {
   const attempts = retryDelaysMs.length + 1;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await hub.request('POST', '/api/instances', { body: request, schema: InstanceDetail });
-    } catch (error) {
-      if (!(error instanceof HubError && error.retryable)) throw error;
-      const delay = retryDelaysMs[attempt - 1];
-      if (delay === undefined)
-        throw new CliError(`${error.message} (after ${attempts} attempts)`, [
-          ...error.details,
-          `the hub may have accepted the launch: check \`podpilot ps\` before launching again`,
-          `idempotency key: ${request.idempotencyKey}`,
-        ]);
-      onRetry?.(error, attempt + 1, attempts);
-      await sleep(delay);
-    }
+  const delays = [...retryDelaysMs];
+  const retryable = (error: unknown): error is HubError => error instanceof HubError && error.retryable;
+  try {
+    return await retry(() => hub.call(endpoints.instances.launch, { body: request }), {
+      attempts,
+      retryable,
+      onRetry: (error, attempt) => onRetry?.(error as HubError, attempt + 2, attempts),
+      // The waits are the caller's, one per retry, instead of the core's backoff.
+      sleep: () => sleep(delays.shift() ?? 0),
+    });
+  } catch (error) {
+    if (!retryable(error)) throw error;
+    throw new CliError(`${error.message} (after ${attempts} attempts)`, [
+      ...error.details,
+      `the hub may have accepted the launch: check \`podpilot ps\` before launching again`,
+      `idempotency key: ${request.idempotencyKey}`,
+    ]);
   }
 }

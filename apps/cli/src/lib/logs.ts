@@ -1,5 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { InstanceDetail, ListInstanceLogsResponse } from '@podpilot/common';
+import { endpoints, type ListInstanceLogsResponse, sleep } from '@podpilot/common';
 import type { z } from 'zod';
 import { type HubClient, HubError } from './hub-client.js';
 
@@ -32,13 +31,10 @@ export async function streamLogs(hub: HubClient, id: string, options: LogsOption
   let after = options.after ?? 0;
   const drain = async () => {
     for (;;) {
-      const { lines } = await hub.request(
-        'GET',
-        `/api/instances/${id}/logs?after=${after}&limit=${pageSize}`,
-        {
-          schema: ListInstanceLogsResponse,
-        },
-      );
+      const { lines } = await hub.call(endpoints.instances.logs, {
+        params: { id },
+        query: { after, limit: pageSize },
+      });
       for (const line of lines) {
         onLine(line);
         after = Math.max(after, line.id);
@@ -55,7 +51,7 @@ export async function streamLogs(hub: HubClient, id: string, options: LogsOption
       // The state first: lines written before it was destroyed are still printed by the drain below.
       let destroyed = false;
       try {
-        const instance = await hub.request('GET', `/api/instances/${id}`, { schema: InstanceDetail });
+        const instance = await hub.call(endpoints.instances.get, { params: { id } });
         destroyed = instance.state === 'destroyed';
         await drain();
       } catch (error) {
@@ -64,7 +60,7 @@ export async function streamLogs(hub: HubClient, id: string, options: LogsOption
       }
       if (destroyed) return { after, ended: 'destroyed' };
       if (signal?.aborted) return { after, ended: 'aborted' };
-      await sleep(intervalMs, undefined, { signal });
+      await sleep(intervalMs, signal);
     }
   } catch (error) {
     if (signal?.aborted) return { after, ended: 'aborted' };

@@ -2,13 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import {
-  type ModelKind,
-  ModelSummary,
-  PresignPartsResponse,
-  StartModelUploadResponse,
-  type UploadedPart,
-} from '@podpilot/common';
+import { endpoints, type ModelKind, type ModelSummary, type UploadedPart } from '@podpilot/common';
 import { PartUploadError, uploadFileParts } from '@podpilot/common/node';
 import { CliError } from './cli-error.js';
 import type { HubClient } from './hub-client.js';
@@ -79,7 +73,7 @@ export async function pushModel(
   await journal.remember(path, { size: info.size, mtimeMs: info.mtimeMs, sha256 });
 
   const fileName = basename(path);
-  const start = await hub.request('POST', '/api/models/uploads', {
+  const start = await hub.call(endpoints.models.startUpload, {
     body: {
       sha256,
       sizeBytes: info.size,
@@ -87,7 +81,6 @@ export async function pushModel(
       kind: options.kind,
       fileName,
     },
-    schema: StartModelUploadResponse,
   });
   if (start.status === 'exists') {
     await journal.forget(path);
@@ -102,12 +95,7 @@ export async function pushModel(
       size: info.size,
       plan: start,
       presign: async (partNumbers) =>
-        (
-          await hub.request('POST', `/api/models/${sha256}/upload/parts`, {
-            body: { partNumbers },
-            schema: PresignPartsResponse,
-          })
-        ).parts,
+        (await hub.call(endpoints.models.uploadParts, { params: { sha256 }, body: { partNumbers } })).parts,
       parallel: options.parallel,
       signal: options.signal,
       onPart: (partNumber, doneBytes) => {
@@ -121,10 +109,7 @@ export async function pushModel(
     throw error;
   }
 
-  const model = await hub.request('POST', `/api/models/${sha256}/upload/complete`, {
-    body: { parts },
-    schema: ModelSummary,
-  });
+  const model = await hub.call(endpoints.models.completeUpload, { params: { sha256 }, body: { parts } });
   await journal.forget(path);
   return { sha256, outcome: 'uploaded', model, sentParts };
 }

@@ -1,4 +1,4 @@
-import { type OfferSummary, OffersQuery, OffersResponse } from '@podpilot/common';
+import { endpoints, type OfferSummary, OffersQuery, type OffersResponse } from '@podpilot/common';
 import { CliError } from './cli-error.js';
 import { type FlagSpec, parseFlags } from './flags.js';
 import type { HubClient } from './hub-client.js';
@@ -40,9 +40,7 @@ export function offersQueryFromFlags(flags: OffersFlags): OffersQuery {
 
 /** `GET /api/offers` with the query. */
 export async function fetchOffers(hub: HubClient, query: OffersQuery): Promise<OffersResponse> {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value));
-  return hub.request('GET', `/api/offers?${params}`, { schema: OffersResponse });
+  return hub.call(endpoints.instances.offers, { query });
 }
 
 const orDash = <T>(value: T | null, format: (v: T) => string) => (value === null ? '-' : format(value));

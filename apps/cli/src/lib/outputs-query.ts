@@ -1,9 +1,4 @@
-import {
-  type InstanceSummary,
-  ListInstancesResponse,
-  ListOutputsResponse,
-  type OutputSummary,
-} from '@podpilot/common';
+import { endpoints, type InstanceSummary, type OutputSummary } from '@podpilot/common';
 import { CliError } from './cli-error.js';
 import type { HubClient } from './hub-client.js';
 
@@ -34,11 +29,7 @@ export async function listOutputs(
   do {
     const want = limit === undefined ? PAGE_MAX : Math.min(PAGE_MAX, limit - outputs.length);
     if (want <= 0) break;
-    const query = new URLSearchParams();
-    for (const [key, value] of Object.entries(filter)) if (value !== undefined) query.set(key, value);
-    query.set('limit', String(want));
-    if (cursor) query.set('cursor', cursor);
-    const page = await hub.request('GET', `/api/outputs?${query}`, { schema: ListOutputsResponse });
+    const page = await hub.call(endpoints.outputs.list, { query: { ...filter, limit: want, cursor } });
     outputs.push(...page.outputs);
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
@@ -46,7 +37,7 @@ export async function listOutputs(
 }
 
 export const listInstances = async (hub: HubClient): Promise<InstanceSummary[]> =>
-  (await hub.request('GET', '/api/instances', { schema: ListInstancesResponse })).instances;
+  (await hub.call(endpoints.instances.list)).instances;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

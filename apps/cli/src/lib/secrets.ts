@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { ListSecretsResponse, PutSecretRequest, SecretName } from '@podpilot/common';
+import { endpoints, type ListSecretsResponse, PutSecretRequest, SecretName } from '@podpilot/common';
 import type { z } from 'zod';
 import { CliError } from './cli-error.js';
 import type { HubClient } from './hub-client.js';
@@ -69,13 +69,13 @@ export async function putSecret(hub: HubClient, name: SecretNameValue, value: st
   const parsed = PutSecretRequest.safeParse({ value });
   if (!parsed.success)
     throw new CliError(`VALUE: ${parsed.error.issues[0]?.message ?? 'invalid'} (1 to 4096 characters)`);
-  await hub.request('PUT', `/api/secrets/${encodeURIComponent(name)}`, { body: parsed.data });
+  await hub.call(endpoints.secrets.put, { params: { name }, body: parsed.data });
 }
 
 export async function listSecrets(hub: HubClient): Promise<z.infer<typeof ListSecretsResponse>> {
-  return hub.request('GET', '/api/secrets', { schema: ListSecretsResponse });
+  return hub.call(endpoints.secrets.list);
 }
 
 export async function deleteSecret(hub: HubClient, name: SecretNameValue): Promise<void> {
-  await hub.request('DELETE', `/api/secrets/${encodeURIComponent(name)}`);
+  await hub.call(endpoints.secrets.remove, { params: { name } });
 }

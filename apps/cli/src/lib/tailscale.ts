@@ -1,12 +1,12 @@
 import {
   comparePolicy,
   DEFAULT_HUB_PORT,
+  endpoints,
   HuJsonError,
   ownerProblem,
   type PodpilotPolicyOptions,
   parsePolicy,
   type TailscalePolicy,
-  TailscalePolicyResponse,
 } from '@podpilot/common';
 import { CliError } from './cli-error.js';
 import type { HubClient } from './hub-client.js';
@@ -41,7 +41,7 @@ export function policyOptionsFromFlags(flags: TailscaleFlags): PodpilotPolicyOpt
 
 /** The tailnet's live policy, as the hub reads it from the Tailscale API (`GET /api/tailscale/policy`). */
 export async function fetchLivePolicy(client: HubClient): Promise<TailscalePolicy> {
-  const answer = await client.request('GET', '/api/tailscale/policy', { schema: TailscalePolicyResponse });
+  const answer = await client.call(endpoints.tailscale.policy);
   try {
     return parsePolicy(answer.policy);
   } catch (error) {

@@ -44,7 +44,7 @@ export function outputsOnHub(hub: TestHub & { cookie: string }, db: Db) {
       [name],
     );
     const id = (row as { id: string }).id;
-    const bootstrapToken = await hub.services.agents.mintBootstrapToken(id);
+    const bootstrapToken = await hub.services.bootstrapTokens.mint(id);
     const res = await hub.app.inject({
       method: 'POST',
       url: '/agent/v1/register',

@@ -1,31 +1,11 @@
-import {
-  AcceptedResponse,
-  AGENT_API_PREFIX,
-  AgentProfileResponse,
-  ApiError,
-  CompleteModelUploadRequest,
-  EventsRequest,
-  FileUrlsRequest,
-  FileUrlsResponse,
-  HeartbeatRequest,
-  HeartbeatResponse,
-  LogsRequest,
-  ModelUrlsRequest,
-  ModelUrlsResponse,
-  PresignPartsRequest,
-  PresignPartsResponse,
-  PromoteModelRequest,
-  PromotionCompleteResponse,
-  PromotionStartResponse,
-  RegisterRequest,
-  RegisterResponse,
-  Sha256,
-} from '@podpilot/common';
+import { endpoints } from '@podpilot/common';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { unauthorized } from '../lib/http-error.js';
 import type { AgentsService } from '../services/agents/agents.service.js';
+import { route } from './route.js';
+
+const api = endpoints.agent;
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -33,8 +13,6 @@ declare module 'fastify' {
     agentInstanceId: string | null;
   }
 }
-
-const errors = { 400: ApiError, 401: ApiError, 429: ApiError };
 
 /** The instance of the authenticated agent (never null behind the agent auth hook). */
 export const instanceOf = (request: FastifyRequest): string => {
@@ -66,145 +44,38 @@ export function registerAgentAuth(app: FastifyInstance, agents: Pick<AgentsServi
 export const agentRoutes: FastifyPluginAsyncZod<{ agents: AgentsService }> = async (app, { agents }) => {
   registerAgentAuth(app, agents);
 
-  app.post(
-    `${AGENT_API_PREFIX}/register`,
-    {
-      config: { public: true, rateLimit: { max: 30, timeWindow: 60_000 } },
-      schema: {
-        tags: ['agent'],
-        summary: 'Trade the bootstrap token for an agent token',
-        body: RegisterRequest,
-        response: { 200: RegisterResponse, ...errors },
-      },
-    },
-    async (request) => agents.register(request.body),
-  );
+  route(app, api.register, async (request) => agents.register(request.body), {
+    config: { rateLimit: { max: 30, timeWindow: 60_000 } },
+  });
 
-  app.post(
-    `${AGENT_API_PREFIX}/heartbeat`,
-    {
-      schema: {
-        tags: ['agent'],
-        summary: 'Report facts; the answer carries pending commands',
-        body: HeartbeatRequest,
-        response: { 200: HeartbeatResponse, ...errors },
-      },
-    },
-    async (request) => agents.heartbeat(instanceOf(request), request.body),
-  );
+  route(app, api.heartbeat, async (request) => agents.heartbeat(instanceOf(request), request.body));
 
-  app.post(
-    `${AGENT_API_PREFIX}/events`,
-    {
-      schema: {
-        tags: ['agent'],
-        summary: 'Progress, warnings and errors (idempotent per event id)',
-        body: EventsRequest,
-        response: { 200: AcceptedResponse, ...errors },
-      },
-    },
-    async (request) => ({ accepted: await agents.addEvents(instanceOf(request), request.body.events) }),
-  );
+  route(app, api.events, async (request) => ({
+    accepted: await agents.addEvents(instanceOf(request), request.body.events),
+  }));
 
-  app.post(
-    `${AGENT_API_PREFIX}/logs`,
-    {
-      bodyLimit: 4 * 1024 * 1024,
-      schema: {
-        tags: ['agent'],
-        summary: 'Batched WebUI and agent log lines',
-        body: LogsRequest,
-        response: { 200: AcceptedResponse, ...errors },
-      },
-    },
+  route(
+    app,
+    api.logs,
     async (request) => ({ accepted: await agents.addLogs(instanceOf(request), request.body.lines) }),
+    { bodyLimit: 4 * 1024 * 1024 },
   );
 
-  app.get(
-    `${AGENT_API_PREFIX}/profile`,
-    {
-      schema: {
-        tags: ['agent'],
-        summary: "This instance's profile version",
-        response: { 200: AgentProfileResponse, ...errors },
-      },
-    },
-    async (request) => ({ profile: await agents.profile(instanceOf(request)) }),
+  route(app, api.profile, async (request) => ({ profile: await agents.profile(instanceOf(request)) }));
+
+  route(app, api.modelUrls, async (request) => agents.modelUrls(instanceOf(request), request.body.sha256s));
+
+  route(app, api.startPromotion, async (request) =>
+    agents.startPromotion(instanceOf(request), request.params.sha256, request.body.sizeBytes),
   );
 
-  app.post(
-    `${AGENT_API_PREFIX}/models/urls`,
-    {
-      schema: {
-        tags: ['agent'],
-        summary: "Download URLs for this profile's models that the library holds",
-        body: ModelUrlsRequest,
-        response: { 200: ModelUrlsResponse, 403: ApiError, ...errors },
-      },
-    },
-    async (request) => agents.modelUrls(instanceOf(request), request.body.sha256s),
+  route(app, api.promotionParts, async (request) =>
+    agents.presignPromotionParts(instanceOf(request), request.params.sha256, request.body.partNumbers),
   );
 
-  const promotion = `${AGENT_API_PREFIX}/models/:sha256/promotion`;
-  const params = z.object({ sha256: Sha256 });
-  const promotionErrors = { 403: ApiError, 404: ApiError, 409: ApiError, ...errors };
-
-  app.post(
-    promotion,
-    {
-      schema: {
-        tags: ['agent'],
-        summary:
-          "Offer a model of this instance's profile, or one its snapshot asked for, to the library (start or resume the upload)",
-        params,
-        body: PromoteModelRequest,
-        response: { 200: PromotionStartResponse, ...promotionErrors },
-      },
-    },
-    async (request) =>
-      agents.startPromotion(instanceOf(request), request.params.sha256, request.body.sizeBytes),
+  route(app, api.completePromotion, async (request) =>
+    agents.completePromotion(instanceOf(request), request.params.sha256, request.body.parts),
   );
 
-  app.post(
-    `${promotion}/parts`,
-    {
-      schema: {
-        tags: ['agent'],
-        summary: 'Presigned PUT URLs for parts of the promotion under way',
-        params,
-        body: PresignPartsRequest,
-        response: { 200: PresignPartsResponse, ...promotionErrors },
-      },
-    },
-    async (request) =>
-      agents.presignPromotionParts(instanceOf(request), request.params.sha256, request.body.partNumbers),
-  );
-
-  app.post(
-    `${promotion}/complete`,
-    {
-      schema: {
-        tags: ['agent'],
-        summary: 'Complete the promotion: the library now serves the model from storage',
-        params,
-        body: CompleteModelUploadRequest,
-        response: { 200: PromotionCompleteResponse, ...promotionErrors },
-      },
-    },
-    async (request) =>
-      agents.completePromotion(instanceOf(request), request.params.sha256, request.body.parts),
-  );
-
-  app.post(
-    `${AGENT_API_PREFIX}/files/urls`,
-    {
-      schema: {
-        tags: ['agent'],
-        summary: "Download URLs for this profile's storage-backed files",
-        body: FileUrlsRequest,
-        response: { 200: FileUrlsResponse, 403: ApiError, 404: ApiError, ...errors },
-      },
-    },
-    async (request) => agents.fileUrls(instanceOf(request), request.body.keys),
-  );
+  route(app, api.fileUrls, async (request) => agents.fileUrls(instanceOf(request), request.body.keys));
 };

@@ -1,9 +1,11 @@
-import { ApiError, AuthState, LoginRequest, SESSION_COOKIE, SetupRequest } from '@podpilot/common';
+import { type AuthState, endpoints, SESSION_COOKIE } from '@podpilot/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { isTailscaleOwner } from '../plugins/tailscale-identity.js';
 import type { AuthService, ClientMeta, NewSession } from '../services/auth/auth.service.js';
+import { route } from './route.js';
+
+const api = endpoints.auth;
 
 export interface AuthRoutesOptions {
   auth: AuthService;
@@ -33,71 +35,35 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (
     });
     return { setupRequired: false, user: session.user };
   };
-  const limited = { public: true, rateLimit: { max: loginMaxPerMinute, timeWindow: 60_000 } };
-  const errors = { 400: ApiError, 401: ApiError, 403: ApiError, 409: ApiError, 429: ApiError };
+  const limited = { rateLimit: { max: loginMaxPerMinute, timeWindow: 60_000 } };
 
-  app.get(
-    '/api/auth/state',
-    {
-      config: { public: true },
-      schema: {
-        tags: ['auth'],
-        summary: 'Whether setup is needed and who is logged in',
-        response: { 200: AuthState },
-      },
-    },
-    async (request) => {
-      const token = request.cookies[SESSION_COOKIE];
-      const user =
-        (token ? await auth.userForSession(token) : null) ??
-        (isTailscaleOwner(request, tailscaleOwner) ? await auth.owner() : null);
-      return { setupRequired: await auth.isSetupRequired(), user };
-    },
-  );
+  route(app, api.state, async (request) => {
+    const token = request.cookies[SESSION_COOKIE];
+    const user =
+      (token ? await auth.userForSession(token) : null) ??
+      (isTailscaleOwner(request, tailscaleOwner) ? await auth.owner() : null);
+    return { setupRequired: await auth.isSetupRequired(), user };
+  });
 
-  app.post(
-    '/api/auth/setup',
-    {
-      config: limited,
-      schema: {
-        tags: ['auth'],
-        summary: 'Set the owner password with the setup link token',
-        body: SetupRequest,
-        response: { 200: AuthState, ...errors },
-      },
-    },
+  route(
+    app,
+    api.setup,
     async (request, reply) =>
       startSession(reply, await auth.completeSetup(request.body.token, request.body.password, meta(request))),
+    { config: limited },
   );
 
-  app.post(
-    '/api/auth/login',
-    {
-      config: limited,
-      schema: {
-        tags: ['auth'],
-        summary: 'Log in as the owner; sets the session cookie',
-        body: LoginRequest,
-        response: { 200: AuthState, ...errors },
-      },
-    },
+  route(
+    app,
+    api.login,
     async (request, reply) => startSession(reply, await auth.login(request.body.password, meta(request))),
+    { config: limited },
   );
 
-  app.post(
-    '/api/auth/logout',
-    {
-      schema: {
-        tags: ['auth'],
-        summary: 'End this browser session',
-        response: { 204: z.null(), 401: ApiError },
-      },
-    },
-    async (request, reply) => {
-      const token = request.cookies[SESSION_COOKIE];
-      if (token) await auth.logout(token);
-      reply.clearCookie(SESSION_COOKIE, { path: '/' });
-      return reply.code(204).send(null);
-    },
-  );
+  route(app, api.logout, async (request, reply) => {
+    const token = request.cookies[SESSION_COOKIE];
+    if (token) await auth.logout(token);
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return reply.code(204).send(null);
+  });
 };

@@ -1,17 +1,10 @@
-import {
-  ActivitySamplesQuery,
-  ApiError,
-  ListActivitySamplesResponse,
-  ListLiveInstancesResponse,
-  SESSION_COOKIE,
-  type User,
-} from '@podpilot/common';
+import { endpoints, SESSION_COOKIE, type User } from '@podpilot/common';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { ActivityRecorder } from '../services/agents/activity-recorder.js';
 import type { InstancesService } from '../services/instances/instances.service.js';
 import type { LiveClient, LiveFeed } from '../services/instances/live-feed.js';
+import { route } from './route.js';
 
 /** How long a browser waits before reconnecting a dropped stream (the SSE `retry:` field). */
 const RETRY_MS = 3_000;
@@ -43,87 +36,54 @@ export const liveRoutes: FastifyPluginAsyncZod<{
   /** RECHECK_MS; tests shorten it. */
   recheckMs?: number;
 }> = async (app, { feed, history, instances, credentials, recheckMs = RECHECK_MS }) => {
-  app.get(
-    '/api/live',
-    {
-      schema: {
-        tags: ['instances'],
-        summary:
-          'Server-Sent Events: `instances` (every instance, on connect), then `instance` (one changed) and `removed`',
-        response: { 401: ApiError },
+  route(app, endpoints.live.stream, async (request, reply) => {
+    // Messages broadcast between subscribing and opening the stream wait here.
+    const pending: string[] = [];
+    let open = false;
+    const raw = reply.raw;
+    const client: LiveClient = {
+      write: (chunk) => {
+        if (open) raw.write(chunk);
+        else pending.push(chunk);
       },
-    },
-    async (request, reply) => {
-      // Messages broadcast between subscribing and opening the stream wait here.
-      const pending: string[] = [];
-      let open = false;
-      const raw = reply.raw;
-      const client: LiveClient = {
-        write: (chunk) => {
-          if (open) raw.write(chunk);
-          else pending.push(chunk);
-        },
-        end: () => raw.end(),
-      };
-      // Throws before anything is sent when the list cannot be read: the client gets a normal error answer.
-      const unsubscribe = await feed.subscribe(client);
-      reply.hijack();
-      request.raw.socket?.setTimeout(0);
-      raw.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache, no-transform',
-        connection: 'keep-alive',
-        'x-accel-buffering': 'no',
-      });
-      raw.write(`retry: ${RETRY_MS}\n\n${pending.join('')}`);
-      open = true;
-      // A logout or a revoked token ends the stream; the browser's reconnect then gets a 401.
-      const recheck = setInterval(() => {
-        stillAuthorised(request, credentials)
-          .then((ok) => {
-            if (!ok) raw.end();
-          })
-          .catch((error: unknown) =>
-            request.log.warn({ err: error }, 'live feed: checking the session failed'),
-          );
-      }, recheckMs);
-      recheck.unref();
-      const closed = () => {
-        clearInterval(recheck);
-        unsubscribe();
-      };
-      if (raw.destroyed) closed();
-      else raw.on('close', closed);
-    },
-  );
+      end: () => raw.end(),
+    };
+    // Throws before anything is sent when the list cannot be read: the client gets a normal error answer.
+    const unsubscribe = await feed.subscribe(client);
+    reply.hijack();
+    request.raw.socket?.setTimeout(0);
+    raw.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    raw.write(`retry: ${RETRY_MS}\n\n${pending.join('')}`);
+    open = true;
+    // A logout or a revoked token ends the stream; the browser's reconnect then gets a 401.
+    const recheck = setInterval(() => {
+      stillAuthorised(request, credentials)
+        .then((ok) => {
+          if (!ok) raw.end();
+        })
+        .catch((error: unknown) =>
+          request.log.warn({ err: error }, 'live feed: checking the session failed'),
+        );
+    }, recheckMs);
+    recheck.unref();
+    const closed = () => {
+      clearInterval(recheck);
+      unsubscribe();
+    };
+    if (raw.destroyed) closed();
+    else raw.on('close', closed);
+  });
 
-  app.get(
-    '/api/live/instances',
-    {
-      schema: {
-        tags: ['instances'],
-        summary: 'Every instance as the live feed shows it (activity, sync, provisioning), newest first',
-        response: { 200: ListLiveInstancesResponse, 401: ApiError },
-      },
-    },
-    async () => ({ instances: await feed.list() }),
-  );
+  route(app, endpoints.live.instances, async () => ({ instances: await feed.list() }));
 
-  app.get(
-    '/api/instances/:id/activity',
-    {
-      schema: {
-        tags: ['instances'],
-        summary: 'Activity history (one sample a minute: GPU %, VRAM, busy), oldest first; default last 24 h',
-        params: z.object({ id: z.uuid({ message: 'expected an instance id (UUID)' }) }),
-        querystring: ActivitySamplesQuery,
-        response: { 200: ListActivitySamplesResponse, 400: ApiError, 401: ApiError, 404: ApiError },
-      },
-    },
-    async (request) => {
-      const { since } = request.query;
-      await instances.get(request.params.id); // 404 for an unknown instance
-      return { samples: await history.list(request.params.id, since ? new Date(since) : undefined) };
-    },
-  );
+  route(app, endpoints.instances.activity, async (request) => {
+    const { since } = request.query;
+    await instances.get(request.params.id); // 404 for an unknown instance
+    return { samples: await history.list(request.params.id, since ? new Date(since) : undefined) };
+  });
 };

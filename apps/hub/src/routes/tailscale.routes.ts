@@ -1,4 +1,4 @@
-import { ApiError, TailscalePolicyResponse } from '@podpilot/common';
+import { endpoints } from '@podpilot/common';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { conflict, HttpError } from '../lib/http-error.js';
 import { AuthError, ProviderError, RateLimitedError } from '../providers/errors.js';
@@ -6,6 +6,7 @@ import {
   TailscaleNotConfiguredError,
   type TailscaleService,
 } from '../services/tailscale/tailscale.service.js';
+import { route } from './route.js';
 
 /** A Tailscale failure as an API answer (the client's messages carry no credentials). */
 function answerFor(error: unknown): unknown {
@@ -26,27 +27,11 @@ export const tailscaleRoutes: FastifyPluginAsyncZod<{ tailscale: TailscaleServic
   app,
   { tailscale },
 ) => {
-  app.get(
-    '/api/tailscale/policy',
-    {
-      schema: {
-        tags: ['tailscale'],
-        summary: "The tailnet's policy file (HuJSON) and its ETag",
-        response: {
-          200: TailscalePolicyResponse,
-          401: ApiError,
-          409: ApiError,
-          429: ApiError,
-          502: ApiError,
-        },
-      },
-    },
-    async () => {
-      try {
-        return await tailscale.policy();
-      } catch (error) {
-        throw answerFor(error);
-      }
-    },
-  );
+  route(app, endpoints.tailscale.policy, async () => {
+    try {
+      return await tailscale.policy();
+    } catch (error) {
+      throw answerFor(error);
+    }
+  });
 };

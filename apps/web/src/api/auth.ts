@@ -1,20 +1,21 @@
-import { AuthState, type LoginRequest, type SetupRequest } from '@podpilot/common';
+import type { AuthState, LoginRequest, SetupRequest } from '@podpilot/common';
 import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
-import { ApiRequestError, api } from './client';
+import { ApiRequestError, apiCall } from './client';
+import { endpoints } from './endpoints';
 
 export const authStateQuery = queryOptions({
   queryKey: ['auth', 'state'],
-  queryFn: () => api('/api/auth/state', { schema: AuthState }),
+  queryFn: () => apiCall(endpoints.auth.state),
   staleTime: 60_000,
 });
 
 /** Setup and login both answer the new `AuthState`: store it, then open the dashboard. */
-function useSignIn<Body>(path: string) {
+function useSignIn<Body>(signIn: (body: Body) => Promise<AuthState>) {
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   return useMutation({
-    mutationFn: (body: Body) => api(path, { method: 'POST', body, schema: AuthState }),
+    mutationFn: signIn,
     onSuccess: async (state) => {
       queryClient.setQueryData(authStateQuery.queryKey, state);
       await navigate({ to: '/' });
@@ -22,8 +23,8 @@ function useSignIn<Body>(path: string) {
   });
 }
 
-export const useSetup = () => useSignIn<SetupRequest>('/api/auth/setup');
-export const useLogin = () => useSignIn<LoginRequest>('/api/auth/login');
+export const useSetup = () => useSignIn((body: SetupRequest) => apiCall(endpoints.auth.setup, { body }));
+export const useLogin = () => useSignIn((body: LoginRequest) => apiCall(endpoints.auth.login, { body }));
 
 export function useLogout() {
   const queryClient = useQueryClient();
@@ -31,7 +32,7 @@ export function useLogout() {
   return useMutation({
     mutationFn: async () => {
       try {
-        await api('/api/auth/logout', { method: 'POST' });
+        await apiCall(endpoints.auth.logout);
       } catch (error) {
         // 401: the session had already ended, which is what logging out wants anyway.
         if (!(error instanceof ApiRequestError && error.status === 401)) throw error;

@@ -1,4 +1,14 @@
-import { ApiError, CSRF_HEADER, type ErrorCode, type ErrorIssue } from '@podpilot/common';
+import {
+  type AnswerOf,
+  ApiCallError,
+  type CallArgs,
+  CSRF_HEADER,
+  createApiClient,
+  type Endpoint,
+  type ErrorCode,
+  type ErrorIssue,
+  type HttpMethod,
+} from '@podpilot/common';
 import type { z } from 'zod';
 
 /** A failed API call: the hub's `ApiError` body, or a description of what went wrong on the way. */
@@ -32,79 +42,62 @@ export function setUnauthorizedHandler(handler: () => void): void {
   onUnauthorized = handler;
 }
 
-type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+/**
+ * The page's client of the endpoint catalogue: same-origin cookies, and the CSRF header on every request
+ * that may change state (a cross-site page cannot add it).
+ */
+const hub = createApiClient({
+  baseUrl: '',
+  credentials: 'same-origin',
+  headers: ({ method }): Record<string, string> =>
+    method === 'GET' ? { accept: 'application/json' } : { accept: 'application/json', [CSRF_HEADER]: '1' },
+});
+
+/** The client's failure in the web app's terms; a lost session also tells the 401 handler. */
+function requestError(error: unknown): unknown {
+  if (!(error instanceof ApiCallError)) return error;
+  if (error.code === 'network') {
+    const cause = error.cause instanceof Error ? error.cause.message : String(error.cause);
+    return new ApiRequestError({
+      status: 0,
+      code: 'network',
+      message: `Cannot reach the hub (${cause}). Is it running?`,
+    });
+  }
+  if (error.status === 401 && !error.path.startsWith('/api/auth/')) onUnauthorized();
+  return new ApiRequestError({
+    status: error.status,
+    code: error.code,
+    message: error.status < 300 ? `Unexpected answer from ${error.method} ${error.path}` : error.message,
+    issues: error.issues,
+    retryAfterSeconds: error.retryAfterMs === null ? null : Math.ceil(error.retryAfterMs / 1000),
+  });
+}
+
+/** Calls one catalogue endpoint; rejects with ApiRequestError. */
+export async function apiCall<E extends Endpoint>(endpoint: E, ...args: CallArgs<E>): Promise<AnswerOf<E>> {
+  try {
+    return await hub.call(endpoint, ...args);
+  } catch (error) {
+    throw requestError(error);
+  }
+}
 
 interface RequestOptions<T> {
-  method?: Method;
+  method?: HttpMethod;
   body?: unknown;
   /** Validates a JSON answer; leave out for answers without a body (204). */
   schema?: z.ZodType<T>;
 }
 
+/** A request by path (prefer `apiCall` with the endpoint); rejects with ApiRequestError. */
 export async function api<T = void>(path: string, opts: RequestOptions<T> = {}): Promise<T> {
-  const method = opts.method ?? 'GET';
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (method !== 'GET') headers[CSRF_HEADER] = '1';
-  if (opts.body !== undefined) headers['content-type'] = 'application/json';
-
-  let res: Response;
   try {
-    res = await fetch(path, {
-      method,
-      headers,
-      credentials: 'same-origin',
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-    });
-  } catch (err) {
-    throw new ApiRequestError({
-      status: 0,
-      code: 'network',
-      message: `Cannot reach the hub (${err instanceof Error ? err.message : String(err)}). Is it running?`,
-    });
+    const answer = await hub.send(opts.method ?? 'GET', path, { body: opts.body, schema: opts.schema });
+    return (opts.schema ? answer : undefined) as T;
+  } catch (error) {
+    throw requestError(error);
   }
-
-  if (!res.ok) {
-    const error = await readError(res);
-    if (res.status === 401 && !path.startsWith('/api/auth/')) onUnauthorized();
-    throw error;
-  }
-  if (!opts.schema) return undefined as T;
-
-  const json: unknown = await res.json().catch(() => undefined);
-  const parsed = opts.schema.safeParse(json);
-  if (!parsed.success) {
-    throw new ApiRequestError({
-      status: res.status,
-      code: 'bad_response',
-      message: `Unexpected answer from ${method} ${path}`,
-      issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-    });
-  }
-  return parsed.data;
-}
-
-async function readError(res: Response): Promise<ApiRequestError> {
-  const text = await res.text().catch(() => '');
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    body = undefined;
-  }
-  const retryAfter = Number.parseInt(res.headers.get('retry-after') ?? '', 10);
-  const retryAfterSeconds = Number.isFinite(retryAfter) ? retryAfter : null;
-  const parsed = ApiError.safeParse(body);
-  if (parsed.success) {
-    const { code, message, issues } = parsed.data.error;
-    return new ApiRequestError({ status: res.status, code, message, issues, retryAfterSeconds });
-  }
-  const detail = text.trim().slice(0, 200) || res.statusText;
-  return new ApiRequestError({
-    status: res.status,
-    code: 'bad_response',
-    message: `HTTP ${res.status}${detail ? `: ${detail}` : ''}`,
-    retryAfterSeconds,
-  });
 }
 
 /** Errors worth retrying: the network, or the hub failing (5xx). Never 4xx. */

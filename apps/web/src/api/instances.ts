@@ -1,15 +1,9 @@
-import {
-  InstanceDetail,
-  ListActivitySamplesResponse,
-  ListInstanceLogsResponse,
-  ListLiveInstancesResponse,
-  ListOutputsResponse,
-  ListTransitionsResponse,
-  OutputUrlsResponse,
-  SyncInstanceResponse,
-} from '@podpilot/common';
+import type { BodyOf } from '@podpilot/common';
 import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
-import { api } from './client';
+import { apiCall } from './client';
+import { endpoints } from './endpoints';
+
+const { instances: api } = endpoints;
 
 export type LiveStatus = 'connecting' | 'live' | 'reconnecting';
 
@@ -36,30 +30,30 @@ export const liveStatus = {
  */
 export const instancesQuery = queryOptions({
   queryKey: ['instances'],
-  queryFn: () => api('/api/live/instances', { schema: ListLiveInstancesResponse }),
+  queryFn: () => apiCall(endpoints.live.instances),
   refetchInterval: () => (liveStatus.current === 'live' ? false : 15_000),
 });
 
 export const instanceQuery = (id: string) =>
   queryOptions({
     queryKey: ['instance', id],
-    queryFn: () => api(`/api/instances/${id}`, { schema: InstanceDetail }),
+    queryFn: () => apiCall(api.get, { params: { id } }),
   });
 
 export const transitionsQuery = (id: string) =>
   queryOptions({
     queryKey: ['instance', id, 'transitions'],
-    queryFn: () => api(`/api/instances/${id}/transitions`, { schema: ListTransitionsResponse }),
+    queryFn: () => apiCall(api.transitions, { params: { id } }),
   });
 
 export const activityQuery = (id: string, hours: number) =>
   queryOptions({
     queryKey: ['instance', id, 'activity', hours],
     queryFn: () =>
-      api(
-        `/api/instances/${id}/activity?since=${encodeURIComponent(new Date(Date.now() - hours * 3_600_000).toISOString())}`,
-        { schema: ListActivitySamplesResponse },
-      ),
+      apiCall(api.activity, {
+        params: { id },
+        query: { since: new Date(Date.now() - hours * 3_600_000).toISOString() },
+      }),
     // One sample a minute: a minute's refresh shows every new one.
     refetchInterval: 60_000,
   });
@@ -67,19 +61,29 @@ export const activityQuery = (id: string, hours: number) =>
 export const instanceOutputsQuery = (id: string) =>
   queryOptions({
     queryKey: ['outputs', { instance: id, limit: 12 }],
-    queryFn: () => api(`/api/outputs?instance=${id}&limit=12`, { schema: ListOutputsResponse }),
+    queryFn: () => apiCall(endpoints.outputs.list, { query: { instance: id, limit: 12 } }),
   });
 
 export const outputUrlsQuery = (outputId: string) =>
   queryOptions({
     queryKey: ['outputs', outputId, 'urls'],
-    queryFn: () => api(`/api/outputs/${outputId}/urls`, { schema: OutputUrlsResponse }),
+    queryFn: () => apiCall(endpoints.outputs.urls, { params: { id: outputId } }),
     // Presigned: refreshed well before they expire.
     staleTime: 5 * 60_000,
   });
 
 export const logsPage = (id: string, after: number) =>
-  api(`/api/instances/${id}/logs?after=${after}&limit=1000`, { schema: ListInstanceLogsResponse });
+  apiCall(api.logs, { params: { id }, query: { after, limit: 1000 } });
+
+/** `PUT /api/instances/:id/idle-policy` with the override a form built (the hub checks it, naming fields). */
+export async function putIdlePolicy(id: string, body: object): Promise<void> {
+  await apiCall(api.setIdlePolicy, { params: { id }, body: body as BodyOf<typeof api.setIdlePolicy> });
+}
+
+/** `DELETE /api/instances/:id/idle-policy`: back to the profile's idle policy. */
+export async function resetIdlePolicy(id: string): Promise<void> {
+  await apiCall(api.resetIdlePolicy, { params: { id } });
+}
 
 export type InstanceAction =
   | { kind: 'stop' }
@@ -96,31 +100,20 @@ async function runAction(id: string, action: InstanceAction): Promise<ActionResu
     case 'stop':
     case 'start':
     case 'destroy': {
-      const detail = await api(`/api/instances/${id}/${action.kind}`, {
-        method: 'POST',
-        schema: InstanceDetail,
-      });
+      const detail = await apiCall(api[action.kind], { params: { id } });
       return { kind: action.kind, message: `Now ${detail.state}` };
     }
     case 'keep-awake': {
       const until =
         action.hours === null ? null : new Date(Date.now() + action.hours * 3_600_000).toISOString();
-      await api(`/api/instances/${id}/keep-awake`, {
-        method: 'POST',
-        body: { until },
-        schema: InstanceDetail,
-      });
+      await apiCall(api.keepAwake, { params: { id }, body: { until } });
       return {
         kind: 'keep-awake',
         message: action.hours === null ? 'Keep-awake cancelled' : `Kept awake for ${action.hours} h`,
       };
     }
     case 'sync': {
-      const res = await api(`/api/instances/${id}/sync`, {
-        method: 'POST',
-        body: { timeoutSeconds: 120 },
-        schema: SyncInstanceResponse,
-      });
+      const res = await apiCall(api.sync, { params: { id }, body: { timeoutSeconds: 120 } });
       const message =
         res.result === 'synced'
           ? 'Every output is synced'

@@ -1,15 +1,16 @@
-import { BudgetStatus, InstanceDetail, type LaunchRequest, OffersResponse } from '@podpilot/common';
+import type { LaunchRequest } from '@podpilot/common';
 import { keepPreviousData, queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
 import { useRef } from 'react';
 import { type OfferFilters, offersSearchParams } from '../lib/offers';
-import { api, isRetryable } from './client';
+import { apiCall, isRetryable } from './client';
+import { endpoints } from './endpoints';
 
 /** `GET /api/offers` narrowed on the hub; the previous answer stays on screen while a new one loads. */
 export const offersQuery = (filters: OfferFilters) => {
   const params = offersSearchParams(filters);
   return queryOptions({
     queryKey: ['offers', params.toString()],
-    queryFn: () => api(`/api/offers?${params}`, { schema: OffersResponse }),
+    queryFn: () => apiCall(endpoints.instances.offers, { query: params }),
     // Offers come and go at the providers: fresh for a minute, then asked again on the next visit.
     staleTime: 60_000,
     placeholderData: keepPreviousData,
@@ -19,7 +20,7 @@ export const offersQuery = (filters: OfferFilters) => {
 /** `GET /api/budgets`: the limits and this month's spend against the cap. */
 export const budgetStatusQuery = queryOptions({
   queryKey: ['budgets', 'status'],
-  queryFn: () => api('/api/budgets', { schema: BudgetStatus }),
+  queryFn: () => apiCall(endpoints.costs.budget),
   staleTime: 30_000,
 });
 
@@ -41,8 +42,7 @@ export function useLaunch() {
   const queryClient = useQueryClient();
   const lastFailed = useRef<{ signature: string; key: string } | null>(null);
   const mutation = useMutation({
-    mutationFn: (request: LaunchRequest) =>
-      api('/api/instances', { method: 'POST', body: request, schema: InstanceDetail }),
+    mutationFn: (request: LaunchRequest) => apiCall(endpoints.instances.launch, { body: request }),
     retry: (failures, error) => failures < 2 && isRetryable(error),
     onError: (_error, request) => {
       lastFailed.current = { signature: signatureOf(request), key: request.idempotencyKey };

@@ -1,7 +1,8 @@
-import { ListLiveInstancesResponse, LiveInstance, LiveRemovedEvent } from '@podpilot/common';
+import { ListLiveInstancesResponse, LiveInstance, LiveRemovedEvent, urlFor } from '@podpilot/common';
 import { type QueryClient, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useSyncExternalStore } from 'react';
 import { applyLiveMessage, type LiveList, type LiveMessage, reconnectDelayMs } from '../lib/live';
+import { endpoints } from './endpoints';
 import { instancesQuery, type LiveStatus, liveStatus } from './instances';
 
 /** Keeps the stream open this long after the last page using it leaves (no reconnect on each navigation). */
@@ -31,7 +32,7 @@ class LiveConnection {
 
   private open(): void {
     this.retryTimer = null;
-    const source = new EventSource('/api/live', { withCredentials: true });
+    const source = new EventSource(urlFor(endpoints.live.stream), { withCredentials: true });
     this.source = source;
     source.onopen = () => {
       this.attempt = 0;

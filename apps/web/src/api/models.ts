@@ -1,21 +1,14 @@
-import {
-  type AddModelRequest,
-  ListModelsResponse,
-  ModelSummary,
-  PresignPartsResponse,
-  type StartModelUploadRequest,
-  StartModelUploadResponse,
-  type UploadedPart,
-} from '@podpilot/common';
+import type { AddModelRequest, StartModelUploadRequest, UploadedPart } from '@podpilot/common';
 import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
 import type { PutResult } from '../lib/upload-parts';
-import { api } from './client';
+import { apiCall } from './client';
+import { endpoints } from './endpoints';
 
-const modelPath = (sha256: string) => `/api/models/${encodeURIComponent(sha256)}`;
+const { models: api } = endpoints;
 
 export const modelsQuery = queryOptions({
   queryKey: ['models'],
-  queryFn: () => api('/api/models', { schema: ListModelsResponse }),
+  queryFn: () => apiCall(api.list),
   // Models change state on their own (an agent fetching one, an upload finishing): look again while any does.
   refetchInterval: (query) =>
     query.state.data?.models.some((m) => m.status === 'pending' || m.status === 'uploading') ? 20_000 : false,
@@ -24,7 +17,7 @@ export const modelsQuery = queryOptions({
 export function useAddModel() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (body: AddModelRequest) => api('/api/models', { method: 'POST', body, schema: ModelSummary }),
+    mutationFn: (body: AddModelRequest) => apiCall(api.add, { body }),
     onSettled: () => queryClient.invalidateQueries({ queryKey: modelsQuery.queryKey }),
   });
 }
@@ -32,35 +25,29 @@ export function useAddModel() {
 export function useDeleteModel() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (sha256: string) => api(modelPath(sha256), { method: 'DELETE' }),
+    mutationFn: async (sha256: string) => {
+      await apiCall(api.remove, { params: { sha256 } });
+    },
     onSettled: () => queryClient.invalidateQueries({ queryKey: modelsQuery.queryKey }),
   });
 }
 
 /** `POST /api/models/uploads`: start or resume a push; `exists` means the library has the bytes. */
 export function startModelUpload(body: StartModelUploadRequest) {
-  return api('/api/models/uploads', { method: 'POST', body, schema: StartModelUploadResponse });
+  return apiCall(api.startUpload, { body });
 }
 
 export async function presignModelParts(sha256: string, partNumbers: number[]) {
-  const answer = await api(`${modelPath(sha256)}/upload/parts`, {
-    method: 'POST',
-    body: { partNumbers },
-    schema: PresignPartsResponse,
-  });
+  const answer = await apiCall(api.uploadParts, { params: { sha256 }, body: { partNumbers } });
   return answer.parts;
 }
 
 export function completeModelUpload(sha256: string, parts: UploadedPart[]) {
-  return api(`${modelPath(sha256)}/upload/complete`, {
-    method: 'POST',
-    body: { parts },
-    schema: ModelSummary,
-  });
+  return apiCall(api.completeUpload, { params: { sha256 }, body: { parts } });
 }
 
-export function abortModelUpload(sha256: string) {
-  return api(`${modelPath(sha256)}/upload`, { method: 'DELETE' });
+export async function abortModelUpload(sha256: string): Promise<void> {
+  await apiCall(api.abortUpload, { params: { sha256 } });
 }
 
 /**

@@ -1,12 +1,7 @@
-import {
-  ListOutputsResponse,
-  ListProfilesResponse,
-  OutputSummary,
-  OutputUrlsResponse,
-} from '@podpilot/common';
 import { infiniteQueryOptions, type QueryClient, queryOptions } from '@tanstack/react-query';
 import { type OutputsSearch, outputsQueryParams } from '../lib/outputs-search';
-import { api } from './client';
+import { apiCall } from './client';
+import { endpoints } from './endpoints';
 
 /** Outputs per page: a few screens of thumbnails. */
 export const OUTPUTS_PAGE_SIZE = 48;
@@ -19,9 +14,7 @@ export function outputsQuery(filters: Filters) {
   return infiniteQueryOptions({
     queryKey: ['outputs', 'list', key],
     queryFn: ({ pageParam }) =>
-      api(`/api/outputs?${outputsQueryParams(key, pageParam, OUTPUTS_PAGE_SIZE)}`, {
-        schema: ListOutputsResponse,
-      }),
+      apiCall(endpoints.outputs.list, { query: outputsQueryParams(key, pageParam, OUTPUTS_PAGE_SIZE) }),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
   });
@@ -37,8 +30,8 @@ export function newestOutputQuery(filters: Filters) {
   return queryOptions({
     queryKey: ['outputs', 'newest', key],
     queryFn: async () =>
-      (await api(`/api/outputs?${outputsQueryParams(key, null, 1)}`, { schema: ListOutputsResponse }))
-        .outputs[0]?.id ?? null,
+      (await apiCall(endpoints.outputs.list, { query: outputsQueryParams(key, null, 1) })).outputs[0]?.id ??
+      null,
     refetchInterval: 30_000,
   });
 }
@@ -46,7 +39,7 @@ export function newestOutputQuery(filters: Filters) {
 export function outputQuery(id: string) {
   return queryOptions({
     queryKey: ['outputs', 'one', id],
-    queryFn: () => api(`/api/outputs/${encodeURIComponent(id)}`, { schema: OutputSummary }),
+    queryFn: () => apiCall(endpoints.outputs.get, { params: { id } }),
     staleTime: Number.POSITIVE_INFINITY, // an output never changes; a rewrite is a new version (new id)
   });
 }
@@ -55,7 +48,7 @@ export function outputQuery(id: string) {
 export function outputUrlsQuery(id: string) {
   return queryOptions({
     queryKey: ['outputs', 'urls', id],
-    queryFn: () => api(`/api/outputs/${encodeURIComponent(id)}/urls`, { schema: OutputUrlsResponse }),
+    queryFn: () => apiCall(endpoints.outputs.urls, { params: { id } }),
     staleTime: 50 * 60_000,
     gcTime: 50 * 60_000,
     refetchOnWindowFocus: false,
@@ -65,8 +58,7 @@ export function outputUrlsQuery(id: string) {
 /** The profile names for the gallery's filter. */
 export const outputProfilesQuery = queryOptions({
   queryKey: ['outputs', 'profile-names'],
-  queryFn: async () =>
-    (await api('/api/profiles', { schema: ListProfilesResponse })).profiles.map((p) => p.name).sort(),
+  queryFn: async () => (await apiCall(endpoints.profiles.list)).profiles.map((p) => p.name).sort(),
   staleTime: 60_000,
 });
 

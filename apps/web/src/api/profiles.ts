@@ -1,26 +1,22 @@
-import {
-  ApplyProfileResponse,
-  ListProfilesResponse,
-  ListProfileVersionsResponse,
-  ProfileDiffResponse,
-  ProfileVersionDetail,
-} from '@podpilot/common';
+import { urlFor } from '@podpilot/common';
 import { keepPreviousData, queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
-import { ApiRequestError, api } from './client';
+import { ApiRequestError, apiCall } from './client';
+import { endpoints } from './endpoints';
 
-const base = (name: string) => `/api/profiles/${encodeURIComponent(name)}`;
-const versionParam = (version: number | null) => (version === null ? '' : `?version=${version}`);
+const { profiles: api } = endpoints;
+/** `?version=N`, or nothing for the latest. */
+const versionQuery = (version: number | null) => ({ version: version ?? undefined });
 
 export const profilesQuery = queryOptions({
   queryKey: ['profiles'],
-  queryFn: () => api('/api/profiles', { schema: ListProfilesResponse }),
+  queryFn: () => apiCall(api.list),
 });
 
 /** One version in full (spec + canonical YAML); the latest when `version` is null. */
 export const profileVersionQuery = (name: string, version: number | null) =>
   queryOptions({
     queryKey: ['profiles', name, 'version', version],
-    queryFn: () => api(`${base(name)}${versionParam(version)}`, { schema: ProfileVersionDetail }),
+    queryFn: () => apiCall(api.get, { params: { name }, query: versionQuery(version) }),
     // A numbered version never changes; "latest" may.
     staleTime: version === null ? 0 : Number.POSITIVE_INFINITY,
     placeholderData: keepPreviousData,
@@ -29,20 +25,20 @@ export const profileVersionQuery = (name: string, version: number | null) =>
 export const profileVersionsQuery = (name: string) =>
   queryOptions({
     queryKey: ['profiles', name, 'versions'],
-    queryFn: () => api(`${base(name)}/versions`, { schema: ListProfileVersionsResponse }),
+    queryFn: () => apiCall(api.versions, { params: { name } }),
   });
 
 export const profileDiffQuery = (name: string, from: number, to: number) =>
   queryOptions({
     queryKey: ['profiles', name, 'diff', from, to],
-    queryFn: () => api(`${base(name)}/diff?from=${from}&to=${to}`, { schema: ProfileDiffResponse }),
+    queryFn: () => apiCall(api.diff, { params: { name }, query: { from, to } }),
     staleTime: Number.POSITIVE_INFINITY,
     placeholderData: keepPreviousData,
   });
 
 /** The canonical YAML of one version as stored, for download links (`GET …/yaml`). */
 export const profileYamlUrl = (name: string, version: number | null) =>
-  `${base(name)}/yaml${versionParam(version)}`;
+  urlFor(api.yaml, { params: { name }, query: versionQuery(version) });
 
 /**
  * `PUT /api/profiles/:name` with `{ yaml }` (the hub also takes the YAML itself as the body). A new version
@@ -52,7 +48,7 @@ export function useApplyProfile() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: ({ name, yaml }: { name: string; yaml: string }) =>
-      api(base(name), { method: 'PUT', body: { yaml }, schema: ApplyProfileResponse }),
+      apiCall(api.apply, { params: { name }, body: { yaml } }),
     onSuccess: async (result) => {
       await queryClient.invalidateQueries({ queryKey: ['profiles'], exact: true });
       await queryClient.invalidateQueries({ queryKey: ['profiles', result.name] });

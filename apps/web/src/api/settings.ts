@@ -1,18 +1,23 @@
-import { HealthResponse, ListSecretsResponse } from '@podpilot/common';
+import type { ParamsOf } from '@podpilot/common';
 import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
-import { api } from './client';
+import { apiCall } from './client';
+import { endpoints } from './endpoints';
+
+/** A credential's name as the hub checks it (the forms hold plain strings). */
+type SecretName = ParamsOf<typeof endpoints.secrets.put>['name'];
 
 /** Names of the stored provider credentials and when each was set; values never leave the hub. */
 export const secretsQuery = queryOptions({
   queryKey: ['secrets'],
-  queryFn: () => api('/api/secrets', { schema: ListSecretsResponse }),
+  queryFn: () => apiCall(endpoints.secrets.list),
 });
 
 export function usePutSecret() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: ({ name, value }: { name: string; value: string }) =>
-      api(`/api/secrets/${encodeURIComponent(name)}`, { method: 'PUT', body: { value } }),
+    mutationFn: async ({ name, value }: { name: string; value: string }) => {
+      await apiCall(endpoints.secrets.put, { params: { name: name as SecretName }, body: { value } });
+    },
     onSettled: () => queryClient.invalidateQueries({ queryKey: secretsQuery.queryKey }),
   });
 }
@@ -20,7 +25,9 @@ export function usePutSecret() {
 export function useDeleteSecret() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (name: string) => api(`/api/secrets/${encodeURIComponent(name)}`, { method: 'DELETE' }),
+    mutationFn: async (name: string) => {
+      await apiCall(endpoints.secrets.remove, { params: { name: name as SecretName } });
+    },
     onSettled: () => queryClient.invalidateQueries({ queryKey: secretsQuery.queryKey }),
   });
 }
@@ -28,6 +35,6 @@ export function useDeleteSecret() {
 /** `GET /health`: the hub's version and database engine (no auth). */
 export const healthQuery = queryOptions({
   queryKey: ['health'],
-  queryFn: () => api('/health', { schema: HealthResponse }),
+  queryFn: () => apiCall(endpoints.health.get),
   staleTime: 60_000,
 });

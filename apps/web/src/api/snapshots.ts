@@ -1,9 +1,7 @@
-import { type CreateSnapshotRequest, ListSnapshotsResponse, type SnapshotStatus } from '@podpilot/common';
+import type { CreateSnapshotRequest, SnapshotStatus } from '@podpilot/common';
 import { queryOptions, useMutation } from '@tanstack/react-query';
-import { z } from 'zod';
-import { api } from './client';
-
-const SnapshotQueued = z.object({ commandId: z.string() });
+import { apiCall } from './client';
+import { endpoints } from './endpoints';
 
 /** How often to ask while the agent has not reported, or still uploads models. */
 export const SNAPSHOT_POLL_MS = 3_000;
@@ -18,9 +16,9 @@ export const snapshotStatusQuery = (instanceId: string, commandId: string | null
     queryKey: ['instance', instanceId, 'snapshot', commandId ?? 'latest'],
     queryFn: async (): Promise<SnapshotStatus | null> => {
       // The list answers 200 with nothing until the agent reported: no failed request while waiting.
-      const query = commandId ? `&commandId=${encodeURIComponent(commandId)}` : '';
-      const { snapshots } = await api(`/api/instances/${instanceId}/snapshots?limit=1${query}`, {
-        schema: ListSnapshotsResponse,
+      const { snapshots } = await apiCall(endpoints.snapshots.list, {
+        params: { id: instanceId },
+        query: { limit: 1, commandId: commandId ?? undefined },
       });
       return snapshots[0] ?? null;
     },
@@ -39,6 +37,6 @@ export const snapshotStatusQuery = (instanceId: string, commandId: string | null
 export function useRequestSnapshot(instanceId: string) {
   return useMutation({
     mutationFn: (body: CreateSnapshotRequest) =>
-      api(`/api/instances/${instanceId}/snapshot`, { method: 'POST', body, schema: SnapshotQueued }),
+      apiCall(endpoints.snapshots.request, { params: { id: instanceId }, body }),
   });
 }

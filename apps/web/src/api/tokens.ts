@@ -1,17 +1,17 @@
-import { type CreateApiTokenRequest, CreatedApiToken, ListApiTokensResponse } from '@podpilot/common';
+import type { CreateApiTokenRequest } from '@podpilot/common';
 import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
-import { api } from './client';
+import { apiCall } from './client';
+import { endpoints } from './endpoints';
 
 export const tokensQuery = queryOptions({
   queryKey: ['tokens'],
-  queryFn: () => api('/api/tokens', { schema: ListApiTokensResponse }),
+  queryFn: () => apiCall(endpoints.tokens.list),
 });
 
 export function useCreateToken() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (body: CreateApiTokenRequest) =>
-      api('/api/tokens', { method: 'POST', body, schema: CreatedApiToken }),
+    mutationFn: (body: CreateApiTokenRequest) => apiCall(endpoints.tokens.create, { body }),
     onSettled: () => queryClient.invalidateQueries({ queryKey: tokensQuery.queryKey }),
   });
 }
@@ -19,7 +19,9 @@ export function useCreateToken() {
 export function useRevokeToken() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (id: string) => api(`/api/tokens/${encodeURIComponent(id)}`, { method: 'DELETE' }),
+    mutationFn: async (id: string) => {
+      await apiCall(endpoints.tokens.revoke, { params: { id } });
+    },
     onSettled: () => queryClient.invalidateQueries({ queryKey: tokensQuery.queryKey }),
   });
 }

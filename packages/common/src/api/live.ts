@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AgentPhase, ProvisioningItem } from '../agent/protocol.js';
+import { AgentPhase, ProvisioningItem, WebuiState } from '../agent/protocol.js';
 import { ActivityView } from './idle.js';
 import { InstanceSummary } from './instances.js';
 import { SyncStatus } from './outputs.js';
@@ -19,7 +19,7 @@ export type LiveProvisioning = z.infer<typeof LiveProvisioning>;
 
 /** The WebUI as the agent supervises it (last heartbeat). */
 export const LiveWebui = z.object({
-  state: z.enum(['not-started', 'starting', 'running', 'crashed', 'stopped']),
+  state: WebuiState,
   port: z.number().int().nullable(),
   restarts: z.number().int().nonnegative(),
 });

@@ -1,0 +1,56 @@
+import { relative, resolve, sep } from 'node:path';
+import type { InstanceSummary, OutputSummary } from '@podpilot/common';
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
+const UNSAFE_NAME = /[/\\\u0000-\u001f\u007f]/;
+
+/** A name usable as one folder name on any platform's file system. */
+const isSafeFolderName = (name: string) =>
+  name !== '' &&
+  name !== '.' &&
+  name !== '..' &&
+  name.length <= 200 &&
+  !UNSAFE_NAME.test(name) &&
+  !/[<>:"|?*]/.test(name) &&
+  !/[. ]$/.test(name);
+
+/**
+ * The folder of each instance's outputs: its name when that is a safe folder name no other instance
+ * shares (ignoring case, for case-insensitive file systems), else its id, so two instances never mix.
+ */
+export function instanceFolders(instances: InstanceSummary[]): (output: OutputSummary) => string {
+  const count = new Map<string, number>();
+  for (const i of instances) count.set(i.name.toLowerCase(), (count.get(i.name.toLowerCase()) ?? 0) + 1);
+  return (output) =>
+    isSafeFolderName(output.instanceName) && count.get(output.instanceName.toLowerCase()) === 1
+      ? output.instanceName
+      : output.instanceId;
+}
+
+/** `a/b.png` for version 1; `a/b.v3.png` for version 3 (`a/.env.v3`, `a/README.v3`). */
+export function versionedPath(path: string, version: number): string {
+  if (version <= 1) return path;
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  const dot = name.lastIndexOf('.');
+  const ext = dot > 0 ? name.slice(dot) : '';
+  return `${path.slice(0, path.length - ext.length)}.v${version}${ext}`;
+}
+
+/**
+ * Where an output goes: `<dir>/<folder>/<path>`. Throws when a segment is empty, `.`, `..`, absolute or has
+ * a backslash, or when the resolved path is not inside `dir` (the hub checks paths too; this does not
+ * trust it).
+ */
+export function targetPath(dir: string, folder: string, path: string): string {
+  const root = resolve(dir);
+  const segments = [folder, ...path.split('/')];
+  if (
+    path.startsWith('/') ||
+    segments.some((s) => s === '' || s === '.' || s === '..' || s.includes('\\') || s.includes('\0'))
+  )
+    throw new Error(`refusing the path "${path}": it must stay inside ${root}`);
+  const target = resolve(root, ...segments);
+  if (!target.startsWith(root.endsWith(sep) ? root : root + sep) || relative(root, target).startsWith('..'))
+    throw new Error(`refusing the path "${path}": it resolves outside ${root}`);
+  return target;
+}

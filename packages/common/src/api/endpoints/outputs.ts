@@ -1,0 +1,38 @@
+import { apiErrors, endpoint } from '../endpoint.js';
+import { ListOutputsQuery, ListOutputsResponse, OutputSummary, OutputUrlsResponse } from '../outputs.js';
+import { OutputIdParams } from './params.js';
+
+const errors = apiErrors(400, 401, 404);
+const output = { auth: 'owner', tags: ['outputs'] } as const;
+
+/** `/api/outputs`: every file the instances produced, searchable, with download URLs. */
+export const outputsEndpoints = {
+  list: endpoint({
+    ...output,
+    method: 'GET',
+    path: '/api/outputs',
+    query: ListOutputsQuery,
+    responses: { 200: ListOutputsResponse, ...errors },
+    answer: 'json',
+    summary:
+      'List outputs, newest first; filter by instance, profile, time (since ≤ created < until), path, words',
+  }),
+  get: endpoint({
+    ...output,
+    method: 'GET',
+    path: '/api/outputs/:id',
+    params: OutputIdParams,
+    responses: { 200: OutputSummary, ...errors },
+    answer: 'json',
+    summary: 'One output',
+  }),
+  urls: endpoint({
+    ...output,
+    method: 'GET',
+    path: '/api/outputs/:id/urls',
+    params: OutputIdParams,
+    responses: { 200: OutputUrlsResponse, ...errors },
+    answer: 'json',
+    summary: 'Presigned download URLs for the file and its thumbnail',
+  }),
+};
