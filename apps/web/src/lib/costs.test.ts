@@ -17,6 +17,7 @@ import {
   parseLimit,
   progressWidth,
   sortByUsd,
+  spendSummary,
 } from './costs';
 
 describe('months', () => {
@@ -61,6 +62,24 @@ describe('money', () => {
     expect(formatAxisUsd(0)).toBe('$0');
     expect(formatAxisUsd(2.5)).toBe('$2.50');
     expect(formatAxisUsd(1500)).toBe('$1.5k');
+  });
+});
+
+describe('spend summary', () => {
+  it('names the highest day and the daily average', () => {
+    const days = [
+      { day: '2026-11-01', usd: 1 },
+      { day: '2026-11-02', usd: 3 },
+    ];
+    expect(spendSummary('2026-11', days)).toBe(
+      `Highest: ${formatDay('2026-11-02')}, $3.00. Daily average $2.00 over 2 days.`,
+    );
+  });
+
+  it('says when nothing was spent', () => {
+    expect(spendSummary('2026-11', [{ day: '2026-11-01', usd: 0 }])).toBe(
+      `No spend on any day of ${formatMonth('2026-11')} so far.`,
+    );
   });
 });
 

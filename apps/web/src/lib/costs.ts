@@ -141,3 +141,16 @@ export function issuesByField<F extends string>(
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
+
+/** The daily chart's summary in words: the highest day and the daily average, or no spend yet. */
+export function spendSummary(month: string, days: readonly { day: string; usd: number }[]): string {
+  const total = days.reduce((sum, d) => sum + d.usd, 0);
+  const peak = days.reduce<{ day: string; usd: number } | null>(
+    (best, d) => (d.usd > (best?.usd ?? 0) ? d : best),
+    null,
+  );
+  const average = days.length ? total / days.length : 0;
+  return peak
+    ? `Highest: ${formatDay(peak.day)}, ${formatUsd(peak.usd)}. Daily average ${formatUsd(average)} over ${days.length} day${days.length === 1 ? '' : 's'}.`
+    : `No spend on any day of ${formatMonth(month)} so far.`;
+}

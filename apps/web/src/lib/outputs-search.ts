@@ -70,6 +70,15 @@ export function outputsQueryParams(
   return params;
 }
 
+/** Every filter cleared (the full view, if open, stays). */
+export const NO_OUTPUT_FILTERS: Omit<OutputsSearch, 'view'> = {
+  q: undefined,
+  instance: undefined,
+  profile: undefined,
+  since: undefined,
+  until: undefined,
+};
+
 /** Whether any filter narrows the list (the empty state then says so instead of "nothing yet"). */
 export function hasFilters(search: OutputsSearch): boolean {
   return Boolean(search.instance || search.profile || search.since || search.until || search.q);

@@ -111,6 +111,142 @@ export function isRetryableStatus(status: number): boolean {
   return status === 0 || status >= 500 || status === 403 || status === 408 || status === 429;
 }
 
+/** Bytes stored plus bytes of the attempts in flight, told to `onProgress` at every change. */
+function progressReporter(storedBytes: number, onProgress: ((doneBytes: number) => void) | undefined) {
+  let stored = storedBytes;
+  const inFlight = new Map<number, number>();
+  const report = () => {
+    let sending = 0;
+    for (const bytes of inFlight.values()) sending += bytes;
+    onProgress?.(stored + sending);
+  };
+  return {
+    report,
+    /** Bytes of part `n`'s attempt sent so far. */
+    sending(n: number, bytes: number) {
+      inFlight.set(n, bytes);
+      report();
+    },
+    /** Part `n`'s attempt failed: its bytes no longer count. */
+    failed(n: number) {
+      inFlight.delete(n);
+      report();
+    },
+    stored(n: number, bytes: number) {
+      inFlight.delete(n);
+      stored += bytes;
+      report();
+    },
+  };
+}
+
+type Progress = ReturnType<typeof progressReporter>;
+
+/**
+ * Presigned URLs, asked in batches of the parts still to send from `n` on (a part reached later reuses its
+ * URL); `refresh` asks a fresh one for a part whose attempt failed.
+ */
+function presignedUrls(todo: readonly PartRange[], presign: UploadPartsOptions['presign']) {
+  const urls = new Map<number, Promise<string>>();
+  return (n: number, refresh: boolean): Promise<string> => {
+    const known = urls.get(n);
+    if (known && !refresh) return known;
+    const batch = refresh
+      ? [n]
+      : todo
+          .map((p) => p.partNumber)
+          .filter((m) => m >= n && (m === n || !urls.has(m)))
+          .slice(0, PRESIGN_BATCH);
+    const answer = presign(batch);
+    for (const m of batch) {
+      const found = answer.then((parts) => {
+        const part = parts.find((p) => p.partNumber === m);
+        if (!part) throw new PartUploadError(`the hub sent no URL for part ${m}`);
+        return part.url;
+      });
+      found.catch(() => {}); // awaited by the part's worker; unhandled only for parts never reached
+      urls.set(m, found);
+    }
+    return urls.get(n) as Promise<string>;
+  };
+}
+
+interface SendContext {
+  file: Blob;
+  put: PutPart;
+  urlFor: (n: number, refresh: boolean) => Promise<string>;
+  progress: Progress;
+  signal: AbortSignal;
+}
+
+/** One PUT of a part: its ETag, or why a retry may help (throws when it cannot). */
+async function putOnce(
+  part: PartRange,
+  body: Blob,
+  attempt: number,
+  ctx: SendContext,
+): Promise<{ etag: string } | { problem: string }> {
+  const url = await ctx.urlFor(part.partNumber, attempt > 1);
+  const result = await ctx.put(url, body, (sent) => ctx.progress.sending(part.partNumber, sent), ctx.signal);
+  if (result.status >= 200 && result.status < 300) {
+    if (result.etag) return { etag: result.etag };
+    throw new PartUploadError(
+      `storage stored part ${part.partNumber} but the browser could not read its ETag ` +
+        '(the bucket needs a CORS rule that exposes the ETag header)',
+    );
+  }
+  const problem = `HTTP ${result.status}`;
+  if (!isRetryableStatus(result.status)) {
+    throw new PartUploadError(`storage refused part ${part.partNumber} (${problem})`);
+  }
+  return { problem };
+}
+
+/** Sends one part, retrying with exponential backoff (a fresh URL each retry); its ETag. */
+async function sendPart(
+  part: PartRange,
+  ctx: SendContext & { attempts: number; sleep: NonNullable<UploadPartsOptions['sleep']> },
+): Promise<string> {
+  const body = ctx.file.slice(part.start, part.end);
+  for (let attempt = 1; ; attempt++) {
+    ctx.signal.throwIfAborted();
+    let problem: string;
+    try {
+      const answer = await putOnce(part, body, attempt, ctx);
+      if ('etag' in answer) return answer.etag;
+      problem = answer.problem;
+    } catch (error) {
+      if (error instanceof PartUploadError || ctx.signal.aborted) throw error;
+      problem = error instanceof Error ? error.message : String(error);
+    }
+    ctx.progress.failed(part.partNumber);
+    if (attempt >= ctx.attempts) {
+      throw new PartUploadError(`part ${part.partNumber} failed ${ctx.attempts} times (last: ${problem})`);
+    }
+    await ctx.sleep(250 * 2 ** attempt * (0.5 + Math.random()), ctx.signal);
+  }
+}
+
+/** Runs `work` on the queue with `parallel` workers; the first failure aborts `controller`, stopping the rest. */
+async function runWorkers<T>(
+  queue: T[],
+  parallel: number,
+  controller: AbortController,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  const worker = async () => {
+    for (let item = queue.shift(); item; item = queue.shift()) await work(item);
+  };
+  await Promise.all(
+    Array.from({ length: Math.max(1, Math.min(parallel, queue.length)) }, () =>
+      worker().catch((error: unknown) => {
+        if (!controller.signal.aborted) controller.abort(error);
+        throw error;
+      }),
+    ),
+  );
+}
+
 /**
  * Sends the parts the store does not hold yet, a few at a time, straight to storage through presigned
  * URLs, retrying each part with exponential backoff (a fresh URL each retry), and returns every part's
@@ -118,8 +254,6 @@ export function isRetryableStatus(status: number): boolean {
  */
 export async function uploadParts(options: UploadPartsOptions): Promise<UploadedPart[]> {
   const { file, plan } = options;
-  const attempts = options.attempts ?? 5;
-  const sleep = options.sleep ?? abortableSleep;
   const controller = new AbortController();
   const outer = options.signal;
   const stop = () => controller.abort(outer?.reason);
@@ -127,102 +261,23 @@ export async function uploadParts(options: UploadPartsOptions): Promise<Uploaded
   outer?.addEventListener('abort', stop, { once: true });
   const signal = controller.signal;
 
-  const { todo, done, doneBytes: resumedBytes } = planParts(file.size, plan);
-  let storedBytes = resumedBytes;
-  const inFlight = new Map<number, number>();
-  const report = () => {
-    let sending = 0;
-    for (const bytes of inFlight.values()) sending += bytes;
-    options.onProgress?.(storedBytes + sending);
+  const { todo, done, doneBytes } = planParts(file.size, plan);
+  const progress = progressReporter(doneBytes, options.onProgress);
+  progress.report();
+  const ctx = {
+    file,
+    put: options.put,
+    urlFor: presignedUrls(todo, options.presign),
+    progress,
+    signal,
+    attempts: options.attempts ?? 5,
+    sleep: options.sleep ?? abortableSleep,
   };
-  report();
-
-  const urls = new Map<number, Promise<string>>();
-  const urlFor = (n: number, refresh: boolean): Promise<string> => {
-    let url = urls.get(n);
-    if (refresh || !url) {
-      const batch = refresh
-        ? [n]
-        : todo
-            .map((p) => p.partNumber)
-            .filter((m) => m >= n && (m === n || !urls.has(m)))
-            .slice(0, PRESIGN_BATCH);
-      const answer = options.presign(batch);
-      for (const m of batch) {
-        const found = answer.then((parts) => {
-          const part = parts.find((p) => p.partNumber === m);
-          if (!part) throw new PartUploadError(`the hub sent no URL for part ${m}`);
-          return part.url;
-        });
-        found.catch(() => {}); // awaited by the part's worker; unhandled only for parts never reached
-        urls.set(m, found);
-      }
-      url = urls.get(n) as Promise<string>;
-    }
-    return url;
-  };
-
-  const send = async (part: PartRange): Promise<string> => {
-    const body = file.slice(part.start, part.end);
-    for (let attempt = 1; ; attempt++) {
-      signal.throwIfAborted();
-      let problem: string;
-      try {
-        const url = await urlFor(part.partNumber, attempt > 1);
-        const result = await options.put(
-          url,
-          body,
-          (sent) => {
-            inFlight.set(part.partNumber, sent);
-            report();
-          },
-          signal,
-        );
-        if (result.status >= 200 && result.status < 300) {
-          if (result.etag) return result.etag;
-          throw new PartUploadError(
-            `storage stored part ${part.partNumber} but the browser could not read its ETag ` +
-              '(the bucket needs a CORS rule that exposes the ETag header)',
-          );
-        }
-        problem = `HTTP ${result.status}`;
-        if (!isRetryableStatus(result.status)) {
-          throw new PartUploadError(`storage refused part ${part.partNumber} (${problem})`);
-        }
-      } catch (error) {
-        if (error instanceof PartUploadError || signal.aborted) throw error;
-        problem = error instanceof Error ? error.message : String(error);
-      }
-      inFlight.delete(part.partNumber);
-      report();
-      if (attempt >= attempts) {
-        throw new PartUploadError(`part ${part.partNumber} failed ${attempts} times (last: ${problem})`);
-      }
-      await sleep(250 * 2 ** attempt * (0.5 + Math.random()), signal);
-    }
-  };
-
-  const queue = [...todo];
-  const worker = async () => {
-    for (let part = queue.shift(); part; part = queue.shift()) {
-      const etag = await send(part);
-      done.set(part.partNumber, etag);
-      inFlight.delete(part.partNumber);
-      storedBytes += part.end - part.start;
-      report();
-    }
-  };
-  const parallel = Math.max(1, Math.min(options.parallel ?? 4, queue.length));
   try {
-    // The first failure stops the other workers too.
-    await Promise.all(
-      Array.from({ length: parallel }, () =>
-        worker().catch((error: unknown) => {
-          if (!signal.aborted) controller.abort(error);
-          throw error;
-        }),
-      ),
-    );
+    await runWorkers([...todo], options.parallel ?? 4, controller, async (part) => {
+      done.set(part.partNumber, await sendPart(part, ctx));
+      progress.stored(part.partNumber, part.end - part.start);
+    });
   } catch (error) {
     throw outer?.aborted ? outer.reason : signal.reason instanceof Error ? signal.reason : error;
   } finally {

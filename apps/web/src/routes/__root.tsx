@@ -5,11 +5,11 @@ import {
   useRouter,
 } from '@tanstack/react-router';
 import type { ReactNode } from 'react';
-import { Brand } from '../components/Brand';
-import { Button } from '../components/Button';
-import { ErrorAlert } from '../components/ErrorAlert';
+import { Button } from '../components/shared/Button';
+import { ErrorAlert } from '../components/shared/ErrorAlert';
+import { Brand } from '../components/shell/Brand';
 import { NotFoundPanel } from '../components/shell/NotFoundPanel';
-import { usePageTitle } from '../lib/usePageTitle';
+import { usePageTitle } from '../hooks/usePageTitle';
 import type { RouterContext } from '../router';
 
 export const Route = createRootRouteWithContext<RouterContext>()({

@@ -1,6 +1,6 @@
 import { CatchBoundary, createFileRoute, Outlet, useRouterState } from '@tanstack/react-router';
 import type { MouseEvent } from 'react';
-import { AppHeader } from '../components/AppHeader';
+import { AppHeader } from '../components/shell/AppHeader';
 import { NotFoundPanel } from '../components/shell/NotFoundPanel';
 import { RouteError } from '../components/shell/RouteError';
 import { requireUser } from '../lib/guards';

@@ -1,12 +1,12 @@
 import { createFileRoute } from '@tanstack/react-router';
 import { type FormEvent, useState } from 'react';
 import { useLogin } from '../api/auth';
-import { AuthLayout } from '../components/AuthLayout';
-import { Button } from '../components/Button';
-import { ErrorAlert } from '../components/ErrorAlert';
-import { TextField } from '../components/TextField';
+import { Button } from '../components/shared/Button';
+import { ErrorAlert } from '../components/shared/ErrorAlert';
+import { TextField } from '../components/shared/TextField';
+import { AuthLayout } from '../components/shell/AuthLayout';
+import { usePageTitle } from '../hooks/usePageTitle';
 import { requireSignedOut } from '../lib/guards';
-import { usePageTitle } from '../lib/usePageTitle';
 
 export const Route = createFileRoute('/login')({
   beforeLoad: ({ context }) => requireSignedOut(context.queryClient),

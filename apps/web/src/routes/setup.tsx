@@ -3,12 +3,12 @@ import { createFileRoute, Link } from '@tanstack/react-router';
 import { type FormEvent, useState } from 'react';
 import { useSetup } from '../api/auth';
 import { ApiRequestError } from '../api/client';
-import { AuthLayout } from '../components/AuthLayout';
-import { Button } from '../components/Button';
-import { ErrorAlert } from '../components/ErrorAlert';
-import { TextField } from '../components/TextField';
+import { Button } from '../components/shared/Button';
+import { ErrorAlert } from '../components/shared/ErrorAlert';
+import { TextField } from '../components/shared/TextField';
+import { AuthLayout } from '../components/shell/AuthLayout';
+import { usePageTitle } from '../hooks/usePageTitle';
 import { requireSetupPending } from '../lib/guards';
-import { usePageTitle } from '../lib/usePageTitle';
 
 export const Route = createFileRoute('/setup')({
   beforeLoad: ({ context }) => requireSetupPending(context.queryClient),

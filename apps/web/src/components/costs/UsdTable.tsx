@@ -37,7 +37,6 @@ export function UsdTable<T extends { usd: number }>({
 }: UsdTableProps<T>) {
   const [direction, setDirection] = useState<SortDirection>('desc');
   const sorted = sortByUsd(rows, direction, rowLabel);
-  const next = direction === 'desc' ? 'asc' : 'desc';
   return (
     <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900">
       <table className="min-w-full divide-y divide-slate-200 text-left text-sm dark:divide-slate-800">
@@ -60,25 +59,7 @@ export function UsdTable<T extends { usd: number }>({
                 Share
               </th>
             ) : null}
-            <th
-              scope="col"
-              className={`${th} text-right`}
-              aria-sort={direction === 'desc' ? 'descending' : 'ascending'}
-            >
-              <button
-                type="button"
-                onClick={() => setDirection(next)}
-                className="inline-flex items-center gap-1 rounded uppercase hover:text-slate-900 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-500 dark:hover:text-white"
-              >
-                Cost
-                <span className="sr-only">
-                  , activate to sort {next === 'desc' ? 'highest' : 'lowest'} first
-                </span>
-                <svg viewBox="0 0 12 12" className="size-3" aria-hidden="true" fill="currentColor">
-                  {direction === 'desc' ? <path d="M2 4h8L6 9z" /> : <path d="M2 8h8L6 3z" />}
-                </svg>
-              </button>
-            </th>
+            <CostHeader direction={direction} onSort={setDirection} />
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
@@ -103,5 +84,35 @@ export function UsdTable<T extends { usd: number }>({
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** The cost column's header: a button that flips the sort. */
+function CostHeader({
+  direction,
+  onSort,
+}: {
+  direction: SortDirection;
+  onSort: (next: SortDirection) => void;
+}) {
+  const next = direction === 'desc' ? 'asc' : 'desc';
+  return (
+    <th
+      scope="col"
+      className={`${th} text-right`}
+      aria-sort={direction === 'desc' ? 'descending' : 'ascending'}
+    >
+      <button
+        type="button"
+        onClick={() => onSort(next)}
+        className="inline-flex items-center gap-1 rounded uppercase hover:text-slate-900 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-500 dark:hover:text-white"
+      >
+        Cost
+        <span className="sr-only">, activate to sort {next === 'desc' ? 'highest' : 'lowest'} first</span>
+        <svg viewBox="0 0 12 12" className="size-3" aria-hidden="true" fill="currentColor">
+          {direction === 'desc' ? <path d="M2 4h8L6 9z" /> : <path d="M2 8h8L6 3z" />}
+        </svg>
+      </button>
+    </th>
   );
 }

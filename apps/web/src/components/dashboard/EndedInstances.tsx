@@ -1,9 +1,9 @@
 import type { LiveInstance } from '@podpilot/common';
 import { Link } from '@tanstack/react-router';
 import { formatGpuName, formatUsd } from '../../lib/live';
-import { RelativeTime } from '../RelativeTime';
-import { StateBadge } from '../StateBadge';
-import { cell, Table } from '../Table';
+import { RelativeTime } from '../shared/RelativeTime';
+import { StateBadge } from '../shared/StateBadge';
+import { cell, Table } from '../shared/Table';
 
 /** Destroyed and failed instances: what they cost, kept out of the way. */
 export function EndedInstances({ instances }: { instances: LiveInstance[] }) {

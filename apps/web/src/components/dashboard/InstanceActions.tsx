@@ -1,11 +1,11 @@
 import type { InstanceSummary } from '@podpilot/common';
 import { Link } from '@tanstack/react-router';
-import { useState } from 'react';
-import { type InstanceAction, useInstanceAction } from '../../api/instances';
+import type { InstanceAction } from '../../api/instances';
 import { canDestroy, canStart, canStop, isRunning } from '../../lib/live';
-import { Button } from '../Button';
-import { ErrorAlert } from '../ErrorAlert';
-import { ConfirmDialog } from './ConfirmDialog';
+import { Button } from '../shared/Button';
+import { ConfirmDialog } from '../shared/ConfirmDialog';
+import { ErrorAlert } from '../shared/ErrorAlert';
+import { type InstanceActionsState, useInstanceActions } from './useInstanceActions';
 
 const linkButton =
   'inline-flex items-center justify-center gap-2 rounded-md px-3 py-1.5 text-sm font-medium shadow-sm ' +
@@ -30,87 +30,14 @@ const labels: Record<InstanceAction['kind'], [string, string]> = {
 
 /** Stop, start, destroy (after a question), keep awake, sync now — with what each answered. */
 export function InstanceActions({ instance, showOpen = true, webuiUrl }: Props) {
-  const action = useInstanceAction(instance.id);
-  const [confirming, setConfirming] = useState(false);
-  const running = action.isPending ? action.variables : null;
-  const run = (a: InstanceAction) => action.mutate(a, { onSettled: () => setConfirming(false) });
-  const busy = (kind: InstanceAction['kind'], hours?: number | null) =>
-    running?.kind === kind &&
-    (hours === undefined || (running.kind === 'keep-awake' && running.hours === hours));
+  const actions = useInstanceActions(instance.id);
+  const { action, running, run, busy } = actions;
   const { state } = instance;
-
   return (
     <div className="space-y-2">
       <div className="flex flex-wrap items-center gap-2">
-        {showOpen && isRunning(state) ? (
-          webuiUrl ? (
-            <a href={webuiUrl} target="_blank" rel="noreferrer" className={linkButton}>
-              Open WebUI<span className="sr-only"> of {instance.name} (new tab)</span>
-            </a>
-          ) : (
-            <Link to="/instances/$id" params={{ id: instance.id }} className={linkButton}>
-              Open<span className="sr-only"> {instance.name}</span>
-            </Link>
-          )
-        ) : null}
-        {isRunning(state) ? (
-          <>
-            <Button
-              variant="secondary"
-              busy={busy('keep-awake', 1)}
-              busyLabel="Saving…"
-              disabled={action.isPending}
-              onClick={() => run({ kind: 'keep-awake', hours: 1 })}
-            >
-              Keep awake 1 h
-            </Button>
-            <Button
-              variant="secondary"
-              busy={busy('keep-awake', 2)}
-              busyLabel="Saving…"
-              disabled={action.isPending}
-              onClick={() => run({ kind: 'keep-awake', hours: 2 })}
-            >
-              2 h<span className="sr-only"> keep awake</span>
-            </Button>
-            <Button
-              variant="secondary"
-              busy={busy('sync')}
-              busyLabel={labels.sync[1]}
-              disabled={action.isPending}
-              onClick={() => run({ kind: 'sync' })}
-            >
-              {labels.sync[0]}
-            </Button>
-          </>
-        ) : null}
-        {canStart(state) ? (
-          <Button
-            variant="secondary"
-            busy={busy('start')}
-            busyLabel={labels.start[1]}
-            disabled={action.isPending}
-            onClick={() => run({ kind: 'start' })}
-          >
-            Start
-          </Button>
-        ) : null}
-        {canStop(state) ? (
-          <Button
-            variant="secondary"
-            busy={busy('stop')}
-            busyLabel={labels.stop[1]}
-            disabled={action.isPending}
-            onClick={() => run({ kind: 'stop' })}
-          >
-            Stop
-          </Button>
-        ) : null}
-        {canDestroy(state) ? (
-          <Button variant="danger" disabled={action.isPending} onClick={() => setConfirming(true)}>
-            Destroy
-          </Button>
-        ) : null}
+        {showOpen && isRunning(state) ? <OpenLink instance={instance} webuiUrl={webuiUrl} /> : null}
+        <ActionButtons state={state} actions={actions} />
       </div>
       {action.isPending && (running?.kind === 'stop' || running?.kind === 'destroy') ? (
         <p role="status" className="text-xs text-slate-500 dark:text-slate-400">
@@ -131,11 +58,11 @@ export function InstanceActions({ instance, showOpen = true, webuiUrl }: Props) 
         </ErrorAlert>
       ) : null}
       <ConfirmDialog
-        open={confirming}
+        open={actions.confirming}
         title={`Destroy ${instance.name}?`}
         confirmLabel="Destroy for good"
         busy={busy('destroy')}
-        onCancel={() => setConfirming(false)}
+        onCancel={() => actions.setConfirming(false)}
         onConfirm={() => run({ kind: 'destroy' })}
       >
         <p>
@@ -144,5 +71,76 @@ export function InstanceActions({ instance, showOpen = true, webuiUrl }: Props) 
         </p>
       </ConfirmDialog>
     </div>
+  );
+}
+
+/** The WebUI in a new tab when its address is known, else the instance page. */
+function OpenLink({ instance, webuiUrl }: Pick<Props, 'instance' | 'webuiUrl'>) {
+  if (webuiUrl)
+    return (
+      <a href={webuiUrl} target="_blank" rel="noreferrer" className={linkButton}>
+        Open WebUI<span className="sr-only"> of {instance.name} (new tab)</span>
+      </a>
+    );
+  return (
+    <Link to="/instances/$id" params={{ id: instance.id }} className={linkButton}>
+      Open<span className="sr-only"> {instance.name}</span>
+    </Link>
+  );
+}
+
+/** The actions the instance's state allows. */
+function ActionButtons({
+  state,
+  actions,
+}: {
+  state: InstanceSummary['state'];
+  actions: InstanceActionsState;
+}) {
+  const { action, run, busy } = actions;
+  const button = (kind: 'start' | 'stop' | 'sync') => (
+    <Button
+      variant="secondary"
+      busy={busy(kind)}
+      busyLabel={labels[kind][1]}
+      disabled={action.isPending}
+      onClick={() => run({ kind })}
+    >
+      {labels[kind][0]}
+    </Button>
+  );
+  return (
+    <>
+      {isRunning(state) ? (
+        <>
+          <Button
+            variant="secondary"
+            busy={busy('keep-awake', 1)}
+            busyLabel="Saving…"
+            disabled={action.isPending}
+            onClick={() => run({ kind: 'keep-awake', hours: 1 })}
+          >
+            Keep awake 1 h
+          </Button>
+          <Button
+            variant="secondary"
+            busy={busy('keep-awake', 2)}
+            busyLabel="Saving…"
+            disabled={action.isPending}
+            onClick={() => run({ kind: 'keep-awake', hours: 2 })}
+          >
+            2 h<span className="sr-only"> keep awake</span>
+          </Button>
+          {button('sync')}
+        </>
+      ) : null}
+      {canStart(state) ? button('start') : null}
+      {canStop(state) ? button('stop') : null}
+      {canDestroy(state) ? (
+        <Button variant="danger" disabled={action.isPending} onClick={() => actions.setConfirming(true)}>
+          Destroy
+        </Button>
+      ) : null}
+    </>
   );
 }

@@ -1,6 +1,5 @@
 import type { LiveInstance } from '@podpilot/common';
 import { Link } from '@tanstack/react-router';
-import type { ReactNode } from 'react';
 import { formatPrice } from '../../lib/format';
 import {
   formatGpuName,
@@ -11,25 +10,15 @@ import {
   isRunning,
   uptimeMs,
 } from '../../lib/live';
-import { RelativeTime } from '../RelativeTime';
-import { StateBadge } from '../StateBadge';
+import { Fact } from '../shared/Fact';
+import { RelativeTime } from '../shared/RelativeTime';
+import { StateBadge } from '../shared/StateBadge';
 import { ActivityBadge } from './ActivityBadge';
 import { InstanceActions } from './InstanceActions';
 import { ProvisioningBar } from './ProvisioningBar';
 
-function Stat({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div className="min-w-0">
-      <dt className="text-xs text-slate-500 dark:text-slate-400">{label}</dt>
-      <dd className="mt-0.5 truncate text-sm font-medium tabular-nums">{children}</dd>
-    </div>
-  );
-}
-
 /** One instance on the dashboard: what it is, what it does, what it costs, and its quick actions. */
 export function InstanceCard({ instance, now }: { instance: LiveInstance; now: number }) {
-  const uptime = uptimeMs(instance, now);
-  const countdown = idleCountdown(instance.activity, now);
   const backlog = instance.sync;
   return (
     <article
@@ -61,38 +50,7 @@ export function InstanceCard({ instance, now }: { instance: LiveInstance; now: n
         <p className="text-sm text-slate-600 dark:text-slate-300">{instance.stateReason}</p>
       ) : null}
 
-      <dl className="grid grid-cols-2 gap-x-4 gap-y-3 sm:grid-cols-4">
-        <Stat label="Cost so far">{formatUsd(instance.costUsd)}</Stat>
-        <Stat label={uptime === null ? 'Since' : 'Up for'}>
-          {uptime === null ? <RelativeTime iso={instance.stateChangedAt} /> : formatSpan(uptime)}
-        </Stat>
-        <Stat label="Idle stop">
-          {countdown ? (
-            <span className={instance.activity?.warnedAt ? 'text-amber-700 dark:text-amber-400' : undefined}>
-              {countdown}
-            </span>
-          ) : instance.activity?.keepAwakeUntil ? (
-            <>awake {formatSpan(Date.parse(instance.activity.keepAwakeUntil) - now)}</>
-          ) : instance.activity?.policy.disabled ? (
-            'off'
-          ) : (
-            '—'
-          )}
-        </Stat>
-        <Stat label="Sync backlog">
-          {backlog ? (
-            backlog.backlogFiles ? (
-              <span className={backlog.lastError ? 'text-red-700 dark:text-red-400' : undefined}>
-                {backlog.backlogFiles} files · {formatSize(backlog.backlogBytes)}
-              </span>
-            ) : (
-              'none'
-            )
-          ) : (
-            '—'
-          )}
-        </Stat>
-      </dl>
+      <CardStats instance={instance} now={now} />
 
       {instance.activity && isRunning(instance.state) ? (
         <p className="text-sm text-slate-600 dark:text-slate-300">
@@ -109,5 +67,46 @@ export function InstanceCard({ instance, now }: { instance: LiveInstance; now: n
 
       <InstanceActions instance={instance} />
     </article>
+  );
+}
+
+/** Cost, uptime, the idle countdown (or keep-awake) and the sync backlog. */
+function CardStats({ instance, now }: { instance: LiveInstance; now: number }) {
+  const uptime = uptimeMs(instance, now);
+  const countdown = idleCountdown(instance.activity, now);
+  const backlog = instance.sync;
+  return (
+    <dl className="grid grid-cols-2 gap-x-4 gap-y-3 sm:grid-cols-4">
+      <Fact label="Cost so far">{formatUsd(instance.costUsd)}</Fact>
+      <Fact label={uptime === null ? 'Since' : 'Up for'}>
+        {uptime === null ? <RelativeTime iso={instance.stateChangedAt} /> : formatSpan(uptime)}
+      </Fact>
+      <Fact label="Idle stop">
+        {countdown ? (
+          <span className={instance.activity?.warnedAt ? 'text-amber-700 dark:text-amber-400' : undefined}>
+            {countdown}
+          </span>
+        ) : instance.activity?.keepAwakeUntil ? (
+          <>awake {formatSpan(Date.parse(instance.activity.keepAwakeUntil) - now)}</>
+        ) : instance.activity?.policy.disabled ? (
+          'off'
+        ) : (
+          '—'
+        )}
+      </Fact>
+      <Fact label="Sync backlog">
+        {backlog ? (
+          backlog.backlogFiles ? (
+            <span className={backlog.lastError ? 'text-red-700 dark:text-red-400' : undefined}>
+              {backlog.backlogFiles} files · {formatSize(backlog.backlogBytes)}
+            </span>
+          ) : (
+            'none'
+          )
+        ) : (
+          '—'
+        )}
+      </Fact>
+    </dl>
   );
 }

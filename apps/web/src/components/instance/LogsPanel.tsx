@@ -1,64 +1,15 @@
-import type { ListInstanceLogsResponse } from '@podpilot/common';
 import { useEffect, useId, useRef, useState } from 'react';
-import type { z } from 'zod';
-import { logsPage } from '../../api/instances';
-import { appendCapped, filterLines } from '../../lib/live';
-import { Button } from '../Button';
-import { ErrorAlert } from '../ErrorAlert';
-
-type LogLine = z.infer<typeof ListInstanceLogsResponse>['lines'][number];
-
-/** Lines kept in the page; older ones drop off the top. */
-const MAX_LINES = 5_000;
-const FOLLOW_EVERY_MS = 3_000;
+import { filterLines } from '../../lib/live';
+import { QueryError } from '../shared/QueryState';
+import { type LogLine, MAX_LINES, useInstanceLog } from './useInstanceLog';
 
 /** The agent's and the WebUI's log: follows new lines while "Follow" is on; the box filters them. */
 export function LogsPanel({ instanceId, active }: { instanceId: string; active: boolean }) {
-  const [lines, setLines] = useState<LogLine[]>([]);
   const [follow, setFollow] = useState(true);
   const [query, setQuery] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [loaded, setLoaded] = useState(false);
-  const [attempt, setAttempt] = useState(0);
-  const after = useRef(0);
-  const box = useRef<HTMLDivElement>(null);
+  const { lines, error, loaded, retry } = useInstanceLog(instanceId, follow, active);
   const searchId = useId();
-
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `attempt` restarts loading after an error (Try again)
-  useEffect(() => {
-    let stopped = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const load = async () => {
-      try {
-        // Page through everything new (1000 lines a call), then wait.
-        for (;;) {
-          const page = await logsPage(instanceId, after.current);
-          if (stopped) return;
-          if (page.lines.length) {
-            after.current = page.lines[page.lines.length - 1]?.id ?? after.current;
-            setLines((old) => appendCapped(old, page.lines, MAX_LINES));
-          }
-          if (page.lines.length < 1000) break;
-        }
-        setError(null);
-        setLoaded(true);
-        if (follow && active) timer = setTimeout(load, FOLLOW_EVERY_MS);
-      } catch (e) {
-        if (!stopped) setError(e);
-      }
-    };
-    void load();
-    return () => {
-      stopped = true;
-      clearTimeout(timer);
-    };
-  }, [instanceId, follow, active, attempt]);
-
   const shown = filterLines(lines, query);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: scroll when new lines arrive
-  useEffect(() => {
-    if (follow && box.current) box.current.scrollTop = box.current.scrollHeight;
-  }, [shown.length, follow]);
 
   return (
     <div className="space-y-3">
@@ -86,13 +37,7 @@ export function LogsPanel({ instanceId, active }: { instanceId: string; active: 
           Follow
         </label>
       </div>
-      {error ? (
-        <ErrorAlert error={error}>
-          <Button variant="secondary" onClick={() => setAttempt((n) => n + 1)}>
-            Try again
-          </Button>
-        </ErrorAlert>
-      ) : null}
+      {error ? <QueryError error={error} retry={retry} /> : null}
       <p className="text-xs text-slate-500 dark:text-slate-400" aria-live="polite">
         {!loaded
           ? 'Loading the log…'
@@ -100,25 +45,35 @@ export function LogsPanel({ instanceId, active }: { instanceId: string; active: 
             ? `${shown.length} of ${lines.length} lines match`
             : `${lines.length} lines${lines.length >= MAX_LINES ? ' (the newest)' : ''}`}
       </p>
-      <div
-        ref={box}
-        // biome-ignore lint/a11y/noNoninteractiveTabindex: the log scrolls; keyboard users need to reach it
-        tabIndex={0}
-        role="log"
-        aria-label="Instance log"
-        className="h-80 overflow-auto rounded-lg bg-slate-950 p-3 font-mono text-xs leading-5 text-slate-200 focus-visible:outline-2 focus-visible:outline-indigo-500"
-      >
-        {loaded && !lines.length ? (
-          <p className="text-slate-400">No log lines yet: the agent sends them once it runs.</p>
-        ) : null}
-        {shown.map((l) => (
-          <div key={l.id} className="whitespace-pre-wrap break-all">
-            <span className="text-slate-500 select-none">{new Date(l.at).toLocaleTimeString()} </span>
-            <span className={l.stream === 'webui' ? 'text-sky-300' : 'text-amber-300'}>{l.stream} </span>
-            {l.line}
-          </div>
-        ))}
-      </div>
+      <LogBox shown={shown} follow={follow} empty={loaded && !lines.length} />
+    </div>
+  );
+}
+
+/** The lines, scrolled to the newest while following. */
+function LogBox({ shown, follow, empty }: { shown: LogLine[]; follow: boolean; empty: boolean }) {
+  const box = useRef<HTMLDivElement>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: scroll when new lines arrive
+  useEffect(() => {
+    if (follow && box.current) box.current.scrollTop = box.current.scrollHeight;
+  }, [shown.length, follow]);
+  return (
+    <div
+      ref={box}
+      // biome-ignore lint/a11y/noNoninteractiveTabindex: the log scrolls; keyboard users need to reach it
+      tabIndex={0}
+      role="log"
+      aria-label="Instance log"
+      className="h-80 overflow-auto rounded-lg bg-slate-950 p-3 font-mono text-xs leading-5 text-slate-200 focus-visible:outline-2 focus-visible:outline-indigo-500"
+    >
+      {empty ? <p className="text-slate-400">No log lines yet: the agent sends them once it runs.</p> : null}
+      {shown.map((l) => (
+        <div key={l.id} className="whitespace-pre-wrap break-all">
+          <span className="text-slate-500 select-none">{new Date(l.at).toLocaleTimeString()} </span>
+          <span className={l.stream === 'webui' ? 'text-sky-300' : 'text-amber-300'}>{l.stream} </span>
+          {l.line}
+        </div>
+      ))}
     </div>
   );
 }

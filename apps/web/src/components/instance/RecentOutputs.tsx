@@ -3,8 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { instanceOutputsQuery, outputUrlsQuery } from '../../api/instances';
 import { formatSize } from '../../lib/live';
-import { Button } from '../Button';
-import { ErrorAlert } from '../ErrorAlert';
+import { QueryState } from '../shared/QueryState';
 
 const fileName = (path: string) => path.split('/').pop() ?? path;
 
@@ -42,20 +41,7 @@ function Thumb({ output }: { output: OutputSummary }) {
 /** The newest outputs of this instance, as thumbnails. */
 export function RecentOutputs({ instanceId }: { instanceId: string }) {
   const q = useQuery(instanceOutputsQuery(instanceId));
-  if (q.isPending)
-    return (
-      <p role="status" className="text-sm text-slate-500 dark:text-slate-400">
-        Loading outputs…
-      </p>
-    );
-  if (q.isError)
-    return (
-      <ErrorAlert error={q.error}>
-        <Button variant="secondary" onClick={() => void q.refetch()}>
-          Try again
-        </Button>
-      </ErrorAlert>
-    );
+  if (q.isPending || q.isError) return <QueryState query={q} what="outputs" />;
   if (!q.data.outputs.length)
     return (
       <p className="text-sm text-slate-600 dark:text-slate-400">

@@ -1,26 +1,12 @@
 import { useQuery } from '@tanstack/react-query';
 import { transitionsQuery } from '../../api/instances';
 import { formatDateTime } from '../../lib/format';
-import { Button } from '../Button';
-import { ErrorAlert } from '../ErrorAlert';
+import { QueryState } from '../shared/QueryState';
 
 /** Every state change of the instance with its cause, newest first. */
 export function Timeline({ instanceId }: { instanceId: string }) {
   const q = useQuery(transitionsQuery(instanceId));
-  if (q.isPending)
-    return (
-      <p role="status" className="text-sm text-slate-500 dark:text-slate-400">
-        Loading the state history…
-      </p>
-    );
-  if (q.isError)
-    return (
-      <ErrorAlert error={q.error}>
-        <Button variant="secondary" onClick={() => void q.refetch()}>
-          Try again
-        </Button>
-      </ErrorAlert>
-    );
+  if (q.isPending || q.isError) return <QueryState query={q} what="the state history" />;
   const items = [...q.data.transitions].reverse();
   if (!items.length)
     return <p className="text-sm text-slate-600 dark:text-slate-400">No state changes yet.</p>;

@@ -1,8 +1,8 @@
 import type { ProviderKind } from '@podpilot/common';
 import { useId } from 'react';
 import { isCudaVersion, type OfferFilters } from '../../lib/offers';
-import { selectClass } from '../profiles/VersionSelect';
-import { TextField } from '../TextField';
+import { selectClass } from '../shared/styles';
+import { TextField } from '../shared/TextField';
 
 export interface OfferFilterText {
   gpu: string;
@@ -45,7 +45,6 @@ export function OfferFiltersForm({
   value: OfferFilterText;
   onChange: (next: OfferFilterText) => void;
 }) {
-  const providerId = useId();
   const set = (patch: Partial<OfferFilterText>) => onChange({ ...value, ...patch });
   return (
     <fieldset className="grid grid-cols-2 gap-4 lg:grid-cols-5">
@@ -81,22 +80,35 @@ export function OfferFiltersForm({
         onChange={(e) => set({ cuda: e.target.value })}
         error={isCudaVersion(value.cuda) ? undefined : 'Expected a version like 12.4'}
       />
-      <div>
-        <label htmlFor={providerId} className="block text-sm font-medium text-slate-800 dark:text-slate-200">
-          Provider
-        </label>
-        <select
-          id={providerId}
-          className={selectClass}
-          value={value.provider}
-          onChange={(e) => set({ provider: e.target.value as OfferFilterText['provider'] })}
-        >
-          <option value="all">All providers</option>
-          <option value="local">local (this machine)</option>
-          <option value="vastai">Vast.ai</option>
-          <option value="runpod">Runpod</option>
-        </select>
-      </div>
+      <ProviderSelect value={value.provider} onChange={(provider) => set({ provider })} />
     </fieldset>
+  );
+}
+
+function ProviderSelect({
+  value,
+  onChange,
+}: {
+  value: OfferFilterText['provider'];
+  onChange: (provider: OfferFilterText['provider']) => void;
+}) {
+  const providerId = useId();
+  return (
+    <div>
+      <label htmlFor={providerId} className="block text-sm font-medium text-slate-800 dark:text-slate-200">
+        Provider
+      </label>
+      <select
+        id={providerId}
+        className={selectClass}
+        value={value}
+        onChange={(e) => onChange(e.target.value as OfferFilterText['provider'])}
+      >
+        <option value="all">All providers</option>
+        <option value="local">local (this machine)</option>
+        <option value="vastai">Vast.ai</option>
+        <option value="runpod">Runpod</option>
+      </select>
+    </div>
   );
 }

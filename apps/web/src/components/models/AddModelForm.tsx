@@ -1,80 +1,15 @@
-import { AddModelRequest, ModelKind, type ModelSummary } from '@podpilot/common';
-import { type FormEvent, useState } from 'react';
-import { ApiRequestError } from '../../api/client';
-import { useAddModel } from '../../api/models';
-import { fieldErrors, fieldOfMessage } from '../../lib/field-errors';
-import { Button } from '../Button';
-import { ErrorAlert } from '../ErrorAlert';
-import { TextField } from '../TextField';
-import { SelectField } from './SelectField';
-
-const FIELDS = ['url', 'name', 'kind', 'sha256', 'fileName'] as const;
-type Field = (typeof FIELDS)[number];
-
-/** The last path segment of a URL, without its extension: a sensible default name. */
-export function nameFromUrl(url: string): string {
-  try {
-    const last = decodeURIComponent(new URL(url).pathname.split('/').filter(Boolean).at(-1) ?? '');
-    return last.replace(/\.[^.]+$/, '');
-  } catch {
-    return '';
-  }
-}
+import { ModelKind, type ModelSummary } from '@podpilot/common';
+import { nameFromUrl } from '../../lib/models';
+import { Button } from '../shared/Button';
+import { ErrorAlert } from '../shared/ErrorAlert';
+import { SelectField } from '../shared/SelectField';
+import { TextField } from '../shared/TextField';
+import { useAddModelForm } from './useAddModelForm';
 
 /** Registers a model by URL; the first instance that needs it downloads it, and the hub keeps the file. */
 export function AddModelForm({ onAdded }: { onAdded: (model: ModelSummary) => void }) {
-  const [values, setValues] = useState<Record<Field, string>>({
-    url: '',
-    name: '',
-    kind: 'checkpoint',
-    sha256: '',
-    fileName: '',
-  });
-  const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
-  const add = useAddModel();
-
-  const set = (field: Field) => (value: string) => {
-    setValues((v) => ({ ...v, [field]: value }));
-    setErrors((e) => ({ ...e, [field]: undefined }));
-  };
-
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const body = {
-      url: values.url.trim(),
-      name: values.name.trim() || nameFromUrl(values.url.trim()),
-      kind: values.kind,
-      ...(values.sha256.trim() ? { sha256: values.sha256.trim().toLowerCase() } : {}),
-      ...(values.fileName.trim() ? { fileName: values.fileName.trim() } : {}),
-    };
-    const parsed = AddModelRequest.safeParse(body);
-    if (!parsed.success) {
-      const { fields } = fieldErrors(
-        parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-      );
-      setErrors(fields);
-      add.reset();
-      return;
-    }
-    setErrors({});
-    add.mutate(parsed.data, {
-      onSuccess: (model) => {
-        setValues({ url: '', name: '', kind: values.kind, sha256: '', fileName: '' });
-        onAdded(model);
-      },
-      onError: (error) => {
-        if (!(error instanceof ApiRequestError)) return;
-        const { fields } = fieldErrors(error.issues);
-        const named = fieldOfMessage(error.message, FIELDS);
-        if (named && !fields[named]) fields[named] = error.message.slice(named.length + 1).trim();
-        setErrors(fields);
-      },
-    });
-  }
-
-  // Field problems show under their fields; the alert carries the rest.
-  const apiError = Object.values(errors).some(Boolean) ? null : add.error;
-
+  const form = useAddModelForm(onAdded);
+  const { values, errors, set, submit, apiError, adding } = form;
   return (
     <form onSubmit={submit} noValidate className="space-y-4" aria-label="Add a model from a URL">
       <div className="grid gap-4 sm:grid-cols-2">
@@ -111,30 +46,39 @@ export function AddModelForm({ onAdded }: { onAdded: (model: ModelSummary) => vo
           error={errors.kind}
           options={ModelKind.options}
         />
-        <TextField
-          label="SHA-256 (optional)"
-          name="sha256"
-          value={values.sha256}
-          onChange={(e) => set('sha256')(e.target.value)}
-          error={errors.sha256}
-          hint="Asked from the site when left empty (Hugging Face publishes it); the download is checked against it."
-          spellCheck={false}
-          autoComplete="off"
-        />
-        <TextField
-          label="File name (optional)"
-          name="fileName"
-          value={values.fileName}
-          onChange={(e) => set('fileName')(e.target.value)}
-          error={errors.fileName}
-          hint="The name the UI sees; defaults to the URL's."
-          autoComplete="off"
-        />
+        <OptionalFields form={form} />
       </div>
       <ErrorAlert error={apiError} />
-      <Button type="submit" busy={add.isPending} busyLabel="Adding…">
+      <Button type="submit" busy={adding} busyLabel="Adding…">
         Add model
       </Button>
     </form>
+  );
+}
+
+/** The hash and file name: the hub asks the site for the first and takes the second from the URL. */
+function OptionalFields({ form: { values, errors, set } }: { form: ReturnType<typeof useAddModelForm> }) {
+  return (
+    <>
+      <TextField
+        label="SHA-256 (optional)"
+        name="sha256"
+        value={values.sha256}
+        onChange={(e) => set('sha256')(e.target.value)}
+        error={errors.sha256}
+        hint="Asked from the site when left empty (Hugging Face publishes it); the download is checked against it."
+        spellCheck={false}
+        autoComplete="off"
+      />
+      <TextField
+        label="File name (optional)"
+        name="fileName"
+        value={values.fileName}
+        onChange={(e) => set('fileName')(e.target.value)}
+        error={errors.fileName}
+        hint="The name the UI sees; defaults to the URL's."
+        autoComplete="off"
+      />
+    </>
   );
 }

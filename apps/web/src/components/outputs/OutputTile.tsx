@@ -2,10 +2,10 @@ import type { OutputSummary } from '@podpilot/common';
 import { useQuery } from '@tanstack/react-query';
 import { memo, useRef } from 'react';
 import { outputUrlsQuery } from '../../api/outputs';
+import { useNearViewport } from '../../hooks/useNearViewport';
 import { formatRelative } from '../../lib/format';
 import { outputParams } from '../../lib/output-params';
 import { baseName } from '../../lib/outputs-search';
-import { useNearViewport } from './useNearViewport';
 
 /** What a tile's image is described as: the start of its prompt when it has one, else its file name. */
 export function describeOutput(output: OutputSummary): string {
@@ -45,43 +45,14 @@ export const OutputTile = memo(function OutputTile({ output, selected, onToggle,
           data-output={output.id}
           className="absolute inset-0 block size-full focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-indigo-500"
         >
-          {urls.data?.thumbnailUrl ? (
-            <img
-              src={urls.data.thumbnailUrl}
-              alt={describeOutput(output)}
-              loading="lazy"
-              decoding="async"
-              width={256}
-              height={256}
-              className="size-full object-cover"
-            />
-          ) : (
-            <span
-              aria-hidden="true"
-              className={
-                'flex size-full items-center justify-center text-xs font-semibold tracking-wide text-slate-400 dark:text-slate-500 ' +
-                (output.hasThumbnail && !urls.isError ? 'animate-pulse' : '')
-              }
-            >
-              {output.hasThumbnail && !urls.isError ? '' : extension}
-            </span>
-          )}
-        </button>
-        <label
-          className={
-            'absolute top-2 left-2 flex size-8 cursor-pointer items-center justify-center rounded-md bg-white/90 shadow-sm ' +
-            'ring-1 ring-slate-300 backdrop-blur dark:bg-slate-900/90 dark:ring-slate-600 ' +
-            (selected ? '' : 'sm:opacity-0 sm:group-focus-within:opacity-100 sm:group-hover:opacity-100')
-          }
-        >
-          <input
-            type="checkbox"
-            checked={selected}
-            onChange={() => onToggle(output.id)}
-            className="size-4 cursor-pointer accent-indigo-600 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-500"
+          <Thumbnail
+            output={output}
+            url={urls.data?.thumbnailUrl}
+            failed={urls.isError}
+            extension={extension}
           />
-          <span className="sr-only">Select {name}</span>
-        </label>
+        </button>
+        <SelectBox name={name} selected={selected} onToggle={() => onToggle(output.id)} />
       </div>
       <div className="px-2.5 py-2 text-xs">
         <p className="truncate font-medium text-slate-800 dark:text-slate-200" title={output.path}>
@@ -94,3 +65,63 @@ export const OutputTile = memo(function OutputTile({ output, selected, onToggle,
     </li>
   );
 });
+
+/** The thumbnail once signed, a pulse while it loads, or the file's extension when there is none. */
+function Thumbnail({
+  output,
+  url,
+  failed,
+  extension,
+}: {
+  output: OutputSummary;
+  url: string | null | undefined;
+  failed: boolean;
+  extension: string;
+}) {
+  return (
+    <>
+      {url ? (
+        <img
+          src={url}
+          alt={describeOutput(output)}
+          loading="lazy"
+          decoding="async"
+          width={256}
+          height={256}
+          className="size-full object-cover"
+        />
+      ) : (
+        <span
+          aria-hidden="true"
+          className={
+            'flex size-full items-center justify-center text-xs font-semibold tracking-wide text-slate-400 dark:text-slate-500 ' +
+            (output.hasThumbnail && !failed ? 'animate-pulse' : '')
+          }
+        >
+          {output.hasThumbnail && !failed ? '' : extension}
+        </span>
+      )}
+    </>
+  );
+}
+
+/** The tile's checkbox: shown on hover or focus on wide screens, always once selected. */
+function SelectBox({ name, selected, onToggle }: { name: string; selected: boolean; onToggle: () => void }) {
+  return (
+    <label
+      className={
+        'absolute top-2 left-2 flex size-8 cursor-pointer items-center justify-center rounded-md bg-white/90 shadow-sm ' +
+        'ring-1 ring-slate-300 backdrop-blur dark:bg-slate-900/90 dark:ring-slate-600 ' +
+        (selected ? '' : 'sm:opacity-0 sm:group-focus-within:opacity-100 sm:group-hover:opacity-100')
+      }
+    >
+      <input
+        type="checkbox"
+        checked={selected}
+        onChange={onToggle}
+        className="size-4 cursor-pointer accent-indigo-600 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-500"
+      />
+      <span className="sr-only">Select {name}</span>
+    </label>
+  );
+}

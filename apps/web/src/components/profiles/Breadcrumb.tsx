@@ -1,5 +1,5 @@
 import { Link } from '@tanstack/react-router';
-import { linkClass } from './QueryState';
+import { linkClass } from '../shared/styles';
 
 /** "Profiles / name / here" above a profile page's title. */
 export function Breadcrumb({ name, here }: { name?: string; here?: string }) {

@@ -1,6 +1,6 @@
 import type { ProfileDiffResponse } from '@podpilot/common';
 import { diffLineKind } from '../../lib/profiles';
-import { cell, Table } from '../Table';
+import { cell, Table } from '../shared/Table';
 
 const changeTone = {
   added:

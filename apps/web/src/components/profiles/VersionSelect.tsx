@@ -1,12 +1,7 @@
 import type { ProfileVersionSummary } from '@podpilot/common';
 import { useId } from 'react';
 import { formatDateTime } from '../../lib/format';
-
-const select =
-  'mt-1.5 block w-full rounded-md border-0 bg-white py-2 pr-8 pl-3 text-slate-900 shadow-sm ring-1 ring-slate-300 ring-inset ' +
-  'focus:outline-2 focus:outline-indigo-500 dark:bg-slate-900 dark:text-slate-100 dark:ring-slate-700';
-
-export const selectClass = select;
+import { selectClass } from '../shared/styles';
 
 /** A labelled picker of a profile's versions, newest first. */
 export function VersionSelect({
@@ -33,7 +28,7 @@ export function VersionSelect({
       </label>
       <select
         id={id}
-        className={select}
+        className={selectClass}
         value={value ?? ''}
         onChange={(event) => onChange(Number(event.target.value))}
       >

@@ -1,8 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { healthQuery } from '../../api/settings';
-import { Button } from '../Button';
-import { ErrorAlert } from '../ErrorAlert';
-import { Card, Code } from './Card';
+import { Card, Code } from '../shared/Card';
+import { QueryError } from '../shared/QueryState';
 
 const row = 'grid gap-1 py-3 first:pt-0 last:pb-0 sm:grid-cols-3 sm:gap-4';
 const term = 'text-sm font-medium text-slate-600 dark:text-slate-400';
@@ -16,13 +15,7 @@ export function HubInfo() {
   const health = useQuery(healthQuery);
   return (
     <Card className="space-y-4">
-      {health.isError ? (
-        <ErrorAlert error={health.error}>
-          <Button variant="secondary" onClick={() => void health.refetch()}>
-            Try again
-          </Button>
-        </ErrorAlert>
-      ) : null}
+      {health.isError ? <QueryError error={health.error} retry={() => void health.refetch()} /> : null}
       <dl className="divide-y divide-slate-200 dark:divide-slate-800">
         <div className={row}>
           <dt className={term}>Version</dt>

@@ -1,4 +1,5 @@
-import { Card, Code, externalLink } from './Card';
+import { Card, Code } from '../shared/Card';
+import { externalLink } from '../shared/styles';
 import { SecretRow } from './SecretRow';
 
 /** Private networking is not built yet; its API key can already be stored. */

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
-import { Card, Code, externalLink } from './Card';
+import { Card, Code } from '../shared/Card';
+import { externalLink } from '../shared/styles';
 import { SecretRow } from './SecretRow';
 
 export interface StoredSecret {

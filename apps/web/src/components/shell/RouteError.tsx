@@ -1,7 +1,6 @@
 import { type ErrorComponentProps, isNotFound, useRouter } from '@tanstack/react-router';
-import { usePageTitle } from '../../lib/usePageTitle';
-import { Button } from '../Button';
-import { ErrorAlert } from '../ErrorAlert';
+import { usePageTitle } from '../../hooks/usePageTitle';
+import { QueryError } from '../shared/QueryState';
 import { NotFoundPanel } from './NotFoundPanel';
 
 /** A page that failed to load or render: the error and a retry, with the header and navigation still there. */
@@ -15,17 +14,13 @@ function Failed({ error, reset }: ErrorComponentProps) {
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-semibold tracking-tight">Something went wrong</h1>
-      <ErrorAlert error={error}>
-        <Button
-          variant="secondary"
-          onClick={() => {
-            reset();
-            void router.invalidate();
-          }}
-        >
-          Try again
-        </Button>
-      </ErrorAlert>
+      <QueryError
+        error={error}
+        retry={() => {
+          reset();
+          void router.invalidate();
+        }}
+      />
     </div>
   );
 }

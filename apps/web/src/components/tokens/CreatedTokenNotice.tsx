@@ -1,6 +1,6 @@
 import type { CreatedApiToken } from '@podpilot/common';
 import { useRef, useState } from 'react';
-import { Button } from '../Button';
+import { Button } from '../shared/Button';
 
 /** The only place a token's secret is ever shown: copy it now, it is gone once dismissed. */
 export function CreatedTokenNotice({ token, onDone }: { token: CreatedApiToken; onDone: () => void }) {

@@ -1,9 +1,9 @@
 import { CreateApiTokenRequest, type CreatedApiToken } from '@podpilot/common';
 import { type FormEvent, useState } from 'react';
 import { useCreateToken } from '../../api/tokens';
-import { Button } from '../Button';
-import { ErrorAlert } from '../ErrorAlert';
-import { TextField } from '../TextField';
+import { Button } from '../shared/Button';
+import { ErrorAlert } from '../shared/ErrorAlert';
+import { TextField } from '../shared/TextField';
 
 export function TokenCreateForm({ onCreated }: { onCreated: (token: CreatedApiToken) => void }) {
   const [name, setName] = useState('');

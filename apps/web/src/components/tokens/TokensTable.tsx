@@ -1,10 +1,10 @@
 import type { ApiTokenSummary } from '@podpilot/common';
 import { useState } from 'react';
 import { useRevokeToken } from '../../api/tokens';
-import { Button } from '../Button';
-import { ErrorAlert } from '../ErrorAlert';
-import { RelativeTime } from '../RelativeTime';
-import { cell, Table } from '../Table';
+import { Button } from '../shared/Button';
+import { ErrorAlert } from '../shared/ErrorAlert';
+import { RelativeTime } from '../shared/RelativeTime';
+import { cell, Table } from '../shared/Table';
 
 export function TokensTable({ tokens }: { tokens: ApiTokenSummary[] }) {
   const revoke = useRevokeToken();

@@ -1,13 +1,13 @@
-import { useQuery } from '@tanstack/react-query';
 import { createFileRoute, Link } from '@tanstack/react-router';
-import { profileDiffQuery, profileVersionsQuery } from '../../../api/profiles';
-import { EmptyState } from '../../../components/EmptyState';
+import { profileVersionsQuery } from '../../../api/profiles';
 import { Breadcrumb } from '../../../components/profiles/Breadcrumb';
-import { ProfileChanges, UnifiedDiff } from '../../../components/profiles/ProfileDiffView';
-import { Loading, linkClass, QueryError } from '../../../components/profiles/QueryState';
+import { DiffResult } from '../../../components/profiles/DiffResult';
+import { useProfileDiff } from '../../../components/profiles/useProfileDiff';
 import { VersionSelect } from '../../../components/profiles/VersionSelect';
-import { Section } from '../../../components/Section';
-import { usePageTitle } from '../../../lib/usePageTitle';
+import { EmptyState } from '../../../components/shared/EmptyState';
+import { Loading, QueryError, QueryState } from '../../../components/shared/QueryState';
+import { linkClass } from '../../../components/shared/styles';
+import { usePageTitle } from '../../../hooks/usePageTitle';
 
 interface DiffSearch {
   from?: number;
@@ -36,61 +36,44 @@ function DiffPage() {
   const search = Route.useSearch();
   const navigate = Route.useNavigate();
   usePageTitle(`Diff ${name}`);
-  const versions = useQuery(profileVersionsQuery(name));
-  const all = versions.data?.versions ?? [];
-  const latest = all.length ? Math.max(...all.map((v) => v.version)) : null;
-  const to = search.to ?? latest;
-  const from = search.from ?? (to !== null && to > 1 ? to - 1 : null);
-  const diff = useQuery({
-    ...profileDiffQuery(name, from ?? 1, to ?? 1),
-    enabled: from !== null && to !== null,
-  });
+  const { versions, all, latest, from, to, diff } = useProfileDiff(name, search);
 
   const pick = (next: DiffSearch) =>
     void navigate({ search: { from: from ?? undefined, to: to ?? undefined, ...next }, replace: true });
 
   return (
     <>
-      <div className="space-y-2">
-        <Breadcrumb name={name} here="Diff" />
-        <h1 className="text-2xl font-semibold tracking-tight">
-          What changed in {name}
-          {from !== null && to !== null ? (
-            <span className="ml-2 text-slate-500 dark:text-slate-400">
-              v{from} → v{to}
-            </span>
-          ) : null}
-        </h1>
-      </div>
-      {versions.isError ? <QueryError error={versions.error} retry={() => void versions.refetch()} /> : null}
-      {versions.isPending ? <Loading what="versions" /> : null}
-      {versions.data && all.length < 2 ? (
-        <EmptyState title="Only one version so far">
-          A diff compares two versions.{' '}
-          <Link to="/profiles/$name/edit" params={{ name }} className={linkClass}>
-            Edit the profile
-          </Link>{' '}
-          and save to make a second one.
-        </EmptyState>
-      ) : null}
-      {all.length >= 2 ? (
-        <div className="grid max-w-3xl gap-4 sm:grid-cols-2">
-          <VersionSelect
-            label="From"
-            versions={all}
-            value={from}
-            latest={latest}
-            onChange={(v) => pick({ from: v })}
-          />
-          <VersionSelect
-            label="To"
-            versions={all}
-            value={to}
-            latest={latest}
-            onChange={(v) => pick({ to: v })}
-          />
-        </div>
-      ) : null}
+      <DiffHeader name={name} from={from} to={to} />
+      <QueryState query={versions} what="versions">
+        {() =>
+          all.length < 2 ? (
+            <EmptyState title="Only one version so far">
+              A diff compares two versions.{' '}
+              <Link to="/profiles/$name/edit" params={{ name }} className={linkClass}>
+                Edit the profile
+              </Link>{' '}
+              and save to make a second one.
+            </EmptyState>
+          ) : (
+            <div className="grid max-w-3xl gap-4 sm:grid-cols-2">
+              <VersionSelect
+                label="From"
+                versions={all}
+                value={from}
+                latest={latest}
+                onChange={(v) => pick({ from: v })}
+              />
+              <VersionSelect
+                label="To"
+                versions={all}
+                value={to}
+                latest={latest}
+                onChange={(v) => pick({ to: v })}
+              />
+            </div>
+          )
+        }
+      </QueryState>
       {diff.isError ? <QueryError error={diff.error} retry={() => void diff.refetch()} /> : null}
       {diff.isPending && diff.fetchStatus === 'fetching' ? <Loading what="the diff" /> : null}
       {diff.data ? (
@@ -98,31 +81,25 @@ function DiffPage() {
           className={`space-y-10 ${diff.isPlaceholderData ? 'opacity-60' : ''}`}
           aria-busy={diff.isFetching}
         >
-          {diff.data.changes.length === 0 ? (
-            <p
-              role="status"
-              className="rounded-md border border-slate-200 bg-white px-4 py-3 text-sm dark:border-slate-800 dark:bg-slate-900"
-            >
-              Versions {diff.data.from} and {diff.data.to} are the same.
-            </p>
-          ) : (
-            <>
-              <Section
-                title="Changes"
-                description={`${diff.data.changes.length} change${diff.data.changes.length === 1 ? '' : 's'}, section by section.`}
-              >
-                <ProfileChanges diff={diff.data} />
-              </Section>
-              <Section title="YAML diff" description="The two canonical YAMLs, line by line.">
-                <UnifiedDiff
-                  unified={diff.data.unified}
-                  label={`Unified diff of ${name} from version ${diff.data.from} to ${diff.data.to}`}
-                />
-              </Section>
-            </>
-          )}
+          <DiffResult name={name} diff={diff.data} />
         </div>
       ) : null}
     </>
+  );
+}
+
+function DiffHeader({ name, from, to }: { name: string; from: number | null; to: number | null }) {
+  return (
+    <div className="space-y-2">
+      <Breadcrumb name={name} here="Diff" />
+      <h1 className="text-2xl font-semibold tracking-tight">
+        What changed in {name}
+        {from !== null && to !== null ? (
+          <span className="ml-2 text-slate-500 dark:text-slate-400">
+            v{from} → v{to}
+          </span>
+        ) : null}
+      </h1>
+    </div>
   );
 }

@@ -3,8 +3,9 @@ import { createFileRoute, Link } from '@tanstack/react-router';
 import { isNotFound, profileVersionQuery } from '../../../api/profiles';
 import { Breadcrumb } from '../../../components/profiles/Breadcrumb';
 import { ProfileEditor } from '../../../components/profiles/ProfileEditor';
-import { Loading, linkClass, QueryError } from '../../../components/profiles/QueryState';
-import { usePageTitle } from '../../../lib/usePageTitle';
+import { QueryState } from '../../../components/shared/QueryState';
+import { linkClass } from '../../../components/shared/styles';
+import { usePageTitle } from '../../../hooks/usePageTitle';
 
 interface EditSearch {
   /** The version to start from; the latest when left out. */
@@ -43,20 +44,22 @@ function EditProfilePage() {
           </p>
         ) : null}
       </div>
-      {detail.isError ? (
-        <QueryError error={detail.error} retry={() => void detail.refetch()}>
-          {isNotFound(detail.error) ? (
+      <QueryState
+        query={detail}
+        what="the profile"
+        errorActions={
+          isNotFound(detail.error) ? (
             <Link to="/profiles/new" className={linkClass}>
               Create a new profile instead
             </Link>
-          ) : null}
-        </QueryError>
-      ) : null}
-      {detail.isPending ? <Loading what="the profile" /> : null}
-      {/* Keyed by version: picking another one starts the editor afresh. */}
-      {data ? (
-        <ProfileEditor key={`${name}@${data.version}`} initialYaml={data.yaml} fixedName={name} />
-      ) : null}
+          ) : null
+        }
+      >
+        {/* Keyed by version: picking another one starts the editor afresh. */}
+        {(loaded) => (
+          <ProfileEditor key={`${name}@${loaded.version}`} initialYaml={loaded.yaml} fixedName={name} />
+        )}
+      </QueryState>
     </>
   );
 }

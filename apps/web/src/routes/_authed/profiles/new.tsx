@@ -3,8 +3,8 @@ import { createFileRoute } from '@tanstack/react-router';
 import { profilesQuery } from '../../../api/profiles';
 import { Breadcrumb } from '../../../components/profiles/Breadcrumb';
 import { ProfileEditor } from '../../../components/profiles/ProfileEditor';
+import { usePageTitle } from '../../../hooks/usePageTitle';
 import { NEW_PROFILE_TEMPLATE } from '../../../lib/profiles';
-import { usePageTitle } from '../../../lib/usePageTitle';
 
 export const Route = createFileRoute('/_authed/profiles/new')({
   loader: ({ context }) => {

@@ -1,9 +1,10 @@
 import { Link, useRouterState } from '@tanstack/react-router';
-import { useEffect, useId, useRef, useState } from 'react';
-import { useLogout } from '../api/auth';
+import { useId } from 'react';
+import { useLogout } from '../../api/auth';
+import { useMenu } from '../../hooks/useMenu';
+import { Button } from '../shared/Button';
+import { errorMessage } from '../shared/ErrorAlert';
 import { Brand } from './Brand';
-import { Button } from './Button';
-import { errorMessage } from './ErrorAlert';
 
 /** The pages of the main navigation, in order. */
 const NAV = [
@@ -48,37 +49,10 @@ function NavLinks({ className, activeClassName }: { className: string; activeCla
  */
 export function AppHeader({ username }: { username: string }) {
   const logout = useLogout();
-  const [open, setOpen] = useState(false);
   const menuId = useId();
-  const button = useRef<HTMLButtonElement>(null);
-  const panel = useRef<HTMLElement>(null);
-  const pathname = useRouterState({ select: (s) => s.location.pathname });
-
+  const pathname = useRouterState({ select: (st) => st.location.pathname });
   // A new page closes the menu.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the path is the trigger, not an input
-  useEffect(() => {
-    setOpen(false);
-  }, [pathname]);
-
-  // Escape closes it (focus back on the button); so does a click or tap outside.
-  useEffect(() => {
-    if (!open) return;
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key !== 'Escape') return;
-      setOpen(false);
-      button.current?.focus();
-    };
-    const onPointer = (event: PointerEvent) => {
-      const target = event.target as Node;
-      if (!panel.current?.contains(target) && !button.current?.contains(target)) setOpen(false);
-    };
-    document.addEventListener('keydown', onKey);
-    document.addEventListener('pointerdown', onPointer);
-    return () => {
-      document.removeEventListener('keydown', onKey);
-      document.removeEventListener('pointerdown', onPointer);
-    };
-  }, [open]);
+  const menu = useMenu(pathname);
 
   return (
     <header className="border-b border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
@@ -103,40 +77,14 @@ export function AppHeader({ username }: { username: string }) {
           >
             Log out
           </Button>
-          <button
-            ref={button}
-            type="button"
-            aria-expanded={open}
-            aria-controls={menuId}
-            onClick={() => setOpen((o) => !o)}
-            className={
-              'inline-flex items-center gap-1.5 rounded-md px-2.5 py-2 text-sm font-medium text-slate-700 ring-1 ring-slate-300 ring-inset ' +
-              `hover:bg-slate-100 lg:hidden dark:text-slate-200 dark:ring-slate-700 dark:hover:bg-slate-800 ${focusRing}`
-            }
-          >
-            <svg
-              viewBox="0 0 20 20"
-              className="size-5"
-              fill="none"
-              stroke="currentColor"
-              strokeWidth="1.75"
-              aria-hidden="true"
-            >
-              {open ? (
-                <path d="M5 5l10 10M15 5L5 15" strokeLinecap="round" />
-              ) : (
-                <path d="M3 5.5h14M3 10h14M3 14.5h14" strokeLinecap="round" />
-              )}
-            </svg>
-            Menu
-          </button>
+          <MenuButton menu={menu} menuId={menuId} />
         </div>
       </div>
       <nav
-        ref={panel}
+        ref={menu.panel}
         id={menuId}
         aria-label="Main"
-        hidden={!open}
+        hidden={!menu.open}
         className="border-t border-slate-200 px-4 py-3 sm:px-6 lg:hidden dark:border-slate-800"
       >
         <ul className="mx-auto grid max-w-7xl gap-1 sm:grid-cols-2">
@@ -155,5 +103,37 @@ export function AppHeader({ username }: { username: string }) {
         </p>
       ) : null}
     </header>
+  );
+}
+
+function MenuButton({ menu, menuId }: { menu: ReturnType<typeof useMenu>; menuId: string }) {
+  return (
+    <button
+      ref={menu.button}
+      type="button"
+      aria-expanded={menu.open}
+      aria-controls={menuId}
+      onClick={menu.toggle}
+      className={
+        'inline-flex items-center gap-1.5 rounded-md px-2.5 py-2 text-sm font-medium text-slate-700 ring-1 ring-slate-300 ring-inset ' +
+        `hover:bg-slate-100 lg:hidden dark:text-slate-200 dark:ring-slate-700 dark:hover:bg-slate-800 ${focusRing}`
+      }
+    >
+      <svg
+        viewBox="0 0 20 20"
+        className="size-5"
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="1.75"
+        aria-hidden="true"
+      >
+        {menu.open ? (
+          <path d="M5 5l10 10M15 5L5 15" strokeLinecap="round" />
+        ) : (
+          <path d="M3 5.5h14M3 10h14M3 14.5h14" strokeLinecap="round" />
+        )}
+      </svg>
+      Menu
+    </button>
   );
 }

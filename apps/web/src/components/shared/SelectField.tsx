@@ -1,8 +1,5 @@
 import { type SelectHTMLAttributes, useId } from 'react';
-
-export const selectClass =
-  'mt-1.5 block w-full rounded-md border-0 bg-white py-2 pr-8 pl-3 text-sm text-slate-900 shadow-sm ring-1 ring-inset ' +
-  'focus:outline-2 focus:outline-offset-0 focus:outline-indigo-500 dark:bg-slate-900 dark:text-slate-100';
+import { selectBaseClass } from './styles';
 
 interface SelectFieldProps extends SelectHTMLAttributes<HTMLSelectElement> {
   label: string;
@@ -24,7 +21,7 @@ export function SelectField({ label, error, hint, options, className = '', ...se
         id={id}
         aria-invalid={error ? true : undefined}
         aria-describedby={describedBy}
-        className={`${selectClass} ${error ? 'ring-red-500' : 'ring-slate-300 dark:ring-slate-700'}`}
+        className={`${selectBaseClass} ${error ? 'ring-red-500' : 'ring-slate-300 dark:ring-slate-700'}`}
         {...select}
       >
         {options.map((option) => {

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 
-/** A white panel for a group of settings. */
+/** A white panel: a group of settings, a figure, a form. */
 export function Card({ children, className = '' }: { children: ReactNode; className?: string }) {
   return (
     <div
@@ -10,9 +10,6 @@ export function Card({ children, className = '' }: { children: ReactNode; classN
     </div>
   );
 }
-
-export const externalLink =
-  'font-medium text-indigo-600 underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-500 dark:text-indigo-400';
 
 export function Code({ children }: { children: ReactNode }) {
   return (

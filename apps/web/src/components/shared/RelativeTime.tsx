@@ -1,4 +1,4 @@
-import { formatDateTime, formatRelative } from '../lib/format';
+import { formatDateTime, formatRelative } from '../../lib/format';
 
 /** A relative time ("5 minutes ago") with the exact date on hover and for machines. */
 export function RelativeTime({ iso }: { iso: string }) {

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { ApiRequestError } from '../api/client';
+import { ApiRequestError } from '../../api/client';
 
 /** The words to show for a failed call: the hub's message, or our own for a few codes. */
 export function errorMessage(error: unknown): string {
