@@ -35,3 +35,32 @@ export const UNIQUE_VIOLATION = '23505';
 /** Whether `error` is a unique-constraint violation (a concurrent insert won). */
 export const isUniqueViolation = (error: unknown): boolean =>
   (error as { code?: unknown } | null)?.code === UNIQUE_VIOLATION;
+
+/**
+ * The engine-independent part of a `Db`: a script runner, `ping` (false instead of throwing) and an idempotent
+ * `close`, from the engine's "run this SQL" and "shut down".
+ */
+export function dbHousekeeping(
+  run: (sql: string) => Promise<unknown>,
+  end: () => Promise<void>,
+): Pick<Db, 'execScript' | 'ping' | 'close'> {
+  let closed = false;
+  return {
+    async execScript(sql) {
+      await run(sql);
+    },
+    async ping() {
+      try {
+        await run('select 1');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await end();
+    },
+  };
+}

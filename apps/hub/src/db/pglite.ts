@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
-import { type Db, NUMBER_TYPE_OIDS, type Queryable, toNumber } from './db.js';
+import { type Db, dbHousekeeping, NUMBER_TYPE_OIDS, type Queryable, toNumber } from './db.js';
 
 const parsers = { [NUMBER_TYPE_OIDS.int8]: toNumber, [NUMBER_TYPE_OIDS.numeric]: toNumber };
 
@@ -19,7 +19,6 @@ export async function openPglite(options: PgliteOptions = {}): Promise<Db & { pg
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
     parsers,
   });
-  let closed = false;
   const wrap = (q: Pick<PGlite, 'query'>): Queryable => ({
     async query<T>(sql: string, params?: readonly unknown[]) {
       const result = await q.query<T>(sql, params as unknown[] | undefined);
@@ -31,21 +30,9 @@ export async function openPglite(options: PgliteOptions = {}): Promise<Db & { pg
     pglite,
     ...wrap(pglite),
     transaction: (fn) => pglite.transaction((tx) => fn(wrap(tx))),
-    async execScript(sql) {
-      await pglite.exec(sql);
-    },
-    async ping() {
-      try {
-        await pglite.query('select 1');
-        return true;
-      } catch {
-        return false;
-      }
-    },
-    async close() {
-      if (closed) return;
-      closed = true;
-      await pglite.close();
-    },
+    ...dbHousekeeping(
+      (sql) => pglite.exec(sql),
+      () => pglite.close(),
+    ),
   };
 }

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { type Db, NUMBER_TYPE_OIDS, type Queryable, toNumber } from './db.js';
+import { type Db, dbHousekeeping, NUMBER_TYPE_OIDS, type Queryable, toNumber } from './db.js';
 
 const typeParsers = new Map<number, (value: string) => unknown>([
   [NUMBER_TYPE_OIDS.int8, toNumber],
@@ -59,27 +59,14 @@ export async function openPostgres(
   options: { max?: number } = {},
 ): Promise<Db & { pool: pg.Pool }> {
   const pool = await connectedPool(url, options.max ?? 10);
-  let closed = false;
   return {
     engine: 'postgres',
     pool,
     ...queryable(pool),
     transaction: (fn) => inTransaction(pool, fn),
-    async execScript(sql) {
-      await pool.query(sql);
-    },
-    async ping() {
-      try {
-        await pool.query('select 1');
-        return true;
-      } catch {
-        return false;
-      }
-    },
-    async close() {
-      if (closed) return;
-      closed = true;
-      await pool.end();
-    },
+    ...dbHousekeeping(
+      (sql) => pool.query(sql),
+      () => pool.end(),
+    ),
   };
 }

@@ -18,10 +18,13 @@ import { iso, isoOrNull } from '../../lib/dates.js';
 import { HttpError, notFound } from '../../lib/http-error.js';
 import { AgentCommandsRepository } from '../../repositories/agent-commands.repository.js';
 import { type OutputRow, OutputsRepository } from '../../repositories/outputs.repository.js';
+import { PendingOutputsRepository } from '../../repositories/pending-outputs.repository.js';
 import type { ObjectStorage } from '../../storage/index.js';
+import { OutputConfirm } from './output-confirm.js';
 import { OutputDerivations } from './output-derivations.js';
 import { baseName } from './output-keys.js';
-import { MULTIPART_THRESHOLD_BYTES, OutputUploads, PREFERRED_PART_SIZE } from './output-uploads.js';
+import { OutputPresign } from './output-presign.js';
+import { MULTIPART_THRESHOLD_BYTES, PREFERRED_PART_SIZE } from './output-upload-rules.js';
 
 export { contentTypeOf, outputKey, thumbnailKey } from './output-keys.js';
 
@@ -81,7 +84,10 @@ export class OutputsService {
   private readonly outputs: OutputsRepository;
   private readonly commands: AgentCommandsRepository;
   private readonly derivations: OutputDerivations;
-  private readonly uploads: OutputUploads;
+  /** Plans uploads and signs parts (output-presign.ts). */
+  private readonly presigner: OutputPresign;
+  /** Confirms uploaded files into the index (output-confirm.ts). */
+  private readonly confirmer: OutputConfirm;
 
   constructor(
     db: Db,
@@ -92,14 +98,15 @@ export class OutputsService {
     this.outputs = new OutputsRepository(db);
     this.commands = new AgentCommandsRepository(db);
     this.derivations = new OutputDerivations(storage, this.outputs, log);
-    this.uploads = new OutputUploads(
+    const pending = new PendingOutputsRepository(db);
+    this.presigner = new OutputPresign(
       db,
       storage,
-      this.outputs,
-      this.derivations,
+      pending,
       options.multipartThresholdBytes ?? MULTIPART_THRESHOLD_BYTES,
       options.preferredPartSize ?? PREFERRED_PART_SIZE,
     );
+    this.confirmer = new OutputConfirm(db, storage, this.outputs, pending, this.derivations);
   }
 
   // --- agent side -----------------------------------------------------------------------------------------
@@ -110,7 +117,7 @@ export class OutputsService {
    * (path, sha256) gets the same version, key and multipart upload until it is confirmed.
    */
   presign(instanceId: string, files: OutputFile[]): Promise<PresignOutputsResponse> {
-    return this.uploads.presign(instanceId, files);
+    return this.presigner.presign(instanceId, files);
   }
 
   /** Presigned PUT URLs for parts of a multipart upload the hub handed out to this instance. */
@@ -120,15 +127,15 @@ export class OutputsService {
     uploadId: string,
     partNumbers: number[],
   ): Promise<PresignPartsResponse> {
-    return this.uploads.presignParts(instanceId, key, uploadId, partNumbers);
+    return this.presigner.presignParts(instanceId, key, uploadId, partNumbers);
   }
 
   /**
-   * Records uploaded files in the index, in request order (see OutputUploads.confirm). Thumbnails and PNG
+   * Records uploaded files in the index, in request order (see OutputConfirm.confirm). Thumbnails and PNG
    * metadata follow in the background.
    */
   confirm(instanceId: string, files: ConfirmOutputsRequest['files']): Promise<ConfirmOutputsResponse> {
-    return this.uploads.confirm(instanceId, files);
+    return this.confirmer.confirm(instanceId, files);
   }
 
   // --- thumbnails and metadata ----------------------------------------------------------------------------

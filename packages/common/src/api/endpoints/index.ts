@@ -27,10 +27,10 @@ export {
 };
 
 /**
- * The endpoint catalogue: every `/api/*` and `/agent/v1/*` route of the hub (and `/health`), by domain. The hub
- * registers its routes from it; the CLI, the web app and the agent call through `createApiClient` with it.
+ * The routes people and their tools call: the whole catalogue but the agent protocol. The web app imports
+ * this one, so the agent protocol's schemas stay out of the page's bundle.
  */
-export const endpoints = {
+export const ownerEndpoints = {
   auth: authEndpoints,
   tokens: tokensEndpoints,
   secrets: secretsEndpoints,
@@ -44,8 +44,13 @@ export const endpoints = {
   costs: costsEndpoints,
   tailscale: tailscaleEndpoints,
   health: healthEndpoints,
-  agent: agentEndpoints,
 };
+
+/**
+ * The endpoint catalogue: every `/api/*` and `/agent/v1/*` route of the hub (and `/health`), by domain. The hub
+ * registers its routes from it; the CLI, the web app and the agent call through `createApiClient` with it.
+ */
+export const endpoints = { ...ownerEndpoints, agent: agentEndpoints };
 
 /** Every entry of the catalogue, for checks that must see them all. */
 export function catalogueEntries(): Endpoint[] {
