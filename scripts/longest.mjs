@@ -89,12 +89,18 @@ function main() {
   const print = (title, rows, limit) => {
     console.log(`\n${title} (limit ${limit})`);
     for (const r of rows.slice(0, top))
-      console.log(`${String(r.lines).padStart(5)}  ${r.lines > limit ? '!' : ' '} ${r.path}${r.name ? `  ${r.name}` : ''}`);
+      console.log(
+        `${String(r.lines).padStart(5)}  ${r.lines > limit ? '!' : ' '} ${r.path}${r.name ? `  ${r.name}` : ''}`,
+      );
   };
   const byLines = (a, b) => b.lines - a.lines;
   print('Longest files', files.sort(byLines), LIMITS.fileLines);
   print('Longest functions', functions.filter((f) => !f.component).sort(byLines), LIMITS.functionLines);
-  print('Longest React components', functions.filter((f) => f.component).sort(byLines), LIMITS.componentLines);
+  print(
+    'Longest React components',
+    functions.filter((f) => f.component).sort(byLines),
+    LIMITS.componentLines,
+  );
   const over = [
     ...files.filter((f) => f.lines > LIMITS.fileLines),
     ...functions.filter((f) => !f.component && f.lines > LIMITS.functionLines),

@@ -49,7 +49,7 @@ export async function startSyncBenchHub(storage: S3StorageConfig): Promise<SyncB
           [name, PROFILE],
         );
         if (!row) throw new Error(`no profile ${PROFILE}`);
-        return { id: row.id, bootstrap: await hub.services.agents.mintBootstrapToken(row.id) };
+        return { id: row.id, bootstrap: await hub.services.bootstrapTokens.mint(row.id) };
       },
       async indexed(id) {
         const [row] = await db.query<{ files: number; bytes: number }>(

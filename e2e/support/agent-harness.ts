@@ -78,7 +78,7 @@ export function agentHarness(ctx: () => { hub: TestHub & { cookie: string }; db:
       [name],
     );
     const id = (row as { id: string }).id;
-    return { id, bootstrap: await hub.services.agents.mintBootstrapToken(id) };
+    return { id, bootstrap: await hub.services.bootstrapTokens.mint(id) };
   }
 
   function runAgent(workspace: string, bootstrap?: string, env: Record<string, string> = {}): RunningAgent {

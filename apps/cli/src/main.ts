@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { ConfigError, PODPILOT_VERSION } from '@podpilot/common';
+import { ConfigError, errorMessage, PODPILOT_VERSION } from '@podpilot/common';
 import { Command } from 'commander';
 import { registerAgentCommand } from './commands/agent.js';
 import { registerBudgetCommands } from './commands/budget.js';
@@ -50,7 +50,7 @@ try {
     process.stderr.write(`podpilot: ${(error as Error).message}\n`);
     process.exit(2);
   }
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   process.stderr.write(`podpilot: ${message}\n`);
   if (process.env.PODPILOT_DEBUG === '1' && error instanceof Error) process.stderr.write(`${error.stack}\n`);
   process.exit(1);

@@ -1,4 +1,4 @@
-import { type ActivityFacts, judgeActivity } from '@podpilot/common';
+import { type ActivityFacts, judgeActivity, errorMessage as messageOf } from '@podpilot/common';
 
 /** What one evaluation of the switch found. */
 export type DeadManState = 'hub-reachable' | 'waiting' | 'busy' | 'exempt' | 'fired';
@@ -25,7 +25,6 @@ export interface DeadManSwitchOptions {
 
 const MINUTE_MS = 60_000;
 const minutes = (ms: number) => Math.floor(ms / MINUTE_MS);
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
  * The agent's dead-man switch: when the hub has not been reached for `afterMinutes` and the instance has

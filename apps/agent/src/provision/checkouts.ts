@@ -128,65 +128,60 @@ export async function provisionCheckouts(
   workspace: string,
   opts: ProvisionCheckoutsOptions = {},
 ): Promise<ProvisionCheckoutsResult> {
-  const { signal, onItem } = opts;
+  const { signal } = opts;
   const info = UI_KINDS[profile.ui.kind];
   const uiDir = join(workspace, info.installDir);
-  const uiUrl = profile.ui.repo ?? info.repo;
-  const ui: CheckoutItemResult = {
-    name: profile.ui.kind,
-    kind: 'ui',
-    dir: uiDir,
-    url: redactUrl(uiUrl),
-    ref: profile.ui.ref,
-    status: 'skipped',
-  };
   if (profile.extensions.length > 0 && info.extensionsDir === null) {
     throw new Error(`${profile.ui.kind} has no extensions folder, but the profile lists extensions`);
   }
+  const ui = job(profile.ui.kind, 'ui', uiDir, profile.ui.repo ?? info.repo, profile.ui.ref);
   const extDir = join(uiDir, info.extensionsDir ?? '');
-  const extensions: CheckoutItemResult[] = profile.extensions.map((ext) => ({
-    name: ext.name,
-    kind: 'extension',
-    dir: join(extDir, ext.name),
-    url: redactUrl(ext.url),
-    ref: ext.ref,
-    status: 'skipped',
-  }));
-  const run = async ({ item, url }: { item: CheckoutItemResult; url: string }) => {
-    onItem?.({ name: item.name, kind: item.kind, status: 'started' });
-    try {
-      if (item.kind === 'extension' && !FOLDER.test(item.name)) {
-        throw new Error(
-          `expected an extension folder name of letters, digits, ".", "_" or "-", got ${JSON.stringify(item.name)}`,
-        );
-      }
-      const commit = await resolveCommit(url, item.ref, signal);
-      item.commit = commit;
-      const result = await ensureCheckout({ dir: item.dir, url, commit, ...(signal ? { signal } : {}) });
-      item.status = result.status;
-      if (result.fetchedObjects !== undefined) item.fetchedObjects = result.fetchedObjects;
-    } catch (error) {
-      if (signal?.aborted) throw signal.reason;
-      item.status = 'failed';
-      item.error = asError(error);
-    }
-    onItem?.({
-      name: item.name,
-      kind: item.kind,
-      status: item.status,
-      commit: item.commit,
-      error: item.error,
-    });
-  };
-
-  await run({ item: ui, url: uiUrl });
-  const jobs = profile.extensions.map((ext, index) => ({
-    item: extensions[index] as CheckoutItemResult,
-    url: ext.url,
-  }));
-  if (ui.status !== 'failed') await pool(jobs, opts.parallel ?? 4, signal, run);
+  const extensions = profile.extensions.map((ext) =>
+    job(ext.name, 'extension', join(extDir, ext.name), ext.url, ext.ref),
+  );
+  const run = (j: CheckoutJob) => checkoutItem(j, opts);
+  await run(ui);
+  if (ui.item.status !== 'failed') await pool(extensions, opts.parallel ?? 4, signal, run);
   signal?.throwIfAborted();
-  const items = [ui, ...extensions];
+  const items = [ui.item, ...extensions.map((j) => j.item)];
   if (items.some((item) => item.status === 'failed')) throw new ProvisionCheckoutsError(items);
-  return { uiDir, uiCommit: ui.commit as string, items };
+  return { uiDir, uiCommit: ui.item.commit as string, items };
+}
+
+/** An item to check out (its result filled in as it goes) and its remote with credentials. */
+interface CheckoutJob {
+  item: CheckoutItemResult;
+  url: string;
+}
+
+function job(
+  name: string,
+  kind: CheckoutItemResult['kind'],
+  dir: string,
+  url: string,
+  ref: string,
+): CheckoutJob {
+  return { item: { name, kind, dir, url: redactUrl(url), ref, status: 'skipped' }, url };
+}
+
+/** Checks out one item, recording its outcome on it; throws only when aborted. */
+async function checkoutItem({ item, url }: CheckoutJob, { signal, onItem }: ProvisionCheckoutsOptions) {
+  onItem?.({ name: item.name, kind: item.kind, status: 'started' });
+  try {
+    if (item.kind === 'extension' && !FOLDER.test(item.name)) {
+      throw new Error(
+        `expected an extension folder name of letters, digits, ".", "_" or "-", got ${JSON.stringify(item.name)}`,
+      );
+    }
+    const commit = await resolveCommit(url, item.ref, signal);
+    item.commit = commit;
+    const result = await ensureCheckout({ dir: item.dir, url, commit, ...(signal ? { signal } : {}) });
+    item.status = result.status;
+    if (result.fetchedObjects !== undefined) item.fetchedObjects = result.fetchedObjects;
+  } catch (error) {
+    if (signal?.aborted) throw signal.reason;
+    item.status = 'failed';
+    item.error = asError(error);
+  }
+  onItem?.({ name: item.name, kind: item.kind, status: item.status, commit: item.commit, error: item.error });
 }

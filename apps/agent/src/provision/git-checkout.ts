@@ -104,7 +104,17 @@ async function fetchAndCheckout(
 
 async function checkout(opts: CheckoutOptions, dir: string): Promise<CheckoutResult> {
   const { url, commit, signal } = opts;
-  const shownUrl = redactUrl(url);
+  const onlyGit = await prepareFolder(dir, signal);
+  const state = await readOrRepair(dir, url, onlyGit, signal);
+  checkRemote(dir, state, url, onlyGit);
+  if (state.marker === null && alreadyAt(dir, state, commit, onlyGit)) return { status: 'unchanged', commit };
+  const fetchedObjects = await moveTo(opts, dir, state);
+  const status = state.head === null ? 'cloned' : 'updated';
+  return fetchedObjects === undefined ? { status, commit } : { status, commit, fetchedObjects };
+}
+
+/** Makes `dir` a folder with a `.git` (`git init` in a new or empty one); true when `.git` is all it holds. */
+async function prepareFolder(dir: string, signal: AbortSignal | undefined): Promise<boolean> {
   const info = await stat(dir).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return null;
     throw error;
@@ -124,7 +134,16 @@ async function checkout(opts: CheckoutOptions, dir: string): Promise<CheckoutRes
     }
     await init(dir, signal);
   }
-  const onlyGit = entries.length <= 1;
+  return entries.length <= 1;
+}
+
+/** The repository's state; a `.git` a killed `git init` left half-made is made again when nothing else is there. */
+async function readOrRepair(
+  dir: string,
+  url: string,
+  onlyGit: boolean,
+  signal: AbortSignal | undefined,
+): Promise<RepoState> {
   let read = await readRepo(dir, url, signal);
   // `git init` again fills in what a killed `git init` left out, and changes nothing in a sound repo.
   if ('broken' in read && onlyGit) {
@@ -140,45 +159,58 @@ async function checkout(opts: CheckoutOptions, dir: string): Promise<CheckoutRes
       `${dir} is not a git checkout: git cannot read its .git (${read.broken})`,
     );
   }
-  const state: RepoState = read;
-  const interrupted = state.marker !== null;
+  return read;
+}
+
+/** Refuses a checkout of another remote, unless it is a first clone of ours that never got a commit. */
+function checkRemote(dir: string, state: RepoState, url: string, onlyGit: boolean): void {
   if (state.origin !== null && !sameRemote(state.origin, url)) {
     // A first clone that never got a commit, with nothing else in the folder, is ours to re-point.
     if (state.head !== null || !onlyGit) {
       throw new CheckoutConflictError(
         dir,
         'wrong-remote',
-        `${dir} is a checkout of ${redactUrl(state.origin)} (at commit ${short(state.head)}), not of ${shownUrl}; move it away or fix the profile`,
+        `${dir} is a checkout of ${redactUrl(state.origin)} (at commit ${short(state.head)}), not of ${redactUrl(url)}; move it away or fix the profile`,
       );
     }
   } else if (state.origin === null && state.head !== null) {
     throw new CheckoutConflictError(
       dir,
       'wrong-remote',
-      `${dir} is a git checkout with no "origin" remote (at commit ${short(state.head)}), expected ${shownUrl}`,
+      `${dir} is a git checkout with no "origin" remote (at commit ${short(state.head)}), expected ${redactUrl(url)}`,
     );
   }
-  if (!interrupted) {
-    if (state.head === null && !onlyGit) {
-      throw new CheckoutConflictError(
-        dir,
-        'not-a-checkout',
-        `${dir} is not a PodPilot checkout: its .git has no commit but the folder holds other files; move it away`,
-      );
-    }
-    if (state.head !== null) {
-      const dirty = state.dirty;
-      if (dirty.length > 0) {
-        throw new CheckoutConflictError(
-          dir,
-          'dirty',
-          `${dir} has local changes to tracked files (${listFiles(dirty)}) at commit ${short(state.head)} of ${redactUrl(state.origin ?? '')}, wanted ${short(commit)}; commit, stash or discard them (PodPilot never overwrites local edits)`,
-          dirty,
-        );
-      }
-      if (state.head === commit) return { status: 'unchanged', commit };
-    }
+}
+
+/**
+ * For a checkout no run was interrupted in: true when it is clean and at `commit` already. Refuses a folder
+ * with other files beside a commit-less `.git`, and local changes to tracked files.
+ */
+function alreadyAt(dir: string, state: RepoState, commit: string, onlyGit: boolean): boolean {
+  if (state.head === null && !onlyGit) {
+    throw new CheckoutConflictError(
+      dir,
+      'not-a-checkout',
+      `${dir} is not a PodPilot checkout: its .git has no commit but the folder holds other files; move it away`,
+    );
   }
+  if (state.head === null) return false;
+  const dirty = state.dirty;
+  if (dirty.length > 0) {
+    throw new CheckoutConflictError(
+      dir,
+      'dirty',
+      `${dir} has local changes to tracked files (${listFiles(dirty)}) at commit ${short(state.head)} of ${redactUrl(state.origin ?? '')}, wanted ${short(commit)}; commit, stash or discard them (PodPilot never overwrites local edits)`,
+      dirty,
+    );
+  }
+  return state.head === commit;
+}
+
+/** Fetches and checks out `commit`, behind a marker that lets the next run finish a killed one. */
+async function moveTo(opts: CheckoutOptions, dir: string, state: RepoState): Promise<number | undefined> {
+  const { url, commit, signal } = opts;
+  const interrupted = state.marker !== null;
   // From here on the folder is changed: leave a marker so a killed run is finished by the next one.
   await writeFile(join(state.gitDir, MARKER), `${commit}\n`);
   // An unborn HEAD holds nothing of anyone's yet: a lock there is a killed first run's too.
@@ -203,8 +235,7 @@ async function checkout(opts: CheckoutOptions, dir: string): Promise<CheckoutRes
     },
   );
   await rm(join(state.gitDir, MARKER), { force: true });
-  const status = state.head === null ? 'cloned' : 'updated';
-  return fetchedObjects === undefined ? { status, commit } : { status, commit, fetchedObjects };
+  return fetchedObjects;
 }
 
 /**

@@ -1,5 +1,5 @@
-// The agent's workspace provisioning: the UI and its extensions as pinned git checkouts, the
-// profile's files, and the command that starts the UI.
+// The agent's workspace provisioning behind one `provision()`: the UI and its extensions as pinned git
+// checkouts, the models (cache, library, promotion), the profile's files, and the command that starts the UI.
 export {
   type CheckoutEvent,
   type CheckoutItemResult,
@@ -19,3 +19,7 @@ export {
   ensureCheckout,
 } from './git-checkout.js';
 export { type LaunchSpec, launchSpec } from './launch.js';
+export { type ProgressSnapshot, ProgressTracker } from './progress.js';
+export { type Promotable, type PromotionOutcome, promoteModels } from './promote-models.js';
+export { type Provisioned, type ProvisionHub, type ProvisionOptions, provision } from './provision.js';
+export { type ModelOutcome, type ProvisionModelsOptions, provisionModels } from './provision-models.js';

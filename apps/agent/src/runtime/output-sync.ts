@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { AgentCommand, Profile, SyncStatus } from '@podpilot/common';
+import type { AgentCommandArgs, Profile, SyncStatus } from '@podpilot/common';
 import type { HubConnection } from '../hub/hub-connection.js';
 import { OutputSync, SyncTimeoutError } from '../sync/index.js';
 
@@ -39,12 +39,11 @@ const describe = (s: SyncStatus) =>
  */
 export async function runSyncCommand(
   sync: OutputSync | null,
-  command: AgentCommand,
+  args: AgentCommandArgs<'sync-now'>,
 ): Promise<{ ok: boolean; message: string }> {
   if (!sync) return { ok: false, message: 'output sync has not started yet (still provisioning)' };
-  const seconds = Number(command.args?.timeoutSeconds);
-  const timeoutMs = Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : DEFAULT_COMMAND_TIMEOUT_MS;
-  return finalSync(sync, timeoutMs);
+  const seconds = args?.timeoutSeconds;
+  return finalSync(sync, seconds ? seconds * 1000 : DEFAULT_COMMAND_TIMEOUT_MS);
 }
 
 /** Uploads everything waiting, for at most `timeoutMs`; never throws. */

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ProgressTracker } from './progress.js';
+import { ProgressTracker } from '../provision/progress.js';
 import { createProgressDisplay, formatBytes, formatDuration } from './progress-display.js';
 
 const MiB = 1024 * 1024;

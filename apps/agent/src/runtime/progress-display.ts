@@ -1,6 +1,6 @@
 import type { ProvisioningItem } from '@podpilot/common';
 import cliProgress from 'cli-progress';
-import type { ProgressSnapshot, ProgressTracker } from './progress.js';
+import type { ProgressSnapshot, ProgressTracker } from '../provision/progress.js';
 
 /** Where the display writes: a terminal (`isTTY`, `columns`) or any stream, e.g. a log file. */
 export type DisplayStream = NodeJS.WritableStream & { isTTY?: boolean; columns?: number };

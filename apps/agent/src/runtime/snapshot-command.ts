@@ -1,9 +1,9 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { AgentCommand, SnapshotResult, UiKind } from '@podpilot/common';
+import type { AgentCommandOf, SnapshotResult, UiKind } from '@podpilot/common';
 import type { HubConnection } from '../hub/hub-connection.js';
+import { type PromotionOutcome, promoteModels } from '../provision/promote-models.js';
 import { collectSnapshot } from '../snapshot/collect.js';
-import { type PromotionOutcome, promoteModels } from './promote-models.js';
 
 /** What a snapshot needs to know of the provisioned instance; null while it is still provisioning. */
 export interface SnapshotContext {
@@ -59,7 +59,7 @@ async function uploadModels(
  */
 export async function runSnapshotCommand(
   hub: HubConnection,
-  command: AgentCommand,
+  command: AgentCommandOf<'snapshot'>,
   context: SnapshotContext | null,
   say: (line: string) => void,
   signal?: AbortSignal,

@@ -1,5 +1,5 @@
 import { connect } from 'node:net';
-import { sleep } from '../hub/backoff.js';
+import { sleep } from '@podpilot/common';
 
 /** True when something accepts TCP connections on host:port now. */
 export function probe(host: string, port: number): Promise<boolean> {

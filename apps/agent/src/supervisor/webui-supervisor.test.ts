@@ -1,9 +1,10 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { WebuiState } from '@podpilot/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../test-support/free-port.js';
-import { type WebuiState, WebuiSupervisor } from './webui-supervisor.js';
+import { WebuiSupervisor } from './webui-supervisor.js';
 
 /** A tiny "WebUI": prints a line, listens on PORT; crashes first when a crash file says so. */
 const UI = `

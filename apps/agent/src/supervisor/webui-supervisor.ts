@@ -1,10 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import { backoffMs, sleep } from '../hub/backoff.js';
+import { backoffMs, sleep, type WebuiState } from '@podpilot/common';
 import { probe, waitForPort } from './wait-for-port.js';
-
-export type WebuiState = 'not-started' | 'starting' | 'running' | 'crashed' | 'stopped';
 
 export interface WebuiSpec {
   command: string;
@@ -183,7 +181,7 @@ export class WebuiSupervisor {
         return;
       }
       this.restarts++;
-      await sleep(backoffMs(attempt, 1000, 30_000));
+      await sleep(backoffMs(attempt, { baseMs: 1000, capMs: 30_000 }));
     }
   }
 

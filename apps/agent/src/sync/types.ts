@@ -4,6 +4,7 @@ import type {
   OutputFile,
   PresignOutputsResponse,
 } from '@podpilot/common';
+import { errorMessage as errorText } from '@podpilot/common';
 
 /**
  * The three hub calls the sync engine needs (HubConnection implements them; tests use a stub). Each either
@@ -37,4 +38,4 @@ export function isRefusal(error: unknown): boolean {
   return typeof e.status === 'number' && e.status >= 400 && e.status < 500 && e.status !== 429;
 }
 
-export const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+export { errorText };

@@ -1,5 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { errorMessage } from '@podpilot/common';
 import Postgrator from 'postgrator';
 import type { Db } from './db.js';
 
@@ -44,7 +45,7 @@ export async function migrate(db: Db, dir: string = DEFAULT_MIGRATIONS_DIR): Pro
         version: await postgrator.getDatabaseVersion(),
       };
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       const changed = /MD5 checksum failed for migration \[(\d+)\]/.exec(message);
       if (changed) {
         const file = byVersion.get(Number(changed[1])) ?? `version ${changed[1]}`;

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { ConfigError } from '@podpilot/common';
+import { ConfigError, errorMessage } from '@podpilot/common';
 import type { HubConfig } from '../env.js';
 import type { Db } from './db.js';
 import { openPglite } from './pglite.js';
@@ -22,7 +22,7 @@ export async function openDatabase(config: Pick<HubConfig, 'databaseUrl' | 'home
   try {
     return await openPostgres(config.databaseUrl);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorMessage(error);
     throw new ConfigError([`DATABASE_URL: cannot connect to ${redactUrl(config.databaseUrl)}: ${reason}`]);
   }
 }

@@ -1,4 +1,4 @@
-import { AGENT_STATES, type ProviderKind } from '@podpilot/common';
+import { AGENT_STATES, errorMessage as message, type ProviderKind } from '@podpilot/common';
 import type { FastifyBaseLogger } from 'fastify';
 import { ProviderError } from '../providers/errors.js';
 import { type ComputeProvider, isStoppable, type ProviderInstance } from '../providers/provider.js';
@@ -19,8 +19,6 @@ export interface ReconcileReport {
   tailscaleRemoved: number;
   unavailable: { provider: ProviderKind; reason: string }[];
 }
-
-const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 export interface RentalReconcilerDeps {
   rows: LifecycleRepository;

@@ -1,4 +1,4 @@
-import { InstanceState } from '@podpilot/common';
+import { InstanceState, errorMessage as message } from '@podpilot/common';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../db/db.js';
 import { JOB_LOCKS, withJobLock } from '../db/job-lock.js';
@@ -26,7 +26,6 @@ export interface ReconcilerOptions {
 const LIVE: readonly InstanceState[] = InstanceState.options.filter(
   (s) => s !== 'destroyed' && s !== 'failed',
 );
-const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
  * Repairs drift between the database and each provider: destroys rentals labelled for no live instance

@@ -1,4 +1,5 @@
 import type { ProfileIssue } from '@podpilot/common';
+import { errorMessage } from '@podpilot/common';
 import { useEffect, useRef, useState } from 'react';
 
 export interface ProfileCheckRequest {
@@ -32,7 +33,7 @@ export function useProfileCheck(text: string): ProfileCheck {
     try {
       instance = new Worker(new URL('./profile-check.worker.ts', import.meta.url), { type: 'module' });
     } catch (error) {
-      setCheck({ state: 'unavailable', message: error instanceof Error ? error.message : String(error) });
+      setCheck({ state: 'unavailable', message: errorMessage(error) });
       return;
     }
     instance.onmessage = (event: MessageEvent<ProfileCheckResponse>) => {

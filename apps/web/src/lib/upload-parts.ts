@@ -1,4 +1,5 @@
 import type { UploadedPart } from '@podpilot/common';
+import { errorMessage } from '@podpilot/common';
 
 /** What the hub answered to `POST /api/models/uploads` when there is something to send. */
 export interface MultipartPlan {
@@ -217,7 +218,7 @@ async function sendPart(
       problem = answer.problem;
     } catch (error) {
       if (error instanceof PartUploadError || ctx.signal.aborted) throw error;
-      problem = error instanceof Error ? error.message : String(error);
+      problem = errorMessage(error);
     }
     ctx.progress.failed(part.partNumber);
     if (attempt >= ctx.attempts) {

@@ -44,6 +44,10 @@ export type ProvisioningItem = z.infer<typeof ProvisioningItem>;
 export const AgentPhase = z.enum(['registering', 'provisioning', 'starting', 'ready', 'stopping', 'failed']);
 export type AgentPhase = z.infer<typeof AgentPhase>;
 
+/** The WebUI process as the agent's supervisor sees it. */
+export const WebuiState = z.enum(['not-started', 'starting', 'running', 'crashed', 'stopped']);
+export type WebuiState = z.infer<typeof WebuiState>;
+
 /** Facts, not decisions: the hub decides what they mean (idle, failed, …). */
 export const HeartbeatRequest = z.object({
   agentVersion: z.string().min(1).max(50),
@@ -60,7 +64,7 @@ export const HeartbeatRequest = z.object({
     .optional(),
   webui: z
     .object({
-      state: z.enum(['not-started', 'starting', 'running', 'crashed', 'stopped']),
+      state: WebuiState,
       port: z.number().int().min(1).max(65535).optional(),
       restarts: z.number().int().nonnegative(),
     })
@@ -83,13 +87,64 @@ export type HeartbeatReport = z.output<typeof HeartbeatRequest>;
 export const AgentCommandKind = z.enum(['sync-now', 'snapshot', 'stop-webui', 'shutdown']);
 export type AgentCommandKind = z.infer<typeof AgentCommandKind>;
 
-export const AgentCommand = z.object({
-  id: z.uuid(),
-  kind: AgentCommandKind,
-  args: z.record(z.string(), z.unknown()).nullable(),
-  createdAt: Timestamp,
-});
+/**
+ * A field read when it has the expected type and read as absent otherwise: rows stored by older hubs (or sent
+ * by owners through `POST /api/instances/:id/commands`) never make a heartbeat reply unreadable.
+ */
+const lenient = <T extends z.ZodType>(schema: T) => schema.optional().catch(undefined);
+
+/** Arguments of a kind that takes none: `null` or `{}` (extra keys are dropped). */
+const NoArgs = z.object({}).nullable().catch(null);
+
+/**
+ * Each command kind's arguments, as agents read them. Unknown keys are dropped (not refused), so a newer hub
+ * may add arguments without breaking agents in built images.
+ */
+export const AGENT_COMMAND_ARGS = {
+  'sync-now': z
+    .object({
+      /** The hub's final sync before a stop or destroy (`{final: true}`). */
+      final: lenient(z.boolean()),
+      /** How long the sync may take; the agent's default when absent (coerced like `Number()`). */
+      timeoutSeconds: lenient(z.coerce.number().positive()),
+    })
+    .nullable()
+    .catch(null),
+  snapshot: z
+    .object({
+      /** The profile that receives the version; the launched one when absent. */
+      as: lenient(z.string()),
+    })
+    .nullable()
+    .catch(null),
+  'stop-webui': NoArgs,
+  shutdown: NoArgs,
+} as const satisfies Record<AgentCommandKind, z.ZodType>;
+
+const commandOf = <K extends AgentCommandKind>(kind: K) =>
+  z.object({ id: z.uuid(), kind: z.literal(kind), args: AGENT_COMMAND_ARGS[kind], createdAt: Timestamp });
+
+/**
+ * A command in a heartbeat reply: discriminated on `kind`, with that kind's typed `args`. A new kind goes in
+ * {@link AgentCommandKind}, {@link AGENT_COMMAND_ARGS} and here, and gets its handler in the agent's
+ * `runtime/commands.ts`.
+ */
+export const AgentCommand = z.discriminatedUnion('kind', [
+  commandOf('sync-now'),
+  commandOf('snapshot'),
+  commandOf('stop-webui'),
+  commandOf('shutdown'),
+]);
 export type AgentCommand = z.infer<typeof AgentCommand>;
+/** The command of one kind. */
+export type AgentCommandOf<K extends AgentCommandKind> = Extract<AgentCommand, { kind: K }>;
+/** The arguments of one kind (`null` when none were given). */
+export type AgentCommandArgs<K extends AgentCommandKind> = AgentCommandOf<K>['args'];
+
+/** Reads untyped arguments (an owner's request) as `kind`'s; never throws (see {@link AGENT_COMMAND_ARGS}). */
+export function agentCommandArgs<K extends AgentCommandKind>(kind: K, args: unknown): AgentCommandArgs<K> {
+  return AGENT_COMMAND_ARGS[kind].parse(args) as AgentCommandArgs<K>;
+}
 
 export const HeartbeatResponse = z.object({
   /** Pending commands; repeated in every reply until acknowledged (the agent must be idempotent per id). */

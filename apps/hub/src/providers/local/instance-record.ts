@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { errorMessage as message } from '@podpilot/common';
 import { z } from 'zod';
 import { ProviderError } from '../errors.js';
 
@@ -56,7 +57,7 @@ export class UnreadableRecord extends Error {
 
 export const errorCode = (error: unknown): string | undefined =>
   typeof error === 'object' && error !== null ? (error as NodeJS.ErrnoException).code : undefined;
-export const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+export { message };
 
 export function instanceDir(root: string, id: string): string {
   return join(root, id);

@@ -1,5 +1,5 @@
 import type { HeartbeatReport, HeartbeatResponse, IdlePolicyOverride, InstanceState } from '@podpilot/common';
-import { MAX_KEEP_AWAKE_HOURS } from '@podpilot/common';
+import { errorMessage, MAX_KEEP_AWAKE_HOURS } from '@podpilot/common';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../../db/db.js';
 import { HttpError, notFound } from '../../lib/http-error.js';
@@ -186,7 +186,7 @@ export class IdleService {
           kind: `${kind}-failed`,
           level: 'error',
           instanceId,
-          message: `${action} failed: ${error instanceof Error ? error.message : String(error)}`,
+          message: `${action} failed: ${errorMessage(error)}`,
         });
       }
     })();

@@ -1,4 +1,5 @@
 import type { ProviderKind } from '@podpilot/common';
+import { errorMessage as describe } from '@podpilot/common';
 import { conflict } from '../../lib/http-error.js';
 import type { ImageVariant } from '../../providers/image-variants.js';
 import type { ComputeProvider } from '../../providers/provider.js';
@@ -31,8 +32,7 @@ export interface LaunchBudget {
 }
 
 export { AGENT_STATES } from '@podpilot/common';
-
-export const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
+export { describe };
 
 /** The provider of `kind`; 409 when it is not configured. */
 export async function configuredProvider(

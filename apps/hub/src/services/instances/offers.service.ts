@@ -1,11 +1,10 @@
 import type { OffersQuery, OffersResponse, ProviderKind } from '@podpilot/common';
+import { errorMessage as message } from '@podpilot/common';
 import { hostRuns, type ImageVariant } from '../../providers/image-variants.js';
 import type { ProviderRegistry } from '../../providers/registry.js';
 
 /** Extra offers asked of each provider, to fill the page after leaving out hosts with too old a driver. */
 const OVERFETCH = 50;
-
-const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /** `GET /api/offers`: every configured provider asked at once, merged cheapest first. */
 export class OffersService {

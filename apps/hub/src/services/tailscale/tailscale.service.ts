@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { TAILSCALE_TAGS, type TailscalePolicyResponse } from '@podpilot/common';
+import { errorMessage as describe, TAILSCALE_TAGS, type TailscalePolicyResponse } from '@podpilot/common';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../../db/db.js';
 import { ProviderError } from '../../providers/errors.js';
@@ -53,8 +53,6 @@ export interface TailscaleServiceOptions
   staleGraceMs?: number;
   now?: () => number;
 }
-
-const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
  * The hub's side of Tailscale: an auth key per launch (single-use, ephemeral, pre-authorised, tagged

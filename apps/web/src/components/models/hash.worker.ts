@@ -1,3 +1,4 @@
+import { errorMessage } from '@podpilot/common';
 import { sha256Blob } from '../../lib/sha256-file';
 
 /** Hashes a picked file off the main thread, so the page stays smooth through a multi-GB checkpoint. */
@@ -16,6 +17,6 @@ self.onmessage = async (event: MessageEvent<HashRequest>) => {
     });
     post({ type: 'done', sha256 });
   } catch (error) {
-    post({ type: 'error', message: error instanceof Error ? error.message : String(error) });
+    post({ type: 'error', message: errorMessage(error) });
   }
 };

@@ -1,3 +1,4 @@
+import { errorMessage as thrownMessage } from '@podpilot/common';
 import type { ReactNode } from 'react';
 import { ApiRequestError } from '../../api/client';
 
@@ -9,7 +10,7 @@ export function errorMessage(error: unknown): string {
     }
     return error.message;
   }
-  return error instanceof Error ? error.message : String(error);
+  return thrownMessage(error);
 }
 
 interface ErrorAlertProps {

@@ -30,6 +30,8 @@ export interface ModelOutcome {
   cachePath: string;
 }
 
+type ProfileModel = Profile['models'][number];
+
 /**
  * Puts every model of the profile in the UI's folder for its kind: fetched once into the content-addressed
  * cache (verified by sha256), then hard-linked (symlinked across file systems) into `<uiDir>/<folder>/<file>`,
@@ -45,52 +47,19 @@ export async function provisionModels(
   const outcomes: ModelOutcome[] = [];
   const worker = async () => {
     for (let model = queue.shift(); model; model = queue.shift()) {
-      const ownUrl = 'url' in model.source ? model.source.url : undefined;
-      let fromStorage = opts.storageUrls[model.sha256];
-      if (!fromStorage && !ownUrl)
-        throw new Error(`model ${model.name}: it is not in the library yet and has no URL to fetch it from`);
-      opts.progress.set('model', model.name, { status: 'running' });
-      const fetchFrom = (url: string) =>
-        fetchModel({
-          cacheDir: opts.cacheDir,
-          sha256: model.sha256,
-          name: model.name,
-          source: { url },
-          signal: opts.signal,
-          onProgress: (p) =>
-            opts.progress.set('model', model.name, {
-              doneBytes: p.doneBytes,
-              totalBytes: p.totalBytes,
-              bytesPerSecond: p.bytesPerSecond,
-            }),
-        });
-      let result: Awaited<ReturnType<typeof fetchModel>>;
-      try {
-        result = await fetchFrom((fromStorage ?? ownUrl) as string);
-      } catch (error) {
-        // The library's copy is not what the profile pins (a bad promotion): the model's own URL still is.
-        if (!(fromStorage && ownUrl && error instanceof HashMismatchError)) throw error;
-        opts.onWarning?.(
-          `model ${model.name}: the library's copy is corrupt (${error.message}); fetching from its URL`,
-        );
-        fromStorage = undefined;
-        result = await fetchFrom(ownUrl);
-      }
+      const fetched = await fetchFromBest(model, opts);
       const target = join(opts.uiDir, folders[model.kind], model.file);
-      await linkInto(result.path, target);
-      opts.progress.set('model', model.name, {
-        status: 'done',
-        doneBytes: result.sizeBytes,
-        totalBytes: result.sizeBytes,
-      });
+      await linkInto(fetched.result.path, target);
+      const { sizeBytes } = fetched.result;
+      opts.progress.set('model', model.name, { status: 'done', doneBytes: sizeBytes, totalBytes: sizeBytes });
       outcomes.push({
         name: model.name,
         sha256: model.sha256,
-        from: result.cached ? 'cache' : fromStorage ? 'storage' : 'url',
-        fetchedBytes: result.fetchedBytes,
-        sizeBytes: result.sizeBytes,
+        from: fetched.result.cached ? 'cache' : fetched.from,
+        fetchedBytes: fetched.result.fetchedBytes,
+        sizeBytes,
         path: target,
-        cachePath: result.path,
+        cachePath: fetched.result.path,
       });
     }
   };
@@ -98,6 +67,43 @@ export async function provisionModels(
     Array.from({ length: Math.min(opts.parallel ?? 2, Math.max(profile.models.length, 1)) }, worker),
   );
   return outcomes;
+}
+
+/** Fetches one model into the cache from the library's copy when there is one, else from its own URL. */
+async function fetchFromBest(
+  model: ProfileModel,
+  opts: ProvisionModelsOptions,
+): Promise<{ result: Awaited<ReturnType<typeof fetchModel>>; from: 'storage' | 'url' }> {
+  const ownUrl = 'url' in model.source ? model.source.url : undefined;
+  const fromStorage = opts.storageUrls[model.sha256];
+  if (!fromStorage && !ownUrl)
+    throw new Error(`model ${model.name}: it is not in the library yet and has no URL to fetch it from`);
+  opts.progress.set('model', model.name, { status: 'running' });
+  const fetchFrom = (url: string) =>
+    fetchModel({
+      cacheDir: opts.cacheDir,
+      sha256: model.sha256,
+      name: model.name,
+      source: { url },
+      signal: opts.signal,
+      onProgress: (p) =>
+        opts.progress.set('model', model.name, {
+          doneBytes: p.doneBytes,
+          totalBytes: p.totalBytes,
+          bytesPerSecond: p.bytesPerSecond,
+        }),
+    });
+  if (!fromStorage) return { result: await fetchFrom(ownUrl as string), from: 'url' };
+  try {
+    return { result: await fetchFrom(fromStorage), from: 'storage' };
+  } catch (error) {
+    // The library's copy is not what the profile pins (a bad promotion): the model's own URL still is.
+    if (!(ownUrl && error instanceof HashMismatchError)) throw error;
+    opts.onWarning?.(
+      `model ${model.name}: the library's copy is corrupt (${error.message}); fetching from its URL`,
+    );
+    return { result: await fetchFrom(ownUrl), from: 'url' };
+  }
 }
 
 /** Makes `target` the same file as `source`: a hard link, or a symlink when they are on different devices. */

@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { Profile } from '@podpilot/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileServer } from '../download/test-support/file-server.js';
-import { tempDir } from '../provision/test-support/git-repos.js';
 import { ProgressTracker } from './progress.js';
 import { provisionModels } from './provision-models.js';
+import { tempDir } from './test-support/git-repos.js';
 
 const COMMIT = 'a'.repeat(40);
 

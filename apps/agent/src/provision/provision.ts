@@ -1,0 +1,119 @@
+import type { Profile } from '@podpilot/common';
+import type { HubConnection } from '../hub/hub-connection.js';
+import { provisionCheckouts } from './checkouts.js';
+import { writeProfileFiles } from './files.js';
+import type { ProgressTracker } from './progress.js';
+import { type ModelOutcome, provisionModels } from './provision-models.js';
+
+/** What provisioning asks of the hub: events, and presigned URLs for the library's models and files. */
+export type ProvisionHub = Pick<HubConnection, 'event' | 'modelUrls' | 'fileUrls'>;
+
+export interface ProvisionOptions {
+  profile: { name: string; version: number; spec: Profile };
+  workspace: string;
+  /** The content-addressed model cache (`agentPaths(workspace).cacheDir`). */
+  cacheDir: string;
+  hub: ProvisionHub;
+  /** Every item's progress, for heartbeats and the terminal. */
+  progress: ProgressTracker;
+  /** A line for the terminal. */
+  say: (line: string) => void;
+  signal: AbortSignal;
+}
+
+export interface Provisioned {
+  /** `<workspace>/<installDir>`: where the UI runs. */
+  uiDir: string;
+  /** Every model of the profile, with where it came from (those from their own URL go to the library). */
+  models: ModelOutcome[];
+}
+
+/**
+ * Everything the profile needs on disk, in order: the UI and extension checkouts, the models, the files.
+ * Reports `provision.started` and `provision.done` to the hub; throws what the first failing step throws.
+ */
+export async function provision(options: ProvisionOptions): Promise<Provisioned> {
+  const { profile, hub } = options;
+  await hub.event({
+    level: 'info',
+    kind: 'provision.started',
+    message: `provisioning ${profile.name}@${profile.version}`,
+  });
+  const uiDir = await fetchCheckouts(options);
+  // Python dependencies (the UI's and its extensions' requirements) are installed here, between the
+  // checkouts that declare them and the models: a later issue adds that step.
+  const models = await fetchModels(options, uiDir);
+  await writeFiles(options, uiDir);
+  const fetched = models.reduce((sum, m) => sum + m.fetchedBytes, 0);
+  await hub.event({
+    level: 'info',
+    kind: 'provision.done',
+    message: 'provisioned',
+    data: { fetchedBytes: fetched },
+  });
+  return { uiDir, models };
+}
+
+/** The UI and its extensions at their pinned commits; returns the UI folder. */
+async function fetchCheckouts({
+  profile,
+  workspace,
+  progress,
+  say,
+  signal,
+}: ProvisionOptions): Promise<string> {
+  const result = await provisionCheckouts(profile.spec, workspace, {
+    signal,
+    onItem: (e) => {
+      progress.set(e.kind === 'ui' ? 'ui' : 'extension', e.name, {
+        status: e.status === 'started' ? 'running' : e.status === 'failed' ? 'failed' : 'done',
+      });
+      if (e.status !== 'started')
+        say(`${e.kind} ${e.name}: ${e.status}${e.commit ? ` at ${e.commit.slice(0, 12)}` : ''}`);
+    },
+  });
+  return result.uiDir;
+}
+
+/** The models, from the library when it has them (presigned URLs from the hub), else from their URL. */
+async function fetchModels(options: ProvisionOptions, uiDir: string): Promise<ModelOutcome[]> {
+  const { profile, hub, say, signal } = options;
+  const storageUrls = await hub.modelUrls(
+    profile.spec.models.map((m) => m.sha256),
+    signal,
+  );
+  const models = await provisionModels(profile.spec, {
+    cacheDir: options.cacheDir,
+    uiDir,
+    storageUrls,
+    progress: options.progress,
+    signal,
+    onWarning: (message) => void hub.event({ level: 'warn', kind: 'model.storage-corrupt', message }),
+  });
+  for (const m of models)
+    say(`model ${m.name}: ${m.from === 'cache' ? 'cached' : `fetched from ${m.from}`}, sha256 verified`);
+  return models;
+}
+
+/** The profile's files: inline ones as written, storage ones through the presigned URLs the hub gives. */
+async function writeFiles(
+  { profile, hub, progress, signal }: ProvisionOptions,
+  uiDir: string,
+): Promise<void> {
+  const fileUrls = await hub.fileUrls(
+    profile.spec.files.flatMap((f) => ('storage' in f && f.storage ? [f.storage] : [])),
+    signal,
+  );
+  const written = await writeProfileFiles(profile.spec, uiDir, (key) =>
+    readStorageFile(key, fileUrls[key], signal),
+  );
+  for (const f of written) progress.set('file', f.path, { status: 'done' });
+}
+
+/** A profile file kept in storage, through the presigned URL the hub gave for its key. */
+async function readStorageFile(key: string, url: string | undefined, signal: AbortSignal): Promise<Buffer> {
+  if (!url) throw new Error(`files: the hub gave no download URL for ${key}`);
+  const res = await fetch(url, { signal });
+  if (!res.ok) throw new Error(`files: reading ${key} from storage failed: ${res.status} ${res.statusText}`);
+  return Buffer.from(await res.arrayBuffer());
+}

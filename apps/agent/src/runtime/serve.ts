@@ -1,0 +1,79 @@
+import { type LaunchSpec, launchSpec } from '../provision/launch.js';
+import type { Provisioned } from '../provision/provision.js';
+import { webuiEnv } from '../supervisor/webui-env.js';
+import { WebuiSupervisor } from '../supervisor/webui-supervisor.js';
+import type { OutputSync } from '../sync/index.js';
+import type { AgentRuntime } from './agent-runtime.js';
+import { IdleWatch } from './idle-watch.js';
+import { finalSync, startOutputSync } from './output-sync.js';
+import { promoteFetchedModels } from './promotion.js';
+
+/**
+ * Runs the provisioned instance: output sync, activity and dead-man switch, the WebUI (phase `starting`, then
+ * `ready` once its port answers), then the library promotion of models fetched from their URL in the
+ * background. Each part goes on the state as it starts, so shutdown stops whatever did.
+ */
+export async function serve(rt: AgentRuntime, provisioned: Provisioned): Promise<void> {
+  const { state, hub, terminal } = rt;
+  const spec = rt.profile.spec;
+  const sync = await startOutputSync(
+    spec,
+    provisioned.uiDir,
+    rt.config.workspace,
+    hub,
+    (message) => rt.logs.add('agent', `output sync: ${message}`),
+    () => state.idleWatch?.noteOutput(),
+  );
+  state.sync = sync;
+  state.phase = 'starting';
+  const launch = launchSpec(spec, rt.config.workspace);
+  state.webuiPort = launch.port;
+  const idleWatch = watchIdle(rt, launch, sync);
+  state.idleWatch = idleWatch;
+  const supervisor = supervise(rt, launch);
+  state.supervisor = supervisor;
+  await rt.heartbeat.beat();
+  await supervisor.start();
+  state.phase = 'ready';
+  idleWatch.armDeadman();
+  state.snapshotContext = {
+    uiDir: provisioned.uiDir,
+    uiKind: spec.ui.kind,
+    cacheDir: rt.paths.cacheDir,
+    profileFiles: spec.files.map((f) => f.path),
+    hashMemo: rt.paths.snapshotHashes,
+  };
+  terminal.say(`ready: the WebUI answers on port ${launch.port}`);
+  await hub.event({ level: 'info', kind: 'webui.ready', message: `WebUI answering on port ${launch.port}` });
+  await rt.heartbeat.beat();
+  state.promotion = promoteFetchedModels(hub, provisioned.models, terminal.say, rt.stop.signal);
+}
+
+/** Activity facts for the heartbeats, and the dead-man switch (armed once the WebUI runs). */
+function watchIdle(rt: AgentRuntime, launch: LaunchSpec, sync: OutputSync): IdleWatch {
+  return new IdleWatch({
+    uiKind: rt.profile.spec.ui.kind,
+    port: launch.port,
+    webuiPid: () => rt.state.supervisor?.pid ?? null,
+    deadmanMinutes: rt.config.deadmanMinutes,
+    providerUrls: rt.config.providerUrls,
+    finalSync: () => finalSync(sync, rt.config.finalSyncSeconds * 1000),
+    onEvent: (level, message) => {
+      rt.terminal.say(`dead-man switch: ${message}`);
+      void rt.hub.event({ level, kind: 'agent.deadman', message }).catch(() => {});
+    },
+    exit: () => rt.stop.abort(),
+  });
+}
+
+/** The WebUI's process, its output going to the hub's log. */
+function supervise(rt: AgentRuntime, launch: LaunchSpec): WebuiSupervisor {
+  return new WebuiSupervisor(
+    { ...launch, env: webuiEnv(launch.env) },
+    {
+      onLine: (_stream, line) => rt.logs.add('webui', line),
+      onState: (state) => rt.terminal.say(`webui: ${state}`),
+      pidFile: rt.paths.webuiPidFile,
+    },
+  );
+}
