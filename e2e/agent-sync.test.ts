@@ -14,7 +14,7 @@ import {
   S3RVER_CREDENTIALS,
   startS3rver,
 } from '../apps/hub/src/storage/test-support/s3rver.js';
-import { appWithOwner, asOwner, type TestHub } from '../apps/hub/src/test-support/app.js';
+import { appWithOwner, hubRequests, type TestHub } from '../apps/hub/src/test-support/app.js';
 import { pngWithText, tEXt } from '../apps/hub/src/test-support/png.js';
 import {
   agentHarness,
@@ -195,11 +195,7 @@ args: ["--port", "${port}"]
     await waitUntil(
       async () => {
         lastFacts = (await hub.services.instances.get(instanceId)).agent?.facts;
-        const res = await hub.app.inject({
-          method: 'GET',
-          url: '/api/outputs?q=lighthouse',
-          headers: asOwner(hub.cookie),
-        });
+        const res = await hubRequests(() => hub).owner('GET', '/api/outputs?q=lighthouse');
         return res.json().outputs?.[0]?.metadata?.parameters?.startsWith('a lighthouse') === true;
       },
       () => `the PNG's parameters were never indexed:\n${agent.output()}\n${JSON.stringify(lastFacts)}`,
@@ -208,11 +204,8 @@ args: ["--port", "${port}"]
 
   it("a final sync confirms an empty backlog, and the agent's own on SIGTERM leaves nothing behind", async () => {
     for (let i = 0; i < 30; i++) await writeOutput(`final/${i}.png`, randomBytes(3000 + i));
-    const res = await hub.app.inject({
-      method: 'POST',
-      url: `/api/instances/${instanceId}/sync`,
-      payload: { timeoutSeconds: 60 },
-      headers: asOwner(hub.cookie),
+    const res = await hubRequests(() => hub).owner('POST', `/api/instances/${instanceId}/sync`, {
+      timeoutSeconds: 60,
     });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json(), `${res.body}\n${agent.output()}`).toMatchObject({ result: 'synced' });

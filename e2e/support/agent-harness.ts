@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import type { Db } from '../../apps/hub/src/db/db.js';
-import { asOwner, type TestHub } from '../../apps/hub/src/test-support/app.js';
+import { hubRequests, type TestHub } from '../../apps/hub/src/test-support/app.js';
+import { insertInstance, latestProfileVersion } from '../../apps/hub/src/test-support/costs.js';
 
 const CLI = fileURLToPath(new URL('../../apps/cli/dist/main.js', import.meta.url));
 
@@ -64,20 +65,15 @@ export function agentHarness(ctx: () => { hub: TestHub & { cookie: string }; db:
   /** Applies the profile and makes an instance of it with a bootstrap token. */
   async function instanceOf(yaml: string, name: string): Promise<{ id: string; bootstrap: string }> {
     const { hub, db } = ctx();
-    const put = await hub.app.inject({
-      method: 'PUT',
-      url: `/api/profiles/${name}`,
-      payload: yaml,
-      headers: { ...asOwner(hub.cookie), 'content-type': 'application/yaml' },
-    });
+    const put = await hubRequests(() => hub).putProfile(name, yaml);
     expect(put.statusCode, put.body).toBeLessThan(300);
-    const [row] = await db.query<{ id: string }>(
-      `insert into instances (name, provider, state, profile_version_id)
-       select $1, 'local', 'launching', v.id from profile_versions v join profiles p on p.id = v.profile_id
-        where p.name = $1 order by v.version desc limit 1 returning id`,
-      [name],
-    );
-    const id = (row as { id: string }).id;
+    const id = await insertInstance(db, {
+      name,
+      provider: 'local',
+      state: 'launching',
+      profileVersionId: await latestProfileVersion(db, name),
+      transitions: [],
+    });
     return { id, bootstrap: await hub.services.bootstrapTokens.mint(id) };
   }
 

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import type { OutputUploadPlan } from '@podpilot/common';
 import type { Db } from '../../../hub/src/db/db.js';
-import { asOwner, type TestHub } from '../../../hub/src/test-support/app.js';
+import { localAgent } from '../../../hub/src/test-support/agents.js';
+import type { TestHub } from '../../../hub/src/test-support/app.js';
+import { syncOutputs } from '../../../hub/src/test-support/uploads.js';
 
-const COMMIT = 'a'.repeat(40);
 export const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 /** A synced output as the test knows it. */
@@ -20,72 +20,20 @@ export interface SyncedFile {
  * (`launch`), then presign → PUT → confirm (`sync`).
  */
 export function outputsOnHub(hub: TestHub & { cookie: string }, db: Db) {
-  async function expectOk(what: string, res: { statusCode: number; body: string }) {
-    if (res.statusCode >= 300) throw new Error(`${what}: ${res.statusCode} ${res.body}`);
-  }
-
   /** An instance launched from profile `name` whose agent registered; its id and agent token. */
   async function launch(name: string): Promise<{ id: string; token: string }> {
-    const yaml = `name: ${name}\nui: { kind: comfyui, ref: ${COMMIT} }\n`;
-    await expectOk(
-      'PUT profile',
-      await hub.app.inject({
-        method: 'PUT',
-        url: `/api/profiles/${name}`,
-        payload: yaml,
-        headers: { ...asOwner(hub.cookie), 'content-type': 'application/yaml' },
-      }),
-    );
-    const [row] = await db.query<{ id: string }>(
-      `insert into instances (name, provider, state, profile_version_id)
-       select $1, 'local', 'launching', v.id from profile_versions v join profiles p on p.id = v.profile_id
-        where p.name = $1 and p.deleted_at is null order by v.version desc limit 1
-       returning id`,
-      [name],
-    );
-    const id = (row as { id: string }).id;
-    const bootstrapToken = await hub.services.bootstrapTokens.mint(id);
-    const res = await hub.app.inject({
-      method: 'POST',
-      url: '/agent/v1/register',
-      payload: { bootstrapToken, agentVersion: '0.1.0' },
-    });
-    await expectOk('register', res);
-    return { id, token: res.json().agentToken as string };
+    const { id, token } = await localAgent({ db, hub }, name);
+    return { id, token };
   }
 
   /** The agent's sync of small files (one PUT each); what was stored, with the versions the hub gave. */
   async function sync(token: string, batch: { path: string; bytes: Buffer }[]): Promise<SyncedFile[]> {
-    const describeFile = (path: string, bytes: Buffer) => ({
-      path,
-      sizeBytes: bytes.length,
-      sha256: sha256(bytes),
-      mtime: '2026-11-28T10:00:00.000Z',
-    });
-    const agentPost = (path: string, payload: object) =>
-      hub.app.inject({
-        method: 'POST',
-        url: `/agent/v1/${path}`,
-        payload,
-        headers: { authorization: `Bearer ${token}` },
-      });
-    const presign = await agentPost('outputs/presign', {
-      files: batch.map((f) => describeFile(f.path, f.bytes)),
-    });
-    await expectOk('presign', presign);
-    const toConfirm = [];
-    const synced: SyncedFile[] = [];
-    for (const [i, plan] of (presign.json().files as OutputUploadPlan[]).entries()) {
-      const file = batch[i] as { path: string; bytes: Buffer };
+    const { plans } = await syncOutputs(hub, token, batch);
+    return plans.map((plan, i) => {
       if (plan.status !== 'put') throw new Error(`expected a single PUT, got ${plan.status}`);
-      const res = await fetch(plan.url, { method: 'PUT', body: file.bytes });
-      await res.arrayBuffer();
-      if (res.status !== 200) throw new Error(`PUT ${file.path}: ${res.status}`);
-      toConfirm.push({ ...describeFile(file.path, file.bytes), key: plan.key, version: plan.version });
-      synced.push({ path: file.path, version: plan.version, bytes: file.bytes });
-    }
-    await expectOk('confirm', await agentPost('outputs/confirm', { files: toConfirm }));
-    return synced;
+      const file = batch[i] as { path: string; bytes: Buffer };
+      return { path: file.path, version: plan.version, bytes: file.bytes };
+    });
   }
 
   return { launch, sync };

@@ -1,7 +1,6 @@
 import type { ProfileVersionSummary } from '@podpilot/common';
-import { useId } from 'react';
 import { formatDateTime } from '../../lib/format';
-import { selectClass } from '../shared/styles';
+import { SelectField } from '../shared/SelectField';
 
 /** A labelled picker of a profile's versions, newest first. */
 export function VersionSelect({
@@ -19,26 +18,21 @@ export function VersionSelect({
   latest: number | null;
   className?: string;
 }) {
-  const id = useId();
   const sorted = [...versions].sort((a, b) => b.version - a.version);
+  const options = [
+    ...(value === null ? [{ value: '', label: 'Choose…' }] : []),
+    ...sorted.map((v) => ({
+      value: String(v.version),
+      label: `v${v.version}${v.version === latest ? ' (latest)' : ''} · ${v.origin} · ${formatDateTime(v.createdAt)}`,
+    })),
+  ];
   return (
-    <div className={className}>
-      <label htmlFor={id} className="block text-sm font-medium text-slate-800 dark:text-slate-200">
-        {label}
-      </label>
-      <select
-        id={id}
-        className={selectClass}
-        value={value ?? ''}
-        onChange={(event) => onChange(Number(event.target.value))}
-      >
-        {value === null ? <option value="">Choose…</option> : null}
-        {sorted.map((v) => (
-          <option key={v.version} value={v.version}>
-            {`v${v.version}${v.version === latest ? ' (latest)' : ''} · ${v.origin} · ${formatDateTime(v.createdAt)}`}
-          </option>
-        ))}
-      </select>
-    </div>
+    <SelectField
+      label={label}
+      className={className}
+      options={options}
+      value={value ?? ''}
+      onChange={(event) => onChange(Number(event.target.value))}
+    />
   );
 }
