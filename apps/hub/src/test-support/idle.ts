@@ -24,6 +24,23 @@ export const quietFacts = (o: Partial<ActivityFacts> = {}): ActivityFacts => ({
   ...o,
 });
 
+/** Facts of a generation under way: GPU 0 at 97 %, one ComfyUI job running (override the rest with `o`). */
+export const busyFacts = (o: Partial<ActivityFacts> = {}): ActivityFacts =>
+  quietFacts({
+    gpus: [
+      {
+        index: 0,
+        name: 'NVIDIA GeForce RTX 4090',
+        utilizationPercent: 97,
+        memoryUsedMiB: 20_480,
+        memoryTotalMiB: 24564,
+      },
+    ],
+    webui: { busy: true, source: 'api', detail: 'ComfyUI: 1 running, 0 queued' },
+    webuiCpuPercent: 12,
+    ...o,
+  });
+
 export interface SimulatedAgent {
   id: string;
   providerId: string;
@@ -44,6 +61,11 @@ export function idleTestKit(t: Pick<LifecycleTestHub, 'hub' | 'fake'>, clock: Ma
     ((await api('GET', `/api/instances/${id}/events?limit=200`)).json().events as { kind: string }[])
       .map((e) => e.kind)
       .reverse();
+  /** The state and the activity view as the owner sees them in one answer of `GET /api/instances/:id`. */
+  const seen = async (id: string) => {
+    const body = (await api('GET', `/api/instances/${id}`)).json();
+    return { state: body.state as string, busy: (body.activity?.busy ?? null) as boolean | null };
+  };
   const history = async (id: string) =>
     (
       (await api('GET', `/api/instances/${id}/transitions`)).json().transitions as {
@@ -109,5 +131,5 @@ export function idleTestKit(t: Pick<LifecycleTestHub, 'hub' | 'fake'>, clock: Ma
     await settled;
   }
 
-  return { api, stateOf, eventKinds, history, callsFor, readyInstance, settle };
+  return { api, stateOf, seen, eventKinds, history, callsFor, readyInstance, settle };
 }

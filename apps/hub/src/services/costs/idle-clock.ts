@@ -43,7 +43,10 @@ export interface IdleAssessment {
   judgement: ActivityJudgement | null;
   /** Each signal that shows work, or what each shows; plus a silent agent's silence. */
   reasons: string[];
-  /** Something shows work now (a fresh report only: a silent agent shows nothing). */
+  /**
+   * The badge: a report that still describes the present shows work at this moment. Busy implies `ready`
+   * (the state adds a minute's grace after the work), so the badge never says busy beside an idle state.
+   */
   busy: boolean;
   /** The latest work any signal shows (the idle clock runs from here). */
   lastActivityAt: number;
@@ -55,38 +58,42 @@ export interface IdleAssessment {
   state: 'ready' | 'idle';
 }
 
-/** An activity report and when the hub received it; `fresh` when it arrived just now (a heartbeat). */
-export interface ActivityReport {
-  facts: ActivityFacts;
-  at: number;
-  fresh: boolean;
-}
+/** What the judgement reads of an instance: its policy, keep-awake, idle clock and last stored report. */
+export type IdleFacts = Pick<
+  IdleRow,
+  'profilePolicy' | 'override' | 'keepAwakeUntil' | 'lastActivityAt' | 'facts' | 'lastHeartbeatAt'
+>;
+
+/** A heartbeat older than this no longer describes the present: its agent is silent. */
+export const SILENT_AFTER_MS = 60_000;
 
 /**
- * Judges a running instance at `now` from its latest activity report. Work a fresh report shows now counts
- * at its arrival; a remembered report (the agent went silent) adds nothing new, so a silent agent cannot
- * keep an instance awake: the idle clock runs on. `minuteMs` is the length of an idle minute (60 000;
- * tests shorten it).
+ * THE idle judgement of a running instance at `now` (the hub's clock): the heartbeat, the periodic sweep
+ * and the owner's activity view all call it on the same stored facts (the heartbeat's facts are stored,
+ * stamped with the hub's clock, before it is judged), so they cannot disagree. The agent's last activity
+ * report counts as of its arrival: work it shows now dates from then, an output or request it remembers
+ * from when it happened. A report that no longer describes the present (its agent went silent) adds nothing
+ * new, so a silent agent cannot keep an instance awake: the idle clock runs on. `minuteMs` is the length
+ * of an idle minute (60 000; tests shorten it).
  */
-export function assessIdle(
-  row: Pick<IdleRow, 'profilePolicy' | 'override' | 'keepAwakeUntil' | 'lastActivityAt'>,
-  report: ActivityReport | null,
-  now: number,
-  minuteMs: number,
-): IdleAssessment {
+export function assessIdle(row: IdleFacts, now: number, minuteMs: number): IdleAssessment {
   const policy = policyOf(row);
   const windowMs = policy.minutes * minuteMs;
   let last = row.lastActivityAt?.getTime() ?? now;
   let judgement: ActivityJudgement | null = null;
+  let busy = false;
   const reasons: string[] = [];
-  if (report) {
-    judgement = judgeActivity(aged(report.facts, now - report.at), windowMs / 1000);
-    if (report.fresh && judgement.busyNow) last = Math.max(last, report.at);
+  const facts = row.facts?.activity;
+  const at = row.lastHeartbeatAt?.getTime();
+  if (facts && at !== undefined) {
+    const fresh = now - at <= SILENT_AFTER_MS;
+    judgement = judgeActivity(aged(facts, now - at), windowMs / 1000);
+    if (judgement.busyNow) last = Math.max(last, at);
     if (judgement.secondsSinceWork !== null) last = Math.max(last, now - judgement.secondsSinceWork * 1000); // aged: counted from now
-    reasons.push(...(report.fresh || !judgement.busyNow ? judgement.reasons : []));
-    if (now - report.at > SILENT_AFTER_MS) reasons.push(`agent silent for ${minutesAgo(now - report.at)}`);
+    busy = fresh && judgement.busyNow;
+    reasons.push(...(fresh || !judgement.busyNow ? judgement.reasons : []));
+    if (!fresh) reasons.push(`agent silent for ${minutesAgo(now - at)}`);
   } else reasons.push('no activity report from the agent yet');
-  const busy = now - last < windowMs && (report?.fresh ?? false) && (judgement?.busy ?? false);
   const keepAwake = row.keepAwakeUntil?.getTime() ?? 0;
   const actionAt = policy.disabled ? null : Math.max(last + windowMs, keepAwake);
   const warnAt =
@@ -106,8 +113,6 @@ export function assessIdle(
   };
 }
 
-/** A heartbeat older than this no longer describes the present. */
-const SILENT_AFTER_MS = 60_000;
 /** A duration for people, in whole minutes (at least 1). */
 export const minutesAgo = (ms: number) => `${Math.max(1, Math.round(ms / 60_000))} min`;
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -115,10 +120,7 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
 /** The owner's view of a running instance's activity: busy or idle, why, and when the action is due. */
 export function activityView(row: IdleRow, now: number, minuteMs: number): ActivityView | null {
   if (row.state !== 'ready' && row.state !== 'idle') return null;
-  const facts = row.facts?.activity;
-  const at = row.lastHeartbeatAt?.getTime() ?? now;
-  const report = facts ? { facts, at, fresh: now - at <= SILENT_AFTER_MS } : null;
-  const a = assessIdle(row, report, now, minuteMs);
+  const a = assessIdle(row, now, minuteMs);
   const reasons = [...a.reasons];
   const keepAwake = row.keepAwakeUntil && row.keepAwakeUntil.getTime() > now ? row.keepAwakeUntil : null;
   if (keepAwake) reasons.push(`kept awake until ${keepAwake.toISOString()}`);

@@ -6,7 +6,7 @@ import { HttpError, notFound } from '../../lib/http-error.js';
 import { IdleRepository, type IdleRow } from '../../repositories/idle.repository.js';
 import { InstanceAgentRepository } from '../../repositories/instances.repository.js';
 import type { LifecycleService } from '../instances/lifecycle.service.js';
-import { type ActivityReport, assessIdle, type IdleAssessment, minutesAgo, policyOf } from './idle-clock.js';
+import { assessIdle, type IdleAssessment, minutesAgo, policyOf } from './idle-clock.js';
 import type { Notifier } from './notifier.js';
 
 export interface IdleOptions {
@@ -49,15 +49,18 @@ export class IdleService {
     this.now = options.now ?? Date.now;
   }
 
-  /** Judges the heartbeat's activity facts; returns the policy for the agent's dead-man switch. */
+  /**
+   * Judges the instance after a heartbeat, whose facts the agents service stored (stamped with the hub's
+   * clock) before calling: the same judgement of the same stored facts as the sweep's. Returns the policy
+   * for the agent's dead-man switch.
+   */
   async afterHeartbeat(instanceId: string, report: HeartbeatReport): Promise<HeartbeatResponse['idle']> {
     const row = await this.rows.find(instanceId);
     if (!row) return undefined;
     await this.options.history?.record(instanceId, report.activity);
     const now = this.now();
     if (STARTING.includes(row.state)) await this.rows.restartClock(row.id, new Date(now));
-    else if (WATCHED.includes(row.state))
-      await this.assess(row, report.activity ? { facts: report.activity, at: now, fresh: true } : null, now);
+    else if (WATCHED.includes(row.state)) await this.assess(row, now);
     const policy = policyOf(row);
     return {
       minutes: policy.minutes,
@@ -66,13 +69,12 @@ export class IdleService {
     };
   }
 
-  /** Judges every running instance without new facts: an agent that went silent is idle like any other. */
+  /**
+   * Judges every running instance on its stored facts, as a heartbeat would: an agent that went silent is
+   * idle like any other, and one that is heartbeating is judged exactly as its last heartbeat was.
+   */
   async sweep(): Promise<void> {
-    for (const row of await this.rows.listIn(WATCHED)) {
-      const facts = row.facts?.activity;
-      const at = row.lastHeartbeatAt?.getTime() ?? 0;
-      await this.assess(row, facts ? { facts, at, fresh: false } : null, this.now());
-    }
+    for (const row of await this.rows.listIn(WATCHED)) await this.assess(row, this.now());
   }
 
   /** Stops an instance that the budget no longer allows (once, whoever asks again). */
@@ -125,8 +127,9 @@ export class IdleService {
     await this.notifier.settled();
   }
 
-  private async assess(row: IdleRow, report: ActivityReport | null, now: number) {
-    const a = assessIdle(row, report, now, this.options.minuteMs);
+  /** Applies the one judgement: the idle clock, the warning, the state (written only when it changes), the action. */
+  private async assess(row: IdleRow, now: number) {
+    const a = assessIdle(row, now, this.options.minuteMs);
     if (a.lastActivityAt !== row.lastActivityAt?.getTime())
       await this.rows.setLastActivity(row.id, new Date(a.lastActivityAt));
     const reasons = a.reasons.join('; ');
