@@ -7,6 +7,7 @@
  * free is only known at launch (NoCapacityError).
  */
 import type { Offer, OfferRequirements } from '../provider.js';
+import { RUNPOD_DEFAULT_VOLUME_GB, runpodRunningStoragePerHour } from './runpod-storage.js';
 
 export interface RunpodGpuType {
   /** Runpod's GPU type id, sent as `gpu.id`. */
@@ -65,18 +66,22 @@ export function parseRunpodOfferId(offerId: string): RunpodOfferChoice {
 /**
  * Catalogue entries matching `requirements`, cheapest first. `gpuName` matches the short name or the type id,
  * case-insensitively. Runpod publishes no per-machine reliability, disk or CUDA figures before launch, so
- * `minReliability` and `minDiskGb` do not filter (the disk is whatever launch asks for) and `minCuda` is
- * passed on to launch as `gpu.minCudaVersion`.
+ * `minReliability` does not filter and `minCuda` is passed on to launch as `gpu.minCudaVersion`. A pod's disk
+ * is whatever launch asks for, so `minDiskGb` does not filter either: it sizes the `/workspace` volume the
+ * price includes (the default launch disk when absent). `pricePerHour` is the GPUs plus the running pod's
+ * storage (runpod-storage.ts); `maxPricePerHour` is compared with that whole price.
  */
 export function searchCatalogue(types: readonly RunpodGpuType[], requirements: OfferRequirements): Offer[] {
   const r = requirements;
   const count = r.gpuCount ?? 1;
   const wanted = r.gpuName?.replace(/_/g, ' ').toLowerCase();
+  const storage = runpodRunningStoragePerHour(r.minDiskGb ?? RUNPOD_DEFAULT_VOLUME_GB);
+  const price = (type: RunpodGpuType) => Math.round((type.pricePerHour * count + storage) * 10_000) / 10_000;
   return types
     .filter((type) => wanted === undefined || [type.name, type.id].some((n) => n.toLowerCase() === wanted))
     .filter((type) => count <= (type.maxCount ?? 8))
     .filter((type) => r.minVramGb === undefined || type.vramGb >= r.minVramGb)
-    .filter((type) => r.maxPricePerHour === undefined || type.pricePerHour * count <= r.maxPricePerHour)
+    .filter((type) => r.maxPricePerHour === undefined || price(type) <= r.maxPricePerHour)
     .map(
       (type): Offer => ({
         provider: 'runpod',
@@ -84,7 +89,7 @@ export function searchCatalogue(types: readonly RunpodGpuType[], requirements: O
         gpuName: type.name,
         gpuCount: count,
         vramGb: type.vramGb,
-        pricePerHour: Math.round(type.pricePerHour * count * 10_000) / 10_000,
+        pricePerHour: price(type),
         cudaMax: null,
         reliability: null,
         downloadMbps: null,

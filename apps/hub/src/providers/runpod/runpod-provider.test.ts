@@ -51,6 +51,11 @@ providerContract(
         instanceIds: () => fake.instances().map((pod) => pod.id),
         advance: clock.advance,
         now: clock.now,
+        disk: {
+          keptPath: '/workspace',
+          write: (id, path, content) => fake.pod(id).writeFile(path, content),
+          read: (id, path) => fake.pod(id).readFile(path),
+        },
       },
     };
   },
@@ -75,12 +80,13 @@ describe('RunpodProvider against the fake', () => {
   });
   afterEach(() => fake.close());
 
-  it('launches with name, image, gpu {id, count, minCudaVersion}, disk, ports as <port>/http and env', async () => {
+  it('launches with name, image, gpu {id, count, minCudaVersion}, disks, ports as <port>/http and env', async () => {
     const [offer] = await runpod.searchOffers({ gpuName: 'rtx 4090', gpuCount: 2, minCuda: '12.4' });
     expect(offer).toMatchObject({
       id: 'NVIDIA GeForce RTX 4090?count=2&minCuda=12.4',
       gpuCount: 2,
-      pricePerHour: 1.38,
+      // Two GPUs at $0.69/h plus the pod's storage: 30 GB container disk + the default 60 GB volume.
+      pricePerHour: Math.round((1.38 + (90 * 0.1) / 730) * 10_000) / 10_000,
     });
     const s = spec(offer?.id ?? '');
     const pod = await runpod.launch(s);
@@ -92,7 +98,8 @@ describe('RunpodProvider against the fake', () => {
         name: labelFor(s.instanceId),
         image: s.image,
         gpu: { id: 'NVIDIA GeForce RTX 4090', count: 2, minCudaVersion: '12.4' },
-        disk: 40,
+        disk: 30,
+        mounts: { persistent: { size: 40, path: '/workspace' } },
         ports: ['8188/http'],
         env: s.env,
       },

@@ -18,6 +18,7 @@ import {
   type RunpodGpuType,
   searchCatalogue,
 } from './runpod-catalogue.js';
+import { RUNPOD_CONTAINER_DISK_GB, RUNPOD_VOLUME_PATH } from './runpod-storage.js';
 
 export const RUNPOD_BASE_URL = 'https://api.runpod.io/v2';
 
@@ -111,7 +112,9 @@ export class RunpodProvider implements StoppableProvider {
 
   /**
    * `POST /pods` named `podpilot-<instanceId>` with the offer's GPU type, count and CUDA floor; ports are
-   * exposed as `<port>/http`. Not idempotent (see ComputeProvider.launch). Throws NoCapacityError when
+   * exposed as `<port>/http`. The launch's disk is a volume at `/workspace` (`mounts.persistent`), the only
+   * disk a stop or restart keeps; the container disk (`disk`) is the fixed RUNPOD_CONTAINER_DISK_GB
+   * (runpod-storage.ts). Not idempotent (see ComputeProvider.launch). Throws NoCapacityError when
    * Runpod has no such GPU free; ProviderUnavailableError when the answer was lost or 5xx (the pod may
    * exist: `findByPodpilotId`).
    */
@@ -128,7 +131,8 @@ export class RunpodProvider implements StoppableProvider {
         count: choice.count,
         ...(minCuda ? { minCudaVersion: minCuda } : {}),
       },
-      disk: spec.diskGb,
+      disk: RUNPOD_CONTAINER_DISK_GB,
+      mounts: { persistent: { size: spec.diskGb, path: RUNPOD_VOLUME_PATH } },
       ports: spec.ports.map((port) => `${port}/http`),
       env: spec.env,
       ...(this.cloud ? { cloud: this.cloud } : {}),

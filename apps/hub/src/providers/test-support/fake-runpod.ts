@@ -1,11 +1,20 @@
 /**
  * A fake of Runpod's REST v2 pods API (shared/provider-apis.md) under `/v2`: create (201), list, get,
- * actions, DELETE (204), RFC 9457 problem answers. Pods provision, start and run on the fake's clock.
+ * actions, DELETE (204), RFC 9457 problem answers. Pods provision, start and run on the fake's clock; their
+ * container disk is wiped on stop, restart and start, only a volume is kept (fake-runpod-disks.ts).
  * Test code only.
  */
 import { STATUS_CODES } from 'node:http';
 import { isRecord } from '../json.js';
 import { parseRunpodOfferId, RUNPOD_GPU_TYPES, type RunpodGpuType } from '../runpod/runpod-catalogue.js';
+import {
+  BOTH_MOUNTS,
+  FakePodDisks,
+  type FakeRunpodMounts,
+  type FakeRunpodPodDisks,
+  mountProblems,
+  podDisks,
+} from './fake-runpod-disks.js';
 import { type FakeReply, type FakeRequest, type FakeRoute, FakeServer } from './fake-server.js';
 
 export type RunpodRoute = 'launch' | 'list' | 'get' | 'stop' | 'start' | 'restart' | 'terminate' | 'destroy';
@@ -21,6 +30,7 @@ export interface FakeRunpodPod {
   image: string;
   gpu: { id: string; count: number; displayName: string };
   disk: number;
+  mounts?: FakeRunpodMounts;
   ports: string[];
   env: Record<string, string>;
   createdAt: string;
@@ -50,6 +60,7 @@ interface Held {
   gpuTaken: boolean;
   linger: number;
   destroyed: boolean;
+  disks: FakePodDisks;
 }
 
 export const FAKE_RUNPOD_KEY = 'runpod-test-key';
@@ -64,6 +75,7 @@ export const problem = (status: number, detail: string, errors?: unknown[]): Fak
 export class FakeRunpod extends FakeServer<RunpodRoute> {
   private readonly held = new Map<string, Held>();
   private readonly capacity = new Map<string, number>();
+  private readonly networkVolumes = new Map<string, Map<string, string>>();
   private readonly gpuTypes: readonly RunpodGpuType[];
   private readonly startDelayMs: number;
   private readonly now: () => number;
@@ -88,6 +100,17 @@ export class FakeRunpod extends FakeServer<RunpodRoute> {
   /** Pods as `GET /v2/pods` shows them. */
   instances(): FakeRunpodPod[] {
     return [...this.held.values()].filter((h) => !h.destroyed).map((h) => this.view(h));
+  }
+
+  /** A network volume pods may mount (`mounts.network`); its files outlive every pod. */
+  addNetworkVolume(volumeId: string): void {
+    if (!this.networkVolumes.has(volumeId)) this.networkVolumes.set(volumeId, new Map());
+  }
+
+  /** The pod's disks (see FakeRunpodPodDisks). */
+  pod(id: string): FakeRunpodPodDisks {
+    const held = this.must(id);
+    return podDisks(id, held.disks, () => this.view(held).status);
   }
 
   /** No more GPUs of this type (a GPU type id or an offer id): create answers "no longer any instances". */
@@ -158,7 +181,9 @@ export class FakeRunpod extends FakeServer<RunpodRoute> {
       isRecord(env) && Object.values(env).every((v) => typeof v === 'string')
         ? null
         : { field: 'env', message: 'object of strings' },
+      ...mountProblems(b.mounts, new Set(this.networkVolumes.keys())),
     ].filter((e) => e !== null);
+    if (invalid.some((e) => e.message === BOTH_MOUNTS)) return problem(400, BOTH_MOUNTS, invalid);
     if (invalid.length > 0 || !type) return problem(400, 'The request body is invalid.', invalid);
     if ((count as number) > (this.capacity.get(type.id) ?? Number.POSITIVE_INFINITY)) {
       return problem(400, NO_INSTANCES);
@@ -172,6 +197,7 @@ export class FakeRunpod extends FakeServer<RunpodRoute> {
         image: b.image as string,
         gpu: { id: type.id, count: count as number, displayName: type.name },
         disk: (b.disk as number | undefined) ?? 20,
+        ...(b.mounts === undefined ? {} : { mounts: b.mounts as FakeRunpodMounts }),
         ports: ports as string[],
         env: env as Record<string, string>,
         createdAt: new Date(this.now()).toISOString(),
@@ -182,6 +208,7 @@ export class FakeRunpod extends FakeServer<RunpodRoute> {
       gpuTaken: false,
       linger: 0,
       destroyed: false,
+      disks: new FakePodDisks(b.mounts as FakeRunpodMounts | undefined, this.networkVolumes),
     });
     return { status: 201, body: this.view(this.must(id)) };
   }
@@ -200,6 +227,7 @@ export class FakeRunpod extends FakeServer<RunpodRoute> {
     if (action === 'stop') {
       if (held.desired === 'EXITED') return problem(409, 'Pod is not running.');
       held.desired = 'EXITED';
+      held.disks.wipeContainerDisk();
     } else if (action === 'start' && held.desired === 'RUNNING') {
       return problem(409, 'Pod is already running.');
     } else {
@@ -207,6 +235,8 @@ export class FakeRunpod extends FakeServer<RunpodRoute> {
         return problem(409, 'There are not enough free GPUs on the host machine to start this pod.');
       held.desired = 'RUNNING';
       held.since = this.now();
+      // A new container (start after a stop, or restart): its container disk starts empty.
+      held.disks.wipeContainerDisk();
     }
     return { status: 200, body: this.view(held) };
   }

@@ -97,6 +97,8 @@ export interface FakeServerOptions {
   /** Messages of the 401 and injected 429 answers, where the provider words them its own way. */
   unauthorizedMessage?: string;
   rateLimitMessage?: string;
+  /** Status of the answer to a missing or wrong key (Vast: 404); its body stays `errorBody(401, …)`. */
+  unauthorizedStatus?: number;
 }
 
 /** Fault injection and inspection common to both fakes; a fake supplies its routes. */
@@ -227,7 +229,11 @@ export abstract class FakeServer<R extends string> {
     });
     if (route) call.route = route.name;
     if (!auth.credential && !route?.open) {
-      return error(401, this.options.unauthorizedMessage ?? 'invalid or missing API key');
+      const message = this.options.unauthorizedMessage ?? 'invalid or missing API key';
+      return send({
+        status: this.options.unauthorizedStatus ?? 401,
+        body: this.options.errorBody(401, message),
+      });
     }
     if (!route) return error(404, `no route for ${call.method} ${url.pathname}`);
     const { credential } = auth;

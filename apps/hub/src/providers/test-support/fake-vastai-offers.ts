@@ -61,8 +61,9 @@ export const DEFAULT_VAST_OFFERS = [
   { id: 1009, dph_total: 0.27, external: true },
 ];
 
-type Op = 'eq' | 'neq' | 'gt' | 'lt' | 'gte' | 'lte' | 'in' | 'notin';
-const OPS: Record<Op, (a: unknown, b: unknown) => boolean> = {
+export type VastOp = 'eq' | 'neq' | 'gt' | 'lt' | 'gte' | 'lte' | 'in' | 'notin';
+/** The filter operators of searches and of the v1 instance list's `select_filters`. */
+export const VAST_OPS: Record<VastOp, (a: unknown, b: unknown) => boolean> = {
   eq: (a, b) => a === b,
   neq: (a, b) => a !== b,
   gt: (a, b) => typeof a === 'number' && a > (b as number),
@@ -72,6 +73,16 @@ const OPS: Record<Op, (a: unknown, b: unknown) => boolean> = {
   in: (a, b) => Array.isArray(b) && b.includes(a),
   notin: (a, b) => Array.isArray(b) && !b.includes(a),
 };
+
+/** Whether `value` meets every `{op: arg}` of `condition`; an unknown operator never matches. */
+export function meetsVastCondition(value: unknown, condition: unknown): boolean {
+  if (!isRecord(condition)) return false;
+  return Object.entries(condition).every(([op, arg]) => VAST_OPS[op as VastOp]?.(value, arg) ?? false);
+}
+
+/** Hours in Vast's storage month: `storage_cost` is $/GB/month, `dph_total` $/h. */
+const HOURS_PER_MONTH = 30 * 24;
+
 const NOT_FILTERS = new Set(['order', 'type', 'limit', 'allocated_storage', 'disable_bundling', 'extra_ids']);
 const TYPES = new Set(['on-demand', 'ondemand', 'bid', 'reserved']);
 
@@ -81,24 +92,33 @@ const refuse = (msg: string): FakeReply => ({
   body: { success: false, error: 'invalid_args', msg },
 });
 
+/** The offer priced with `gb` of disk: `dph_total` gains `storage_cost` ($/GB/month) × gb per hour. */
+function withStorage(offer: FakeVastOffer, gb: number): FakeVastOffer {
+  const price = offer.dph_total + (offer.storage_cost * gb) / HOURS_PER_MONTH;
+  return { ...offer, dph_total: price, dlperf_per_dphtotal: offer.dlperf / price };
+}
+
 /**
  * `POST /bundles/`: `{field: {op: value}}` filters over the offers' fields (and the filter-only `verified`,
- * `external`), `order: [[field, dir]…]` (default score desc), `limit` (default 64), `type` checked.
+ * `external`), `order: [[field, dir]…]` (default score desc), `limit` (default 64), `type` checked. With
+ * `allocated_storage` (GB), `dph_total` includes that disk's storage cost, before filters and order see it.
  */
 export function searchVastOffers(table: FakeVastOffer[], body: unknown): FakeReply {
   if (!isRecord(body)) return refuse('query must be a JSON object');
   if (body.type !== undefined && !TYPES.has(String(body.type))) {
     return refuse(`unknown type ${String(body.type)}`);
   }
-  let offers = table.filter((offer) =>
-    Object.entries(body).every(([field, condition]) => {
-      if (NOT_FILTERS.has(field)) return true;
-      if (!isRecord(condition)) return false;
-      return Object.entries(condition).every(
-        ([op, arg]) => OPS[op as Op]?.(read(offer, field), arg) ?? false,
-      );
-    }),
-  );
+  const storage = body.allocated_storage;
+  if (storage !== undefined && (typeof storage !== 'number' || !(storage > 0))) {
+    return refuse('allocated_storage must be a positive number of GB');
+  }
+  let offers = table
+    .map((offer) => (storage === undefined ? offer : withStorage(offer, storage)))
+    .filter((offer) =>
+      Object.entries(body).every(
+        ([field, condition]) => NOT_FILTERS.has(field) || meetsVastCondition(read(offer, field), condition),
+      ),
+    );
   const order: [string, string][] = Array.isArray(body.order) ? body.order : [['score', 'desc']];
   offers = [...offers].sort((a, b) => {
     for (const [field, dir] of order) {

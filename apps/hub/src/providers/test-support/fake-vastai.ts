@@ -1,11 +1,14 @@
 /**
- * A fake of Vast.ai's REST v0 (shared/provider-apis.md), field for field, under `/api/v0`: offer search with
- * the filter language, renting an ask, instances that load then run on the fake's clock, stop/start, destroy.
- * Test code only.
+ * A fake of Vast.ai's REST API (shared/provider-apis.md), field for field, on one origin: under `/api/v0`
+ * offer search with the filter language, renting an ask, instances that load then run on the fake's clock,
+ * stop/start, destroy; the retired v0 list answering 410; under `/api/v1` the instance list, paged by 25
+ * (fake-vastai-list.ts). A wrong key is answered 404 with `auth_error`, as Vast does. Test code only.
  */
 import { isRecord } from '../json.js';
 import type { VastInstanceJson, VastOfferJson } from '../vastai/vastai-api.js';
 import { type FakeReply, type FakeRequest, type FakeRoute, FakeServer } from './fake-server.js';
+import { type Held, heldInstance, parseEnv, viewHeld } from './fake-vastai-held.js';
+import { FakeVastPager, VAST_V0_LIST_GONE } from './fake-vastai-list.js';
 import {
   DEFAULT_VAST_OFFERS,
   type FakeVastOffer,
@@ -13,7 +16,17 @@ import {
   searchVastOffers,
 } from './fake-vastai-offers.js';
 
-export type VastRoute = 'search' | 'launch' | 'list' | 'get' | 'stop' | 'start' | 'label' | 'destroy';
+/** `list` is the v1 list (`GET /api/v1/instances/`); `list-v0` the retired one. */
+export type VastRoute =
+  | 'search'
+  | 'launch'
+  | 'list'
+  | 'list-v0'
+  | 'get'
+  | 'stop'
+  | 'start'
+  | 'label'
+  | 'destroy';
 
 export interface FakeVastAiOptions {
   apiKey?: string;
@@ -24,61 +37,60 @@ export interface FakeVastAiOptions {
   now?: () => number;
 }
 
-interface Held {
-  json: Omit<VastInstanceJson, 'actual_status' | 'intended_status' | 'cur_state' | 'next_state' | 'ports'>;
-  offerId: number;
-  portFlags: number[];
-  intended: 'running' | 'stopped';
-  since: number;
-  stuck: string | null;
-  gpuTaken: boolean;
-  /** GETs by id that still show the instance after DELETE. */
-  linger: number;
-  destroyed: boolean;
-}
-
 export const FAKE_VAST_KEY = 'vast-test-key';
-
-/** `env` as an object, or the OpenAPI docker-flag string (`-e K=V -p 8188:8188`). */
-function parseEnv(env: unknown): Record<string, string> | null {
-  if (env === undefined || env === null) return {};
-  if (isRecord(env)) return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)]));
-  if (typeof env !== 'string') return null;
-  const out: Record<string, string> = {};
-  for (const m of env.matchAll(/-e\s+([^=\s]+)=(\S*)|(-p\s+\S+)/g)) {
-    if (m[3]) out[m[3].replace(/\s+/, ' ')] = '1';
-    else if (m[1]) out[m[1]] = m[2] ?? '';
-  }
-  return out;
-}
 
 export class FakeVastAi extends FakeServer<VastRoute> {
   private readonly offerTable: FakeVastOffer[];
   private readonly held = new Map<string, Held>();
   private readonly startDelayMs: number;
   private readonly now: () => number;
+  private readonly pager: FakeVastPager;
   private nextId = 20_001;
 
   constructor(options: FakeVastAiOptions = {}) {
     const fail = (status: number, msg: string) => ({ success: false, error: errorCode(status), msg });
-    super({ apiKey: options.apiKey ?? FAKE_VAST_KEY, queryKey: true, errorBody: fail });
+    super({
+      apiKey: options.apiKey ?? FAKE_VAST_KEY,
+      queryKey: true,
+      errorBody: fail,
+      unauthorizedStatus: 404,
+      unauthorizedMessage: 'Invalid user key',
+    });
     this.offerTable = (options.offers ?? DEFAULT_VAST_OFFERS).map(fakeVastOffer);
     this.startDelayMs = options.startDelayMs ?? 0;
     this.now = options.now ?? Date.now;
+    this.pager = new FakeVastPager(() => this.now());
   }
 
-  /** The adapter's base URL. */
+  /** The adapter's base URL (v0; the v1 list lives beside it, `…/api/v1`). */
   get baseUrl(): string {
     return `${this.url}/api/v0`;
   }
 
-  /** Live instances as `GET /instances/` shows them. */
+  /** Live instances as the list shows them, by id. */
   instances(): VastInstanceJson[] {
     return [...this.held.values()].filter((h) => !h.destroyed).map((h) => this.view(h));
   }
 
   offers(): FakeVastOffer[] {
     return this.offerTable.map((offer) => ({ ...offer }));
+  }
+
+  /**
+   * An instance rented outside this run (by hand, another tool, an earlier hub): `running` at once, on no
+   * offer of the table. Returns its id.
+   */
+  addInstance(label: string | null): string {
+    const id = this.nextId++;
+    const now = this.now();
+    const fields = { id, label, image: 'someone/else:latest', env: {}, offer: null, now };
+    this.held.set(String(id), heldInstance({ ...fields, since: now - this.startDelayMs }));
+    return String(id);
+  }
+
+  /** Every `next_token` handed out so far is refused from now on (expired). */
+  expireListTokens(): void {
+    this.pager.expireTokens();
   }
 
   /** Someone else rents the offer: renting it answers `no_such_ask`. */
@@ -119,7 +131,13 @@ export class FakeVastAi extends FakeServer<VastRoute> {
         path: /^\/api\/v0\/asks\/(?<id>[^/]+)\/$/,
         handle: (r) => this.launch(r),
       },
-      { name: 'list', method: 'GET', path: /^\/api\/v0\/instances\/$/, handle: () => this.list() },
+      { name: 'list-v0', method: 'GET', path: /^\/api\/v0\/instances\/$/, handle: () => VAST_V0_LIST_GONE },
+      {
+        name: 'list',
+        method: 'GET',
+        path: /^\/api\/v1\/instances\/$/,
+        handle: (r) => this.pager.page(this.instances(), r.url.searchParams),
+      },
       { name: 'get', method: 'GET', path: one, handle: (r) => this.get(r.params.id ?? '') },
       {
         name: 'stop',
@@ -164,38 +182,10 @@ export class FakeVastAi extends FakeServer<VastRoute> {
       return refuse(400, 'invalid_args', 'onstart too long');
     const id = this.nextId++;
     offer.rented = true;
-    const flags = Object.keys(env).filter((k) => k.startsWith('-p '));
-    this.held.set(String(id), {
-      json: {
-        id,
-        label: typeof b.label === 'string' ? b.label : null,
-        status_msg: 'Pulling image',
-        public_ipaddr: `203.0.113.${id % 250}\n`,
-        ssh_host: 'ssh5.vast.ai',
-        ssh_port: 10_000 + (id % 50_000),
-        dph_total: offer.dph_total,
-        gpu_name: offer.gpu_name,
-        num_gpus: offer.num_gpus,
-        gpu_util: 0,
-        start_date: Math.floor(this.now() / 1000),
-        image_uuid: b.image,
-        extra_env: Object.entries(env).filter(([k]) => !k.startsWith('-p ')),
-      },
-      offerId: offer.id,
-      portFlags: flags.map((flag) => Number(/:(\d+)/.exec(flag)?.[1])).filter(Number.isFinite),
-      intended: 'running',
-      since: this.now(),
-      stuck: null,
-      gpuTaken: false,
-      linger: 0,
-      destroyed: false,
-    });
+    const label = typeof b.label === 'string' ? b.label : null;
+    const now = this.now();
+    this.held.set(String(id), heldInstance({ id, label, image: b.image, env, offer, now, since: now }));
     return { status: 200, body: { success: true, new_contract: id } };
-  }
-
-  private list(): FakeReply {
-    const instances = this.instances();
-    return { status: 200, body: { instances, instances_found: instances.length } };
   }
 
   private get(id: string): FakeReply {
@@ -238,27 +228,7 @@ export class FakeVastAi extends FakeServer<VastRoute> {
   }
 
   private view(held: Held): VastInstanceJson {
-    const elapsed = this.now() - held.since;
-    const actual =
-      held.stuck ??
-      (held.intended === 'stopped'
-        ? 'stopped'
-        : elapsed >= this.startDelayMs
-          ? 'running'
-          : elapsed >= this.startDelayMs / 2
-            ? 'loading'
-            : null);
-    const ports = Object.fromEntries(
-      held.portFlags.map((port, i) => [`${port}/tcp`, [{ HostIp: '0.0.0.0', HostPort: String(40_000 + i) }]]),
-    );
-    return {
-      ...held.json,
-      actual_status: actual,
-      intended_status: held.destroyed ? 'stopped' : held.intended,
-      cur_state: held.intended,
-      next_state: held.intended,
-      ports: actual === 'running' ? ports : {},
-    };
+    return viewHeld(held, this.now(), this.startDelayMs);
   }
 
   private must(id: string): Held {

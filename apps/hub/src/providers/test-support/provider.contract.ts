@@ -11,7 +11,7 @@ import {
   ProviderUnavailableError,
   RateLimitedError,
 } from '../errors.js';
-import type { ComputeProvider, LaunchSpec, StoppableProvider } from '../provider.js';
+import { type ComputeProvider, type LaunchSpec, labelFor, type StoppableProvider } from '../provider.js';
 
 export type ContractRoute = 'search' | 'launch' | 'get' | 'list' | 'stop' | 'start' | 'destroy';
 
@@ -28,8 +28,22 @@ export interface ContractFake {
   lingerAfterDestroy(id: string): void;
   /** Provider ids of the instances the fake holds. */
   instanceIds(): string[];
+  /**
+   * An instance rented outside this run, running, with this label; returns its id. Fakes whose provider
+   * pages its list (Vast: 25 a page) have it, so the paging test runs; the others skip that test.
+   */
+  addInstance?(label: string | null): string;
   advance(ms: number): void;
   now(): number;
+  /**
+   * Files inside an instance, written and read as its agent would (absolute paths), for fakes that model the
+   * disks; `keptPath` is where the adapter puts what a stop must keep (Runpod: the `/workspace` volume).
+   */
+  disk?: {
+    keptPath: string;
+    write(id: string, path: string, content: string): void;
+    read(id: string, path: string): string | null;
+  };
 }
 
 export interface ContractHarness {
@@ -129,6 +143,31 @@ export function providerContract(
       expect(h.fake.instanceIds()).toEqual([found?.id]);
     });
 
+    it('lists and finds by label over 60 instances (3 pages)', async (ctx) => {
+      const add = h.fake.addInstance;
+      if (!add) return ctx.skip();
+      const foreign = [add(null), add('my own box')];
+      const ours = new Map<string, string>();
+      for (let i = 0; i < 60; i++) {
+        const podpilotId = randomUUID();
+        ours.set(podpilotId, add(labelFor(podpilotId)));
+      }
+      const listed = await h.provider.list();
+      const sorted = (ids: string[]) => [...ids].sort();
+      expect(sorted(listed.map((i) => i.id))).toEqual(sorted([...foreign, ...ours.values()]));
+      expect(listed.filter((i) => i.podpilotId !== null)).toHaveLength(60);
+      for (const i of listed) if (i.podpilotId !== null) expect(ours.get(i.podpilotId)).toBe(i.id);
+      const ids = [...ours.keys()];
+      for (const podpilotId of [ids[0], ids[30], ids[59]] as string[]) {
+        expect(await h.provider.findByPodpilotId(podpilotId)).toMatchObject({
+          id: ours.get(podpilotId),
+          podpilotId,
+          status: 'running',
+        });
+      }
+      expect(await h.provider.findByPodpilotId(randomUUID())).toBeNull();
+    });
+
     it('stops and starts; both idempotent', async () => {
       const { id } = await launched();
       await h.provider.stop(id);
@@ -139,6 +178,19 @@ export function providerContract(
       await h.provider.start(id);
       h.fake.advance(h.startDelayMs);
       expect(await h.provider.get(id)).toMatchObject({ status: 'running' });
+    });
+
+    it('stop → start keeps what the agent wrote on the kept disk', async (ctx) => {
+      const disk = h.fake.disk;
+      if (!disk) return ctx.skip();
+      const { id } = await launched();
+      const file = `${disk.keptPath}/.podpilot/agent-token`;
+      disk.write(id, file, 'agent-credentials');
+      await h.provider.stop(id);
+      await h.provider.start(id);
+      h.fake.advance(h.startDelayMs);
+      expect(await h.provider.get(id)).toMatchObject({ status: 'running' });
+      expect(disk.read(id, file)).toBe('agent-credentials');
     });
 
     it('start throws NoCapacityError when the machine lost its GPU', async () => {

@@ -2,6 +2,7 @@
  * Vast.ai REST v0 shapes (shared/provider-apis.md) and the pure mappings between them and the provider
  * interface. Kept apart from the HTTP calls so they can be tested and reused by the fake.
  */
+import { LaunchRequest } from '@podpilot/common';
 import { isRecord, num, str } from '../json.js';
 import {
   type LaunchSpec,
@@ -84,10 +85,15 @@ export const VAST_DEFAULT_FILTERS = {
   rented: { eq: false },
 } as const;
 
+/** The disk of a launch that names none (`LaunchRequest.diskGb`'s default), GB. */
+export const VAST_DEFAULT_DISK_GB: number = LaunchRequest.shape.diskGb.parse(undefined);
+
 /**
  * The `POST /bundles/` body for `requirements`. Units: `gpu_ram` is MB per GPU and, like the CLI, we multiply
  * GB by 1000 (a "24 GB" RTX 4090 reports 24564 MB, which `24 * 1024` would exclude); `disk_space` and
- * `allocated_storage` are GB; `cuda_max_good` is a number (12.4).
+ * `allocated_storage` are GB; `cuda_max_good` is a number (12.4). `allocated_storage` is always sent (Vast
+ * then includes that disk's storage in `dph_total`): `minDiskGb`, else the default launch disk, since the
+ * offer searches (web, CLI, relaunch, budget check) name no disk.
  */
 export function vastSearchBody(
   requirements: OfferRequirements,
@@ -107,7 +113,7 @@ export function vastSearchBody(
     order: [['dph_total', 'asc']],
     type: 'on-demand',
     limit: r.limit ?? defaultLimit,
-    ...(r.minDiskGb !== undefined ? { allocated_storage: r.minDiskGb } : {}),
+    allocated_storage: r.minDiskGb ?? VAST_DEFAULT_DISK_GB,
   };
 }
 

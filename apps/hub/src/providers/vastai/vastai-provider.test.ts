@@ -46,6 +46,7 @@ providerContract(
         stuck: (id, state) => fake.stuck(id, state === 'failed' ? 'exited' : 'loading'),
         lingerAfterDestroy: (id) => fake.lingerAfterDestroy(id),
         instanceIds: () => fake.instances().map((i) => String(i.id)),
+        addInstance: (label) => fake.addInstance(label),
         advance: clock.advance,
         now: clock.now,
       },
@@ -98,14 +99,15 @@ describe('VastAiProvider against the fake', () => {
         gpuName: 'RTX 4090',
         gpuCount: 1,
         vramGb: 24,
-        pricePerHour: 0.35,
+        // The 80 GB asked for, at $0.15/GB/month, are in the price.
+        pricePerHour: 0.35 + (0.15 * 80) / 720,
         cudaMax: '12.2',
         reliability: 0.98,
         downloadMbps: 800,
         diskGb: 100,
         location: 'US',
       },
-      expect.objectContaining({ id: '1001', cudaMax: '12.4', pricePerHour: 0.4 }),
+      expect.objectContaining({ id: '1001', cudaMax: '12.4', pricePerHour: 0.4 + (0.15 * 80) / 720 }),
     ]);
   });
 
@@ -171,11 +173,13 @@ describe('VastAiProvider against the fake', () => {
   });
 
   it('the fake accepts the key as ?api_key= (as the CLI sends it) and refuses a wrong one', async () => {
-    const ok = await fetch(`${fake.baseUrl}/instances/?owner=me&api_key=${FAKE_VAST_KEY}`);
+    const ok = await fetch(`${fake.url}/api/v1/instances/?api_key=${FAKE_VAST_KEY}`);
     expect(ok.status).toBe(200);
-    expect(await ok.json()).toEqual({ instances: [], instances_found: 0 });
-    const wrong = await fetch(`${fake.baseUrl}/instances/?owner=me&api_key=nope`);
-    expect(wrong.status).toBe(401);
+    expect(await ok.json()).toEqual({ instances: [], next_token: null, total_instances: 0 });
+    const wrong = await fetch(`${fake.url}/api/v1/instances/?api_key=nope`);
+    // Vast answers a wrong key 404 with an auth_error body, not 401.
+    expect(wrong.status).toBe(404);
+    expect(await wrong.json()).toMatchObject({ success: false, error: 'auth_error' });
     expect(fake.calls.map((c) => c.auth)).toEqual(['query', 'wrong']);
     const q = encodeURIComponent(JSON.stringify({ gpu_name: { eq: 'RTX 3090' }, type: 'ondemand' }));
     const get = await fetch(`${fake.baseUrl}/bundles/?q=${q}&api_key=${FAKE_VAST_KEY}`);

@@ -14,7 +14,15 @@ import {
   type ProviderConnectionOptions,
   ProviderHttp,
 } from '../provider-http.js';
-import { vastDescribe, vastEnv, vastInstance, vastOffer, vastSearchBody } from './vastai-api.js';
+import {
+  type VastFilter,
+  vastDescribe,
+  vastEnv,
+  vastInstance,
+  vastOffer,
+  vastSearchBody,
+} from './vastai-api.js';
+import { VAST_MAX_LIST_PAGES, vastListPage, vastListUrl, vastRetired, vastV1BaseUrl } from './vastai-list.js';
 
 export const VAST_BASE_URL = 'https://console.vast.ai/api/v0';
 
@@ -31,7 +39,10 @@ export type VastRuntype =
   | 'ssh'
   | 'jupyter';
 
-/** `baseUrl` defaults to `https://console.vast.ai/api/v0`. */
+/**
+ * `baseUrl` defaults to `https://console.vast.ai/api/v0` and must end in `/api/v0`: the instance list is read
+ * from `/api/v1` beside it (`…/api/v0` → `…/api/v1`, see vastai-list.ts).
+ */
 export interface VastAiProviderOptions extends ProviderConnectionOptions {
   /** Default `args` (see VastRuntype). */
   runtype?: VastRuntype;
@@ -39,6 +50,8 @@ export interface VastAiProviderOptions extends ProviderConnectionOptions {
   onstart?: string;
   /** Offers asked for when the requirements set no limit. Default 64. */
   searchLimit?: number;
+  /** Pages of 25 `list()` reads at most before it throws rather than answer a partial list. Default 100. */
+  maxListPages?: number;
 }
 
 /** Vast answers a taken or unknown offer with 404/410 (sometimes 400) and `no_such_ask`, or "not available". */
@@ -51,8 +64,9 @@ const notFound = (answer: HttpAnswer) =>
   answer.status === 404 || (isRecord(answer.body) && answer.body.error === 'no_such_instance');
 
 /**
- * Vast.ai over REST v0 (Bearer auth). Every method may throw AuthError, RateLimitedError or
- * ProviderUnavailableError; the API key is only ever sent in the Authorization header, never logged.
+ * Vast.ai over REST (Bearer auth): v0, but the instance list on v1. Every method may throw AuthError,
+ * RateLimitedError or ProviderUnavailableError; the API key is only ever sent in the Authorization header,
+ * never logged.
  */
 export class VastAiProvider implements StoppableProvider {
   readonly kind = 'vastai';
@@ -60,22 +74,24 @@ export class VastAiProvider implements StoppableProvider {
   private readonly runtype: VastRuntype;
   private readonly onstart: string | undefined;
   private readonly searchLimit: number;
+  private readonly maxListPages: number;
+  private readonly v1BaseUrl: string;
 
+  /** Throws TypeError when `baseUrl` does not end in `/api/v0`. */
   constructor(options: VastAiProviderOptions) {
     this.runtype = options.runtype ?? 'args';
     this.onstart = options.onstart;
     this.searchLimit = options.searchLimit ?? 64;
-    this.http = new ProviderHttp({
-      ...options,
-      provider: this.kind,
-      baseUrl: options.baseUrl ?? VAST_BASE_URL,
-      describe: vastDescribe,
-    });
+    this.maxListPages = options.maxListPages ?? VAST_MAX_LIST_PAGES;
+    const baseUrl = options.baseUrl ?? VAST_BASE_URL;
+    this.v1BaseUrl = vastV1BaseUrl(baseUrl);
+    this.http = new ProviderHttp({ ...options, provider: this.kind, baseUrl, describe: vastDescribe });
   }
 
   /**
    * `POST /bundles/` with the CLI's default filters plus the requirements (see `vastSearchBody` for units),
-   * cheapest first. Read-only, safe to retry.
+   * cheapest first; always with `allocated_storage` (the disk asked for, else a launch's default disk), so
+   * each price includes that disk's storage. Read-only, safe to retry.
    */
   async searchOffers(requirements: OfferRequirements): Promise<Offer[]> {
     const answer = await this.call('POST', '/bundles/', vastSearchBody(requirements, this.searchLimit));
@@ -142,18 +158,33 @@ export class VastAiProvider implements StoppableProvider {
     return isRecord(raw) && raw.id !== undefined ? vastInstance(raw) : null;
   }
 
-  /** `GET /instances/?owner=me`: every instance of the account. */
+  /**
+   * `GET /api/v1/instances/`, page after page (`after_token` = the last `next_token`): every instance of the
+   * account, by id. Throws ProviderError past `maxListPages` pages rather than answer a partial list.
+   */
   async list(): Promise<ProviderInstance[]> {
-    const answer = await this.call('GET', '/instances/?owner=me');
-    if (!ok(answer)) throw this.http.unexpected(answer);
-    if (!isRecord(answer.body) || !Array.isArray(answer.body.instances)) throw this.http.malformed(answer);
-    return answer.body.instances.filter(isRecord).map(vastInstance);
+    const rows: ProviderInstance[] = [];
+    let token: string | null = null;
+    for (let page = 0; page < this.maxListPages; page++) {
+      const { instances, next } = await this.listPage({}, token);
+      rows.push(...instances);
+      if (next === null) return rows;
+      token = next;
+    }
+    throw new ProviderError(
+      this.kind,
+      `the instance list goes on past ${this.maxListPages} pages (${rows.length} instances read): stopped paging there`,
+    );
   }
 
-  /** The instance labelled `podpilot-<podpilotId>` (a running one first if, oddly, several), or null. */
+  /**
+   * The instance labelled `podpilot-<podpilotId>` (a running one first if, oddly, several), or null: one
+   * `GET /api/v1/instances/` filtered on the label by Vast.
+   */
   async findByPodpilotId(podpilotId: string): Promise<ProviderInstance | null> {
     const rank = { running: 0, starting: 1, stopped: 2, failed: 3, gone: 4 } as const;
-    const mine = (await this.list()).filter((instance) => instance.podpilotId === podpilotId);
+    const { instances } = await this.listPage({ label: { eq: labelFor(podpilotId) } }, null);
+    const mine = instances.filter((instance) => instance.podpilotId === podpilotId);
     return mine.sort((a, b) => rank[a.status] - rank[b.status])[0] ?? null;
   }
 
@@ -187,6 +218,18 @@ export class VastAiProvider implements StoppableProvider {
     }
   }
 
+  /** One page of the v1 list. */
+  private async listPage(
+    filters: Record<string, VastFilter>,
+    token: string | null,
+  ): Promise<{ instances: ProviderInstance[]; next: string | null }> {
+    const answer = await this.call('GET', vastListUrl(this.v1BaseUrl, filters, token));
+    if (!ok(answer)) throw this.http.unexpected(answer);
+    const page = vastListPage(answer.body);
+    if (!page || (page.next !== null && page.next === token)) throw this.http.malformed(answer);
+    return { instances: page.rows.map(vastInstance), next: page.next };
+  }
+
   private async setState(id: string, state: 'running' | 'stopped'): Promise<void> {
     const answer = await this.call('PUT', `/instances/${encodeURIComponent(id)}/`, { state });
     if (ok(answer)) return;
@@ -200,12 +243,27 @@ export class VastAiProvider implements StoppableProvider {
     throw this.http.unexpected(answer);
   }
 
-  /** Every call: a wrong or revoked key sometimes comes back as 404 with `error: "auth_error"`, not 401. */
+  /**
+   * Every call: a wrong or revoked key comes back as 404 with `error: "auth_error"`, not 401; an endpoint
+   * Vast retired answers 410 `deprecated_endpoint` (a ProviderError saying so, never "offer gone").
+   */
   private call(method: string, path: string, body?: unknown, interpret?: Interpret): Promise<HttpAnswer> {
     const auth = (answer: HttpAnswer) =>
       isRecord(answer.body) && answer.body.error === 'auth_error'
         ? new AuthError(this.kind, this.http.explain(answer))
         : undefined;
-    return this.http.request(method, path, body, (answer) => auth(answer) ?? interpret?.(answer));
+    const retired = (answer: HttpAnswer) =>
+      vastRetired(answer)
+        ? new ProviderError(
+            this.kind,
+            `Vast.ai no longer serves this endpoint (${this.http.explain(answer)}); this PodPilot needs an update`,
+          )
+        : undefined;
+    return this.http.request(
+      method,
+      path,
+      body,
+      (answer) => auth(answer) ?? retired(answer) ?? interpret?.(answer),
+    );
   }
 }
