@@ -59,6 +59,7 @@ function checkText(text: string): void {
 }
 
 describe('profile parser under generated input (fast-check)', () => {
+  // Thousands of runs each: seconds alone, far more while the machine is busy (CPU time, not waiting).
   // The yaml library reports a mapping key that is itself a collection through process.emitWarning (not
   // an issue, not a throw): kept off the test output here.
   let quiet: ReturnType<typeof vi.spyOn> | undefined;
@@ -69,11 +70,11 @@ describe('profile parser under generated input (fast-check)', () => {
 
   it(`never throws on arbitrary text, and every rejection names a path (${RUNS.anyText} runs)`, () => {
     fc.assert(fc.property(anyText, checkText), { numRuns: RUNS.anyText });
-  });
+  }, 120_000);
 
   it(`never throws on YAML-looking text (anchors, tags, aliases, flow) (${RUNS.yamlish} runs)`, () => {
     fc.assert(fc.property(yamlishText, checkText), { numRuns: RUNS.yamlish });
-  });
+  }, 120_000);
 
   it(`names a field for every problem of near-valid profiles as YAML and JSON (${RUNS.nearText} runs)`, () => {
     fc.assert(fc.property(nearProfileText, checkText), { numRuns: RUNS.nearText });
@@ -97,7 +98,7 @@ describe('profile parser under generated input (fast-check)', () => {
     );
     // Near-valid means some are valid: the canonical round trip above ran too.
     expect(valid).toBeGreaterThan(RUNS.nearValue / 1000);
-  });
+  }, 120_000);
 
   it('adds up to the 100,000 documents of the budget', () => {
     expect(Object.values(RUNS).reduce((a, b) => a + b, 0)).toBe(100_000);
