@@ -21,19 +21,32 @@ trap 'stop_tailscaled; exit 130' INT
 
 if [[ -n ${TS_AUTHKEY:-} ]]; then
   port="${PODPILOT_TS_PROXY_PORT:-1055}"
-  state_dir="${PODPILOT_TS_STATE_DIR:-/tmp/tailscale}"
-  socket="$state_dir/tailscaled.sock"
-  mkdir -p "$state_dir"
+  # tailscaled's state (the node's identity) lives on the kept disk, so a started or restarted container is
+  # the same tailnet node and rejoins without a key: the launch's key is single-use and spent by then. The
+  # socket stays off that disk (a volume need not hold sockets).
+  state_dir="${PODPILOT_TS_STATE_DIR:-${PODPILOT_WORKSPACE:-/workspace}/.podpilot/tailscale}"
+  run_dir="${PODPILOT_TS_RUN_DIR:-/tmp/tailscale}"
+  socket="$run_dir/tailscaled.sock"
+  joined_marker="$state_dir/podpilot-joined"
+  mkdir -p "$state_dir" "$run_dir"
+  chmod 700 "$state_dir"
   # No TUN device and no NET_ADMIN in a rented container: userspace networking, and the tailnet is reached
-  # through tailscaled's local proxy. State in memory: the node is ephemeral, like the container.
-  tailscaled --tun=userspace-networking --state=mem: --socket="$socket" \
+  # through tailscaled's local proxy.
+  tailscaled --tun=userspace-networking --statedir="$state_dir" --socket="$socket" \
     --socks5-server="localhost:$port" --outbound-http-proxy-listen="localhost:$port" &
   ts_pid=$!
 
+  if [[ -f $joined_marker ]]; then
+    # Joined before with this state: log in with the kept identity (bounded: a deleted node would wait for
+    # an interactive login forever).
+    up_args=(--timeout="${PODPILOT_TS_UP_TIMEOUT:-30s}")
+  else
+    up_args=(--authkey="$TS_AUTHKEY")
+  fi
   # tailscaled needs a moment before its socket answers; a bounded number of tries, then give up.
   joined=0
-  for attempt in 1 2 3 4 5 6 7 8 9 10; do
-    if tailscale --socket="$socket" up --authkey="$TS_AUTHKEY" --hostname="${TS_HOSTNAME:-podpilot-agent}"; then
+  for ((attempt = 1; attempt <= ${PODPILOT_TS_UP_ATTEMPTS:-10}; attempt++)); do
+    if tailscale --socket="$socket" up "${up_args[@]}" --hostname="${TS_HOSTNAME:-podpilot-agent}"; then
       joined=1
       break
     fi
@@ -41,10 +54,15 @@ if [[ -n ${TS_AUTHKEY:-} ]]; then
     sleep 2
   done
   if ((joined == 0)); then
-    echo "entrypoint: could not join the tailnet" >&2
+    if [[ -f $joined_marker ]]; then
+      echo "entrypoint: could not rejoin the tailnet with the kept state in $state_dir" >&2
+    else
+      echo "entrypoint: could not join the tailnet" >&2
+    fi
     stop_tailscaled
     exit 1
   fi
+  touch "$joined_marker"
 
   # Every hub call goes through tailscaled's proxy; the key is spent and must not reach the WebUI.
   export PODPILOT_HUB_PROXY="http://localhost:$port"

@@ -35,6 +35,14 @@ describe('loadAgentConfig', () => {
     });
   });
 
+  it('reads the WebUI port the launch gives (none: the UI kind decides) and refuses one that is no port', () => {
+    expect(loadAgentConfig(base).webuiPort).toBeUndefined();
+    expect(loadAgentConfig({ ...base, PODPILOT_WEBUI_PORT: '43210' }).webuiPort).toBe(43210);
+    expect(() => loadAgentConfig({ ...base, PODPILOT_WEBUI_PORT: '70000' })).toThrow(
+      /PODPILOT_WEBUI_PORT: expected a TCP port number \(1-65535\), got "70000"/,
+    );
+  });
+
   it('names each bad variable and what it expected', () => {
     let error: unknown;
     try {

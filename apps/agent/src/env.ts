@@ -47,6 +47,16 @@ export const AgentEnv = z.object({
     .min(0, 'expected 0 (off) or more minutes')
     .max(1440, 'expected at most 1440 minutes')
     .default(30),
+  /**
+   * The WebUI's port when not the UI kind's default (a port the profile's args name still wins). The local
+   * provider gives each instance a free one, since its instances share the machine's ports.
+   */
+  PODPILOT_WEBUI_PORT: z.coerce
+    .number({ message: 'expected a TCP port number' })
+    .int('expected a TCP port number')
+    .min(1, 'expected a TCP port number (1-65535)')
+    .max(65535, 'expected a TCP port number (1-65535)')
+    .optional(),
   /** The providers' API base URLs for the self-stop (tests point them at fakes). */
   PODPILOT_VASTAI_URL: z.url({ message: 'expected an http(s) URL' }).optional(),
   PODPILOT_RUNPOD_URL: z.url({ message: 'expected an http(s) URL' }).optional(),
@@ -69,6 +79,8 @@ export interface AgentConfig {
   finalSyncSeconds: number;
   /** 0: the dead-man switch is off. */
   deadmanMinutes: number;
+  /** The WebUI's port instead of the UI kind's default (PODPILOT_WEBUI_PORT); undefined: the kind's. */
+  webuiPort: number | undefined;
   providerUrls: { vastai?: string; runpod?: string };
   /** Provider hints sent at registration, so the hub can match the container to the rental. */
   provider: { kind: string; instanceId?: string } | undefined;
@@ -106,6 +118,7 @@ export function loadAgentConfig(env: Record<string, string | undefined> = proces
     provider: providerHints(e, env),
     finalSyncSeconds: e.PODPILOT_FINAL_SYNC_SECONDS,
     deadmanMinutes: e.PODPILOT_DEADMAN_MINUTES,
+    webuiPort: e.PODPILOT_WEBUI_PORT,
     providerUrls: {
       ...(e.PODPILOT_VASTAI_URL ? { vastai: e.PODPILOT_VASTAI_URL } : {}),
       ...(e.PODPILOT_RUNPOD_URL ? { runpod: e.PODPILOT_RUNPOD_URL } : {}),

@@ -4,9 +4,11 @@ import { ConfigError, PODPILOT_VERSION } from '@podpilot/common';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildApp } from './app.js';
+import type { Db } from './db/db.js';
 import { migrate } from './db/migrate.js';
 import { openDatabase } from './db/open.js';
 import type { HubConfig } from './env.js';
+import { lockHome } from './home-lock.js';
 import type { HubServices } from './hub-services.js';
 import { startHousekeeping } from './jobs/housekeeping.js';
 import { createLogger } from './logger.js';
@@ -24,14 +26,17 @@ export interface RunningHub {
 
 /**
  * Starts the hub: opens the database (PGlite or Postgres), applies migrations, listens, and, while no owner
- * exists, mints a setup link. Throws ConfigError for settings that cannot work (unreachable database,
- * port in use), MigrationError for migration trouble.
+ * exists, mints a setup link. Throws ConfigError for settings that cannot work (a home another live hub
+ * holds: see `home-lock.ts`; unreachable database, port in use), MigrationError for migration trouble.
  */
 export async function startHub(config: HubConfig): Promise<RunningHub> {
   const logger = createLogger(config);
   await mkdir(join(config.home, 'storage'), { recursive: true });
-  const db = await openDatabase(config);
+  // One hub per home, taken before the database (PGlite lives in the home) opens.
+  const lock = await lockHome(config.home, config.port || null);
+  let db: Db | undefined;
   try {
+    db = await openDatabase(config);
     const migrations = await migrate(db, config.migrationsDir);
     if (migrations.applied.length) logger.info({ applied: migrations.applied }, 'migrations applied');
     // The local backend signs URLs with the hub's own address, known only once it listens.
@@ -45,6 +50,7 @@ export async function startHub(config: HubConfig): Promise<RunningHub> {
     });
     const url = await listen(app, config);
     baseUrl = url;
+    await lock.setPort(listeningPort(app, config));
     const setupToken = await services.auth.issueSetupToken();
     const stopJobs = startJobs(services, config, logger);
     logger.info(
@@ -55,12 +61,14 @@ export async function startHub(config: HubConfig): Promise<RunningHub> {
       stopJobs();
       await app.close();
       if (storage instanceof S3Storage) storage.close();
-      await db.close();
+      await db?.close();
+      await lock.release();
       logger.info('hub stopped');
     });
     return { url, setupUrl: setupToken ? `${url}/setup#token=${setupToken}` : null, logger, close };
   } catch (error) {
-    await db.close().catch(() => {});
+    await db?.close().catch(() => {});
+    await lock.release();
     throw error;
   }
 }
@@ -85,10 +93,15 @@ async function listen(app: FastifyInstance, config: HubConfig): Promise<string> 
       `PODPILOT_PORT/PODPILOT_HOST: cannot listen on ${config.host}:${config.port}: ${why}`,
     ]);
   }
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
+  const port = listeningPort(app, config);
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   return config.publicUrl ?? `http://${host}:${port}`;
+}
+
+/** The port the app listens on (the configured one may be 0: any). */
+function listeningPort(app: FastifyInstance, config: HubConfig): number {
+  const address = app.server.address();
+  return typeof address === 'object' && address ? address.port : config.port;
 }
 
 /** Starts the periodic jobs; returns one function that stops them all. */

@@ -54,4 +54,21 @@ describe('launchSpec', () => {
   ])('reads a port the profile args override (%j %j)', (ui, args, port) => {
     expect(launchSpec(profile({ ui, args }), '/w').port).toBe(port);
   });
+
+  it('puts the port it is given (PODPILOT_WEBUI_PORT) in place of the kind default', () => {
+    const comfy = launchSpec(profile({ ui: { kind: 'comfyui', ref: 'v0.3.68' } }), '/w', 43210);
+    expect(comfy.args).toEqual(['main.py', '--listen', '0.0.0.0', '--port', '43210']);
+    expect(comfy.port).toBe(43210);
+    const kohya = launchSpec(profile({ ui: { kind: 'kohya', ref: 'v25.2.1' } }), '/w', 43211);
+    expect(kohya.args).toContain('43211');
+    expect(kohya.args).not.toContain('7860');
+    expect(kohya.port).toBe(43211);
+  });
+
+  it('lets a port the profile args name win over the given one', () => {
+    const p = profile({ ui: { kind: 'a1111', ref: 'v1.10.1' }, args: ['--port', '7861'] });
+    const spec = launchSpec(p, '/w', 43210);
+    expect(spec.port).toBe(7861);
+    expect(spec.args.at(-1)).toBe('7861');
+  });
 });

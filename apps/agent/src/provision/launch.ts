@@ -45,17 +45,26 @@ function portFromArgs(args: string[], flag: string): number | undefined {
 /**
  * The command that starts the profile's UI in `workspace` (an absolute path), from the UI kind's
  * launch command and args plus the profile's `args` (appended, so a repeated flag wins) and `env`
- * (the profile's values win over the defaults). Pure: reads no files and no `process.env`; the
+ * (the profile's values win over the defaults). `defaultPort` (the agent's `PODPILOT_WEBUI_PORT`, set by
+ * the local provider so instances on one machine do not share a port) replaces the kind's own port in
+ * its args; a port the profile's args name still wins. Pure: reads no files and no `process.env`; the
  * caller merges the agent's own environment minus its secrets. Never throws for a parsed profile.
  */
-export function launchSpec(profile: Profile, workspace: string): LaunchSpec {
+export function launchSpec(profile: Profile, workspace: string, defaultPort?: number): LaunchSpec {
   const info = UI_KINDS[profile.ui.kind];
   const [command = 'python', ...script] = info.launch.command;
   const flag = portFlag(info.launch.args, info.port);
-  const port = (flag === undefined ? undefined : portFromArgs(profile.args, flag)) ?? info.port;
+  const kindArgs =
+    flag === undefined || defaultPort === undefined
+      ? info.launch.args
+      : info.launch.args.map((arg, i) =>
+          i > 0 && info.launch.args[i - 1] === flag ? String(defaultPort) : arg,
+        );
+  const kindPort = flag === undefined ? info.port : (defaultPort ?? info.port);
+  const port = (flag === undefined ? undefined : portFromArgs(profile.args, flag)) ?? kindPort;
   return {
     command,
-    args: [...script, ...info.launch.args, ...profile.args],
+    args: [...script, ...kindArgs, ...profile.args],
     cwd: join(workspace, info.installDir),
     env: { ...DEFAULT_ENV, ...profile.env },
     port,

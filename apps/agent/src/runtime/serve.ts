@@ -26,7 +26,7 @@ export async function serve(rt: AgentRuntime, provisioned: Provisioned): Promise
   );
   state.sync = sync;
   state.phase = 'starting';
-  const launch = launchSpec(spec, rt.config.workspace);
+  const launch = launchSpec(spec, rt.config.workspace, rt.config.webuiPort);
   state.webuiPort = launch.port;
   const idleWatch = watchIdle(rt, launch, sync);
   state.idleWatch = idleWatch;

@@ -2,7 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { backoffMs, sleep, type WebuiState } from '@podpilot/common';
-import { probe, waitForPort } from './wait-for-port.js';
+import { type PortOwner, portInUse, portOwner } from './port-owner.js';
+import { probe } from './wait-for-port.js';
 
 export interface WebuiSpec {
   command: string;
@@ -157,25 +158,30 @@ export class WebuiSupervisor {
     let announced = false;
     for (let attempt = 0; !this.stopping; attempt++) {
       const startedAt = Date.now();
-      const exit = this.spawnOnce();
-      const up = await Promise.race([
-        waitForPort('127.0.0.1', this.spec.port, this.options.startTimeoutMs ?? 600_000),
-        exit.then(() => false),
-      ]);
-      if (up && !this.stopping) {
+      const outcome = await this.runOnce(() => {
         this.setState('running');
         if (!announced) {
           announced = true;
           onReady();
         }
-      }
-      const code = await exit;
+      });
       if (this.stopping) return;
-      if (Date.now() - startedAt > (this.options.stableAfterMs ?? 300_000)) this.restarts = 0;
-      this.setState('crashed', `exited with ${code}`);
-      if (this.restarts >= maxRestarts) {
+      if ('clash' in outcome) {
         const error = new Error(
-          `the WebUI crashed ${this.restarts + 1} times (last exit: ${code}); giving up`,
+          `the WebUI port ${this.spec.port} is already in use by ${outcome.clash}; refusing to start the WebUI there`,
+        );
+        this.options.onLine?.('stderr', error.message);
+        this.setState('crashed', error.message);
+        // Before the first start there is nothing to wait for: say so now instead of waiting on someone else's server.
+        if (!announced) return onFailed(error);
+      } else {
+        if (Date.now() - startedAt > (this.options.stableAfterMs ?? 300_000)) this.restarts = 0;
+        this.setState('crashed', `exited with ${outcome.exit}`);
+      }
+      if (this.restarts >= maxRestarts) {
+        const last = 'clash' in outcome ? `port ${this.spec.port} in use by ${outcome.clash}` : outcome.exit;
+        const error = new Error(
+          `the WebUI crashed ${this.restarts + 1} times (last exit: ${last}); giving up`,
         );
         if (!announced) onFailed(error);
         return;
@@ -183,6 +189,47 @@ export class WebuiSupervisor {
       this.restarts++;
       await sleep(backoffMs(attempt, { baseMs: 1000, capMs: 30_000 }));
     }
+  }
+
+  /**
+   * One run of the UI: refuses a port something else already uses, starts the UI, calls `onUp` once the port
+   * answers from the UI's own processes, and resolves with how the run ended: its exit, or the port's holder
+   * when another program answers there (the UI is stopped then: it could never have the port).
+   */
+  private async runOnce(onUp: () => void): Promise<{ exit: string } | { clash: string }> {
+    const holder = await portInUse(this.spec.port);
+    if (holder !== null) return { clash: holder };
+    if (this.stopping) return { exit: 'not started' };
+    const exit = this.spawnOnce();
+    const waiting = new AbortController();
+    const owner = await Promise.race([this.waitOwnPort(waiting.signal), exit.then(() => null)]);
+    waiting.abort();
+    if (owner?.kind === 'foreign') {
+      const pid = this.pid;
+      if (pid !== null) await stopGroup(pid, this.options.stopGraceMs ?? 10_000);
+      await exit;
+      return { clash: owner.holder };
+    }
+    if (owner && !this.stopping) onUp();
+    return { exit: await exit };
+  }
+
+  /**
+   * Polls until the port answers and says who answers: `ours` (or `unknown` where procfs cannot tell) once the
+   * UI's own process group listens there, `foreign` when another process does; null when `signal` aborts or
+   * the start timeout passes first.
+   */
+  private async waitOwnPort(signal: AbortSignal): Promise<PortOwner | null> {
+    const deadline = Date.now() + (this.options.startTimeoutMs ?? 600_000);
+    while (Date.now() < deadline && !signal.aborted) {
+      const pid = this.pid;
+      if (pid !== null && (await probe('127.0.0.1', this.spec.port))) {
+        const owner = await portOwner(this.spec.port, pid);
+        if (!signal.aborted) return owner;
+      }
+      await sleep(200, signal).catch(() => {});
+    }
+    return null;
   }
 
   /** Starts the process once; resolves with its exit code (or signal name) when it ends. */

@@ -16,6 +16,13 @@ const COLUMNS = `instance_id as "instanceId", hostname, key_id as "keyId", key_e
 /** States in which an instance has no agent that should be in the tailnet. */
 const ENDED_STATES = ['stopped', 'destroyed', 'failed'];
 
+/**
+ * States in which an instance's tailnet device is gone for good: its rental (and the disk that held
+ * tailscaled's state) is destroyed, or it never became ready (a relaunch rents a new container). A
+ * stopped instance keeps its device: its container rejoins with the kept state when it starts again.
+ */
+const DEVICE_GONE_STATES = ['destroyed', 'failed'];
+
 /** The `instance_tailscale` table (migration 009): key ids and device ids, never key texts. */
 export class TailscaleRepository {
   constructor(private readonly db: Queryable) {}
@@ -70,6 +77,15 @@ export class TailscaleRepository {
     const rows = await this.db.query<{ id: string }>(
       `select id from instances where state <> all($1::text[])`,
       [ENDED_STATES],
+    );
+    return rows.map((row) => row.id);
+  }
+
+  /** Ids of instances whose agent's device stays in the tailnet (neither destroyed nor failed). */
+  async deviceKeptInstanceIds(): Promise<string[]> {
+    const rows = await this.db.query<{ id: string }>(
+      `select id from instances where state <> all($1::text[])`,
+      [DEVICE_GONE_STATES],
     );
     return rows.map((row) => row.id);
   }

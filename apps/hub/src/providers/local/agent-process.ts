@@ -39,6 +39,7 @@ function agentEnv(launch: AgentLaunch, record: InstanceRecord): Record<string, s
     PODPILOT_WORKSPACE: workspaceDir(launch.root, record.id),
     PODPILOT_PROVIDER: 'local',
     PODPILOT_PROVIDER_INSTANCE_ID: record.id,
+    ...(record.webuiPort ? { PODPILOT_WEBUI_PORT: String(record.webuiPort) } : {}),
     [LOCAL_INSTANCE_MARKER]: record.id,
   };
 }

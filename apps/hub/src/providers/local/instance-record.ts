@@ -36,6 +36,8 @@ export const InstanceRecord = z.object({
   createdAt: z.string(),
   /** What the owner asked for last; the process may disagree (crashed → `failed`). */
   state: z.enum(['running', 'stopped']),
+  /** The WebUI's port on this machine (`PODPILOT_WEBUI_PORT`), picked free at each spawn; absent in older records. */
+  webuiPort: z.number().int().min(1).max(65535).optional(),
   /** The agent process while `state` is `running`. */
   process: Identity.nullable(),
   /** How the last agent process ended, when this hub saw it end. */

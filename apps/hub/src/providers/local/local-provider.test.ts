@@ -5,8 +5,10 @@
  * sense for one machine are below.
  */
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -361,6 +363,34 @@ describe('LocalProvider', () => {
     await Promise.all([local.stop(id), local.start(id), local.stop(id)]);
     expect(await local.get(id)).toMatchObject({ status: 'stopped' });
     expect(await recordOf(id)).toMatchObject({ state: 'stopped', process: null });
+  });
+
+  it('gives each instance a WebUI port of its own, free on loopback, kept across stop and start while free', async () => {
+    const [a, b] = await Promise.all([local.launch(specFor()), local.launch(specFor())]);
+    const portOf = async (id: string, pid?: number) =>
+      Number((await report(id, pid)).env.PODPILOT_WEBUI_PORT);
+    const [portA, portB] = [await portOf(a.id), await portOf(b.id)];
+    expect(portA).toBeGreaterThan(0);
+    expect(portB).toBeGreaterThan(0);
+    expect(portA).not.toBe(portB);
+    expect(await recordOf(a.id)).toMatchObject({ webuiPort: portA });
+
+    await local.stop(a.id);
+    await local.start(a.id);
+    expect(await portOf(a.id, await pidOf(a.id))).toBe(portA); // the same address after a restart
+
+    // While stopped, another program takes its port: the next start gives it a free one instead.
+    await local.stop(a.id);
+    const blocker = createServer().listen(portA, '127.0.0.1');
+    await once(blocker, 'listening');
+    try {
+      await local.start(a.id);
+      const moved = await portOf(a.id, await pidOf(a.id));
+      expect([portA, portB]).not.toContain(moved);
+      expect(await recordOf(a.id)).toMatchObject({ webuiPort: moved });
+    } finally {
+      blocker.close();
+    }
   });
 
   it('runs the built CLI by default', () => {

@@ -29,6 +29,7 @@ import {
 import { describeInstance, freeDiskGb, LOCAL_OFFER, unreadableInstance } from './local-status.js';
 import { type ProcessIdentity, probe } from './processes.js';
 import { SerialQueue } from './serial-queue.js';
+import { pickWebuiPort, recordedPorts } from './webui-port.js';
 
 export { LOCAL_INSTANCE_MARKER, LOCAL_OFFER };
 
@@ -68,6 +69,8 @@ export class LocalProvider implements StoppableProvider {
   readonly #env: Record<string, string>;
   readonly #stopTimeoutMs: number;
   readonly #queues = new SerialQueue();
+  /** WebUI ports handed out by this provider (before their records are written), by instance id. */
+  readonly #ports = new Map<string, number>();
 
   constructor(options: LocalProviderOptions) {
     this.#root = resolve(options.root);
@@ -89,7 +92,8 @@ export class LocalProvider implements StoppableProvider {
    * Makes `<root>/<id>/` (`workspace/`, `instance.json` 0600, `agent.log`) and starts the agent there,
    * detached in its own process group; returns it `running` once the process exists (registration with the
    * hub comes later). The agent gets the hub's environment minus its secrets, `env` from the options,
-   * `spec.env`, then `PODPILOT_WORKSPACE`, `PODPILOT_PROVIDER=local` and `PODPILOT_PROVIDER_INSTANCE_ID`.
+   * `spec.env`, then `PODPILOT_WORKSPACE`, `PODPILOT_PROVIDER=local`, `PODPILOT_PROVIDER_INSTANCE_ID` and
+   * `PODPILOT_WEBUI_PORT` (a free loopback port of its own, kept across stop and start while it stays free).
    * `offerId`, `image`, `diskGb` and `ports` mean nothing here. Not idempotent (a new folder each call; see
    * ComputeProvider.launch). Throws ProviderError when the agent cannot be started (nothing is left behind).
    */
@@ -222,6 +226,7 @@ export class LocalProvider implements StoppableProvider {
           cause: error,
         });
       }
+      this.#ports.delete(id);
       await rm(trash, { recursive: true, force: true, maxRetries: 3 }).catch(() => {});
     });
   }
@@ -250,8 +255,17 @@ export class LocalProvider implements StoppableProvider {
     return claimFolder(this.#root, instanceId);
   }
 
-  /** Starts the agent detached, output appended to `agent.log`; resolves once the process exists. */
-  #spawn(record: InstanceRecord): Promise<ProcessIdentity> {
+  /**
+   * Starts the agent detached, output appended to `agent.log`, with a WebUI port of its own (the one it had
+   * when still free, else a new free one, set on `record`); resolves once the process exists.
+   */
+  async #spawn(record: InstanceRecord): Promise<ProcessIdentity> {
+    const taken = await recordedPorts(this.#root, record.id);
+    for (const [id, port] of this.#ports) if (id !== record.id) taken.add(port);
+    record.webuiPort = await pickWebuiPort(record.webuiPort, taken).catch((error: unknown) => {
+      throw new ProviderError(this.kind, `cannot pick a WebUI port: ${message(error)}`, { cause: error });
+    });
+    this.#ports.set(record.id, record.webuiPort);
     const launch: AgentLaunch = { root: this.#root, command: this.#command, env: this.#env };
     return spawnAgent(launch, record, (pid, code, signal) => {
       void this.#noteExit(record.id, pid, code, signal);

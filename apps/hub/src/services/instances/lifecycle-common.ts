@@ -17,10 +17,10 @@ export interface LifecycleOptions {
   hubUrl: () => string;
   /** The owner's budgets, checked before a new rental (BudgetsService). */
   budget?: LaunchBudget;
-  /** Per-launch Tailscale keys, and the agent's device removed when the instance ends. */
+  /** Per-rental Tailscale keys, and the agent's device removed when the instance is destroyed (not at stop). */
   tailscale?: {
-    agentEnv(instanceId: string): Promise<Record<string, string>>;
-    instanceEnded(instanceId: string): Promise<void>;
+    agentEnv(instanceId: string, provider: string): Promise<Record<string, string>>;
+    instanceDestroyed(instanceId: string): Promise<void>;
   };
 }
 

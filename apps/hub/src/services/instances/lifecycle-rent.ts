@@ -22,8 +22,11 @@ export interface LaunchSpecRecord {
 export interface RenterOptions {
   hubUrl(): string;
   budget?: RelaunchBudget;
-  /** Mints the per-launch Tailscale auth key (`TS_AUTHKEY`, `TS_HOSTNAME`); absent or `{}` without Tailscale. */
-  tailscale?: { agentEnv(instanceId: string): Promise<Record<string, string>> };
+  /**
+   * Mints the per-rental Tailscale auth key (`TS_AUTHKEY`, `TS_HOSTNAME`) where the provider needs one;
+   * absent or `{}` without Tailscale, and `{}` for a provider whose agents do not join the tailnet (local).
+   */
+  tailscale?: { agentEnv(instanceId: string, provider: string): Promise<Record<string, string>> };
 }
 
 export interface RenterDeps {
@@ -96,7 +99,7 @@ export class LifecycleRenter {
   private async agentEnv(provider: ComputeProvider, id: string): Promise<Record<string, string> | null> {
     let tailscaleEnv: Record<string, string> = {};
     try {
-      tailscaleEnv = (await this.options.tailscale?.agentEnv(id)) ?? {};
+      tailscaleEnv = (await this.options.tailscale?.agentEnv(id, provider.kind)) ?? {};
     } catch (error) {
       if (!(error instanceof ProviderError)) throw error;
       await this.rows.move(id, 'failed', 'tailscale auth key could not be minted', {

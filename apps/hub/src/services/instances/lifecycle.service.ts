@@ -113,8 +113,8 @@ export class LifecycleService {
       return this.instances.get(id);
     try {
       await provider.stop(row.providerInstanceId);
+      // The tailnet device stays: the disk keeps tailscaled's state, and the started container rejoins with it.
       await this.rows.move(id, 'stopped', 'provider stopped the instance', { from: ['stopping'] });
-      await this.options.tailscale?.instanceEnded(id);
     } catch (error) {
       if (!(error instanceof ProviderError)) throw error;
       await this.rows.event(id, 'warn', 'stop-failed', `stop will be retried: ${describe(error)}`);
@@ -195,7 +195,7 @@ export class LifecycleService {
         },
       );
       await this.credentials.revokeAll(id); // the agent's token dies with its instance
-      await this.options.tailscale?.instanceEnded(id);
+      await this.options.tailscale?.instanceDestroyed(id);
     } catch (error) {
       if (!(error instanceof ProviderError) && !(error instanceof HttpError)) throw error;
       const kind = error instanceof NotYetTerminatedError ? 'destroy-pending' : 'destroy-failed';

@@ -49,7 +49,7 @@ describe('TailscaleClient against the fake API', () => {
   const mint = (c: TailscaleClient) =>
     c.createAuthKey({ tags: [AGENT_TAG], expirySeconds: 3600, description: 'podpilot 1234abcd' });
 
-  it('mints a single-use, ephemeral, pre-authorised, tagged key with exactly the documented body', async () => {
+  it('mints a single-use, non-ephemeral, pre-authorised, tagged key with exactly the documented body', async () => {
     const key = await mint(client());
     expect(key.id).toMatch(/^kFake/);
     expect(key.key).toMatch(/^tskey-auth-/);
@@ -59,12 +59,12 @@ describe('TailscaleClient against the fake API', () => {
     expect(call?.auth).toBe('bearer');
     expect(call?.body).toEqual({
       capabilities: {
-        devices: { create: { reusable: false, ephemeral: true, preauthorized: true, tags: [AGENT_TAG] } },
+        devices: { create: { reusable: false, ephemeral: false, preauthorized: true, tags: [AGENT_TAG] } },
       },
       expirySeconds: 3600,
       description: 'podpilot 1234abcd',
     });
-    expect(fake.keys()[0]).toMatchObject({ reusable: false, ephemeral: true, preauthorized: true });
+    expect(fake.keys()[0]).toMatchObject({ reusable: false, ephemeral: false, preauthorized: true });
   });
 
   it('refuses a description over 50 characters before calling', async () => {
@@ -108,7 +108,7 @@ describe('TailscaleClient against the fake API', () => {
       addresses: joined.addresses,
       tags: [AGENT_TAG],
       authorized: true,
-      isEphemeral: true,
+      isEphemeral: false,
       lastSeen: joined.lastSeen,
       created: joined.created,
       expires: '0001-01-01T00:00:00Z',
@@ -259,11 +259,43 @@ describe('the fake: joining with a key', () => {
     expect(() => fake.join('tskey-auth-nope', 'h')).toThrow(/unknown/);
     const device = fake.join(key.key, 'podpilot-one');
     expect(device.tags).toEqual([AGENT_TAG]);
-    expect(device.isEphemeral).toBe(true);
+    expect(device.isEphemeral).toBe(false);
     expect(() => fake.join(key.key, 'podpilot-two')).toThrow(/already used/);
     const late = await c.createAuthKey({ tags: [AGENT_TAG], expirySeconds: 60, description: 'd' });
     clock.advance(60_000);
     expect(() => fake.join(late.key, 'podpilot-three')).toThrow(/expired/);
+  });
+
+  it('removes an ephemeral device some time after it went offline; a non-ephemeral one stays and reconnects', async () => {
+    const c = new TailscaleClient({
+      credentials: { kind: 'apiKey', apiKey: FAKE_TAILSCALE_API_KEY },
+      baseUrl: fake.baseUrl,
+    });
+    const kept = fake.join(
+      (await c.createAuthKey({ tags: [AGENT_TAG], expirySeconds: 60, description: 'd' })).key,
+      'podpilot-kept',
+    );
+    const ephemeral = fake.addDevice({
+      hostname: 'podpilot-ephemeral',
+      tags: [AGENT_TAG],
+      isEphemeral: true,
+    });
+    fake.addDevice({ hostname: 'podpilot-online', tags: [AGENT_TAG], isEphemeral: true });
+    fake.offline(kept.id);
+    fake.offline(ephemeral.id);
+    clock.advance(30 * 60_000);
+    expect((await c.listDevices()).map((d) => d.hostname)).toEqual([
+      'podpilot-kept',
+      'podpilot-ephemeral',
+      'podpilot-online',
+    ]);
+    clock.advance(31 * 60_000);
+    expect((await c.listDevices()).map((d) => d.hostname)).toEqual(['podpilot-kept', 'podpilot-online']);
+    expect(() => fake.reconnect(ephemeral.id)).toThrow(/needs a new auth key/);
+    expect(fake.reconnect(kept.id).lastSeen).toBe(new Date(clock.now()).toISOString());
+    // A deleted device cannot come back with its state either: the node must log in with a new key.
+    await c.deleteDevice(kept.id);
+    expect(() => fake.reconnect(kept.id)).toThrow(/needs a new auth key/);
   });
 
   it('refuses untagged keys minted with an OAuth token', async () => {

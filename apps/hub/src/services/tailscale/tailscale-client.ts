@@ -97,8 +97,10 @@ export class TailscaleClient {
   }
 
   /**
-   * Mints a single-use, ephemeral, pre-authorised auth key carrying `tags` (`POST /tailnet/{t}/keys`).
-   * Not idempotent: each call makes a new key (revoke the ones you no longer need). `description` must
+   * Mints a single-use, pre-authorised, **non-ephemeral** auth key carrying `tags` (`POST /tailnet/{t}/keys`):
+   * the node it makes outlives a stop of its container (tailscaled's state is on the kept disk) and is
+   * deleted explicitly at destroy; an ephemeral node would be removed while its instance is stopped, and a
+   * started container could not join again with its spent key. Not idempotent: each call makes a new key (revoke the ones you no longer need). `description` must
    * be at most 50 characters (a RangeError otherwise, before any call). Throws the errors listed above.
    */
   async createAuthKey(input: {
@@ -111,7 +113,7 @@ export class TailscaleClient {
     }
     const body = {
       capabilities: {
-        devices: { create: { reusable: false, ephemeral: true, preauthorized: true, tags: input.tags } },
+        devices: { create: { reusable: false, ephemeral: false, preauthorized: true, tags: input.tags } },
       },
       expirySeconds: input.expirySeconds,
       description: input.description,

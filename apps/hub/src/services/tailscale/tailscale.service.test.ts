@@ -77,9 +77,9 @@ describe.each(testDatabases())('TailscaleService ($engine)', ({ open }) => {
     const id = await instance();
     expect(await service.configured()).toBe(false);
     expect(await service.mintAgentKey(id)).toBeNull();
-    expect(await service.agentEnv(id)).toEqual({});
+    expect(await service.agentEnv(id, 'vastai')).toEqual({});
     await service.agentRegistered(id);
-    await service.instanceEnded(id);
+    await service.instanceDestroyed(id);
     expect(await service.removeStaleDevices()).toEqual([]);
     await expect(service.policy()).rejects.toBeInstanceOf(TailscaleNotConfiguredError);
     expect(fake.calls).toHaveLength(0);
@@ -93,7 +93,7 @@ describe.each(testDatabases())('TailscaleService ($engine)', ({ open }) => {
     expect(minted?.key).toMatch(/^tskey-auth-/);
     expect(fake.callsTo('createKey')[0]?.body).toEqual({
       capabilities: {
-        devices: { create: { reusable: false, ephemeral: true, preauthorized: true, tags: [AGENT_TAG] } },
+        devices: { create: { reusable: false, ephemeral: false, preauthorized: true, tags: [AGENT_TAG] } },
       },
       expirySeconds: 3600,
       description: `podpilot ${id.slice(0, 8)}`,
@@ -110,17 +110,38 @@ describe.each(testDatabases())('TailscaleService ($engine)', ({ open }) => {
   it('gives the agent its environment; a new launch of the instance revokes the earlier key', async () => {
     await useApiKey();
     const id = await instance();
-    const first = await service.agentEnv(id);
+    const first = await service.agentEnv(id, 'vastai');
     expect(first).toEqual({
       TS_AUTHKEY: expect.stringMatching(/^tskey-auth-/),
       TS_HOSTNAME: `podpilot-${id}`,
     });
-    const second = await service.agentEnv(id);
+    const second = await service.agentEnv(id, 'runpod');
     expect(second.TS_AUTHKEY).not.toBe(first.TS_AUTHKEY);
     const [old, current] = fake.keys();
     expect(old?.revoked).toBe(true);
     expect(current?.revoked).toBe(false);
     expect((await rows.find(id))?.keyId).toBe(current?.id);
+  });
+
+  it('mints nothing for a local agent (it runs on the hub machine), even with Tailscale configured', async () => {
+    await useApiKey();
+    const id = await instance();
+    expect(await service.agentEnv(id, 'local')).toEqual({});
+    expect(fake.calls).toHaveLength(0);
+    expect(await rows.find(id)).toBeNull();
+  });
+
+  it('a new rental of the instance deletes the device of the earlier (destroyed) rental', async () => {
+    await useApiKey();
+    const id = await instance();
+    const other = await instance();
+    const old = fake.join((await service.agentEnv(id, 'vastai')).TS_AUTHKEY ?? '', agentHostname(id));
+    fake.join((await service.agentEnv(other, 'vastai')).TS_AUTHKEY ?? '', agentHostname(other));
+    await service.agentRegistered(id);
+    const fresh = await service.agentEnv(id, 'vastai');
+    expect(fake.devices().map((d) => d.id)).not.toContain(old.id);
+    expect(fake.devices().map((d) => d.hostname)).toEqual([agentHostname(other)]);
+    expect(fake.join(fresh.TS_AUTHKEY ?? '', agentHostname(id)).hostname).toBe(agentHostname(id));
   });
 
   it('revokes the key once the agent registered (idempotent) and records its device', async () => {
@@ -136,7 +157,7 @@ describe.each(testDatabases())('TailscaleService ($engine)', ({ open }) => {
     expect(await events(id)).toEqual([]);
   });
 
-  it('deletes the agent device when the instance ends, by recorded id or by hostname, idempotently', async () => {
+  it('deletes the agent device when the instance is destroyed, by recorded id or by hostname, idempotently', async () => {
     await useApiKey();
     const recorded = await instance();
     const byName = await instance();
@@ -148,15 +169,15 @@ describe.each(testDatabases())('TailscaleService ($engine)', ({ open }) => {
     fake.join(late?.key ?? '', agentHostname(byName));
     fake.join((await service.mintAgentKey(other))?.key ?? '', agentHostname(other));
 
-    await service.instanceEnded(recorded);
-    await service.instanceEnded(byName);
+    await service.instanceDestroyed(recorded);
+    await service.instanceDestroyed(byName);
     expect(fake.devices().map((d) => d.hostname)).toEqual([agentHostname(other)]);
     expect(fake.keys().find((k) => k.id === late?.keyId)?.revoked).toBe(true);
     expect((await rows.find(recorded))?.deviceId).toBeNull();
 
     const deletes = fake.callsTo('deleteDevice').length;
-    await service.instanceEnded(recorded);
-    await service.instanceEnded(byName);
+    await service.instanceDestroyed(recorded);
+    await service.instanceDestroyed(byName);
     expect(fake.callsTo('deleteDevice')).toHaveLength(deletes);
     expect(await events(recorded)).toEqual([]);
   });
@@ -166,7 +187,7 @@ describe.each(testDatabases())('TailscaleService ($engine)', ({ open }) => {
     const id = await instance();
     fake.join((await service.mintAgentKey(id))?.key ?? '', agentHostname(id));
     fake.fail('devices', { status: 503 });
-    await service.instanceEnded(id);
+    await service.instanceDestroyed(id);
     expect(await events(id)).toEqual([
       {
         kind: 'tailscale-device-delete-failed',
@@ -200,13 +221,18 @@ describe.each(testDatabases())('TailscaleService ($engine)', ({ open }) => {
     expect(event?.message).not.toContain(wrong);
   });
 
-  it('removes stale agent devices and keeps live ones, young ones and devices that are not agents', async () => {
+  it('removes stale agent devices and keeps live, stopped and young ones and devices that are not agents', async () => {
     await useApiKey();
     const live = await instance('ready');
     const stopped = await instance('stopped');
+    const destroyed = await instance('destroyed');
+    const failed = await instance('failed');
     const gone = '0badc0de-0000-4000-8000-000000000000';
     fake.join((await service.mintAgentKey(live))?.key ?? '', agentHostname(live));
-    fake.join((await service.mintAgentKey(stopped))?.key ?? '', agentHostname(stopped));
+    const stoppedDevice = fake.join((await service.mintAgentKey(stopped))?.key ?? '', agentHostname(stopped));
+    fake.offline(stoppedDevice.id);
+    fake.join((await service.mintAgentKey(destroyed))?.key ?? '', agentHostname(destroyed));
+    fake.join((await service.mintAgentKey(failed))?.key ?? '', agentHostname(failed));
     fake.addDevice({ hostname: agentHostname(gone), tags: [AGENT_TAG] });
     fake.addDevice({ hostname: 'stray-agent', tags: [AGENT_TAG] });
     fake.addDevice({ hostname: 'laptop', tags: [] });
@@ -219,19 +245,23 @@ describe.each(testDatabases())('TailscaleService ($engine)', ({ open }) => {
 
     const removed = await service.removeStaleDevices();
     expect(removed.map((d) => d.hostname).sort()).toEqual(
-      [agentHostname(stopped), agentHostname(gone), 'stray-agent'].sort(),
+      [agentHostname(destroyed), agentHostname(failed), agentHostname(gone), 'stray-agent'].sort(),
     );
     expect(fake.devices().map((d) => d.hostname)).toEqual([
       agentHostname(live),
+      agentHostname(stopped),
       'laptop',
       'hub',
       young.hostname,
     ]);
     expect((await rows.find(live))?.deviceId).toBe(fake.devices()[0]?.id);
-    // The stopped instance's unused key is revoked too; the live one's stays for its agent.
+    // The stopped instance keeps its device (its container rejoins with the kept state) and can reconnect.
+    expect((await rows.find(stopped))?.deviceId).toBe(stoppedDevice.id);
+    expect(fake.reconnect(stoppedDevice.id).hostname).toBe(agentHostname(stopped));
+    // Keys of instances not live (stopped, destroyed, failed) are revoked; the live one's stays for its agent.
     const liveKeyId = (await rows.find(live))?.keyId;
     expect(fake.keys().find((k) => k.id === liveKeyId)?.revoked).toBe(false);
-    expect(fake.keys().filter((k) => k.revoked)).toHaveLength(1);
+    expect(fake.keys().filter((k) => k.revoked)).toHaveLength(3);
 
     expect(await service.removeStaleDevices([live, stopped])).toEqual([]);
   });
@@ -244,7 +274,7 @@ describe.each(testDatabases())('TailscaleService ($engine)', ({ open }) => {
     fake.join((await service.mintAgentKey(id))?.key ?? '', agentHostname(id));
     await service.agentRegistered(id);
     await service.removeStaleDevices();
-    await service.instanceEnded(id);
+    await service.instanceDestroyed(id);
     expect(fake.callsTo('token')).toHaveLength(1);
     expect(
       fake.calls

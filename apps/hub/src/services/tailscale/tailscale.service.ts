@@ -34,6 +34,12 @@ const HOSTNAME = /^podpilot-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-
 export const instanceIdOfHostname = (hostname: string): string | null =>
   HOSTNAME.exec(hostname)?.[1]?.toLowerCase() ?? null;
 
+/**
+ * Whether agents launched on `provider` join the tailnet. Not on `local`: its agent runs on the hub's own
+ * machine and reaches the hub directly, so no key is minted for it.
+ */
+export const providerJoinsTailnet = (provider: string): boolean => provider !== 'local';
+
 /** Neither `tailscale.api_key` nor both OAuth client secrets are stored. */
 export class TailscaleNotConfiguredError extends Error {
   override name = 'TailscaleNotConfiguredError';
@@ -55,10 +61,13 @@ export interface TailscaleServiceOptions
 }
 
 /**
- * The hub's side of Tailscale: an auth key per launch (single-use, ephemeral, pre-authorised, tagged
- * `tag:podpilot-agent`, short-lived), revoked once the agent registered; the agent's device deleted when its
- * instance stops or is destroyed; stale agent devices removed by the reconciler. Credentials are secrets,
- * read at each use (a changed secret takes effect at once); without them every step is a no-op.
+ * The hub's side of Tailscale: an auth key per rental on a provider that needs one (single-use,
+ * pre-authorised, non-ephemeral, tagged `tag:podpilot-agent`, short-lived), revoked once the agent
+ * registered. The agent's node keeps its identity in tailscaled's state on the kept disk, so a stopped
+ * instance keeps its device and rejoins without a key when it starts; the device is deleted when the
+ * instance is destroyed (or rented anew), and the reconciler removes agent devices of destroyed, failed and
+ * unknown instances. Credentials are secrets, read at each use (a changed secret takes effect at once);
+ * without them every step is a no-op.
  */
 export class TailscaleService {
   private readonly rows: TailscaleRepository;
@@ -111,8 +120,9 @@ export class TailscaleService {
   }
 
   /**
-   * Mints the auth key for a launch of `instanceId` (description `podpilot <first 8 of id>`) and records
-   * its id; a key recorded for an earlier launch of the instance is revoked first (best effort). Returns
+   * Mints the auth key for a new rental of `instanceId` (description `podpilot <first 8 of id>`) and records
+   * its id. An earlier rental of the instance is gone by then (a relaunch destroys it first): its key is
+   * revoked and its device deleted first (best effort, never throwing: the reconciler retries). Returns
    * null when Tailscale is not configured (launches work without it). Not idempotent: each call mints a
    * new key. Throws the client's errors (AuthError, RateLimitedError, ProviderUnavailableError,
    * ProviderError) when the key cannot be minted.
@@ -120,8 +130,7 @@ export class TailscaleService {
   async mintAgentKey(instanceId: string): Promise<{ keyId: string; key: string } | null> {
     const client = await this.client();
     if (!client) return null;
-    const earlier = await this.rows.find(instanceId);
-    if (earlier?.keyId && !earlier.keyRevokedAt) await this.revoke(client, instanceId, earlier.keyId);
+    if (await this.rows.find(instanceId)) await this.instanceDestroyed(instanceId);
     const minted = await client.createAuthKey({
       tags: [TAILSCALE_TAGS.agent],
       expirySeconds: this.options.keyExpirySeconds ?? 3600,
@@ -137,10 +146,13 @@ export class TailscaleService {
   }
 
   /**
-   * The launch environment for the instance's agent: `TS_AUTHKEY` (a fresh key, see `mintAgentKey`) and
-   * `TS_HOSTNAME` (`podpilot-<instance id>`); empty when Tailscale is not configured. Throws as mintAgentKey.
+   * The launch environment for the instance's agent on `provider`: `TS_AUTHKEY` (a fresh key, see
+   * `mintAgentKey`) and `TS_HOSTNAME` (`podpilot-<instance id>`); empty, without any call, when Tailscale is
+   * not configured or the provider's agents do not join the tailnet (`providerJoinsTailnet`). Throws as
+   * mintAgentKey.
    */
-  async agentEnv(instanceId: string): Promise<Record<string, string>> {
+  async agentEnv(instanceId: string, provider: string): Promise<Record<string, string>> {
+    if (!providerJoinsTailnet(provider)) return {};
     const minted = await this.mintAgentKey(instanceId);
     return minted ? { TS_AUTHKEY: minted.key, TS_HOSTNAME: agentHostname(instanceId) } : {};
   }
@@ -164,11 +176,12 @@ export class TailscaleService {
   }
 
   /**
-   * The instance stopped or was destroyed: deletes its agent's device (the recorded one, else those tagged
-   * `tag:podpilot-agent` with its hostname) and revokes its key if still valid. Idempotent. Never throws: a
-   * failure is logged and recorded as an instance event; the reconciler's stale-device step retries.
+   * The instance was destroyed (not merely stopped: a stopped instance keeps its device): deletes its
+   * agent's device (the recorded one, else those tagged `tag:podpilot-agent` with its hostname) and revokes
+   * its key if still valid. Idempotent. Never throws: a failure is logged and recorded as an instance
+   * event; the reconciler's stale-device step retries.
    */
-  async instanceEnded(instanceId: string): Promise<void> {
+  async instanceDestroyed(instanceId: string): Promise<void> {
     await this.bestEffort(instanceId, 'tailscale-device-delete-failed', 'removing the device', async () => {
       const client = await this.client();
       const row = client ? await this.rows.find(instanceId) : null;
@@ -186,23 +199,24 @@ export class TailscaleService {
 
   /**
    * The reconciler's step: deletes devices tagged `tag:podpilot-agent` whose hostname names no instance in
-   * `liveInstanceIds` (default: every instance neither stopped, destroyed nor failed), except devices
-   * younger than the grace period; revokes keys still valid of instances not live. Returns the devices it
-   * deleted. Returns [] when Tailscale is not configured. Throws the client's errors when the device list
-   * cannot be read; a device or key that cannot be removed is logged and left for the next pass.
+   * `keptInstanceIds` (default: every instance neither destroyed nor failed, so stopped ones keep theirs),
+   * except devices younger than the grace period; revokes keys still valid of instances that are not live
+   * (stopped ones included). Returns the devices it deleted. Returns [] when Tailscale is not configured.
+   * Throws the client's errors when the device list cannot be read; a device or key that cannot be removed
+   * is logged and left for the next pass.
    */
-  async removeStaleDevices(liveInstanceIds?: readonly string[]): Promise<{ id: string; hostname: string }[]> {
+  async removeStaleDevices(keptInstanceIds?: readonly string[]): Promise<{ id: string; hostname: string }[]> {
     const client = await this.client();
     if (!client) return [];
-    const live = new Set(
-      (liveInstanceIds ?? (await this.rows.liveInstanceIds())).map((id) => id.toLowerCase()),
+    const kept = new Set(
+      (keptInstanceIds ?? (await this.rows.deviceKeptInstanceIds())).map((id) => id.toLowerCase()),
     );
     const graceMs = this.options.staleGraceMs ?? 10 * 60_000;
     const removed: { id: string; hostname: string }[] = [];
     for (const device of await client.listDevices()) {
       if (!device.tags.includes(TAILSCALE_TAGS.agent)) continue;
       const instanceId = instanceIdOfHostname(device.hostname);
-      if (instanceId && live.has(instanceId)) {
+      if (instanceId && kept.has(instanceId)) {
         await this.rows.setDevice(instanceId, device.id);
         continue;
       }
@@ -221,7 +235,8 @@ export class TailscaleService {
         );
       }
     }
-    for (const { instanceId, keyId } of await this.rows.unrevokedKeysExcept([...live])) {
+    const live = await this.rows.liveInstanceIds();
+    for (const { instanceId, keyId } of await this.rows.unrevokedKeysExcept(live)) {
       try {
         await this.revoke(client, instanceId, keyId);
       } catch (error) {

@@ -1,8 +1,11 @@
 /**
  * A fake of the parts of the Tailscale API v2 PodPilot uses (shared/provider-apis.md), under `/api/v2`:
  * OAuth client credentials, auth keys, devices and the policy file, with state. `join()` plays an agent
- * joining the tailnet with a key. Faults, call log and inspection come from `FakeServer` (5xx, 429 with
- * Retry-After, 401, no answer, lost answer). Test code only.
+ * joining the tailnet with a key (single-use keys are spent by it, expired and revoked ones refused);
+ * `offline()` / `reconnect()` play its container stopping and starting again with tailscaled's state kept;
+ * an ephemeral device is removed `ephemeralOfflineMs` after it went offline, a non-ephemeral one stays.
+ * Faults, call log and inspection come from `FakeServer` (5xx, 429 with Retry-After, 401, no answer, lost
+ * answer). Test code only.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -70,6 +73,8 @@ export interface FakeDevice {
   os: string;
   /** The key the device joined with (null for devices added by hand). */
   keyId: string | null;
+  /** When the node went offline (ms, the fake's clock); null while it is connected. */
+  offlineSince: number | null;
 }
 
 export interface FakeTailscaleOptions {
@@ -80,6 +85,8 @@ export interface FakeTailscaleOptions {
   tokenTtlSeconds?: number;
   policy?: string;
   now?: () => number;
+  /** How long an ephemeral device survives offline before Tailscale removes it. Default 1 h. */
+  ephemeralOfflineMs?: number;
 }
 
 type Via = 'apiKey' | 'oauth';
@@ -96,6 +103,7 @@ export class FakeTailscale extends FakeServer<TailscaleRoute> {
   private readonly clientSecret: string;
   private readonly tokenTtlSeconds: number;
   private readonly now: () => number;
+  private readonly ephemeralOfflineMs: number;
   private policyText: string;
   private policyVersion = 1;
   private nextKey = 1;
@@ -116,6 +124,7 @@ export class FakeTailscale extends FakeServer<TailscaleRoute> {
     this.tokenTtlSeconds = options.tokenTtlSeconds ?? 3600;
     this.policyText = options.policy ?? DEFAULT_FAKE_POLICY;
     this.now = options.now ?? Date.now;
+    this.ephemeralOfflineMs = options.ephemeralOfflineMs ?? 3_600_000;
   }
 
   /** The client's base URL. */
@@ -128,8 +137,31 @@ export class FakeTailscale extends FakeServer<TailscaleRoute> {
     return [...this.held.values()].map((key) => ({ ...key, tags: [...key.tags] }));
   }
 
+  /** The tailnet's devices now (ephemeral ones offline for too long are gone). */
   devices(): FakeDevice[] {
+    this.removeLapsedEphemeral();
     return [...this.deviceTable.values()].map((d) => ({ ...d }));
+  }
+
+  /** The device's node went offline (its container stopped or restarts): `lastSeen` stops moving. */
+  offline(deviceId: string): void {
+    const device = this.deviceTable.get(deviceId);
+    if (!device) throw new Error(`no device ${deviceId}`);
+    device.offlineSince ??= this.now();
+  }
+
+  /**
+   * The node comes back with the identity in its kept tailscaled state (`tailscale up` without a key):
+   * works only while its device still exists in the tailnet (not deleted, not removed as an ephemeral node
+   * offline for too long). Throws otherwise, as the node then needs a new auth key to log in again.
+   */
+  reconnect(deviceId: string): FakeDevice {
+    this.removeLapsedEphemeral();
+    const device = this.deviceTable.get(deviceId);
+    if (!device) throw new Error(`node ${deviceId} is not in the tailnet: logging in needs a new auth key`);
+    device.offlineSince = null;
+    device.lastSeen = iso(this.now());
+    return { ...device };
   }
 
   /** The OAuth client is revoked in the admin console: tokens it was issued stop working. */
@@ -177,6 +209,7 @@ export class FakeTailscale extends FakeServer<TailscaleRoute> {
       expires: '0001-01-01T00:00:00Z',
       os: 'linux',
       keyId: null,
+      offlineSince: null,
       ...input,
     };
     this.deviceTable.set(device.id, device);
@@ -341,12 +374,27 @@ export class FakeTailscale extends FakeServer<TailscaleRoute> {
     return { status: 200 };
   }
 
+  /** Tailscale removes ephemeral nodes some time after they went offline (shared/provider-apis.md). */
+  private removeLapsedEphemeral(): void {
+    for (const [id, device] of this.deviceTable) {
+      const since = device.offlineSince;
+      if (device.isEphemeral && since !== null && this.now() - since >= this.ephemeralOfflineMs) {
+        this.deviceTable.delete(id);
+      }
+    }
+  }
+
   private listDevices(): FakeReply {
-    const devices = [...this.deviceTable.values()].map(({ keyId: _, ...device }) => device);
+    this.removeLapsedEphemeral();
+    const devices = [...this.deviceTable.values()].map(({ keyId: _k, offlineSince, ...device }) => ({
+      ...device,
+      lastSeen: offlineSince === null ? iso(this.now()) : iso(offlineSince),
+    }));
     return { status: 200, body: { devices } };
   }
 
   private deleteDevice(id: string): FakeReply {
+    this.removeLapsedEphemeral();
     if (!this.deviceTable.delete(id)) return problem(404, 'device not found');
     return { status: 200 };
   }
