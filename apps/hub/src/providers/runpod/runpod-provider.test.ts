@@ -59,7 +59,7 @@ providerContract(
       },
     };
   },
-  { searchIsRemote: false },
+  { searchIsRemote: false, keptDisk: true },
 );
 
 const spec = (offerId: string) => ({

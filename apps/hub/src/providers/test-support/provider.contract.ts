@@ -30,7 +30,7 @@ export interface ContractFake {
   instanceIds(): string[];
   /**
    * An instance rented outside this run, running, with this label; returns its id. Fakes whose provider
-   * pages its list (Vast: 25 a page) have it, so the paging test runs; the others skip that test.
+   * pages its list (Vast: 25 a page) have it (see `pagedList`).
    */
   addInstance?(label: string | null): string;
   advance(ms: number): void;
@@ -72,8 +72,12 @@ const spec = (offerId: string, instanceId: string = randomUUID()): LaunchSpec =>
 export function providerContract(
   name: string,
   setup: () => Promise<ContractHarness>,
-  /** `searchIsRemote: false` when offers come from a local catalogue (no request to fault). */
-  options: { searchIsRemote: boolean },
+  /**
+   * `searchIsRemote: false` when offers come from a local catalogue (no request to fault). `pagedList`: the
+   * provider pages its instance list (the fake has `addInstance`); `keptDisk`: the fake models the disks (`disk`).
+   * Tests of a capability are registered only where the provider has it (nothing is skipped).
+   */
+  options: { searchIsRemote: boolean; pagedList?: boolean; keptDisk?: boolean },
 ): void {
   describe(`ComputeProvider contract: ${name}`, () => {
     let h: ContractHarness;
@@ -143,9 +147,10 @@ export function providerContract(
       expect(h.fake.instanceIds()).toEqual([found?.id]);
     });
 
-    it('lists and finds by label over 60 instances (3 pages)', async (ctx) => {
-      const add = h.fake.addInstance;
-      if (!add) return ctx.skip();
+    const paged = options.pagedList ? it : undefined;
+    paged?.('lists and finds by label over 60 instances (3 pages)', async () => {
+      const add = h.fake.addInstance?.bind(h.fake);
+      if (!add) throw new Error(`${name}: pagedList needs the fake's addInstance`);
       const foreign = [add(null), add('my own box')];
       const ours = new Map<string, string>();
       for (let i = 0; i < 60; i++) {
@@ -180,9 +185,10 @@ export function providerContract(
       expect(await h.provider.get(id)).toMatchObject({ status: 'running' });
     });
 
-    it('stop → start keeps what the agent wrote on the kept disk', async (ctx) => {
+    const withDisk = options.keptDisk ? it : undefined;
+    withDisk?.('stop → start keeps what the agent wrote on the kept disk', async () => {
       const disk = h.fake.disk;
-      if (!disk) return ctx.skip();
+      if (!disk) throw new Error(`${name}: keptDisk needs the fake's disk`);
       const { id } = await launched();
       const file = `${disk.keptPath}/.podpilot/agent-token`;
       disk.write(id, file, 'agent-credentials');

@@ -52,7 +52,7 @@ providerContract(
       },
     };
   },
-  { searchIsRemote: true },
+  { searchIsRemote: true, pagedList: true },
 );
 
 describe('VastAiProvider against the fake', () => {
