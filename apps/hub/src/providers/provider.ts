@@ -62,6 +62,11 @@ export type ProviderStatus =
   | 'starting'
   | 'running'
   | 'stopped'
+  /**
+   * The container (local: the agent process) ended on its own, not on a stop: the disk is kept and `start`
+   * runs it again. Before `ready` a failed start; after it a crash (the hub stops it, reason `crashed`).
+   */
+  | 'exited'
   /** Will never run: destroy it (Vast.ai exited/unknown/offline, Runpod ERROR). */
   | 'failed'
   /** Destroyed or gone. */

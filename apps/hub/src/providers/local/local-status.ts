@@ -20,7 +20,10 @@ export const LOCAL_OFFER: Readonly<Offer> = Object.freeze({
   location: 'this machine',
 });
 
-/** `stopped` as recorded; `running` while the recorded process is still ours; `failed` otherwise. Read-only. */
+/**
+ * `stopped` as recorded; `running` while the recorded process is still ours; `exited` when it ended on its own
+ * (the workspace stays; `start` runs it again). Read-only.
+ */
 export async function describeInstance(root: string, record: InstanceRecord): Promise<ProviderInstance> {
   let status: ProviderStatus;
   let rawStatus: string;
@@ -31,7 +34,7 @@ export async function describeInstance(root: string, record: InstanceRecord): Pr
     status = 'running';
     rawStatus = `running (pid ${record.process.pid})`;
   } else {
-    status = 'failed';
+    status = 'exited';
     rawStatus = ended(root, record);
   }
   return {

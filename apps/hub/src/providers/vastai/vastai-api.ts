@@ -143,7 +143,8 @@ export function vastOffer(raw: Record<string, unknown>): Offer {
 
 /**
  * `actual_status` → ProviderStatus. null/loading/created/rebooting → starting; running; stopped/frozen →
- * stopped; exited/unknown/offline → failed (it will never run) — unless the owner stopped it
+ * stopped; exited → exited (the container ended on its own: out of memory, its command returned; the disk
+ * stays); unknown/offline → failed (the host is gone) — unless the owner stopped it
  * (`intended_status: "stopped"`): a stopped container also reports `exited`. Unknown words → starting, so
  * the hub's boot timeout, not a guess, decides.
  */
@@ -156,6 +157,7 @@ export function vastStatus(actual: string | null, intended: string | null): Prov
     case 'frozen':
       return 'stopped';
     case 'exited':
+      return stopping ? 'stopped' : 'exited';
     case 'unknown':
     case 'offline':
       return stopping ? 'stopped' : 'failed';

@@ -43,7 +43,7 @@ providerContract(
         loseResponse: (r) => fake.loseResponse(route(r)),
         takeOffer: (offerId) => fake.takeOffer(offerId),
         takeGpu: (id) => fake.takeGpu(id),
-        stuck: (id, state) => fake.stuck(id, state === 'failed' ? 'exited' : 'loading'),
+        stuck: (id, state) => fake.stuck(id, state === 'failed' ? 'offline' : 'loading'),
         lingerAfterDestroy: (id) => fake.lingerAfterDestroy(id),
         instanceIds: () => fake.instances().map((i) => String(i.id)),
         addInstance: (label) => fake.addInstance(label),
@@ -240,7 +240,9 @@ describe('Vast status mapping', () => {
     expect(vastStatus('running', 'running')).toBe('running');
     expect(vastStatus('stopped', 'stopped')).toBe('stopped');
     expect(vastStatus('frozen', 'running')).toBe('stopped');
-    for (const dead of ['exited', 'unknown', 'offline']) expect(vastStatus(dead, 'running')).toBe('failed');
+    for (const dead of ['unknown', 'offline']) expect(vastStatus(dead, 'running')).toBe('failed');
+    // A container that ended on its own (out of memory, its command returned) keeps its disk.
+    expect(vastStatus('exited', 'running')).toBe('exited');
     expect(vastStatus('exited', 'stopped')).toBe('stopped');
     expect(vastStatus('something new', null)).toBe('starting');
   });
