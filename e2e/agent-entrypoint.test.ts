@@ -1,15 +1,24 @@
-import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeRemote, tempDir } from '../apps/agent/src/provision/test-support/git-repos.js';
+import { git, makeRemote, tempDir } from '../apps/agent/src/provision/test-support/git-repos.js';
 import { freePort } from '../apps/agent/src/test-support/free-port.js';
 import type { Db } from '../apps/hub/src/db/db.js';
 import { migrate } from '../apps/hub/src/db/migrate.js';
 import { openPglite } from '../apps/hub/src/db/pglite.js';
 import { appWithOwner, type TestHub } from '../apps/hub/src/test-support/app.js';
-import { agentHarness, exitOf, type RunningAgent, TINY_UI } from './support/agent-harness.js';
+import { agentHarness, exitOf, type RunningAgent, TINY_UI, waitUntil } from './support/agent-harness.js';
 import { cleanEnv, executable, HUB_HOST, tailscaledStub, tailscaleStub } from './support/tailscale-stubs.js';
 
 const ENTRYPOINT = fileURLToPath(new URL('../docker/entrypoint.sh', import.meta.url));
@@ -28,6 +37,33 @@ const environOf = (pid: number) =>
 
 const childrenOf = (pid: number) =>
   readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+
+/**
+ * Runs the real entrypoint with `bin` (the stubs) first on PATH and a UI seed dir that does not exist (no
+ * seeding unless the test names one); collects its output.
+ */
+function spawnEntrypoint(bin: string, env: Record<string, string>, started: RunningAgent[]): RunningAgent {
+  const child = spawn('bash', [ENTRYPOINT], {
+    env: {
+      ...cleanEnv(),
+      PATH: `${bin}:${process.env.PATH ?? ''}`,
+      PODPILOT_UI_SEED_DIR: join(bin, 'no-ui-seed'),
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  const exit = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  const run = { child, output: () => out, exit };
+  started.push(run);
+  return run;
+}
 
 describe('docker/entrypoint.sh: tailnet first, then the agent, tailnet kept until its final sync (e2e)', () => {
   const tmp = tempDir('podpilot-entrypoint-e2e-');
@@ -71,23 +107,7 @@ describe('docker/entrypoint.sh: tailnet first, then the agent, tailnet kept unti
     tmp.cleanup();
   });
 
-  function runEntrypoint(env: Record<string, string>): RunningAgent {
-    const child = spawn('bash', [ENTRYPOINT], {
-      env: { ...cleanEnv(), PATH: `${bin}:${process.env.PATH ?? ''}`, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout?.on('data', (d: Buffer) => {
-      out += d.toString();
-    });
-    child.stderr?.on('data', (d: Buffer) => {
-      out += d.toString();
-    });
-    const exit = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-    const run = { child, output: () => out, exit };
-    started.push(run);
-    return run;
-  }
+  const runEntrypoint = (env: Record<string, string>) => spawnEntrypoint(bin, env, started);
 
   const logLines = () => (existsSync(orderLog) ? readFileSync(orderLog, 'utf8').trim().split('\n') : []);
 
@@ -235,6 +255,7 @@ args: ["--port", "${uiPort}"]
       runEntrypoint({
         PODPILOT_AGENT_CMD: `${join(bin, 'fake-agent')} agent --flag`,
         PODPILOT_HUB_URL: 'http://127.0.0.1:9',
+        PODPILOT_AGENT_RESTARTS: '0',
         FAKE_AGENT_EXIT: exitCode,
       });
     expect(await exitOf(run('0'), 20_000)).toBe(0);
@@ -244,5 +265,188 @@ args: ["--port", "${uiPort}"]
     expect(seen.some((l) => l.startsWith('PODPILOT_HUB_PROXY='))).toBe(false);
     expect(logLines().length, 'tailscaled and tailscale were never called').toBe(before);
     expect(await exitOf(run('7'), 20_000)).toBe(7);
+  });
+});
+
+/**
+ * A stand-in agent that logs each start (its pid and the workspace's folders), then exits with
+ * FAKE_AGENT_EXIT or, without it, runs until a signal: on SIGTERM it logs it and exits FAKE_AGENT_TERM_EXIT.
+ */
+const restartableAgentStub = (log: string) => `#!/usr/bin/env bash
+echo "start $$ $(LC_ALL=C ls -A "$PODPILOT_WORKSPACE" 2>/dev/null | tr '\\n' ' ')" >> ${JSON.stringify(log)}
+[[ -n \${FAKE_AGENT_EXIT:-} ]] && exit "$FAKE_AGENT_EXIT"
+trap 'echo "got TERM" >> ${JSON.stringify(log)}; exit "\${FAKE_AGENT_TERM_EXIT:-0}"' TERM
+while :; do sleep 0.2; done
+`;
+
+/** Every file and folder under `dir` with its mode, owner, times and content: equal only if untouched. */
+function snapshot(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .sort()
+    .map((path) => {
+      const full = join(dir, path);
+      const s = lstatSync(full);
+      const content = s.isFile()
+        ? readFileSync(full, 'base64')
+        : s.isSymbolicLink()
+          ? readlinkSync(full)
+          : '';
+      return `${path} ${s.mode} ${s.uid}:${s.gid} ${s.mtimeMs} ${content}`;
+    });
+}
+
+describe('docker/entrypoint.sh: the agent restarted when it dies, the UIs seeded into the workspace (e2e)', () => {
+  const tmp = tempDir('podpilot-entrypoint-restart-');
+  const bin = join(tmp.dir, 'bin');
+  const started: RunningAgent[] = [];
+  let runs = 0;
+  afterAll(() => {
+    for (const run of started) run.child.kill('SIGKILL');
+    tmp.cleanup();
+  });
+
+  /** A container start with the stand-in agent, on a workspace `prepare` set up; `log` holds its starts. */
+  function container(env: Record<string, string>, prepare?: (workspace: string) => void) {
+    const dir = join(tmp.dir, `run-${++runs}`);
+    mkdirSync(join(dir, 'ws'), { recursive: true });
+    prepare?.(join(dir, 'ws'));
+    const log = join(dir, 'agent.log');
+    executable(join(bin, `agent-${runs}`), restartableAgentStub(log));
+    const run = spawnEntrypoint(
+      bin,
+      {
+        PODPILOT_AGENT_CMD: join(bin, `agent-${runs}`),
+        PODPILOT_WORKSPACE: join(dir, 'ws'),
+        PODPILOT_AGENT_RESTART_BACKOFF_SECONDS: '0.01',
+        PODPILOT_AGENT_RESTART_BACKOFF_MAX_SECONDS: '0.02',
+        ...env,
+      },
+      started,
+    );
+    const lines = () => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n') : []);
+    const starts = () => lines().filter((l) => l.startsWith('start '));
+    const untilStarts = (n: number) =>
+      waitUntil(
+        () => starts().length >= n,
+        () => `${n} starts expected:\n${lines().join('\n')}\n${run.output()}`,
+      );
+    return { run, lines, starts, untilStarts, workspace: join(dir, 'ws') };
+  }
+  const entrypointLines = (output: string) => output.split('\n').filter((l) => l.startsWith('entrypoint: '));
+  beforeAll(() => mkdirSync(bin, { recursive: true }));
+
+  it('an agent killed with SIGKILL is started again, up to the bound; then the container exits 137', async () => {
+    const c = container({ PODPILOT_AGENT_RESTARTS: '2' });
+    for (let n = 1; n <= 3; n++) {
+      await c.untilStarts(n);
+      process.kill(Number(c.starts()[n - 1]?.split(' ')[1]), 'SIGKILL');
+    }
+    expect(await exitOf(c.run, 30_000), c.run.output()).toBe(137);
+    expect(c.starts()).toHaveLength(3);
+    // One line per restart, and no other noise (bash's own "Killed" notice is not shown).
+    expect(c.run.output().trim().split('\n')).toEqual([
+      'entrypoint: agent killed by SIGKILL; restart 1 of 2 in 0.01s',
+      'entrypoint: agent killed by SIGKILL; restart 2 of 2 in 0.02s',
+      'entrypoint: agent killed by SIGKILL; giving up after 2 restarts in 600s',
+    ]);
+  });
+
+  it('an agent that exits non-zero is restarted with a doubling, capped backoff; its status is passed on', async () => {
+    const c = container({ FAKE_AGENT_EXIT: '3', PODPILOT_AGENT_RESTARTS: '3' });
+    expect(await exitOf(c.run, 30_000), c.run.output()).toBe(3);
+    expect(c.starts()).toHaveLength(4);
+    expect(entrypointLines(c.run.output())).toEqual([
+      'entrypoint: agent exited with status 3; restart 1 of 3 in 0.01s',
+      'entrypoint: agent exited with status 3; restart 2 of 3 in 0.02s',
+      'entrypoint: agent exited with status 3; restart 3 of 3 in 0.02s',
+      'entrypoint: agent exited with status 3; giving up after 3 restarts in 600s',
+    ]);
+  });
+
+  it('an agent that exits 0 has finished: no restart', async () => {
+    const c = container({ FAKE_AGENT_EXIT: '0' });
+    expect(await exitOf(c.run, 30_000), c.run.output()).toBe(0);
+    expect(c.starts()).toHaveLength(1);
+    expect(c.run.output()).not.toMatch(/restart/);
+  });
+
+  it('SIGTERM goes to the running agent and never leads to a restart, whatever the agent exits with', async () => {
+    const c = container({ FAKE_AGENT_TERM_EXIT: '9' });
+    await c.untilStarts(1);
+    c.run.child.kill('SIGTERM');
+    expect(await exitOf(c.run, 30_000), c.run.output()).toBe(9);
+    expect(c.lines()).toContain('got TERM');
+    expect(c.starts()).toHaveLength(1);
+    expect(c.run.output()).not.toMatch(/restart/);
+  });
+
+  it('SIGTERM while a restart is pending cancels it: the container exits with the dead agent’s status', async () => {
+    const c = container({
+      FAKE_AGENT_EXIT: '3',
+      PODPILOT_AGENT_RESTART_BACKOFF_SECONDS: '600',
+      PODPILOT_AGENT_RESTART_BACKOFF_MAX_SECONDS: '600',
+    });
+    await waitUntil(
+      () => c.run.output().includes('restart 1 of 5 in 600s'),
+      () => c.run.output(),
+      30_000,
+    );
+    c.run.child.kill('SIGTERM');
+    expect(await exitOf(c.run, 60_000), c.run.output()).toBe(3);
+    expect(c.starts()).toHaveLength(1);
+  });
+
+  it('copies each seeded UI into the workspace before the agent starts, and never touches an existing one', async () => {
+    const seed = join(tmp.dir, 'seed');
+    mkdirSync(seed, { recursive: true });
+    // A checkout as the image builds it (at a commit, origin set), with an executable file and an empty folder.
+    const remote = makeRemote(tmp.dir, 'seed-ui');
+    const commit = remote.commit({ 'main.py': 'print("ui")\n' });
+    git(seed, 'clone', '-q', remote.url, 'ComfyUI');
+    writeFileSync(join(seed, 'ComfyUI', '.git', 'hooks', 'post-merge'), '#!/bin/sh\n', { mode: 0o755 });
+    mkdirSync(join(seed, 'ComfyUI', 'models', 'checkpoints'), { recursive: true });
+    mkdirSync(join(seed, 'Fooocus'));
+    writeFileSync(join(seed, 'Fooocus', 'entry.py'), 'the image’s Fooocus\n');
+    // The image's files belong to podpilot (uid 1000); the copy keeps that (only root can give files away).
+    if (process.getuid?.() === 0) execFileSync('chown', ['-R', '1000:1000', seed]);
+
+    // The user's own Fooocus (another ref, their files), and what a copy cut short left behind.
+    const first = container({ PODPILOT_UI_SEED_DIR: seed, FAKE_AGENT_EXIT: '0' }, (ws) => {
+      mkdirSync(join(ws, 'Fooocus', 'outputs'), { recursive: true });
+      writeFileSync(join(ws, 'Fooocus', 'entry.py'), 'the user’s Fooocus\n');
+      writeFileSync(join(ws, 'Fooocus', 'outputs', 'a.png'), 'image');
+      symlinkSync('entry.py', join(ws, 'Fooocus', 'link.py'));
+      mkdirSync(join(ws, '.podpilot', 'ui-seeding', 'ComfyUI'), { recursive: true });
+      writeFileSync(join(ws, '.podpilot', 'ui-seeding', 'ComfyUI', 'half'), '');
+    });
+    const userFooocus = join(first.workspace, 'Fooocus');
+    const before = snapshot(userFooocus);
+    expect(await exitOf(first.run, 30_000), first.run.output()).toBe(0);
+
+    // In place before the agent started: modes, times and owners kept, at the image's commit, clean.
+    expect(first.starts()[0]?.split(' ')).toEqual(expect.arrayContaining(['ComfyUI', 'Fooocus']));
+    const copied = join(first.workspace, 'ComfyUI');
+    expect(snapshot(copied)).toEqual(snapshot(join(seed, 'ComfyUI')));
+    // As in the image (git's safe.directory=*), root reads the uid-1000 checkout.
+    const gitAsImage = (...args: string[]) => git(copied, '-c', 'safe.directory=*', ...args);
+    expect(gitAsImage('rev-parse', 'HEAD')).toBe(commit);
+    expect(gitAsImage('status', '--porcelain')).toBe('');
+    expect(snapshot(userFooocus)).toEqual(before);
+    expect(existsSync(join(first.workspace, '.podpilot', 'ui-seeding'))).toBe(false);
+    expect(entrypointLines(first.run.output())).toEqual([
+      `entrypoint: copied ComfyUI from ${seed} into ${first.workspace}`,
+    ]);
+
+    // The next start (a container restart on the kept disk): the user's changes to the seeded UI stay.
+    writeFileSync(join(copied, 'main.py'), 'print("edited by the user")\n');
+    const kept = snapshot(first.workspace);
+    const again = container({
+      PODPILOT_UI_SEED_DIR: seed,
+      PODPILOT_WORKSPACE: first.workspace,
+      FAKE_AGENT_EXIT: '0',
+    });
+    expect(await exitOf(again.run, 30_000), again.run.output()).toBe(0);
+    expect(snapshot(first.workspace)).toEqual(kept);
+    expect(entrypointLines(again.run.output())).toEqual([]);
   });
 });

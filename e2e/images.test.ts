@@ -29,6 +29,8 @@ const appDockerfile = (kind: string) => `docker/apps/${kind}/Dockerfile`;
 const ENTRYPOINT = ['/usr/bin/tini', '--', '/usr/local/bin/podpilot-entrypoint'];
 const PIP_CACHE = '--mount=type=cache,target=/root/.cache/pip';
 const APT_CACHES = ['--mount=type=cache,target=/var/cache/apt', '--mount=type=cache,target=/var/lib/apt'];
+/** Where the app images install their UI: a volume mounted on /workspace would hide it there. */
+const UI_SEED_DIR = '/opt/podpilot/ui';
 
 // ---------------------------------------------------------------------------------------------------
 // A Dockerfile as instructions: continuation lines joined, comments and parser directives dropped.
@@ -257,8 +259,28 @@ describe.each(KINDS)('the %s image', (kind) => {
     expect(argDefault(list, 'WEBUI_REPO')).toBe(info.repo);
     expect(argDefault(list, 'WEBUI_VERSION')).toBe(info.defaultRef);
     const checkout = runs.find((run) => run.includes('"${WEBUI_REPO}"'));
-    expect(checkout).toContain(`git init -q -b main ${info.installDir} `);
+    expect(checkout).toContain(`git init -q -b main ${UI_SEED_DIR}/${info.installDir} `);
     expect(checkout).toContain('"${WEBUI_VERSION}"');
+  });
+
+  it(`installs the UI under ${UI_SEED_DIR}, owned by podpilot, and puts nothing in /workspace`, () => {
+    const dir = `${UI_SEED_DIR}/${info.installDir}`;
+    const checkout = runs.find((run) => run.includes('"${WEBUI_REPO}"')) ?? '';
+    expect(checkout).toContain(`chown -R podpilot:podpilot ${dir}`);
+    for (const run of runs) {
+      expect(run).not.toMatch(/\/workspace\b/);
+      // Every later step works in the installed folder: requirements by absolute path, or after a cd there.
+      for (const cd of run.matchAll(/\bcd (\S+)/g)) expect(cd[1], run).toBe(dir);
+      for (const requirements of run.matchAll(/pip install (?:\S+ )*-r (\S+)/g)) {
+        const path = requirements[1] as string;
+        expect(path.startsWith(`${dir}/`) || run.includes(`cd ${dir}`), run).toBe(true);
+      }
+    }
+    // A later step that works in the folder (as root) gives what it made back to podpilot.
+    for (const run of runs.slice(runs.indexOf(checkout) + 1)) {
+      if (run.includes(`cd ${dir}`))
+        expect(run, 'chown back to podpilot').toContain('chown podpilot:podpilot');
+    }
   });
 
   it("exposes the kind's port", () => {
@@ -279,7 +301,7 @@ describe.each(KINDS)('the %s image', (kind) => {
         `${dir} in ${made.join(' ')}`,
       ).toBe(true);
     }
-    expect(checkout).toContain(`/workspace/${info.installDir}`);
+    expect(checkout).toContain(`${UI_SEED_DIR}/${info.installDir}`);
   });
 
   it('installs no torch or xformers: those come from the base', () => {
@@ -312,6 +334,24 @@ describe('the files the images copy in', () => {
     expect(wrapper.startsWith('#!/bin/sh\n')).toBe(true);
     expect(wrapper).toContain('exec node /opt/podpilot/podpilot-agent.mjs "$@"');
     expect(statSync(join(ROOT, 'docker/podpilot')).mode & 0o111).not.toBe(0);
+  });
+
+  it(`the entrypoint seeds the workspace from ${UI_SEED_DIR}, where the app images install their UI`, () => {
+    expect(read('docker/entrypoint.sh')).toContain(`\${PODPILOT_UI_SEED_DIR:-${UI_SEED_DIR}}`);
+  });
+
+  it('every variable the entrypoint reads is explained in its header and in docs/images.md', () => {
+    const text = read('docker/entrypoint.sh');
+    const header = text.slice(0, text.indexOf('\nset -euo pipefail'));
+    const docs = read('docs/images.md');
+    const variables = new Set(
+      [...text.matchAll(/\$\{((?:PODPILOT|TS)_[A-Z0-9_]+)/g)].map((m) => m[1] as string),
+    );
+    expect(variables.size).toBeGreaterThan(10);
+    for (const name of variables) {
+      expect(header, name).toMatch(new RegExp(`\\b${name}\\b`));
+      expect(docs, name).toMatch(new RegExp(`\\b${name}\\b`));
+    }
   });
 
   it('the bundle is built by an npm script', () => {
