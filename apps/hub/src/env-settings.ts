@@ -162,6 +162,24 @@ export const HUB_SETTINGS = {
     schema: int(60, 24 * 3600, 1800),
     fallback: '1800',
   },
+  PODPILOT_REGISTER_DEADLINE_SECONDS: {
+    flag: undefined,
+    help: 'seconds an instance may run at the provider without its agent reporting before it is stopped (deadline)',
+    schema: int(1, 24 * 3600, 900),
+    fallback: '900',
+  },
+  PODPILOT_PROVISION_DEADLINE_SECONDS: {
+    flag: undefined,
+    help: 'seconds provisioning may go without progress (no agent event) before the instance is stopped (deadline)',
+    schema: int(1, 24 * 3600, 1200),
+    fallback: '1200',
+  },
+  PODPILOT_SILENT_DEADLINE_SECONDS: {
+    flag: undefined,
+    help: 'seconds a running agent may stay silent (no heartbeat) before its instance is stopped (deadline)',
+    schema: int(1, 24 * 3600, 600),
+    fallback: '600',
+  },
   PODPILOT_TAILSCALE_OWNER: {
     flag: undefined,
     help: "the owner's tailnet login (e.g. alice@example.com): behind `tailscale serve` on this machine, its identity header logs the owner in; off when unset",

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError, configProblems } from '@podpilot/common';
 import { z } from 'zod';
 import { HUB_SETTINGS } from './env-settings.js';
+import type { DeadlineSettings } from './jobs/deadline-rules.js';
 import { type StorageConfig, storageConfigFrom } from './storage/settings.js';
 
 export { HUB_SETTINGS };
@@ -28,6 +29,8 @@ export interface LifecycleSettings {
   reconcileEveryMs: number;
   launchTimeoutMs: number;
   bootTimeoutMs: number;
+  /** Lifecycle deadlines (docs/lifecycle.md): not registered, provisioning without progress, agent silent. */
+  deadlines: DeadlineSettings;
   /** JSON POSTs for idle and budget notices. */
   webhookUrl: string | undefined;
   costWatchEveryMs: number;
@@ -48,6 +51,11 @@ function lifecycleFrom(e: EnvValues): LifecycleSettings {
     reconcileEveryMs: e.PODPILOT_RECONCILE_SECONDS * 1000,
     launchTimeoutMs: e.PODPILOT_LAUNCH_TIMEOUT_SECONDS * 1000,
     bootTimeoutMs: e.PODPILOT_BOOT_TIMEOUT_SECONDS * 1000,
+    deadlines: {
+      registerMs: e.PODPILOT_REGISTER_DEADLINE_SECONDS * 1000,
+      provisionMs: e.PODPILOT_PROVISION_DEADLINE_SECONDS * 1000,
+      silentMs: e.PODPILOT_SILENT_DEADLINE_SECONDS * 1000,
+    },
     webhookUrl: e.PODPILOT_WEBHOOK_URL,
     costWatchEveryMs: e.PODPILOT_COST_WATCH_SECONDS * 1000,
     idleMinuteMs: e.PODPILOT_IDLE_MINUTE_SECONDS * 1000,

@@ -5,6 +5,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from './db/db.js';
 import { LIFECYCLE_DEFAULTS, type LifecycleSettings } from './env.js';
 import { CostWatch } from './jobs/cost-watch.js';
+import { DeadlineWatch } from './jobs/deadlines.js';
 import { Reconciler } from './jobs/reconciler.js';
 import { ProviderRegistry, type ProviderRegistryOptions } from './providers/registry.js';
 import { ActivityRecorder } from './services/agents/activity-recorder.js';
@@ -135,6 +136,13 @@ export function buildServices(db: Db, deps: ServiceDeps) {
     history,
     idle,
     costWatch: new CostWatch(db, idle, base.budgets, notifier, log),
+    deadlines: new DeadlineWatch(
+      db,
+      lifecycle,
+      notifier,
+      { deadlines: settings.deadlines, timeouts: reconcile, now },
+      log,
+    ),
     live: new LiveFeed(db, base.instances, { idleMinuteMs: settings.idleMinuteMs, now }, log),
     agents: new AgentsService(db, deps.storage, base.models, {
       now,

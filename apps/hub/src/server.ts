@@ -109,7 +109,9 @@ function startJobs(services: HubServices, config: HubConfig, logger: Logger): ()
   const stopHousekeeping = startHousekeeping(services.auth, logger);
   const stopReconciler = services.reconciler.start(config.lifecycle.reconcileEveryMs);
   const stopCostWatch = services.costWatch.start(config.lifecycle.costWatchEveryMs);
+  const stopDeadlines = services.deadlines.start(config.lifecycle.costWatchEveryMs);
   return () => {
+    stopDeadlines();
     stopHousekeeping();
     stopCostWatch();
     stopReconciler();

@@ -8,6 +8,7 @@ export * from './api/errors.js';
 export * from './api/files.js';
 export * from './api/health.js';
 export * from './api/idle.js';
+export * from './api/instance-states.js';
 export * from './api/instances.js';
 export * from './api/launch.js';
 export * from './api/live.js';

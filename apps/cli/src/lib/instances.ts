@@ -3,6 +3,7 @@ import {
   type InstanceDetail,
   type InstanceState,
   type InstanceSummary,
+  STATE_GROUPS,
   sleep,
 } from '@podpilot/common';
 import { CliError } from './cli-error.js';
@@ -98,8 +99,8 @@ export function instanceAction(hub: HubClient, id: string, action: InstanceActio
 const MAX_POLL_FAILURES = 5;
 
 /** States `launch --wait` ends on: up, or never going to be. */
-const UP: InstanceState[] = ['ready', 'idle'];
-const DOWN: InstanceState[] = ['failed', 'destroyed', 'stopping', 'stopped'];
+const UP: readonly InstanceState[] = STATE_GROUPS.serving;
+const DOWN: readonly InstanceState[] = [...STATE_GROUPS.settled, 'stopping'];
 
 export interface WaitOptions {
   intervalMs?: number;

@@ -2,7 +2,11 @@ import type pg from 'pg';
 import type { Db } from './db.js';
 
 /** Advisory lock keys of the hub's jobs (one bigint per job, fixed forever). */
-export const JOB_LOCKS = { reconciler: 0x706f6470_0001, costWatch: 0x706f6470_0002 } as const;
+export const JOB_LOCKS = {
+  reconciler: 0x706f6470_0001,
+  costWatch: 0x706f6470_0002,
+  deadlines: 0x706f6470_0003,
+} as const;
 
 const running = new WeakMap<Db, Set<number>>();
 

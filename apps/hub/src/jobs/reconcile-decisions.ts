@@ -1,3 +1,4 @@
+import { inGroup } from '@podpilot/common';
 import type { ProviderInstance } from '../providers/provider.js';
 import type { LifecycleRow } from '../repositories/lifecycle.repository.js';
 
@@ -27,7 +28,7 @@ export interface StartFailure {
 }
 
 /**
- * Whether the rental will never run: the provider reports it failed, or it is still starting after the boot
+ * Whether the rental will never run: the provider reports it failed or ended, or it is still starting after the boot
  * timeout while its row waits for it (`ageMs`: how long the row has been in its state). Null otherwise.
  */
 export function startFailure(
@@ -37,7 +38,7 @@ export function startFailure(
   bootTimeoutMs: number,
 ): StartFailure | null {
   const raw = rental.rawStatus;
-  if (rental.status === 'failed')
+  if (rental.status === 'failed' || rental.status === 'exited')
     return {
       why: `provider reports ${raw}`,
       cause: `provider reports ${raw}`,
@@ -53,4 +54,16 @@ export function startFailure(
     reason: `still ${raw} after ${minutes} min; destroyed`,
     leak: 'it never started',
   };
+}
+
+/**
+ * Why a rental that ended on its own (container exited, host lost) must be stopped with its disk rather
+ * than replaced or destroyed: its instance has been ready, or holds outputs not synced yet (`keepsDisk`).
+ * Null when that does not apply (a start failure, or a row the hub is already stopping).
+ */
+export function crashReason(rental: ProviderInstance, row: LifecycleRow, keepsDisk: boolean): string | null {
+  if (!keepsDisk || !inGroup(row.state, 'stoppable')) return null;
+  if (rental.status === 'exited') return `the container exited on its own (${rental.rawStatus})`;
+  if (rental.status === 'failed') return `the provider reports the instance as ${rental.rawStatus}`;
+  return null;
 }

@@ -1,10 +1,17 @@
-import { AGENT_STATES, errorMessage as message, type ProviderKind } from '@podpilot/common';
+import {
+  AGENT_STATES,
+  canTransition,
+  inGroup,
+  errorMessage as message,
+  type ProviderKind,
+  STATE_GROUPS,
+} from '@podpilot/common';
 import type { FastifyBaseLogger } from 'fastify';
 import { ProviderError } from '../providers/errors.js';
 import { type ComputeProvider, isStoppable, type ProviderInstance } from '../providers/provider.js';
 import type { LifecycleRepository, LifecycleRow } from '../repositories/lifecycle.repository.js';
 import type { LifecycleService } from '../services/instances/lifecycle.service.js';
-import { leakReason, type StartFailure, startFailure } from './reconcile-decisions.js';
+import { crashReason, leakReason, type StartFailure, startFailure } from './reconcile-decisions.js';
 
 /** What one pass did, per provider; for tests and logs. */
 export interface ReconcileReport {
@@ -15,6 +22,8 @@ export interface ReconcileReport {
   failed: number;
   /** Rentals that never ran, destroyed to be replaced (LaunchRequest.relaunch). */
   relaunched: number;
+  /** Instances that had been ready whose container ended on its own: stopped with their disk (`crashed`). */
+  crashed: number;
   /** Tailnet devices of ended instances removed. */
   tailscaleRemoved: number;
   unavailable: { provider: ProviderKind; reason: string }[];
@@ -71,6 +80,12 @@ export class RentalReconciler {
       return this.lifecycle.finishDestroy(row.id);
     if (row.relaunchPending !== null && row.state === 'launching')
       return this.lifecycle.continueRelaunch(provider, row.id);
+    if (instance.status === 'running' && row.providerRunningAt === null && inGroup(row.state, 'billed'))
+      await this.rows.markProviderRunning(row.id);
+    if (instance.status === 'exited' || instance.status === 'failed') {
+      const crash = crashReason(instance, row, await this.rows.keepsDisk(row.id));
+      if (crash) return this.stopCrashed(provider, instance, row, crash, report);
+    }
     const age = this.now() - row.stateChangedAt.getTime();
     const failure = startFailure(instance, row, age, this.options.bootTimeoutMs);
     if (failure) return this.failToStart(provider, instance, row, report, failure, leak);
@@ -122,6 +137,44 @@ export class RentalReconciler {
     await leak(failure.leak);
   }
 
+  /**
+   * A container that ended on its own after its instance had been ready: stopped with its disk kept and
+   * reason `crashed`, so `start` brings it back; never destroyed. A failed provider stop leaves it `stopping`
+   * (followStop retries).
+   */
+  private async stopCrashed(
+    provider: ComputeProvider,
+    instance: ProviderInstance,
+    row: LifecycleRow,
+    why: string,
+    report: ReconcileReport,
+  ): Promise<void> {
+    const reason = `${why}; stopped with its disk — start it again`;
+    const moved = await this.rows.move(row.id, 'stopping', `crashed: ${why} (reconciler)`, {
+      from: STATE_GROUPS.stoppable,
+      desired: 'stopped',
+      reason,
+      stopReason: 'crashed',
+    });
+    if (!moved) return;
+    report.crashed++;
+    await this.rows.event(row.id, 'error', 'crashed', reason, {
+      provider: provider.kind,
+      providerInstanceId: instance.id,
+      providerStatus: instance.rawStatus,
+    });
+    try {
+      if (isStoppable(provider) && instance.status !== 'stopped') await provider.stop(instance.id);
+    } catch (error) {
+      if (!(error instanceof ProviderError)) throw error;
+      await this.rows.event(row.id, 'warn', 'stop-failed', `stop will be retried: ${message(error)}`);
+      return;
+    }
+    await this.rows.move(row.id, 'stopped', 'provider stopped the instance (crashed)', {
+      from: ['stopping'],
+    });
+  }
+
   /** Finishes a stop the provider did not complete, and records a stop made outside the hub. */
   private async followStop(
     provider: ComputeProvider,
@@ -139,6 +192,8 @@ export class RentalReconciler {
       await this.rows.move(row.id, 'stopped', 'stopped outside the hub (reconciler)', {
         from: AGENT_STATES,
         desired: 'stopped',
+        reason: `stopped outside PodPilot (the provider reports ${instance.rawStatus})`,
+        stopReason: 'owner',
       });
     }
   }
@@ -163,10 +218,18 @@ export class RentalReconciler {
       return;
     }
     if (row.providerInstanceId !== null) {
-      await this.rows.move(row.id, 'failed', 'vanished', {
+      // Once ready (or stopped) it ran: gone is destroyed outside the hub, not a failed launch.
+      const to = row.readyAt === null && canTransition(row.state, 'failed') ? 'failed' : 'destroyed';
+      await this.rows.move(row.id, to, 'vanished', {
         from: [row.state],
         reason: `the provider no longer has instance ${row.providerInstanceId}`,
       });
+      await this.rows.event(
+        row.id,
+        'error',
+        'vanished',
+        `the provider no longer has instance ${row.providerInstanceId}`,
+      );
       report.vanished++;
       return;
     }

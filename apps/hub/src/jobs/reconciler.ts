@@ -59,6 +59,7 @@ export class Reconciler {
       vanished: 0,
       failed: 0,
       relaunched: 0,
+      crashed: 0,
       tailscaleRemoved: 0,
       unavailable: [],
     };

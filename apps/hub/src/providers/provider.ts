@@ -72,6 +72,19 @@ export type ProviderStatus =
   /** Destroyed or gone. */
   | 'gone';
 
+/** Which of several instances with one label matters most: a live one before a stopped or dead one. */
+export function mostAlive(instances: ProviderInstance[]): ProviderInstance | null {
+  const rank: Record<ProviderStatus, number> = {
+    running: 0,
+    starting: 1,
+    stopped: 2,
+    exited: 3,
+    failed: 4,
+    gone: 5,
+  };
+  return [...instances].sort((a, b) => rank[a.status] - rank[b.status])[0] ?? null;
+}
+
 export interface ProviderInstance {
   /** The provider's id (Vast.ai contract id, Runpod pod id, local: a folder name). */
   id: string;

@@ -1,6 +1,6 @@
-import type { InstanceState } from '@podpilot/common';
+import { InstanceState, type StopReason } from '@podpilot/common';
 import type { Queryable } from '../db/db.js';
-import { recordTransition } from './transitions.js';
+import { moveState } from './transitions.js';
 
 export interface InstanceRow {
   id: string;
@@ -9,6 +9,7 @@ export interface InstanceRow {
   providerInstanceId: string | null;
   state: InstanceState;
   stateReason: string | null;
+  stopReason: StopReason | null;
   gpuName: string | null;
   gpuCount: number | null;
   pricePerHour: number | null;
@@ -20,7 +21,7 @@ export interface InstanceRow {
 const columnsOf = (
   t: string,
 ) => `${t}.id, ${t}.name, ${t}.provider, ${t}.provider_instance_id as "providerInstanceId",
-  ${t}.state, ${t}.state_reason as "stateReason", ${t}.gpu_name as "gpuName", ${t}.gpu_count as "gpuCount",
+  ${t}.state, ${t}.state_reason as "stateReason", ${t}.stop_reason as "stopReason", ${t}.gpu_name as "gpuName", ${t}.gpu_count as "gpuCount",
   ${t}.price_per_hour as "pricePerHour", ${t}.created_at as "createdAt", ${t}.state_changed_at as "stateChangedAt"`;
 
 export class InstancesRepository {
@@ -40,7 +41,7 @@ export interface InstanceAgentRow extends InstanceRow {
 }
 
 /** States an agent report may not move an instance out of: the hub is shutting it down. */
-const HUB_OWNED_STATES = ['stopping', 'stopped', 'destroyed', 'failed'];
+const HUB_OWNED_STATES: readonly InstanceState[] = ['stopping', 'stopped', 'destroyed', 'failed'];
 
 export class InstanceAgentRepository {
   constructor(private readonly db: Queryable) {}
@@ -73,7 +74,7 @@ export class InstanceAgentRepository {
   }
 
   /**
-   * Moves the instance to `to` and records the transition with its cause, unless it is already there or in a
+   * An agent's report moves the instance to `to` (moveState: the state machine decides), unless it is in a
    * state the hub owns (stopping and after) or in one of `keep`. Returns whether it moved.
    */
   async transition(
@@ -83,17 +84,7 @@ export class InstanceAgentRepository {
     reason: string | null = null,
     keep: readonly InstanceState[] = [],
   ): Promise<boolean> {
-    const rows = await this.db.query<{ from: InstanceState }>(
-      `with old as (select state from instances where id = $1 for update)
-       update instances i set state = $2, state_reason = $4, state_changed_at = now(), updated_at = now()
-         from old
-        where i.id = $1 and old.state <> $2 and old.state <> all($3::text[])
-        returning old.state as "from"`,
-      [id, to, [...HUB_OWNED_STATES, ...keep], reason],
-    );
-    const from = rows[0]?.from;
-    if (!from) return false;
-    await recordTransition(this.db, id, from, to, cause);
-    return true;
+    const from = InstanceState.options.filter((s) => !HUB_OWNED_STATES.includes(s) && !keep.includes(s));
+    return (await moveState(this.db, id, to, cause, { from, reason })) !== null;
   }
 }

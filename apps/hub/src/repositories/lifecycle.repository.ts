@@ -1,8 +1,8 @@
-import type { InstanceState } from '@podpilot/common';
+import { type InstanceState, statesLeadingTo } from '@podpilot/common';
 import type { Queryable } from '../db/db.js';
-import { recordTransition } from './transitions.js';
+import { type DesiredState, type MoveOptions, moveState, recordTransition } from './transitions.js';
 
-export type DesiredState = 'running' | 'stopped' | 'destroyed';
+export type { DesiredState } from './transitions.js';
 
 /** What the lifecycle service and the reconciler need of an instance row. */
 export interface LifecycleRow {
@@ -21,6 +21,10 @@ export interface LifecycleRow {
   relaunchesDone: number;
   /** Why a relaunch is under way while the old rental is destroyed; null otherwise. */
   relaunchPending: string | null;
+  /** When it first became ready; null while it never was (the hub never destroys it on its own once set). */
+  readyAt: Date | null;
+  /** When the provider first reported the current rental running; null before, and after a stop. */
+  providerRunningAt: Date | null;
 }
 
 /**
@@ -38,7 +42,7 @@ export interface LaunchOffer {
 const COLUMNS = `id, provider, provider_instance_id as "providerInstanceId", state, desired_state as "desiredState",
   idempotency_key as "idempotencyKey", state_changed_at as "stateChangedAt", created_at as "createdAt",
   offer, launch_spec as "launchSpec", relaunches_left as "relaunchesLeft", relaunches_done as "relaunchesDone",
-  relaunch_pending as "relaunchPending"`;
+  relaunch_pending as "relaunchPending", ready_at as "readyAt", provider_running_at as "providerRunningAt"`;
 
 export interface NewInstance {
   name: string;
@@ -126,30 +130,37 @@ export class LifecycleRepository {
     return this.db.query<LifecycleRow>(`select ${COLUMNS} from instances where id = any($1::uuid[])`, [ids]);
   }
 
-  /**
-   * Moves the instance to `to` when it is in one of `from` (any state but `to` when omitted), records the
-   * transition with its cause, and optionally sets the desired state. Returns the state it moved from, or
-   * null when it did not move (already there, or not in `from`).
-   */
-  async move(
+  /** Moves the instance to `to` as the state machine allows (see moveState). Returns the state it left, or null. */
+  move(
     id: string,
     to: InstanceState,
     cause: string,
-    options: { from?: readonly InstanceState[]; reason?: string | null; desired?: DesiredState } = {},
+    options: MoveOptions = {},
   ): Promise<InstanceState | null> {
-    const rows = await this.db.query<{ from: InstanceState }>(
-      `with old as (select state from instances where id = $1 for update)
-       update instances i set state = $2, state_reason = $3, state_changed_at = now(), updated_at = now(),
-              desired_state = coalesce($5, i.desired_state)
-         from old
-        where i.id = $1 and old.state <> $2 and ($4::text[] is null or old.state = any($4::text[]))
-        returning old.state as "from"`,
-      [id, to, options.reason ?? null, options.from ?? null, options.desired ?? null],
+    return moveState(this.db, id, to, cause, options);
+  }
+
+  /**
+   * Whether the hub must keep the instance's disk: it has been ready, or it holds outputs not synced yet
+   * (uploads under way, or a backlog in its agent's last heartbeat).
+   */
+  async keepsDisk(id: string): Promise<boolean> {
+    const rows = await this.db.query<{ keep: boolean }>(
+      `select i.ready_at is not null
+              or coalesce((i.agent_facts->'sync'->>'backlogFiles')::int, 0) > 0
+              or exists (select 1 from pending_output_uploads p where p.instance_id = i.id) as keep
+         from instances i where i.id = $1`,
+      [id],
     );
-    const from = rows[0]?.from;
-    if (!from) return null;
-    await this.record(id, from, to, cause);
-    return from;
+    return rows[0]?.keep ?? false;
+  }
+
+  /** Notes that the provider reports the rental running (the first time only; a stop clears it). */
+  async markProviderRunning(id: string): Promise<void> {
+    await this.db.query(
+      `update instances set provider_running_at = now() where id = $1 and provider_running_at is null`,
+      [id],
+    );
   }
 
   /** Sets what the owner wants without a state change (e.g. destroy while already `stopping`). */
@@ -198,16 +209,17 @@ export class LifecycleRepository {
       cause: string;
     },
   ): Promise<boolean> {
+    const allowed = statesLeadingTo('launching').filter((s) => input.from.includes(s));
     const rows = await this.db.query<{ from: InstanceState }>(
       `with old as (select state from instances where id = $1 for update)
        update instances i set state = 'launching', state_reason = null, state_changed_at = now(),
-              updated_at = now(), relaunches_left = i.relaunches_left - 1,
+              updated_at = now(), provider_running_at = null, relaunches_left = i.relaunches_left - 1,
               relaunches_done = i.relaunches_done + 1, relaunch_pending = $4, offer = $5
          from old
         where i.id = $1 and old.state = any($2::text[]) and i.relaunches_left > 0
           and i.provider_instance_id is not distinct from $3
         returning old.state as "from"`,
-      [id, input.from, input.providerInstanceId, input.pending, JSON.stringify(input.offer)],
+      [id, allowed, input.providerInstanceId, input.pending, JSON.stringify(input.offer)],
     );
     const from = rows[0]?.from;
     if (!from) return false;

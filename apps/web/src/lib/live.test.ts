@@ -24,6 +24,7 @@ const instance = (id: string, createdAt: string, o: Partial<LiveInstance> = {}):
   providerInstanceId: null,
   state: 'ready',
   stateReason: null,
+  stopReason: null,
   gpuName: 'RTX 4090',
   gpuCount: 1,
   pricePerHour: 0.4,

@@ -1,4 +1,10 @@
-import { type ActivitySample, AGENT_STATES, type InstanceState, type LiveInstance } from '@podpilot/common';
+import {
+  type ActivitySample,
+  type InstanceState,
+  inGroup,
+  type LiveInstance,
+  STATE_GROUPS,
+} from '@podpilot/common';
 
 /** The cache entry of `['instances']`: every instance, newest first. */
 export interface LiveList {
@@ -32,19 +38,12 @@ export function reconnectDelayMs(attempt: number): number {
 }
 
 /** States in which the instance is (or is becoming) a rented machine. */
-const ACTIVE: readonly InstanceState[] = [
-  'requested',
-  'launching',
-  'booting',
-  'provisioning',
-  'ready',
-  'idle',
-];
+const ACTIVE: readonly InstanceState[] = ['requested', ...STATE_GROUPS.stoppable];
 export const isActive = (state: InstanceState): boolean => ACTIVE.includes(state);
 /** The machine runs and the agent answers commands. */
-export const isRunning = (state: InstanceState): boolean => state === 'ready' || state === 'idle';
-export const canStop = (state: InstanceState): boolean => AGENT_STATES.includes(state);
-export const canStart = (state: InstanceState): boolean => state === 'stopped';
+export const isRunning = (state: InstanceState): boolean => inGroup(state, 'serving');
+export const canStop = (state: InstanceState): boolean => inGroup(state, 'stoppable');
+export const canStart = (state: InstanceState): boolean => inGroup(state, 'startable');
 export const canDestroy = (state: InstanceState): boolean => state !== 'destroyed';
 
 /** Dollars: "$0.42", "$12.30"; under a cent "<$0.01" (never a misleading $0.00 for a running machine). */

@@ -1,27 +1,7 @@
 import { z } from 'zod';
 import { AgentCommandKind } from '../agent/protocol.js';
 import { ActivityView } from './idle.js';
-
-/** The instance lifecycle, in order; `failed` can follow any state. See docs/architecture.md. */
-export const InstanceState = z.enum([
-  'requested',
-  'launching',
-  'booting',
-  'provisioning',
-  'ready',
-  'idle',
-  'stopping',
-  'stopped',
-  'destroyed',
-  'failed',
-]);
-export type InstanceState = z.infer<typeof InstanceState>;
-
-/**
- * States in which the instance's agent may be running (GPU rented, container up): it can take commands and
- * answer a final sync. One list for hub and web.
- */
-export const AGENT_STATES: readonly InstanceState[] = ['booting', 'provisioning', 'ready', 'idle'];
+import { InstanceState, StopReason } from './instance-states.js';
 
 export const InstanceSummary = z.object({
   id: z.string(),
@@ -30,6 +10,8 @@ export const InstanceSummary = z.object({
   providerInstanceId: z.string().nullable(),
   state: InstanceState,
   stateReason: z.string().nullable(),
+  /** Who or what stopped it (the badge text beside `stopped`); null when not stopped. */
+  stopReason: StopReason.nullable().default(null), // default: answers of hubs older than stop reasons
   gpuName: z.string().nullable(),
   gpuCount: z.number().int().nullable(),
   pricePerHour: z.number().nullable(),

@@ -4,6 +4,7 @@ import { isRecord, num, str } from '../json.js';
 import {
   type LaunchSpec,
   labelFor,
+  mostAlive,
   type Offer,
   type OfferRequirements,
   type ProviderInstance,
@@ -168,9 +169,8 @@ export class RunpodProvider implements StoppableProvider {
 
   /** The pod named `podpilot-<podpilotId>` that is not terminated (a running one first), or null. */
   async findByPodpilotId(podpilotId: string): Promise<ProviderInstance | null> {
-    const rank = { running: 0, starting: 1, stopped: 2, failed: 3, gone: 4 } as const;
     const mine = (await this.list()).filter((pod) => pod.podpilotId === podpilotId && pod.status !== 'gone');
-    return mine.sort((a, b) => rank[a.status] - rank[b.status])[0] ?? null;
+    return mostAlive(mine);
   }
 
   /** `POST /pods/{id}/action {"action":"stop"}`. Idempotent: a refusal for a pod already stopped is fine. */

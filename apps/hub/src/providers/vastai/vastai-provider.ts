@@ -3,6 +3,7 @@ import { isRecord } from '../json.js';
 import {
   type LaunchSpec,
   labelFor,
+  mostAlive,
   type Offer,
   type OfferRequirements,
   type ProviderInstance,
@@ -182,10 +183,9 @@ export class VastAiProvider implements StoppableProvider {
    * `GET /api/v1/instances/` filtered on the label by Vast.
    */
   async findByPodpilotId(podpilotId: string): Promise<ProviderInstance | null> {
-    const rank = { running: 0, starting: 1, stopped: 2, failed: 3, gone: 4 } as const;
     const { instances } = await this.listPage({ label: { eq: labelFor(podpilotId) } }, null);
     const mine = instances.filter((instance) => instance.podpilotId === podpilotId);
-    return mine.sort((a, b) => rank[a.status] - rank[b.status])[0] ?? null;
+    return mostAlive(mine);
   }
 
   /** `PUT /instances/{id}/ {"state":"stopped"}`. Idempotent. Throws ProviderError when Vast refuses or knows no such id. */

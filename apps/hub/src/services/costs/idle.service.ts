@@ -1,4 +1,10 @@
-import type { HeartbeatReport, HeartbeatResponse, IdlePolicyOverride, InstanceState } from '@podpilot/common';
+import type {
+  HeartbeatReport,
+  HeartbeatResponse,
+  IdlePolicyOverride,
+  InstanceState,
+  StopReason,
+} from '@podpilot/common';
 import { errorMessage, MAX_KEEP_AWAKE_HOURS } from '@podpilot/common';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../../db/db.js';
@@ -80,7 +86,7 @@ export class IdleService {
   /** Stops an instance that the budget no longer allows (once, whoever asks again). */
   async haltForBudget(instanceId: string, reason: string): Promise<void> {
     if (!(await this.rows.claimAction(instanceId, new Date(this.now())))) return;
-    this.background(instanceId, 'stop', `budget: ${reason}`, 'budget.stop');
+    this.background(instanceId, 'stop', `budget: ${reason}`, 'budget.stop', 'budget');
   }
 
   /** The owner keeps the instance awake until `until` (null cancels). 400 beyond the limit; 404 unknown. */
@@ -158,7 +164,7 @@ export class IdleService {
         data: { actionAt: at(a.actionAt), action: a.policy.action, reasons: a.reasons },
       });
     if (a.due === 'act' && !row.actionAt && (await this.rows.claimAction(row.id, new Date(now))))
-      this.background(row.id, a.policy.action, this.why(a), 'idle.action');
+      this.background(row.id, a.policy.action, this.why(a), 'idle.action', 'idle');
   }
 
   private why(a: IdleAssessment): string {
@@ -166,7 +172,13 @@ export class IdleService {
   }
 
   /** Runs the stop or destroy (final sync first) without holding up the caller. */
-  private background(instanceId: string, action: 'stop' | 'destroy', why: string, kind: string): void {
+  private background(
+    instanceId: string,
+    action: 'stop' | 'destroy',
+    why: string,
+    kind: string,
+    stopReason: StopReason,
+  ): void {
     const job = (async () => {
       await this.notifier.notify({
         kind,
@@ -175,7 +187,7 @@ export class IdleService {
         message: `${why}: final output sync, then ${action}`,
       });
       try {
-        const done = await this.lifecycle.halt(instanceId, action, why);
+        const done = await this.lifecycle.halt(instanceId, action, why, stopReason);
         if (done !== action)
           await this.notifier.notify({
             kind: `${kind}-fallback`,

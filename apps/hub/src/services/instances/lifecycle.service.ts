@@ -1,4 +1,11 @@
-import type { InstanceDetail, InstanceState, LaunchRequest, ProviderKind } from '@podpilot/common';
+import {
+  type InstanceDetail,
+  type InstanceState,
+  type LaunchRequest,
+  type ProviderKind,
+  STATE_GROUPS,
+  type StopReason,
+} from '@podpilot/common';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../../db/db.js';
 import { iso } from '../../lib/dates.js';
@@ -19,8 +26,7 @@ import { LifecycleRenter } from './lifecycle-rent.js';
 export { AGENT_STATES, type LaunchBudget, type LifecycleOptions } from './lifecycle-common.js';
 export { RELAUNCH_PRICE_FACTOR } from './relaunch-offer.js';
 
-/** States with (possibly) a live rental that stop may act on. */
-const STOPPABLE: readonly InstanceState[] = ['launching', ...AGENT_STATES];
+const STOPPABLE: readonly InstanceState[] = STATE_GROUPS.stoppable;
 
 /**
  * The instance lifecycle: launch, stop, start, destroy. Every state change is recorded with its cause;
@@ -94,9 +100,10 @@ export class LifecycleService {
   /**
    * Stops a running instance: final output sync (bounded), `stopping`, provider stop, `stopped`. A provider
    * failure leaves it `stopping` with desired state `stopped` (the reconciler retries). 409 when the
-   * provider cannot stop instances or the instance is not running. `why` starts the recorded cause.
+   * provider cannot stop instances or the instance is not running. `why` starts the recorded cause;
+   * `stopReason` says who or what stopped it (shown beside `stopped`).
    */
-  async stop(id: string, why = 'stop requested'): Promise<InstanceDetail> {
+  async stop(id: string, why = 'stop requested', stopReason: StopReason = 'owner'): Promise<InstanceDetail> {
     const row = await this.require(id);
     if (row.state === 'stopped' || row.state === 'stopping') return this.instances.get(id);
     if (!STOPPABLE.includes(row.state) || !row.providerInstanceId)
@@ -108,6 +115,8 @@ export class LifecycleService {
       !(await this.rows.move(id, 'stopping', `${why} (${sync})`, {
         from: STOPPABLE,
         desired: 'stopped',
+        reason: why,
+        stopReason,
       }))
     )
       return this.instances.get(id);
@@ -126,11 +135,16 @@ export class LifecycleService {
    * The hub's own stop (idle, budget): `stop` when asked and the provider can stop instances, else `destroy`
    * (billing must end either way). Both run the final output sync first. Returns what was done.
    */
-  async halt(id: string, action: 'stop' | 'destroy', why: string): Promise<'stop' | 'destroy'> {
+  async halt(
+    id: string,
+    action: 'stop' | 'destroy',
+    why: string,
+    stopReason: StopReason,
+  ): Promise<'stop' | 'destroy'> {
     const row = await this.require(id);
     const canStop = isStoppable(await this.provider(row.provider as ProviderKind));
     if (action === 'stop' && canStop) {
-      await this.stop(id, why);
+      await this.stop(id, why, stopReason);
       return 'stop';
     }
     await this.destroy(id, why);

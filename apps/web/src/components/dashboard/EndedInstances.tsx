@@ -27,7 +27,7 @@ export function EndedInstances({ instances }: { instances: LiveInstance[] }) {
                 </Link>
               </td>
               <td className={cell}>
-                <StateBadge state={i.state} />
+                <StateBadge state={i.state} stopReason={i.stopReason} message={i.stateReason} />
                 {i.stateReason ? (
                   <span className="ml-2 text-xs text-slate-500 dark:text-slate-400">{i.stateReason}</span>
                 ) : null}

@@ -41,7 +41,11 @@ export function InstanceCard({ instance, now }: { instance: LiveInstance; now: n
           </p>
         </div>
         <div className="flex flex-wrap items-center gap-2">
-          <StateBadge state={instance.state} />
+          <StateBadge
+            state={instance.state}
+            stopReason={instance.stopReason}
+            message={instance.stateReason}
+          />
           {instance.activity ? <ActivityBadge busy={instance.activity.busy} /> : null}
         </div>
       </header>

@@ -38,7 +38,7 @@ export function InstanceHeader({
       </p>
       <div className="flex flex-wrap items-center gap-3">
         <h1 className="min-w-0 truncate text-2xl font-semibold tracking-tight">{i.name}</h1>
-        <StateBadge state={i.state} />
+        <StateBadge state={i.state} stopReason={i.stopReason} message={i.stateReason} />
         {i.activity ? <ActivityBadge busy={i.activity.busy} /> : null}
         <span className="ml-auto">
           <LiveIndicator status={live} />

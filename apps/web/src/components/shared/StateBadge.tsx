@@ -1,4 +1,4 @@
-import type { InstanceState } from '@podpilot/common';
+import type { InstanceState, StopReason } from '@podpilot/common';
 
 const tones: Record<InstanceState, string> = {
   requested:
@@ -18,12 +18,30 @@ const tones: Record<InstanceState, string> = {
   failed: 'bg-red-50 text-red-700 ring-red-200 dark:bg-red-950 dark:text-red-300 dark:ring-red-900',
 };
 
-export function StateBadge({ state }: { state: InstanceState }) {
+/** A crash or a deadline stop wants attention; an owner's or idle stop does not. */
+const ALARMING: readonly StopReason[] = ['crashed', 'deadline', 'budget', 'preempted'];
+
+/**
+ * The state as a badge; a stopped instance says who or what stopped it ("stopped · crashed"), with the
+ * state's message as its tooltip.
+ */
+export function StateBadge({
+  state,
+  stopReason = null,
+  message = null,
+}: {
+  state: InstanceState;
+  stopReason?: StopReason | null;
+  message?: string | null;
+}) {
+  const shown = state === 'stopped' && stopReason ? `stopped · ${stopReason}` : state;
+  const tone = stopReason && state === 'stopped' && ALARMING.includes(stopReason) ? tones.idle : tones[state];
   return (
     <span
-      className={`inline-flex rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${tones[state]}`}
+      className={`inline-flex rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${tone}`}
+      title={message ?? undefined}
     >
-      {state}
+      {shown}
     </span>
   );
 }
