@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdir, open } from 'node:fs/promises';
 import { ProviderError } from '../errors.js';
+import type { AgentDeath } from './agent-restarts.js';
 import { ID, type InstanceRecord, logPath, message, workspaceDir } from './instance-record.js';
 import { endMarked, identify, isSignallablePid, type ProcessIdentity, stopGroup } from './processes.js';
 
@@ -44,20 +45,20 @@ function agentEnv(launch: AgentLaunch, record: InstanceRecord): Record<string, s
   };
 }
 
-/**
- * Starts the agent detached, output appended to `agent.log`; resolves once the process exists. `onExit`
- * is called when the process ends (while this hub runs).
- */
-export async function spawnAgent(
-  launch: AgentLaunch,
-  record: InstanceRecord,
-  onExit: (pid: number, code: number | null, signal: string | null) => void,
-): Promise<ProcessIdentity> {
+/** A spawned agent: who it is, and how it ends (settles when it exits, while this hub runs). */
+export interface SpawnedAgent {
+  identity: ProcessIdentity;
+  ended: Promise<AgentDeath>;
+}
+
+/** Starts the agent detached, output appended to `agent.log`; resolves once the process exists. */
+export async function spawnAgent(launch: AgentLaunch, record: InstanceRecord): Promise<SpawnedAgent> {
   const [command, ...args] = launch.command;
   const workspace = workspaceDir(launch.root, record.id);
   await mkdir(workspace, { recursive: true, mode: 0o700 });
   const log = await open(logPath(launch.root, record.id), 'a', 0o600);
   let child: ChildProcess;
+  let ended: Promise<AgentDeath> | undefined;
   try {
     child = spawn(command, args, {
       cwd: workspace,
@@ -66,7 +67,11 @@ export async function spawnAgent(
       stdio: ['ignore', log.fd, log.fd],
     });
     await new Promise<void>((resolve, reject) => {
-      child.once('spawn', resolve);
+      child.once('spawn', () => {
+        // Listening from the first moment: an agent may die before the awaits below are done.
+        ended = new Promise((exited) => child.once('exit', (code, signal) => exited({ code, signal })));
+        resolve();
+      });
       child.once('error', reject);
     });
   } catch (error) {
@@ -79,14 +84,10 @@ export async function spawnAgent(
   child.on('error', () => {}); // a later error (a failed kill) must not crash the hub
   child.unref();
   const pid = child.pid;
-  if (pid === undefined || !isSignallablePid(pid)) {
+  if (pid === undefined || !isSignallablePid(pid) || ended === undefined) {
     throw new ProviderError(KIND, `the agent started without a usable pid (${pid})`);
   }
-  const identity = await identify(pid);
-  child.once('exit', (code, signal) => {
-    onExit(pid, code, signal);
-  });
-  return identity;
+  return { identity: await identify(pid), ended };
 }
 
 /**

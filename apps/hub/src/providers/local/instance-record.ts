@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errorMessage as message } from '@podpilot/common';
 import { z } from 'zod';
@@ -44,6 +44,8 @@ export const InstanceRecord = z.object({
   exit: z
     .object({ pid: z.number(), code: z.number().nullable(), signal: z.string().nullable(), at: z.string() })
     .nullable(),
+  /** When the agent was restarted after dying on its own, within the restart window (ISO); reset by `start`. */
+  restarts: z.array(z.string()).optional(),
 });
 export type InstanceRecord = z.infer<typeof InstanceRecord>;
 
@@ -145,4 +147,25 @@ export async function writeRecord(root: string, record: InstanceRecord): Promise
     await rm(temp, { force: true }).catch(() => {});
     throw new ProviderError(KIND, `cannot write ${path}: ${message(error)}`, { cause: error });
   }
+}
+
+/** Every record under `root` (unreadable ones too), oldest first; throws ProviderError when `root` cannot be listed. */
+export async function readAllRecords(root: string): Promise<(InstanceRecord | UnreadableRecord)[]> {
+  const names = await readdir(root).catch((error: unknown) => {
+    if (errorCode(error) === 'ENOENT') return [] as string[];
+    throw new ProviderError(KIND, `cannot list ${root}: ${message(error)}`, { cause: error });
+  });
+  const found = await Promise.all(names.filter((name) => ID.test(name)).map((id) => readRecord(root, id)));
+  const records = found.filter((r) => r !== null);
+  const createdAt = (r: InstanceRecord | UnreadableRecord) =>
+    r instanceof UnreadableRecord ? '' : r.createdAt;
+  return records.sort((a, b) => createdAt(a).localeCompare(createdAt(b)));
+}
+
+/** Appends a line of the provider's own to `agent.log` (time-stamped); a missing folder is no error. */
+export async function noteInLog(root: string, id: string, line: string): Promise<void> {
+  await appendFile(logPath(root, id), `[${new Date().toISOString()} podpilot local provider] ${line}\n`, {
+    mode: 0o600,
+    flag: 'a',
+  }).catch(() => {});
 }

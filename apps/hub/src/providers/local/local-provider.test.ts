@@ -1,156 +1,39 @@
 /**
- * The local provider with real processes: a tiny fake agent (a node script) that writes what it was
- * started with into its workspace and runs until SIGTERM. The shared provider contract does not apply
- * here (it drives a remote fake: a manual clock, HTTP faults, offers to take); its scenarios that make
- * sense for one machine are below.
+ * The local provider with real processes (the fake agent of `test-support/local-testbed.ts`). The shared
+ * provider contract does not apply here (it drives a remote fake: a manual clock, HTTP faults, offers to
+ * take); its scenarios that make sense for one machine are below. These tests turn the agent restarts
+ * off (a dead agent is `exited` at once); `local-restarts.test.ts` covers them.
  */
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { ProviderError } from '../errors.js';
-import type { LaunchSpec } from '../provider.js';
 import {
   DEFAULT_AGENT_SCRIPT,
   LOCAL_INSTANCE_MARKER,
   LOCAL_OFFER,
-  LocalProvider,
-  type LocalProviderOptions,
+  type LocalProvider,
 } from './local-provider.js';
-
-const FAKE_AGENT = `
-import { spawn } from 'node:child_process';
-import { renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-const workspace = process.env.PODPILOT_WORKSPACE;
-const write = (name, value) => {
-  writeFileSync(join(workspace, name + '.tmp'), JSON.stringify(value));
-  renameSync(join(workspace, name + '.tmp'), join(workspace, name));
-};
-process.on('SIGTERM', () => {
-  if (process.env.FAKE_IGNORE_TERM === '1') return;
-  console.log('fake agent stopping');
-  process.exit(0);
-});
-if (process.env.FAKE_UI === '1') {
-  // Like the real agent's WebUI: a group of its own, the environment minus PODPILOT_*.
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PODPILOT_')));
-  const ui = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { detached: true, stdio: 'ignore', env });
-  ui.unref();
-  write('ui.json', { pid: ui.pid });
-}
-write('agent-' + process.pid + '.json', { pid: process.pid, cwd: process.cwd(), env: process.env });
-console.log('fake agent up');
-setInterval(() => {}, 1000);
-`;
-
-interface AgentReport {
-  pid: number;
-  cwd: string;
-  env: Record<string, string>;
-}
-
-const hasProcfs = existsSync('/proc/self/stat');
-
-/** A live process; a zombie (ended, not yet reaped by whoever adopted it) counts as gone. */
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  if (!hasProcfs) return true;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return !/^[ZX]/.test(stat.slice(stat.lastIndexOf(')') + 2));
-  } catch {
-    return false;
-  }
-};
-
-async function waitFor<T>(check: () => Promise<T | undefined> | T | undefined, what: string): Promise<T> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
-
-const specFor = (env: Record<string, string> = {}, instanceId = randomUUID()): LaunchSpec => ({
-  instanceId,
-  offerId: 'local',
-  image: 'ignored',
-  env: { PODPILOT_HUB_URL: 'http://127.0.0.1:7300', PODPILOT_BOOTSTRAP_TOKEN: 'bootstrap-secret', ...env },
-  diskGb: 0,
-  ports: [8188],
-});
+import { alive, hasProcfs, localTestbed, specFor, waitFor } from './test-support/local-testbed.js';
 
 describe('LocalProvider', () => {
-  let scripts: string;
-  let root: string;
+  const { make, root, scripts, workspaceOf, report, recordOf, pidOf } = localTestbed({
+    agentRestarts: { maxRestarts: 0 },
+  });
   let local: LocalProvider;
-  const make = (options: Partial<LocalProviderOptions> = {}) =>
-    new LocalProvider({
-      root,
-      command: [process.execPath, join(scripts, 'fake-agent.mjs')],
-      stopTimeoutMs: 5_000,
-      ...options,
-    });
-
-  const workspaceOf = (id: string) => join(root, id, 'workspace');
-  /** The report of the agent with `pid`, or of the only/newest one when no pid is given. */
-  const report = (id: string, pid?: number) =>
-    waitFor(async () => {
-      const names = (await readdir(workspaceOf(id)).catch(() => [])).filter((n) =>
-        /^agent-\d+\.json$/.test(n),
-      );
-      const name = pid === undefined ? names.at(-1) : names.find((n) => n === `agent-${pid}.json`);
-      return name
-        ? (JSON.parse(await readFile(join(workspaceOf(id), name), 'utf8')) as AgentReport)
-        : undefined;
-    }, `the agent's report in ${id}`);
-  const recordOf = async (id: string) =>
-    JSON.parse(await readFile(join(root, id, 'instance.json'), 'utf8')) as {
-      state: string;
-      env: Record<string, string>;
-      process: { pid: number } | null;
-    };
-  const pidOf = async (id: string) => {
-    const pid = (await recordOf(id)).process?.pid;
-    if (!pid) throw new Error(`no pid recorded for ${id}`);
-    return pid;
-  };
-
-  beforeAll(async () => {
-    scripts = await mkdtemp(join(tmpdir(), 'podpilot-fake-agent-'));
-    await writeFile(join(scripts, 'fake-agent.mjs'), FAKE_AGENT);
-  });
-  afterAll(async () => {
-    await rm(scripts, { recursive: true, force: true });
-  });
-  beforeEach(async () => {
-    root = join(await mkdtemp(join(tmpdir(), 'podpilot-local-')), 'local-instances');
+  beforeEach(() => {
     local = make();
-  });
-  afterEach(async () => {
-    vi.unstubAllEnvs();
-    const cleaner = make({ stopTimeoutMs: 500 });
-    for (const instance of await cleaner.list()) await cleaner.destroy(instance.id);
-    await rm(join(root, '..'), { recursive: true, force: true });
   });
 
   it('offers this machine: one free offer without a GPU, whatever is asked', async () => {
     const offers = await local.searchOffers({ gpuName: 'RTX 4090', minVramGb: 24 });
     expect(offers).toHaveLength(1);
     expect(offers[0]).toMatchObject({ ...LOCAL_OFFER, diskGb: expect.any(Number) });
-    expect(existsSync(root)).toBe(false); // read-only
+    expect(existsSync(root())).toBe(false); // read-only
   });
 
   it('launches a running agent in its own workspace, with the launch env and none of the hub secrets', async () => {
@@ -186,15 +69,17 @@ describe('LocalProvider', () => {
     }
 
     // instance.json holds the bootstrap token: only the owner may read it.
-    expect((await stat(join(root, instance.id, 'instance.json'))).mode & 0o777).toBe(0o600);
-    expect((await stat(join(root, instance.id))).mode & 0o777).toBe(0o700);
+    expect((await stat(join(root(), instance.id, 'instance.json'))).mode & 0o777).toBe(0o600);
+    expect((await stat(join(root(), instance.id))).mode & 0o777).toBe(0o700);
     expect(await recordOf(instance.id)).toMatchObject({
       state: 'running',
       env: specFor({ FROM_SPEC: '2' }).env,
     });
     await waitFor(
       async () =>
-        /fake agent up/.test(await readFile(join(root, instance.id, 'agent.log'), 'utf8')) ? true : undefined,
+        /fake agent up/.test(await readFile(join(root(), instance.id, 'agent.log'), 'utf8'))
+          ? true
+          : undefined,
       'the agent log',
     );
 
@@ -215,7 +100,7 @@ describe('LocalProvider', () => {
     expect(alive(first.pid)).toBe(false);
     expect(await local.get(id)).toMatchObject({ status: 'stopped' });
     expect(await readFile(join(workspaceOf(id), 'kept.txt'), 'utf8')).toBe('disk');
-    expect(await readFile(join(root, id, 'agent.log'), 'utf8')).toContain('fake agent stopping');
+    expect(await readFile(join(root(), id, 'agent.log'), 'utf8')).toContain('fake agent stopping');
     await local.stop(id);
     expect(await local.get(id)).toMatchObject({ status: 'stopped' });
 
@@ -233,30 +118,30 @@ describe('LocalProvider', () => {
     expect(alive(pid)).toBe(true);
   });
 
-  it('a crashed agent is failed (how it ended in rawStatus) until started again', async () => {
+  it('a crashed agent (restarts spent) is exited, how it ended in rawStatus, until started again', async () => {
     const { id } = await local.launch(specFor());
     const agent = await report(id);
     process.kill(agent.pid, 'SIGKILL');
-    const failed = await waitFor(async () => {
+    const exited = await waitFor(async () => {
       const instance = await local.get(id);
-      return instance?.status === 'failed' && /SIGKILL/.test(instance.rawStatus) ? instance : undefined;
+      return instance?.status === 'exited' && /SIGKILL/.test(instance.rawStatus) ? instance : undefined;
     }, 'the crash to show');
-    expect(failed.rawStatus).toContain('agent.log');
-    expect((await local.findByPodpilotId(failed.podpilotId ?? ''))?.status).toBe('failed');
+    expect(exited.rawStatus).toContain('agent.log');
+    expect((await local.findByPodpilotId(exited.podpilotId ?? ''))?.status).toBe('exited');
 
     await local.start(id);
     expect(await local.get(id)).toMatchObject({ status: 'running' });
     expect(alive(await pidOf(id))).toBe(true);
   });
 
-  it('an agent that exits at once is failed with its exit code', async () => {
+  it('an agent that exits at once is exited with its exit code', async () => {
     const provider = make({ command: [process.execPath, '-e', 'process.exit(3)'] });
     const { id } = await provider.launch(specFor());
     await waitFor(
       async () => ((await provider.get(id))?.rawStatus.includes('exited with code 3') ? true : undefined),
       'the exit code',
     );
-    expect(await provider.get(id)).toMatchObject({ status: 'failed' });
+    expect(await provider.get(id)).toMatchObject({ status: 'exited' });
   });
 
   it('stop escalates to SIGKILL when the agent ignores SIGTERM', async () => {
@@ -288,7 +173,7 @@ describe('LocalProvider', () => {
       return pid !== undefined && pid !== ui ? pid : undefined;
     }, 'the second UI');
     process.kill(agent.pid, 'SIGKILL');
-    await waitFor(async () => ((await local.get(id))?.status === 'failed' ? true : undefined), 'the crash');
+    await waitFor(async () => ((await local.get(id))?.status === 'exited' ? true : undefined), 'the crash');
     expect(alive(orphan)).toBe(true);
     await local.destroy(id);
     expect(alive(orphan)).toBe(false);
@@ -299,8 +184,8 @@ describe('LocalProvider', () => {
     const agent = await report(id);
     await local.destroy(id);
     expect(alive(agent.pid)).toBe(false);
-    expect(existsSync(join(root, id))).toBe(false);
-    expect(await readdir(root)).toEqual([]);
+    expect(existsSync(join(root(), id))).toBe(false);
+    expect(await readdir(root())).toEqual([]);
     expect(await local.get(id)).toBeNull();
     expect(await local.list()).toEqual([]);
     await local.destroy(id);
@@ -321,7 +206,7 @@ describe('LocalProvider', () => {
     expect(await local.get(id)).toMatchObject({ status: 'stopped' });
   });
 
-  it.runIf(hasProcfs)('a reused pid is not the agent: failed, and never signalled', async () => {
+  it.runIf(hasProcfs)('a reused pid is not the agent: exited, and never signalled', async () => {
     const { id } = await local.launch(specFor());
     const agent = await report(id);
     process.kill(agent.pid, 'SIGKILL');
@@ -330,20 +215,30 @@ describe('LocalProvider', () => {
       'the exit to be noted',
     );
     // Pretend the kernel gave the agent's pid to another process: this test's own.
-    const path = join(root, id, 'instance.json');
+    const path = join(root(), id, 'instance.json');
     const record = JSON.parse(await readFile(path, 'utf8')) as { process: { pid: number } };
     record.process.pid = process.pid;
     await writeFile(path, JSON.stringify(record), { mode: 0o600 });
-    expect(await local.get(id)).toMatchObject({ status: 'failed' });
+    expect(await local.get(id)).toMatchObject({ status: 'exited' });
     await local.stop(id); // would end this test process if it trusted the pid
     expect(await local.get(id)).toMatchObject({ status: 'stopped' });
+  });
+
+  it('an instance whose agent is not spawned yet (a launch under way) is starting, not exited', async () => {
+    const { id } = await local.launch(specFor());
+    await report(id);
+    await local.stop(id);
+    const path = join(root(), id, 'instance.json');
+    const record = JSON.parse(await readFile(path, 'utf8')) as { state: string; process: null };
+    await writeFile(path, JSON.stringify({ ...record, state: 'running', process: null }), { mode: 0o600 });
+    expect(await local.get(id)).toMatchObject({ status: 'starting' });
   });
 
   it('an unreadable instance.json shows as failed and can still be destroyed', async () => {
     const { id } = await local.launch(specFor());
     await report(id);
     await local.stop(id);
-    await writeFile(join(root, id, 'instance.json'), '{ not json');
+    await writeFile(join(root(), id, 'instance.json'), '{ not json');
     expect(await local.get(id)).toMatchObject({ id, podpilotId: null, status: 'failed' });
     expect((await local.list()).map((i) => i.status)).toEqual(['failed']);
     await expect(local.start(id)).rejects.toBeInstanceOf(ProviderError);
@@ -352,9 +247,9 @@ describe('LocalProvider', () => {
   });
 
   it('a command that cannot start throws ProviderError and leaves nothing behind', async () => {
-    const provider = make({ command: [join(scripts, 'no-such-program')] });
+    const provider = make({ command: [join(scripts(), 'no-such-program')] });
     await expect(provider.launch(specFor())).rejects.toBeInstanceOf(ProviderError);
-    expect(await readdir(root)).toEqual([]);
+    expect(await readdir(root())).toEqual([]);
   });
 
   it('calls on one instance run one after another', async () => {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ProviderError } from '../errors.js';
@@ -13,6 +13,8 @@ import {
   type StoppableProvider,
 } from '../provider.js';
 import { type AgentLaunch, endInstance, LOCAL_INSTANCE_MARKER, spawnAgent } from './agent-process.js';
+import { DEFAULT_RESTART_POLICY, type RestartPolicy } from './agent-restarts.js';
+import { AgentSupervisor } from './agent-supervisor.js';
 import {
   claimFolder,
   errorCode,
@@ -20,6 +22,7 @@ import {
   type InstanceRecord,
   instanceDir,
   message,
+  readAllRecords,
   readKnownRecord,
   readRecord,
   UnreadableRecord,
@@ -27,7 +30,7 @@ import {
   writeRecord,
 } from './instance-record.js';
 import { describeInstance, freeDiskGb, LOCAL_OFFER, unreadableInstance } from './local-status.js';
-import { type ProcessIdentity, probe } from './processes.js';
+import { probe } from './processes.js';
 import { SerialQueue } from './serial-queue.js';
 import { pickWebuiPort, recordedPorts } from './webui-port.js';
 
@@ -48,6 +51,11 @@ export interface LocalProviderOptions {
   env?: Record<string, string>;
   /** How long stop and destroy wait after SIGTERM before SIGKILL. Default 30 s. */
   stopTimeoutMs?: number;
+  /**
+   * How an agent that dies on its own is started again, as the container entrypoint does; each field
+   * defaults to `DEFAULT_RESTART_POLICY` (5 restarts within 10 min, waits of 1, 2, 4… s up to 30 s).
+   */
+  agentRestarts?: Partial<RestartPolicy>;
 }
 
 /**
@@ -55,6 +63,10 @@ export interface LocalProviderOptions {
  * instance is a folder `<root>/<id>/` holding `instance.json`, `agent.log` and the agent's `workspace/`
  * (its "disk", kept while stopped). The agent runs detached in its own process group and outlives the hub;
  * a later hub (a new provider on the same root) reads the folders back, so the reconciler adopts them.
+ *
+ * The provider plays the container: an agent it spawned that dies on its own (a signal, a non-zero exit)
+ * is started again in the same workspace, bounded by `agentRestarts` (see AgentSupervisor); a stop, a
+ * destroy or exit 0 is final, and the agents a hub adopted are not restarted by it (it does not own them).
  *
  * Calls on one id are serialised within this provider object; two hubs on one root are not supported.
  * Nothing here talks to a network: AuthError and RateLimitedError never occur; failures of the file
@@ -64,20 +76,29 @@ export interface LocalProviderOptions {
 export class LocalProvider implements StoppableProvider {
   readonly kind = 'local';
   readonly #root: string;
-  readonly #command: readonly [string, ...string[]];
   readonly #defaultCommand: boolean;
-  readonly #env: Record<string, string>;
+  readonly #launch: AgentLaunch;
   readonly #stopTimeoutMs: number;
   readonly #queues = new SerialQueue();
+  readonly #supervisor: AgentSupervisor;
+  /** Starts and stops in progress (one at a time per id, by the queue), so `get` never shows them as exited. */
+  readonly #transitions = new Map<string, 'starting' | 'stopping'>();
   /** WebUI ports handed out by this provider (before their records are written), by instance id. */
   readonly #ports = new Map<string, number>();
 
   constructor(options: LocalProviderOptions) {
     this.#root = resolve(options.root);
     this.#defaultCommand = options.command === undefined;
-    this.#command = options.command ?? [process.execPath, DEFAULT_AGENT_SCRIPT, 'agent'];
-    this.#env = { ...options.env };
+    this.#launch = {
+      root: this.#root,
+      command: options.command ?? [process.execPath, DEFAULT_AGENT_SCRIPT, 'agent'],
+      env: { ...options.env },
+    };
     this.#stopTimeoutMs = options.stopTimeoutMs ?? 30_000;
+    this.#supervisor = new AgentSupervisor(
+      { ...DEFAULT_RESTART_POLICY, ...options.agentRestarts },
+      { root: this.#root, queues: this.#queues, run: (record) => this.#run(record) },
+    );
   }
 
   /**
@@ -101,7 +122,7 @@ export class LocalProvider implements StoppableProvider {
     if (this.#defaultCommand && !existsSync(DEFAULT_AGENT_SCRIPT)) {
       throw new ProviderError(this.kind, `the agent is not built: ${DEFAULT_AGENT_SCRIPT} is missing`);
     }
-    const id = await this.#claimFolder(spec.instanceId);
+    const id = await claimFolder(this.#root, spec.instanceId);
     return this.#queues.run(id, async () => {
       const record: InstanceRecord = {
         version: 1,
@@ -114,14 +135,15 @@ export class LocalProvider implements StoppableProvider {
         exit: null,
       };
       try {
-        await mkdir(this.#workspace(id), { mode: 0o700 });
-        await this.#write(record);
-        record.process = await this.#spawn(record);
-        await this.#write(record);
-        return await describeInstance(this.#root, record);
+        await mkdir(workspaceDir(this.#root, id), { mode: 0o700 });
+        await writeRecord(this.#root, record);
+        this.#supervisor.resetBudget(id);
+        await this.#run(record);
+        return await this.#describe(record);
       } catch (error) {
+        this.#supervisor.forget(id);
         if (record.process) await this.#end(record).catch(() => {});
-        await rm(this.#dir(id), { recursive: true, force: true }).catch(() => {});
+        await rm(instanceDir(this.#root, id), { recursive: true, force: true }).catch(() => {});
         throw error instanceof ProviderError
           ? error
           : new ProviderError(this.kind, `launch failed: ${message(error)}`, { cause: error });
@@ -131,37 +153,29 @@ export class LocalProvider implements StoppableProvider {
 
   /**
    * The instance, or null when no such folder exists. `running` while the recorded process is alive and is
-   * still the one started (not a reused pid); `stopped` after `stop`; `failed` when it should run but the
-   * process is gone (crashed or exited: the lifecycle decides; `start` runs it again). Read-only.
+   * still the one started (not a reused pid), while a stop ends it, or while its restart waits (rawStatus
+   * `restarting (attempt n of N)…`); `starting` during a start; `stopped` after `stop`; `exited` when it
+   * should run but the process is gone for good (restarts spent, exit 0, or not ours to restart: a hub
+   * restarted since; `start` runs it again). See `describeInstance`. Read-only.
    */
   async get(id: string): Promise<ProviderInstance | null> {
     if (!ID.test(id)) return null;
-    const read = await this.#read(id);
+    const read = await readRecord(this.#root, id);
     if (read === null) return null;
-    return read instanceof UnreadableRecord ? unreadableInstance(read) : describeInstance(this.#root, read);
+    return read instanceof UnreadableRecord ? unreadableInstance(read) : this.#describe(read);
   }
 
   /** Every instance folder under `root`, oldest first; an unreadable `instance.json` shows as `failed`. Read-only. */
   async list(): Promise<ProviderInstance[]> {
-    const names = await readdir(this.#root).catch((error: unknown) => {
-      if (errorCode(error) === 'ENOENT') return [] as string[];
-      throw new ProviderError(this.kind, `cannot list ${this.#root}: ${message(error)}`, { cause: error });
-    });
-    const found = await Promise.all(names.filter((name) => ID.test(name)).map((id) => this.#read(id)));
-    const records = found.filter((r) => r !== null);
-    const createdAt = (r: InstanceRecord | UnreadableRecord) =>
-      r instanceof UnreadableRecord ? '' : r.createdAt;
-    records.sort((a, b) => createdAt(a).localeCompare(createdAt(b)));
+    const records = await readAllRecords(this.#root);
     return Promise.all(
-      records.map((r) =>
-        r instanceof UnreadableRecord ? unreadableInstance(r) : describeInstance(this.#root, r),
-      ),
+      records.map((r) => (r instanceof UnreadableRecord ? unreadableInstance(r) : this.#describe(r))),
     );
   }
 
   /** The instance labelled `podpilot-<podpilotId>` (a running one first if, oddly, several), or null. Read-only. */
   async findByPodpilotId(podpilotId: string): Promise<ProviderInstance | null> {
-    const rank = { running: 0, starting: 1, stopped: 2, failed: 3, gone: 4 } as const;
+    const rank = { running: 0, starting: 1, stopped: 2, exited: 3, failed: 4, gone: 5 } as const;
     const mine = (await this.list()).filter((instance) => instance.podpilotId === podpilotId);
     return mine.sort((a, b) => rank[a.status] - rank[b.status])[0] ?? null;
   }
@@ -169,39 +183,44 @@ export class LocalProvider implements StoppableProvider {
   /**
    * Stops the agent and everything it started: SIGTERM to its process group, SIGKILL after `stopTimeoutMs`,
    * then the same for any process still marked with the instance (a WebUI in a group of its own, or left by
-   * a crashed agent). Blocks until they are gone; the workspace is kept. Idempotent (a stopped or crashed
-   * instance is just marked stopped). Throws ProviderError for an unknown id or when a process survives SIGKILL.
+   * a crashed agent). Cancels a pending restart; the agent is never restarted after it. Blocks until they
+   * are gone; the workspace is kept. Idempotent (a stopped or exited instance is just marked stopped).
+   * Throws ProviderError for an unknown id or when a process survives SIGKILL.
    */
   async stop(id: string): Promise<void> {
     await this.#queues.run(id, async () => {
-      const record = await this.#readKnown(id);
-      await this.#end(record);
+      const record = await readKnownRecord(this.#root, id);
+      this.#supervisor.release(id);
+      await this.#during(id, 'stopping', () => this.#end(record));
       record.state = 'stopped';
       record.process = null;
-      await this.#write(record);
+      await writeRecord(this.#root, record);
     });
   }
 
   /**
    * Runs the agent again in the same folder with the environment stored at launch (the agent resumes with
-   * the token saved in its workspace; the bootstrap token is spent by then). Works from `stopped` and from
-   * `failed`; returns once the process exists. Idempotent: nothing happens while the agent runs. Throws
-   * ProviderError for an unknown id or when the agent cannot be started.
+   * the token saved in its workspace; the bootstrap token is spent by then), with a fresh restart budget.
+   * Works from `stopped` and `exited`, and during a pending restart (which it replaces); returns once the
+   * process exists. Idempotent: nothing happens while the agent runs. Throws ProviderError for an unknown
+   * id or when the agent cannot be started.
    */
   async start(id: string): Promise<void> {
     await this.#queues.run(id, async () => {
-      const record = await this.#readKnown(id);
+      const record = await readKnownRecord(this.#root, id);
       if (record.process && (await probe(record.process)) === 'ours') {
-        if (record.state !== 'running') await this.#write({ ...record, state: 'running' });
+        if (record.state !== 'running') await writeRecord(this.#root, { ...record, state: 'running' });
         return;
       }
-      // Leftovers of a crashed agent (its WebUI) would hold the ports the new one needs.
-      await this.#end(record);
-      record.state = 'running';
-      record.process = null;
-      await this.#write(record);
-      record.process = await this.#spawn(record);
-      await this.#write(record);
+      this.#supervisor.release(id);
+      this.#supervisor.resetBudget(id);
+      await this.#during(id, 'starting', async () => {
+        // Leftovers of a crashed agent (its WebUI) would hold the ports the new one needs.
+        await this.#end(record);
+        record.state = 'running';
+        record.restarts = [];
+        await this.#run(record);
+      });
     });
   }
 
@@ -214,12 +233,13 @@ export class LocalProvider implements StoppableProvider {
   async destroy(id: string): Promise<void> {
     if (!ID.test(id)) return;
     await this.#queues.run(id, async () => {
-      const read = await this.#read(id);
+      this.#supervisor.forget(id);
+      const read = await readRecord(this.#root, id);
       if (read === null) return;
-      await this.#end(read instanceof UnreadableRecord ? null : read, id);
+      await this.#during(id, 'stopping', () => this.#end(read instanceof UnreadableRecord ? null : read, id));
       const trash = join(this.#root, `.destroyed-${id}-${randomBytes(4).toString('hex')}`);
       try {
-        await rename(this.#dir(id), trash);
+        await rename(instanceDir(this.#root, id), trash);
       } catch (error) {
         if (errorCode(error) === 'ENOENT') return;
         throw new ProviderError(this.kind, `cannot remove instance ${id}: ${message(error)}`, {
@@ -231,60 +251,44 @@ export class LocalProvider implements StoppableProvider {
     });
   }
 
-  #dir(id: string): string {
-    return instanceDir(this.#root, id);
+  /** The instance as `get` shows it, with what this provider saw of its agent's end (a pending restart). */
+  #describe(record: InstanceRecord): Promise<ProviderInstance> {
+    const pid = record.process?.pid;
+    return describeInstance(this.#root, record, {
+      transition: this.#transitions.get(record.id),
+      agentEnd: async () => (pid === undefined ? undefined : this.#supervisor.ended(record.id, pid)),
+    });
   }
 
-  #workspace(id: string): string {
-    return workspaceDir(this.#root, id);
-  }
-
-  #read(id: string): Promise<InstanceRecord | UnreadableRecord | null> {
-    return readRecord(this.#root, id);
-  }
-
-  #readKnown(id: string): Promise<InstanceRecord> {
-    return readKnownRecord(this.#root, id);
-  }
-
-  #write(record: InstanceRecord): Promise<void> {
-    return writeRecord(this.#root, record);
-  }
-
-  #claimFolder(instanceId: string): Promise<string> {
-    return claimFolder(this.#root, instanceId);
+  /** Runs `work` (a start or stop on the instance's turn) with the status saying so meanwhile. */
+  async #during<T>(id: string, transition: 'starting' | 'stopping', work: () => Promise<T>): Promise<T> {
+    this.#transitions.set(id, transition);
+    try {
+      return await work();
+    } finally {
+      this.#transitions.delete(id);
+    }
   }
 
   /**
-   * Starts the agent detached, output appended to `agent.log`, with a WebUI port of its own (the one it had
-   * when still free, else a new free one, set on `record`); resolves once the process exists.
+   * Starts the agent detached (output appended to `agent.log`, a WebUI port of its own: the one it had when
+   * still free, else a new free one), records it on `record` and in `instance.json`, then watches it.
    */
-  async #spawn(record: InstanceRecord): Promise<ProcessIdentity> {
+  async #run(record: InstanceRecord): Promise<void> {
     const taken = await recordedPorts(this.#root, record.id);
     for (const [id, port] of this.#ports) if (id !== record.id) taken.add(port);
     record.webuiPort = await pickWebuiPort(record.webuiPort, taken).catch((error: unknown) => {
       throw new ProviderError(this.kind, `cannot pick a WebUI port: ${message(error)}`, { cause: error });
     });
     this.#ports.set(record.id, record.webuiPort);
-    const launch: AgentLaunch = { root: this.#root, command: this.#command, env: this.#env };
-    return spawnAgent(launch, record, (pid, code, signal) => {
-      void this.#noteExit(record.id, pid, code, signal);
-    });
+    const { identity, ended } = await spawnAgent(this.#launch, record);
+    record.process = identity;
+    await writeRecord(this.#root, record);
+    this.#supervisor.watch(record.id, identity.pid, ended);
   }
 
   /** Ends the agent and every process marked with the instance; throws when one survives SIGKILL. */
   #end(record: InstanceRecord | null, id = record?.id ?? ''): Promise<void> {
     return endInstance(record, id, this.#stopTimeoutMs);
-  }
-
-  /** Keeps how the agent ended, for `rawStatus`, when it is still the recorded process. Never throws. */
-  async #noteExit(id: string, pid: number, code: number | null, signal: string | null): Promise<void> {
-    await this.#queues
-      .run(id, async () => {
-        const record = await this.#read(id);
-        if (record === null || record instanceof UnreadableRecord || record.process?.pid !== pid) return;
-        await this.#write({ ...record, exit: { pid, code, signal, at: new Date().toISOString() } });
-      })
-      .catch(() => {});
   }
 }

@@ -2,6 +2,8 @@
 import { statfs } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { type Offer, type ProviderInstance, type ProviderStatus, podpilotIdOf } from '../provider.js';
+import { howItEnded } from './agent-restarts.js';
+import type { AgentEnd } from './agent-supervisor.js';
 import { errorCode, type InstanceRecord, logPath, RECORD, type UnreadableRecord } from './instance-record.js';
 import { probe } from './processes.js';
 
@@ -20,23 +22,29 @@ export const LOCAL_OFFER: Readonly<Offer> = Object.freeze({
   location: 'this machine',
 });
 
+/** What only the provider object serving the instance knows, beyond its record. */
+export interface LiveView {
+  /** A start or stop of the instance in progress. */
+  transition?: 'starting' | 'stopping';
+  /**
+   * How the agent ended, asked once its process is gone: known to the provider object that spawned it
+   * (a pending restart included), else undefined.
+   */
+  agentEnd?: () => Promise<AgentEnd | undefined>;
+}
+
 /**
- * `stopped` as recorded; `running` while the recorded process is still ours; `exited` when it ended on its own
- * (the workspace stays; `start` runs it again). Read-only.
+ * `stopped` as recorded; `starting` while a start runs or a launch has not spawned the agent yet; `running`
+ * while the recorded process is still ours, while a stop ends it, and while a restart of it waits out its
+ * backoff; `exited` when it ended on its own for good (the workspace stays; `start` runs it again). Never a
+ * passing `exited` during a start, stop or pending restart: the hub stops or destroys on it. Read-only.
  */
-export async function describeInstance(root: string, record: InstanceRecord): Promise<ProviderInstance> {
-  let status: ProviderStatus;
-  let rawStatus: string;
-  if (record.state === 'stopped') {
-    status = 'stopped';
-    rawStatus = 'stopped';
-  } else if (record.process && (await probe(record.process)) === 'ours') {
-    status = 'running';
-    rawStatus = `running (pid ${record.process.pid})`;
-  } else {
-    status = 'exited';
-    rawStatus = ended(root, record);
-  }
+export async function describeInstance(
+  root: string,
+  record: InstanceRecord,
+  live: LiveView = {},
+): Promise<ProviderInstance> {
+  const [status, rawStatus] = await statusOf(root, record, live);
   return {
     id: record.id,
     podpilotId: podpilotIdOf(record.label),
@@ -49,14 +57,33 @@ export async function describeInstance(root: string, record: InstanceRecord): Pr
   };
 }
 
+async function statusOf(
+  root: string,
+  record: InstanceRecord,
+  { transition, agentEnd }: LiveView,
+): Promise<[ProviderStatus, string]> {
+  if (transition === 'starting') return ['starting', 'starting the agent'];
+  if (record.state === 'stopped') return ['stopped', 'stopped'];
+  if (transition === 'stopping') return ['running', 'stopping the agent'];
+  if (!record.process) return ['starting', 'starting the agent']; // a launch that has not spawned it yet
+  if ((await probe(record.process)) === 'ours') return ['running', `running (pid ${record.process.pid})`];
+  const end = await agentEnd?.();
+  if (end?.pending) {
+    const { attempt, of } = end.pending;
+    return ['running', `restarting (attempt ${attempt} of ${of}): the agent ${howItEnded(end.exit)}`];
+  }
+  return ['exited', ended(root, record, record.process.pid, end)];
+}
+
 /** How the agent ended, for `rawStatus`, pointing at its log. */
-function ended(root: string, record: InstanceRecord): string {
+function ended(root: string, record: InstanceRecord, pid: number, end: AgentEnd | undefined): string {
   const log = logPath(root, record.id);
-  const exit = record.exit;
-  if (!record.process) return `no agent process (see ${log})`;
-  if (!exit || exit.pid !== record.process.pid) return `the agent exited (see ${log})`;
-  const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
-  return `the agent ${how} at ${exit.at} (see ${log})`;
+  const recorded = record.exit?.pid === pid ? record.exit : null;
+  const exit = end?.exit ?? recorded;
+  if (!exit) return `the agent exited (see ${log})`;
+  const count = end?.restarts ?? record.restarts?.length ?? 0;
+  const restarts = count > 0 ? `, after ${count} restart${count === 1 ? '' : 's'}` : '';
+  return `the agent ${howItEnded(exit)} at ${exit.at}${restarts} (see ${log})`;
 }
 
 /** An instance whose `instance.json` cannot be read: failed, and still destroyable. */
