@@ -75,7 +75,7 @@ export class RentalReconciler {
       report.adopted++;
     }
     // Cost accounting needs the price the provider bills (a launch answer often lacks it).
-    if (instance.pricePerHour !== null) await this.rows.refreshPrice(row.id, instance.pricePerHour);
+    await this.rows.refreshPrice(row.id, instance.pricePerHour, instance.stoppedStoragePerHour ?? null);
     if (row.state === 'stopping' && row.desiredState === 'destroyed')
       return this.lifecycle.finishDestroy(row.id);
     if (row.relaunchPending !== null && row.state === 'launching')

@@ -94,6 +94,8 @@ export interface ProviderInstance {
   /** The provider's own status word, for messages. */
   rawStatus: string;
   pricePerHour: number | null;
+  /** $/h billed while stopped (the kept disk or volume); null or absent when the provider does not say. */
+  stoppedStoragePerHour?: number | null;
   gpuName: string | null;
   gpuCount: number | null;
   publicIp: string | null;

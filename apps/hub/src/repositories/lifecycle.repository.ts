@@ -94,12 +94,21 @@ export class LifecycleRepository {
     return { row: existing[0], created: false };
   }
 
-  /** The provider's current price per hour (a launch answer often lacks it; the provider's list has it). */
-  async refreshPrice(id: string, pricePerHour: number): Promise<void> {
+  /**
+   * The provider's current prices (a launch answer often lacks them; the provider's list has them): per
+   * hour while running, and per hour of storage while stopped (unchanged when null).
+   */
+  async refreshPrice(
+    id: string,
+    pricePerHour: number | null,
+    storagePerHour: number | null = null,
+  ): Promise<void> {
     await this.db.query(
-      `update instances set price_per_hour = $2, updated_at = now()
-        where id = $1 and price_per_hour is distinct from $2::numeric`,
-      [id, pricePerHour],
+      `update instances set price_per_hour = coalesce($2, price_per_hour),
+              storage_price_per_hour = coalesce($3, storage_price_per_hour), updated_at = now()
+        where id = $1 and (price_per_hour is distinct from coalesce($2, price_per_hour)
+                           or storage_price_per_hour is distinct from coalesce($3, storage_price_per_hour))`,
+      [id, pricePerHour, storagePerHour],
     );
   }
 
@@ -275,19 +284,4 @@ export class LifecycleRepository {
   ): Promise<void> {
     await recordTransition(this.db, id, from, to, cause);
   }
-}
-
-/** A live profile's version to launch: the latest when `version` is null. */
-export async function findProfileVersion(
-  db: Queryable,
-  name: string,
-  version: number | null,
-): Promise<{ id: string; name: string; version: number; spec: unknown } | null> {
-  const rows = await db.query<{ id: string; name: string; version: number; spec: unknown }>(
-    `select v.id, p.name, v.version, v.spec from profile_versions v join profiles p on p.id = v.profile_id
-      where p.name = $1 and p.deleted_at is null and ($2::int is null or v.version = $2::int)
-      order by v.version desc limit 1`,
-    [name, version],
-  );
-  return rows[0] ?? null;
 }

@@ -142,3 +142,18 @@ export class ProfilesRepository {
     await q.query('update profiles set deleted_at = now() where id = $1', [profileId]);
   }
 }
+
+/** A live profile's version to launch: the latest when `version` is null. */
+export async function findProfileVersion(
+  db: Queryable,
+  name: string,
+  version: number | null,
+): Promise<{ id: string; name: string; version: number; spec: unknown } | null> {
+  const rows = await db.query<{ id: string; name: string; version: number; spec: unknown }>(
+    `select v.id, p.name, v.version, v.spec from profile_versions v join profiles p on p.id = v.profile_id
+      where p.name = $1 and p.deleted_at is null and ($2::int is null or v.version = $2::int)
+      order by v.version desc limit 1`,
+    [name, version],
+  );
+  return rows[0] ?? null;
+}

@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FAKE_RUNPOD_KEY, type FakeRunpod, startFakeRunpod } from '../test-support/fake-runpod.js';
 import { BOTH_MOUNTS } from '../test-support/fake-runpod-disks.js';
 import { RUNPOD_GPU_TYPES } from './runpod-catalogue.js';
-import { RunpodProvider } from './runpod-provider.js';
+import { RunpodProvider, runpodInstance } from './runpod-provider.js';
 import { RUNPOD_CONTAINER_DISK_GB } from './runpod-storage.js';
 
 const TOKEN_FILE = '/workspace/.podpilot/agent-token';
@@ -156,5 +156,16 @@ describe('Runpod disks', () => {
     expect((await priced(500)) - (await priced(100))).toBeCloseTo((400 * 0.1) / 730, 4);
     // The budget filter compares the same whole price.
     expect(await runpod.searchOffers({ gpuName: 'A40', maxPricePerHour: gpu })).toEqual([]);
+  });
+});
+
+describe('the price of a stopped pod', () => {
+  it('is its volume at the stopped rate ($0.20/GB/month), unknown when the pod does not say its size', () => {
+    const pod = { id: 'p1', name: 'podpilot-x', desiredStatus: 'EXITED' };
+    expect(runpodInstance({ ...pod, volumeInGb: 73 }).stoppedStoragePerHour).toBeCloseTo(
+      (73 * 0.2) / 730,
+      10,
+    );
+    expect(runpodInstance(pod).stoppedStoragePerHour).toBeNull();
   });
 });

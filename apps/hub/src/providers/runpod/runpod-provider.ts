@@ -19,7 +19,11 @@ import {
   type RunpodGpuType,
   searchCatalogue,
 } from './runpod-catalogue.js';
-import { RUNPOD_CONTAINER_DISK_GB, RUNPOD_VOLUME_PATH } from './runpod-storage.js';
+import {
+  RUNPOD_CONTAINER_DISK_GB,
+  RUNPOD_VOLUME_PATH,
+  runpodStoppedStoragePerHour,
+} from './runpod-storage.js';
 
 export const RUNPOD_BASE_URL = 'https://api.runpod.io/v2';
 
@@ -64,6 +68,9 @@ export function runpodStatus(status: string | null): ProviderStatus {
   }
 }
 
+/** A stopped pod bills only its volume, at the stopped rate; null when the pod does not say its size. */
+const volumeStoragePerHour = (gb: number | null) => (gb === null ? null : runpodStoppedStoragePerHour(gb));
+
 /** One pod, normalised; the PodPilot id comes back from the pod name. */
 export function runpodInstance(pod: Record<string, unknown>): ProviderInstance {
   const raw = str(pod.status) ?? str(pod.desiredStatus);
@@ -77,6 +84,7 @@ export function runpodInstance(pod: Record<string, unknown>): ProviderInstance {
     status: runpodStatus(raw),
     rawStatus: raw ?? 'null',
     pricePerHour: num(pod.cost) ?? num(pod.costPerHr),
+    stoppedStoragePerHour: volumeStoragePerHour(num(pod.volumeInGb)),
     gpuName: str(gpu.displayName) ?? str(gpu.id),
     gpuCount: num(gpu.count) ?? num(pod.gpuCount) ?? gpus,
     publicIp: ports.map((port) => str(port.ip)).find((ip) => ip !== null) ?? null,

@@ -166,6 +166,14 @@ export function vastStatus(actual: string | null, intended: string | null): Prov
   }
 }
 
+/**
+ * A stopped Vast instance keeps billing its disk: `storage_cost` ($/GB/month) × `disk_space` (GB), per hour
+ * of Vast's 730-hour month. Null when either is missing.
+ */
+function vastStoragePerHour(storageCost: number | null, diskGb: number | null): number | null {
+  return storageCost !== null && diskGb !== null ? (storageCost * diskGb) / 730 : null;
+}
+
 /** One instance, normalised; the PodPilot id comes back from the label. */
 export function vastInstance(raw: Record<string, unknown>): ProviderInstance {
   const actual = str(raw.actual_status);
@@ -175,6 +183,7 @@ export function vastInstance(raw: Record<string, unknown>): ProviderInstance {
     status: vastStatus(actual, str(raw.intended_status)),
     rawStatus: actual ?? 'null',
     pricePerHour: num(raw.dph_total),
+    stoppedStoragePerHour: vastStoragePerHour(num(raw.storage_cost), num(raw.disk_space)),
     gpuName: str(raw.gpu_name),
     gpuCount: num(raw.num_gpus),
     publicIp: str(raw.public_ipaddr)?.trim() || null,

@@ -253,4 +253,12 @@ describe('Vast status mapping', () => {
     expect(vastInstance(raw)).toMatchObject({ id: '7', podpilotId, status: 'running', publicIp: '1.2.3.4' });
     expect(vastInstance({ id: 8, label: 'my own box' }).podpilotId).toBeNull();
   });
+
+  it('prices a stopped instance by its disk: storage_cost ($/GB/month) × disk_space over 730 h', () => {
+    expect(vastInstance({ id: 9, storage_cost: 0.15, disk_space: 73 }).stoppedStoragePerHour).toBeCloseTo(
+      (0.15 * 73) / 730,
+      10,
+    );
+    expect(vastInstance({ id: 10 }).stoppedStoragePerHour).toBeNull();
+  });
 });

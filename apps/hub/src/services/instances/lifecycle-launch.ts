@@ -12,11 +12,8 @@ import {
 } from '../../providers/image-variants.js';
 import type { ComputeProvider } from '../../providers/provider.js';
 import type { ProviderRegistry } from '../../providers/registry.js';
-import {
-  findProfileVersion,
-  type LifecycleRepository,
-  type LifecycleRow,
-} from '../../repositories/lifecycle.repository.js';
+import type { LifecycleRepository, LifecycleRow } from '../../repositories/lifecycle.repository.js';
+import { findProfileVersion } from '../../repositories/profiles.repository.js';
 import type { InstancesService } from './instances.service.js';
 import { configuredProvider, describe, type LifecycleOptions } from './lifecycle-common.js';
 import type { LaunchSpecRecord, LifecycleRenter } from './lifecycle-rent.js';
@@ -65,7 +62,7 @@ export class LifecycleLauncher {
     // A retried launch returns its instance whatever the budget or the offer say now; only a new rental is
     // checked (its launch spec is the one stored with the first request).
     const retry = (await rows.findByIdempotencyKey(req.idempotencyKey)) !== null;
-    if (!retry) await this.checkBudget(provider, offerId);
+    if (!retry) await this.checkBudget(provider, offerId, req.diskGb);
     const spec = version.spec as { ui: { kind: UiKind }; idle?: unknown };
     const variant = retry ? DEFAULT_IMAGE_VARIANT : this.imageVariant(req.provider, offerId);
     const launchSpec = this.launchSpec(spec.ui.kind, variant, req.diskGb);
@@ -142,19 +139,22 @@ export class LifecycleLauncher {
 
   /**
    * Refuses a rental the budget does not allow: the month's cap is spent, or the offer costs more than the
-   * max $/h (looked up among the provider's offers at or under that price; the local provider is free).
+   * max $/h (looked up among the provider's offers at or under that price, priced with the launch's disk;
+   * the local provider is free).
    */
-  private async checkBudget(provider: ComputeProvider, offerId: string): Promise<void> {
+  private async checkBudget(provider: ComputeProvider, offerId: string, diskGb: number): Promise<void> {
     const budget = this.deps.options.budget;
     if (!budget) return;
     await budget.assertLaunchAllowed(null);
     const { maxPricePerHour } = await budget.get();
     if (maxPricePerHour === null || provider.kind === 'local') return;
-    const offers = await provider.searchOffers({ maxPricePerHour, limit: 1000 }).catch((error: unknown) => {
-      if (error instanceof ProviderError)
-        throw conflict(`cannot check the offer's price: ${describe(error)}`);
-      throw error;
-    });
+    const offers = await provider
+      .searchOffers({ maxPricePerHour, minDiskGb: diskGb, limit: 1000 })
+      .catch((error: unknown) => {
+        if (error instanceof ProviderError)
+          throw conflict(`cannot check the offer's price: ${describe(error)}`);
+        throw error;
+      });
     this.deps.providers.offers.remember(provider.kind, offers);
     const offer = offers.find((o) => o.id === offerId);
     if (!offer)

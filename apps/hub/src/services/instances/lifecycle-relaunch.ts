@@ -76,7 +76,7 @@ export class LifecycleRelauncher {
       return;
     }
     const offer = row.offer ?? { id: 'unknown' };
-    const next = await replacementOffer(provider, offer, row.launchSpec?.minCuda, this.options.budget);
+    const next = await replacementOffer(provider, offer, row.launchSpec, this.options.budget);
     if (!next) {
       await this.rows.move(id, 'failed', 'no replacement offer', {
         from: ['launching'],

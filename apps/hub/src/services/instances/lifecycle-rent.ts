@@ -164,7 +164,7 @@ export class LifecycleRenter {
     const offer: LaunchOffer = { ...(row.offer ?? { id: takenOfferId }), id: takenOfferId };
     let next: Awaited<ReturnType<typeof replacementOffer>>;
     try {
-      next = await replacementOffer(provider, offer, row.launchSpec?.minCuda, this.options.budget);
+      next = await replacementOffer(provider, offer, row.launchSpec, this.options.budget);
     } catch (error) {
       if (!(error instanceof ProviderError)) throw error;
       next = null;
@@ -195,6 +195,7 @@ export class LifecycleRenter {
       gpuCount: found.gpuCount,
     });
     if (attached) {
+      if (found.stoppedStoragePerHour) await this.rows.refreshPrice(id, null, found.stoppedStoragePerHour);
       await this.rows.event(id, 'info', 'rented', `${cause}: ${provider.kind} instance ${found.id}`);
       return;
     }

@@ -154,6 +154,8 @@ describe.each(testDatabases())('lifecycle with the Vast.ai fake ($engine)', ({ o
     const rented = t.fake.callsTo('launch').map((c) => c.path);
     expect(rented.at(-1)).not.toContain('100015');
     expect(t.fake.offers().find((o) => o.id === 100_015)?.rented).toBe(false);
+    // The replacement was priced with the launch's disk, as the original offer was (default 60 GB).
+    expect(t.fake.callsTo('search').at(-1)?.body).toMatchObject({ allocated_storage: 60 });
     // The old bootstrap token is revoked; the new agent registers with the new one.
     const agents = t.hub.services.agents;
     await expect(agents.register({ bootstrapToken: firstToken, agentVersion: 't' })).rejects.toThrow();

@@ -16,15 +16,17 @@ export type RelaunchBudget = { get(): Promise<{ maxPricePerHour: number | null }
 /**
  * The offer a relaunch rents: the same for `local`; otherwise the cheapest offer with the original GPU
  * name and count at most 1.25× the original price (and never above the budget's max $/h), never one tried
- * before, on a host whose driver runs the launched image (`minCuda`). Null when none (or the original
- * offer's GPU and price are unknown). Returns the offer record with `offer.id` added to `tried`.
+ * before, on a host whose driver runs the launched image (`launch.minCuda`), priced with the launch's disk
+ * (`launch.diskGb`, as the original offer was). Null when none (or the original offer's GPU and price are
+ * unknown). Returns the offer record with `offer.id` added to `tried`.
  */
 export async function replacementOffer(
   provider: ComputeProvider,
   offer: LaunchOffer,
-  minCuda: string | undefined,
+  launch: { minCuda?: string; diskGb?: number } | null,
   budget: RelaunchBudget | undefined,
 ): Promise<{ id: string; offer: LaunchOffer } | null> {
+  const minCuda = launch?.minCuda;
   const tried = [...new Set([...(offer.tried ?? []), offer.id])];
   if (provider.kind === 'local') return { id: 'local', offer: { ...offer, tried } };
   if (!offer.gpuName || !offer.pricePerHour) return null;
@@ -34,6 +36,7 @@ export async function replacementOffer(
     ...(offer.gpuCount ? { gpuCount: offer.gpuCount } : {}),
     maxPricePerHour: Math.min(offer.pricePerHour * RELAUNCH_PRICE_FACTOR, budgetMax),
     ...(minCuda ? { minCuda } : {}),
+    ...(launch?.diskGb ? { minDiskGb: launch.diskGb } : {}),
     limit: 50,
   });
   const found = offers.find((o) => !tried.includes(o.id));
