@@ -75,4 +75,15 @@ describe.each(testDatabases())('the reconciler keeps the disk of what has run ($
     });
     expect(await k.eventKinds(agent.id)).toContain('vanished');
   });
+
+  it('every destroy names its reason in an event', async () => {
+    const agent = await k.readyInstance('destroy-says-why');
+    const res = await k.api('POST', `/api/instances/${agent.id}/destroy`);
+    expect(res.statusCode, res.body).toBe(200);
+    const events = (await k.api('GET', `/api/instances/${agent.id}/events?limit=50`)).json().events as {
+      kind: string;
+      message: string;
+    }[];
+    expect(events.find((e) => e.kind === 'destroy')?.message).toMatch(/^destroy requested \(/);
+  });
 });

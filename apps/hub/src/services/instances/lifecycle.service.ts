@@ -183,6 +183,8 @@ export class LifecycleService {
     if (row.state === 'destroyed') return this.instances.get(id);
     const sync = AGENT_STATES.includes(row.state) ? await this.finalSync(row) : 'no agent running';
     await this.rows.setDesired(id, 'destroyed');
+    // Every destroy says why, in the instance's events as well as in its transition.
+    await this.rows.event(id, 'warn', 'destroy', `${why} (${sync})`);
     await this.rows.move(id, 'stopping', `${why} (${sync})`, { desired: 'destroyed' });
     await this.finishDestroy(id);
     return this.instances.get(id);
