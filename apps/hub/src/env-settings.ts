@@ -124,6 +124,18 @@ export const HUB_SETTINGS = {
     schema: z.url({ message: 'expected an http(s) URL' }).optional(),
     fallback: 'https://api.runpod.io/v2',
   },
+  PODPILOT_HUGGINGFACE_URL: {
+    flag: undefined,
+    help: 'base URL of Hugging Face: model lookups, and the only origin huggingface.token is sent to (tests point it at a fake)',
+    schema: z.url({ message: 'expected an http(s) URL' }).optional(),
+    fallback: 'https://huggingface.co',
+  },
+  PODPILOT_CIVITAI_URL: {
+    flag: undefined,
+    help: 'base URL of Civitai: its API for models add, and the only origin civitai.token is sent to (tests point it at a fake)',
+    schema: z.url({ message: 'expected an http(s) URL' }).optional(),
+    fallback: 'https://civitai.com',
+  },
   PODPILOT_IMAGE_PREFIX: {
     flag: undefined,
     help: 'container image per UI kind: <prefix>/<ui kind>:<variant> (docker-bake.hcl tags ghcr.io/<owner>/podpilot/<name>:<variant>)',

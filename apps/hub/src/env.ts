@@ -21,6 +21,9 @@ export interface LifecycleSettings {
   secretsKey: string | undefined;
   vastaiUrl: string | undefined;
   runpodUrl: string | undefined;
+  /** Model sites (docs/model-sources.md): lookups, and the only origins their tokens go to. */
+  huggingfaceUrl: string | undefined;
+  civitaiUrl: string | undefined;
   /** Images are `<imagePrefix>/<ui kind>:<variant>`. */
   imagePrefix: string;
   /** One variant for every launch; `auto`: chosen per offer from its host's CUDA version. */
@@ -45,6 +48,8 @@ function lifecycleFrom(e: EnvValues): LifecycleSettings {
     secretsKey: e.PODPILOT_SECRETS_KEY ?? e.PODPILOT_SECRET_KEY,
     vastaiUrl: e.PODPILOT_VASTAI_URL,
     runpodUrl: e.PODPILOT_RUNPOD_URL,
+    huggingfaceUrl: e.PODPILOT_HUGGINGFACE_URL,
+    civitaiUrl: e.PODPILOT_CIVITAI_URL,
     imagePrefix: e.PODPILOT_IMAGE_PREFIX,
     imageVariant: e.PODPILOT_IMAGE_VARIANT,
     finalSyncMs: e.PODPILOT_FINAL_SYNC_SECONDS * 1000,

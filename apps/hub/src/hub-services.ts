@@ -74,7 +74,12 @@ function foundation(db: Db, deps: ServiceDeps, settings: Settings) {
     secrets,
     costs,
     budgets: new BudgetsService(db, costs, now),
-    models: new ModelsService(db, storage, deps.models),
+    models: new ModelsService(db, storage, {
+      secrets,
+      huggingfaceUrl: settings.huggingfaceUrl,
+      civitaiUrl: settings.civitaiUrl,
+      ...deps.models,
+    }),
     profiles: new ProfilesService(db),
     files: new FilesService(storage),
     outputs: new OutputsService(db, storage, log, deps.outputs),

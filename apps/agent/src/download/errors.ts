@@ -19,12 +19,15 @@ export class HashMismatchError extends Error {
  */
 export class DownloadError extends Error {
   override readonly name = 'DownloadError';
+  /** The URL that answered `status` (for the caller's advice; messages use `safeUrl`). */
+  readonly url: string | undefined;
   constructor(
     message: string,
     readonly status?: number,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; url?: URL | string },
   ) {
     super(message, options);
+    this.url = options?.url?.toString();
   }
 }
 

@@ -1,5 +1,6 @@
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { explainDownloadFailure } from './credentials.js';
 import { DownloadError, HashMismatchError } from './errors.js';
 import { HttpPool } from './http.js';
 import { ProgressMeter } from './progress.js';
@@ -40,7 +41,8 @@ const inflight = new Map<string, Promise<FetchModelResult>>();
  *   into the cache; journal lines are not fsynced. A power loss may thus leave recorded bytes unwritten:
  *   the sha256 check catches it and a resumed download then starts over once.
  * - Servers without Range support or without a size get one sequential stream (hashed in stream, no resume).
- * - Redirects are followed (10 at most); `source.headers` go only to the source URL's own origin.
+ * - Redirects are followed (10 at most); `source.headers` go only to the source URL's own origin, and their
+ *   values are masked in every error message (a 401/403 from that origin names `source.refused.secret`).
  * - Transient failures (network, 5xx, 408, 429 honouring Retry-After) are retried per chunk, 5 attempts
  *   with exponential backoff and jitter; a retry asks only for the bytes still missing.
  *
@@ -105,12 +107,15 @@ async function fromCacheOrNetwork(
     }
   } catch (error) {
     if (error instanceof RetryableError)
-      throw new DownloadError(
-        `Model "${opts.name}": download failed after ${retry.attempts} attempts: ${error.message}`,
-        undefined,
-        { cause: error },
+      throw explainDownloadFailure(
+        new DownloadError(
+          `Model "${opts.name}": download failed after ${retry.attempts} attempts: ${error.message}`,
+          undefined,
+          { cause: error },
+        ),
+        opts.source,
       );
-    throw error;
+    throw explainDownloadFailure(error, opts.source);
   } finally {
     pool.close();
   }

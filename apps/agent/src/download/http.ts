@@ -62,7 +62,7 @@ export function checkStatus(res: IncomingMessage, url: URL, model: string): void
   res.resume();
   const what = `HTTP ${status}${res.statusMessage ? ` ${res.statusMessage}` : ''} from ${safeUrl(url)}`;
   if (isTransientStatus(status)) throw new RetryableError(what, retryAfterHeader(header(res, 'retry-after')));
-  throw new DownloadError(`Model "${model}": download refused, ${what}`, status);
+  throw new DownloadError(`Model "${model}": download refused, ${what}`, status, { url });
 }
 
 export function header(res: IncomingMessage, name: string): string | undefined {

@@ -230,7 +230,8 @@ export class RangeConnection {
     const what = `HTTP ${status} from ${safeUrl(this.url)}`;
     if (isTransientStatus(status))
       return new RetryableError(what, retryAfterHeader(headers.get('retry-after')));
-    if (status >= 400) return new DownloadError(`Model "${this.model}": download refused, ${what}`, status);
+    if (status >= 400)
+      return new DownloadError(`Model "${this.model}": download refused, ${what}`, status, { url: this.url });
     if (
       status !== 206 ||
       headers.has('transfer-encoding') ||

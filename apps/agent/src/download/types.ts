@@ -7,6 +7,11 @@ export interface DownloadSource {
    * URL's own origin (scheme + host + port), never across a redirect to another host (a CDN would get the token).
    */
   headers?: Record<string, string>;
+  /**
+   * What a 401/403 from the URL's own origin should tell the owner: the hub secret to set, whether it was
+   * sent, and (Hugging Face) the page to accept the model's licence. See credentials.ts.
+   */
+  refused?: { secret: string; sent: boolean; licencePage?: string | undefined };
 }
 
 /** A snapshot of a download's progress. */

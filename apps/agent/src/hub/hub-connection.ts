@@ -16,6 +16,7 @@ import {
   type HeartbeatResponse,
   isTransientError,
   type LogLine,
+  type ModelSourceCredential,
   type OutputFile,
   PODPILOT_VERSION,
   type RegisterResponse,
@@ -208,9 +209,13 @@ export class HubConnection {
   }
 
   /** Presigned download URLs for the profile's models that the library holds, by sha256. */
-  async modelUrls(sha256s: string[], signal?: AbortSignal): Promise<Record<string, string>> {
-    if (!sha256s.length) return {};
-    return (await this.call(api.modelUrls, { body: { sha256s }, retry: untilAnswered(signal) })).urls;
+  async modelUrls(
+    sha256s: string[],
+    signal?: AbortSignal,
+  ): Promise<{ urls: Record<string, string>; credentials: ModelSourceCredential[] }> {
+    if (!sha256s.length) return { urls: {}, credentials: [] };
+    const answer = await this.call(api.modelUrls, { body: { sha256s }, retry: untilAnswered(signal) });
+    return { urls: answer.urls, credentials: answer.credentials ?? [] };
   }
 
   /**

@@ -1,7 +1,7 @@
 import { link, lstat, mkdir, rm, stat, symlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { type Profile, UI_KINDS } from '@podpilot/common';
-import { fetchModel, HashMismatchError } from '../download/index.js';
+import { type ModelSourceCredential, type Profile, UI_KINDS } from '@podpilot/common';
+import { fetchModel, HashMismatchError, sourceWithCredentials } from '../download/index.js';
 import type { ProgressTracker } from './progress.js';
 
 export interface ProvisionModelsOptions {
@@ -9,6 +9,8 @@ export interface ProvisionModelsOptions {
   uiDir: string;
   /** Presigned URLs for models the library holds, by sha256 (from the hub). */
   storageUrls: Record<string, string>;
+  /** Model-site credentials from the hub, each sent only to its own origin (models' own URLs only). */
+  credentials?: readonly ModelSourceCredential[];
   progress: ProgressTracker;
   /** Models fetched at once (each with its own parallel range requests). */
   parallel?: number;
@@ -84,7 +86,7 @@ async function fetchFromBest(
       cacheDir: opts.cacheDir,
       sha256: model.sha256,
       name: model.name,
-      source: { url },
+      source: url === ownUrl ? sourceWithCredentials(url, opts.credentials) : { url },
       signal: opts.signal,
       onProgress: (p) =>
         opts.progress.set('model', model.name, {

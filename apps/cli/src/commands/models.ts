@@ -73,11 +73,11 @@ function registerAdd(models: Command): void {
   models
     .command('add')
     .description(
-      'register a model by URL (Hugging Face, Civitai, …); the first agent that needs it fetches it',
+      'register a model by URL (Hugging Face, Civitai model/version page or download URL, …); the first agent that needs it fetches it',
     )
     .argument('<url>')
     .addOption(kindOption())
-    .option('--name <name>', 'name in the library (default: the file name)')
+    .option('--name <name>', "name in the library (default: the file's name without extension)")
     .option('--sha256 <hex>', "the file's sha256 (asked from the site when omitted)")
     .option('--file <name>', 'file name to save it as')
     .option('--json', 'print the result as JSON')
@@ -86,20 +86,21 @@ function registerAdd(models: Command): void {
         url: string,
         opts: { kind: ModelKind; name?: string; sha256?: string; file?: string; json?: boolean },
       ) => {
-        const name =
-          opts.name ??
-          decodeURIComponent(new URL(url).pathname.split('/').pop() ?? '').replace(/\.[^.]+$/, '');
         const model = await (await client()).call(endpoints.models.add, {
           body: {
             url,
             kind: opts.kind,
-            name: name || 'model',
+            name: opts.name,
             sha256: opts.sha256?.toLowerCase(),
             fileName: opts.file,
           },
         });
         if (opts.json) return printJson(model);
-        process.stdout.write(`${model.name} (${model.kind}) sha256:${model.sha256} — ${model.status}\n`);
+        const size = model.sizeBytes === null ? '' : `, ${formatBytes(model.sizeBytes)}`;
+        process.stdout.write(
+          `${model.name} (${model.kind}${size}) sha256:${model.sha256} — ${model.status}\n` +
+            (model.sourceUrl && model.sourceUrl !== url ? `  profile source.url: ${model.sourceUrl}\n` : ''),
+        );
       },
     );
 }

@@ -64,7 +64,7 @@ describe('podpilot secrets', () => {
 
   it('refuses unknown names and empty values before sending anything', async () => {
     await expect(run(['secrets', 'set', 'aws.key', 'x'], '')).rejects.toThrow(
-      'NAME: expected one of vastai.api_key, runpod.api_key, tailscale.api_key, tailscale.oauth_client_id, tailscale.oauth_client_secret, tailscale.tailnet, got "aws.key"',
+      'NAME: expected one of vastai.api_key, runpod.api_key, tailscale.api_key, tailscale.oauth_client_id, tailscale.oauth_client_secret, tailscale.tailnet, huggingface.token, civitai.token or model-host.<host>.header, got "aws.key"',
     );
     await expect(run(['secrets', 'set', 'vastai.api_key'], '\n')).rejects.toThrow(/^VALUE: /);
     expect(hubs.flatMap((h) => h.seen)).toEqual([]);

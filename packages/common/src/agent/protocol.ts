@@ -204,10 +204,27 @@ export const ModelUrlsRequest = z.object({
     .min(1)
     .max(1000),
 });
+/**
+ * A model site's credential for downloads from the profile's own model URLs: `header: value` goes only to
+ * requests whose origin is exactly `origin` (never across a redirect to another host); without `header`
+ * no secret is set, and `secret` names the one to set when the site refuses (401/403).
+ */
+export const ModelSourceCredential = z.object({
+  /** `https://huggingface.co`: scheme, host and port, as `URL.origin` spells it. */
+  origin: z.string(),
+  /** The hub secret this comes from, e.g. `huggingface.token`, `model-host.<host>.header`. */
+  secret: z.string(),
+  header: z.string().optional(),
+  value: z.string().optional(),
+});
+export type ModelSourceCredential = z.infer<typeof ModelSourceCredential>;
+
 export const ModelUrlsResponse = z.object({
   /** By sha256; models the library does not hold (yet) are absent: fetch those from their URL. */
   urls: z.record(z.string(), z.string()),
   expiresAt: Timestamp,
+  /** For the origins of the requested models' own URLs (absent from hubs that predate it). */
+  credentials: z.array(ModelSourceCredential).default([]),
 });
 
 /**

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hostOfModelHostSecret, MODEL_SITE_SECRETS } from './model-site-secrets.js';
 
 const Timestamp = z.iso.datetime({ message: 'expected an ISO-8601 time with a Z offset' });
 
@@ -79,21 +80,25 @@ export const InstanceTransition = z.object({
 });
 export const ListTransitionsResponse = z.object({ transitions: z.array(InstanceTransition) });
 
-/** `PUT /api/secrets/:name`: provider credentials, stored encrypted; never returned. */
-export const SecretName = z.enum(
-  [
-    'vastai.api_key',
-    'runpod.api_key',
-    'tailscale.api_key',
-    'tailscale.oauth_client_id',
-    'tailscale.oauth_client_secret',
-    'tailscale.tailnet',
-  ],
-  {
-    error:
-      'expected a secret name: vastai.api_key, runpod.api_key, tailscale.api_key, tailscale.oauth_client_id, tailscale.oauth_client_secret or tailscale.tailnet',
-  },
-);
+const FIXED_SECRET_NAMES = [
+  'vastai.api_key',
+  'runpod.api_key',
+  'tailscale.api_key',
+  'tailscale.oauth_client_id',
+  'tailscale.oauth_client_secret',
+  'tailscale.tailnet',
+  ...MODEL_SITE_SECRETS,
+] as const;
+const SECRET_NAMES_EXPECTED = `expected a secret name: ${FIXED_SECRET_NAMES.join(', ')} or model-host.<host>.header`;
+
+/** `PUT /api/secrets/:name`: credentials, stored encrypted; never returned. The names with a fixed spelling. */
+export const SecretName = z.enum(FIXED_SECRET_NAMES, { error: SECRET_NAMES_EXPECTED });
+/** Any name the secrets store accepts: a fixed one, or `model-host.<host>.header` (docs/model-sources.md). */
+export const AnySecretName = z
+  .string({ error: SECRET_NAMES_EXPECTED })
+  .refine((name) => SecretName.safeParse(name).success || hostOfModelHostSecret(name) !== null, {
+    message: SECRET_NAMES_EXPECTED,
+  });
 export const PutSecretRequest = z.object({ value: z.string().min(1, 'expected the secret value').max(4096) });
 export const ListSecretsResponse = z.object({
   secrets: z.array(z.object({ name: z.string(), updatedAt: Timestamp })),

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { ModelKind } from '../profile/ui-kinds.js';
 
+export * from './model-site-secrets.js';
+
 export const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex characters (a sha256)');
 
 export const ModelStatus = z.enum(['pending', 'uploading', 'available', 'failed']);
@@ -77,10 +79,14 @@ export type PresignPartsResponse = z.infer<typeof PresignPartsResponse>;
 
 export const CompleteModelUploadRequest = z.object({ parts: z.array(UploadedPart).min(1) });
 
-/** `POST /api/models`: register a model by URL, fetched by the first agent that needs it, then kept in storage. */
+/**
+ * `POST /api/models`: register a model by URL, fetched by the first agent that needs it, then kept in storage.
+ * A Civitai model or version URL is resolved through Civitai's API (file name, size, sha256, download URL);
+ * without `name`, the file's name without its extension is used.
+ */
 export const AddModelRequest = z.object({
   url: z.url({ protocol: /^https?$/, message: 'expected an http(s) URL' }),
-  name: ModelName,
+  name: ModelName.optional(),
   kind: ModelKind,
   sha256: Sha256.optional(),
   fileName: FileName.optional(),

@@ -14,6 +14,8 @@ export interface ServedFile {
   ranges?: boolean;
   /** Chunked transfer encoding: no Content-Length (and no Range). */
   chunked?: boolean;
+  /** More response headers (e.g. Content-Disposition), on every answer with the file. */
+  headers?: Record<string, string>;
 }
 
 /** Fault injected on the next matching request(s). */
@@ -139,6 +141,7 @@ export class FileServer {
       return void res.writeHead(fault.kind, headers).end('injected');
     }
     const validators = {
+      ...file.headers,
       ...(file.etag ? { etag: file.etag } : {}),
       ...(file.lastModified ? { 'last-modified': file.lastModified } : {}),
     };

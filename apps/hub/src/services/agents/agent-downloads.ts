@@ -1,9 +1,10 @@
-import type { FileUrlsResponse } from '@podpilot/common';
+import type { FileUrlsResponse, ModelSourceCredential } from '@podpilot/common';
 import type { Db } from '../../db/db.js';
 import { HttpError } from '../../lib/http-error.js';
 import { InstanceAgentRepository } from '../../repositories/instances.repository.js';
 import { ModelsRepository } from '../../repositories/models.repository.js';
 import type { ObjectStorage } from '../../storage/index.js';
+import type { ModelSites } from '../library/model-sites.js';
 import { launchedProfile, ownModel } from './agent-profile.js';
 
 /** Long enough for a multi-GB download with retries. */
@@ -22,22 +23,28 @@ export class AgentDownloads {
   constructor(
     db: Db,
     private readonly storage: ObjectStorage,
+    /** Model-site credentials for the profile's own URLs; none without it. */
+    private readonly sites?: ModelSites,
   ) {
     this.instances = new InstanceAgentRepository(db);
     this.models = new ModelsRepository(db);
   }
 
   /**
-   * Presigned GET URLs for models of the instance's own profile that the library holds. A model outside the
-   * profile is refused (403): an agent reads only what its profile lists.
+   * Presigned GET URLs for models of the instance's own profile that the library holds, and the model-site
+   * credentials for the origins of those models' own URLs (each only for its origin; see ModelSites). A model
+   * outside the profile is refused (403): an agent reads only what its profile lists.
    */
   async modelUrls(
     instanceId: string,
     sha256s: string[],
-  ): Promise<{ urls: Record<string, string>; expiresAt: string }> {
+  ): Promise<{ urls: Record<string, string>; expiresAt: string; credentials: ModelSourceCredential[] }> {
+    const sourceUrls: string[] = [];
     for (const sha of sha256s) {
-      if (!(await ownModel(this.instances, instanceId, sha)))
+      const listed = await ownModel(this.instances, instanceId, sha);
+      if (!listed)
         throw new HttpError(403, 'forbidden', `sha256s: ${sha} is not a model of this instance's profile`);
+      if ('url' in listed.source && listed.source.url) sourceUrls.push(listed.source.url);
     }
     const urls: Record<string, string> = {};
     for (const sha of sha256s) {
@@ -48,7 +55,8 @@ export class AgentDownloads {
         });
       }
     }
-    return { urls, expiresAt: expiresAt() };
+    const credentials = (await this.sites?.credentialsFor(sourceUrls)) ?? [];
+    return { urls, expiresAt: expiresAt(), credentials };
   }
 
   /**

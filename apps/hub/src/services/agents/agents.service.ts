@@ -72,7 +72,7 @@ export class AgentsService {
     private readonly listeners: AgentListeners = {},
   ) {
     this.now = listeners.now ?? Date.now;
-    this.downloads = new AgentDownloads(db, storage);
+    this.downloads = new AgentDownloads(db, storage, library.sites);
     this.promotions = new AgentPromotions(db, library);
     this.credentials = new AgentCredentialsRepository(db);
     this.activity = new AgentActivityRepository(db);
@@ -116,11 +116,11 @@ export class AgentsService {
     return launchedProfile(this.instances, instanceId);
   }
 
-  /** Presigned GET URLs for the library's copies of models of the instance's own profile (403 for others). */
-  modelUrls(
-    instanceId: string,
-    sha256s: string[],
-  ): Promise<{ urls: Record<string, string>; expiresAt: string }> {
+  /**
+   * Presigned GET URLs for the library's copies of models of the instance's own profile (403 for others),
+   * with the model-site credentials for those models' own URLs.
+   */
+  modelUrls(instanceId: string, sha256s: string[]): ReturnType<AgentDownloads['modelUrls']> {
     return this.downloads.modelUrls(instanceId, sha256s);
   }
 

@@ -1,8 +1,9 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { modelSiteSecretProblem } from '@podpilot/common';
 import type { Db } from '../../db/db.js';
 import { iso } from '../../lib/dates.js';
-import { notFound } from '../../lib/http-error.js';
+import { HttpError, notFound } from '../../lib/http-error.js';
 import { SecretsRepository } from '../../repositories/secrets.repository.js';
 import { loadOrCreateKey } from '../../storage/local/signing.js';
 
@@ -23,9 +24,10 @@ const TAG_BYTES = 16;
 const keyIdOf = (key: Buffer) => createHash('sha256').update(key).digest('hex').slice(0, 16);
 
 /**
- * Provider credentials, encrypted with AES-256-GCM (a random 96-bit nonce per write, the name as additional
+ * Provider and model-site credentials, encrypted with AES-256-GCM (a random 96-bit nonce per write, the name as additional
  * data so a ciphertext cannot be moved to another name). Values are never logged and never returned by
- * the API; only the hub's provider registry reads them (`reveal`).
+ * the API; only the hub reads them (`reveal`): the provider registry, Tailscale, and the model library (which
+ * hands an agent the model-site credentials for its own profile's URLs).
  */
 export class SecretsService {
   private readonly secrets: SecretsRepository;
@@ -38,8 +40,16 @@ export class SecretsService {
     this.secrets = new SecretsRepository(db);
   }
 
-  /** Stores (or replaces) the value of `name`. */
+  /**
+   * Stores (or replaces) the value of `name`. Throws 400 when a model-site secret's value has the wrong shape
+   * (a `model-host.<host>.header` that is not `Name: value`, a token with spaces); the message never holds it.
+   */
   async put(name: string, value: string): Promise<void> {
+    const problem = modelSiteSecretProblem(name, value);
+    if (problem)
+      throw new HttpError(400, 'invalid_request', `value: ${problem}`, [
+        { path: 'body.value', message: problem },
+      ]);
     const key = await this.loadKey();
     const nonce = randomBytes(NONCE_BYTES);
     const cipher = createCipheriv('aes-256-gcm', key, nonce);

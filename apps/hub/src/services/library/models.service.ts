@@ -9,9 +9,10 @@ import type {
 import type { Db } from '../../db/db.js';
 import { iso } from '../../lib/dates.js';
 import { conflict, HttpError, notFound } from '../../lib/http-error.js';
-import { remoteSha256 } from '../../lib/remote-model.js';
 import { ModelsRepository, type ModelWithUsage } from '../../repositories/models.repository.js';
 import { choosePartSize, type ObjectStorage } from '../../storage/index.js';
+import { ModelSites, type ModelSiteUrls, type SecretReader } from './model-sites.js';
+import { ModelSourceResolver } from './model-source.js';
 
 /** Models live once in storage under their content address. */
 export const modelKey = (sha256: string) => `models/sha256/${sha256}`;
@@ -34,9 +35,14 @@ const toSummary = (m: ModelWithUsage): ModelSummary => ({
   usedBy: m.usedBy,
 });
 
-export interface ModelsServiceOptions {
-  /** Looks up a URL's sha256 when the owner does not give one (tests pass a fake). */
+export interface ModelsServiceOptions extends ModelSiteUrls {
+  /** Looks up a non-Civitai URL's sha256 when the owner does not give one (tests pass a fake). */
   resolveSha256?: (url: string) => Promise<string | null>;
+  /** The hub's secrets: model-site tokens for the hub's own lookups and for agents' downloads. */
+  secrets?: SecretReader;
+  /** Per outbound call to a model site; default 15 s. */
+  timeoutMs?: number;
+  fetch?: typeof fetch;
 }
 
 /**
@@ -45,7 +51,9 @@ export interface ModelsServiceOptions {
  */
 export class ModelsService {
   private readonly models: ModelsRepository;
-  private readonly resolveSha256: (url: string) => Promise<string | null>;
+  private readonly resolver: ModelSourceResolver;
+  /** Which model-site credential goes to which origin (also for agents' downloads). */
+  readonly sites: ModelSites;
 
   constructor(
     db: Db,
@@ -53,7 +61,8 @@ export class ModelsService {
     options: ModelsServiceOptions = {},
   ) {
     this.models = new ModelsRepository(db);
-    this.resolveSha256 = options.resolveSha256 ?? ((url) => remoteSha256(url));
+    this.sites = new ModelSites(options.secrets, options);
+    this.resolver = new ModelSourceResolver(this.sites, options);
   }
 
   async list(): Promise<ModelSummary[]> {
@@ -177,21 +186,23 @@ export class ModelsService {
 
   /**
    * Registers a model by URL (status `pending`: the first agent that needs it fetches, verifies and stores it).
-   * Without `sha256`, asks the site for it; throws 400 when it does not publish one. Idempotent per sha256.
+   * Civitai model/version URLs are resolved through Civitai's API (stored with the file's download URL);
+   * without `sha256`, other sites are asked for it. Throws 400 when none is published or the site refuses
+   * (naming the secret to set). Idempotent per sha256.
    */
   async add(req: AddModelRequest): Promise<{ model: ModelSummary; created: boolean }> {
-    const sha256 = req.sha256 ?? (await this.lookUpSha256(req.url));
+    const source = await this.resolver.resolve(req);
     const created = await this.models.insert({
-      sha256,
-      name: req.name,
+      sha256: source.sha256,
+      name: req.name ?? nameOf(source.fileName),
       kind: req.kind,
-      sizeBytes: null,
-      fileName: req.fileName ?? fileNameOf(req.url),
+      sizeBytes: source.sizeBytes,
+      fileName: source.fileName,
       status: 'pending',
       storageKey: null,
-      sourceUrl: req.url,
+      sourceUrl: source.sourceUrl,
     });
-    return { model: toSummary(await this.require(sha256)), created };
+    return { model: toSummary(await this.require(source.sha256)), created };
   }
 
   /** Deletes the model and its stored bytes. Throws 409 while a profile version lists it, 404 when unknown. */
@@ -205,24 +216,6 @@ export class ModelsService {
     if (model.uploadId) await this.storage.abortMultipart(key, model.uploadId).catch(() => {});
     await this.storage.delete(key);
     await this.models.delete(sha256);
-  }
-
-  private async lookUpSha256(url: string): Promise<string> {
-    const found = await this.resolveSha256(url).catch(() => null);
-    if (!found) {
-      throw new HttpError(
-        400,
-        'invalid_request',
-        "sha256: the site does not publish this file's sha256; pass it explicitly",
-        [
-          {
-            path: 'body.sha256',
-            message: "the site does not publish this file's sha256; pass it explicitly",
-          },
-        ],
-      );
-    }
-    return found;
   }
 
   private async require(sha256: string): Promise<ModelWithUsage> {
@@ -241,8 +234,11 @@ export class ModelsService {
   }
 }
 
-/** The last path segment of a URL, when it looks like a file name. */
-function fileNameOf(url: string): string | null {
-  const last = decodeURIComponent(new URL(url).pathname.split('/').pop() ?? '');
-  return /^[^/\\\0]{1,255}$/.test(last) && last !== '.' && last !== '..' ? last : null;
+/** A library name from a file name: without its extension; `model` when there is none. */
+function nameOf(fileName: string | null): string {
+  const stem = fileName
+    ?.replace(/\.[^.]+$/, '')
+    .trim()
+    .slice(0, 200);
+  return stem || 'model';
 }

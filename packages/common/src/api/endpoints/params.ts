@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SecretName } from '../launch.js';
+import { AnySecretName } from '../launch.js';
 import { Sha256 } from '../models.js';
 import { ProfileName } from '../profiles.js';
 
@@ -12,7 +12,7 @@ export const TokenIdParams = z.object({ id: z.uuid({ message: 'expected a token 
 /** `:name` of a profile. */
 export const ProfileNameParams = z.object({ name: ProfileName });
 /** `:name` of a stored credential. */
-export const SecretNameParams = z.object({ name: SecretName });
+export const SecretNameParams = z.object({ name: AnySecretName });
 /** `:sha256` of a model. */
 export const ModelShaParams = z.object({ sha256: Sha256 });
 /** The rest of the path after `/api/files/`: the file's path under `files/`. */
