@@ -57,4 +57,14 @@ describe('loadAgentConfig', () => {
     expect(text).toContain('PODPILOT_PROVIDER');
     expect(text).toContain('expected one of vastai, runpod, local');
   });
+
+  it('reads the base interpreter for the overlay venv, with the image venv or python3 as default', () => {
+    expect(loadAgentConfig({ ...base, PODPILOT_PYTHON: '/usr/bin/python3.11' }).python).toEqual({
+      baseInterpreter: '/usr/bin/python3.11',
+      seedDir: '/opt/podpilot/ui',
+    });
+    expect(['/opt/venv/bin/python', 'python3']).toContain(loadAgentConfig(base).python.baseInterpreter);
+    expect(loadAgentConfig({ ...base, PODPILOT_UI_SEED_DIR: '/seed' }).python.seedDir).toBe('/seed');
+    expect(() => loadAgentConfig({ ...base, PODPILOT_PYTHON: ' ' })).toThrow(/PODPILOT_PYTHON/);
+  });
 });

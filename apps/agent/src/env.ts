@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { ConfigError, configProblems } from '@podpilot/common';
 import { z } from 'zod';
+import { type PythonSettings, pythonSettings } from './python/settings.js';
 
 /**
  * The agent's settings, passed by the hub through the container's environment at launch.
@@ -57,6 +58,17 @@ export const AgentEnv = z.object({
     .min(1, 'expected a TCP port number (1-65535)')
     .max(65535, 'expected a TCP port number (1-65535)')
     .optional(),
+  /**
+   * The interpreter the instance's overlay venv is made over (its packages stay, extensions' go on top): the
+   * image's `/opt/venv/bin/python` by default when it exists, else the host's `python3` (the local provider).
+   */
+  PODPILOT_PYTHON: z
+    .string()
+    .trim()
+    .min(1, 'expected a python interpreter, e.g. /opt/venv/bin/python')
+    .optional(),
+  /** Where the image keeps the UI as built (the entrypoint's seed): its commit's requirements are installed. */
+  PODPILOT_UI_SEED_DIR: z.string().trim().min(1, 'expected a folder path').optional(),
   /** The providers' API base URLs for the self-stop (tests point them at fakes). */
   PODPILOT_VASTAI_URL: z.url({ message: 'expected an http(s) URL' }).optional(),
   PODPILOT_RUNPOD_URL: z.url({ message: 'expected an http(s) URL' }).optional(),
@@ -81,6 +93,8 @@ export interface AgentConfig {
   deadmanMinutes: number;
   /** The WebUI's port instead of the UI kind's default (PODPILOT_WEBUI_PORT); undefined: the kind's. */
   webuiPort: number | undefined;
+  /** The base interpreter and the image's UI seed (PODPILOT_PYTHON, PODPILOT_UI_SEED_DIR). */
+  python: PythonSettings;
   providerUrls: { vastai?: string; runpod?: string };
   /** Provider hints sent at registration, so the hub can match the container to the rental. */
   provider: { kind: string; instanceId?: string } | undefined;
@@ -119,6 +133,7 @@ export function loadAgentConfig(env: Record<string, string | undefined> = proces
     finalSyncSeconds: e.PODPILOT_FINAL_SYNC_SECONDS,
     deadmanMinutes: e.PODPILOT_DEADMAN_MINUTES,
     webuiPort: e.PODPILOT_WEBUI_PORT,
+    python: pythonSettings(env),
     providerUrls: {
       ...(e.PODPILOT_VASTAI_URL ? { vastai: e.PODPILOT_VASTAI_URL } : {}),
       ...(e.PODPILOT_RUNPOD_URL ? { runpod: e.PODPILOT_RUNPOD_URL } : {}),

@@ -20,6 +20,9 @@ export const MAX_PENDING_EVENTS = 5000;
  * replaced atomically, readable by the agent's user only.
  */
 export class AgentStateFile {
+  /** Saves run one after another: concurrent saves on one temp file would rename it from under each other. */
+  private last: Promise<void> = Promise.resolve();
+
   constructor(private readonly path: string) {}
 
   async load(): Promise<SavedState | null> {
@@ -30,7 +33,14 @@ export class AgentStateFile {
     }
   }
 
-  async save(state: SavedState): Promise<void> {
+  /** Replaces the file with `state`; concurrent calls are written in call order (the last one wins). */
+  save(state: SavedState): Promise<void> {
+    const next = this.last.catch(() => {}).then(() => this.write(state));
+    this.last = next;
+    return next;
+  }
+
+  private async write(state: SavedState): Promise<void> {
     await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
     const tmp = `${this.path}.tmp`;
     await writeFile(

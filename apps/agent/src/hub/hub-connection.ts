@@ -11,7 +11,6 @@ import {
   createApiClient,
   type Endpoint,
   endpoints,
-  type FetchLike,
   type HeartbeatRequest,
   type HeartbeatResponse,
   isTransientError,
@@ -24,8 +23,10 @@ import {
   type SnapshotReport,
   type UploadedPart,
 } from '@podpilot/common';
-import { ProxyAgent, fetch as undiciFetch } from 'undici';
 import { AgentStateFile, type SavedState } from './agent-state.js';
+import { proxiedFetch } from './hub-proxy.js';
+
+export { proxiedFetch } from './hub-proxy.js';
 
 const api = endpoints.agent;
 
@@ -45,6 +46,8 @@ export class HubUnavailableError extends Error {
   }
 }
 
+type ModelSources = { urls: Record<string, string>; credentials: ModelSourceCredential[] };
+
 export interface HubConnectionOptions {
   hubUrl: string;
   bootstrapToken?: string;
@@ -58,20 +61,6 @@ export interface HubConnectionOptions {
    * `--outbound-http-proxy-listen` when it runs with `--tun=userspace-networking`. Unset: connect directly.
    */
   proxy?: string;
-}
-
-/**
- * A fetch whose every request goes through the HTTP proxy at `proxyUrl`. An `http://` hub is asked in
- * absolute form (`GET http://hub:7300/… HTTP/1.1` to the proxy, plain forwarding); an `https://` hub through
- * a CONNECT tunnel. tailscaled's HTTP proxy does both. undici's own fetch is used with its ProxyAgent so the
- * dispatcher always matches the fetch (Node 20 bundles undici 6; the agent depends on undici 7).
- */
-export function proxiedFetch(proxyUrl: string): { fetch: FetchLike; close: () => Promise<void> } {
-  const dispatcher = new ProxyAgent({ uri: proxyUrl, proxyTunnel: false });
-  return {
-    fetch: (url, init) => undiciFetch(url, { ...init, dispatcher }),
-    close: () => dispatcher.close(),
-  };
 }
 
 /** Retries while the hub is unavailable (backoff with full jitter, or its Retry-After), until `signal` aborts. */
@@ -208,11 +197,11 @@ export class HubConnection {
     return (await this.call(api.profile, { retry: untilAnswered(signal) })).profile;
   }
 
-  /** Presigned download URLs for the profile's models that the library holds, by sha256. */
-  async modelUrls(
-    sha256s: string[],
-    signal?: AbortSignal,
-  ): Promise<{ urls: Record<string, string>; credentials: ModelSourceCredential[] }> {
+  /**
+   * Presigned download URLs for the profile's models that the library holds, by sha256, and the headers each
+   * model site's own URLs need (sent to that origin only).
+   */
+  async modelUrls(sha256s: string[], signal?: AbortSignal): Promise<ModelSources> {
     if (!sha256s.length) return { urls: {}, credentials: [] };
     const answer = await this.call(api.modelUrls, { body: { sha256s }, retry: untilAnswered(signal) });
     return { urls: answer.urls, credentials: answer.credentials ?? [] };

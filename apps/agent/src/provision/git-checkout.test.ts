@@ -72,6 +72,32 @@ describe('ensureCheckout', () => {
     expect(existsSync(join(dir, 'lib/b.txt'))).toBe(false);
   });
 
+  it('initialises submodules recursively, and a second run needs no remote', async () => {
+    const inner = makeRemote(root, 'inner');
+    inner.commit({ 'deep.txt': 'deep\n' });
+    const sub = makeRemote(root, 'sub');
+    sub.commit({ 'sub.txt': 'sub\n' });
+    const allowFile = ['-c', 'protocol.file.allow=always'];
+    const subWork = join(root, 'work', 'sub');
+    git(subWork, ...allowFile, 'submodule', 'add', '-q', inner.url, 'inner');
+    git(subWork, 'commit', '-q', '-m', 'add inner');
+    git(subWork, 'push', '-q', sub.bare, 'HEAD:refs/heads/main');
+    const uiWork = join(root, 'work', 'ui');
+    git(uiWork, ...allowFile, 'submodule', 'add', '-q', sub.url, 'sd-scripts');
+    git(uiWork, 'commit', '-q', '-m', 'add sd-scripts');
+    git(uiWork, 'push', '-q', remote.bare, 'HEAD:refs/heads/main');
+    const c3 = git(uiWork, 'rev-parse', 'HEAD');
+
+    expect(await ensureCheckout({ dir, url: remote.url, commit: c3 })).toMatchObject({ status: 'cloned' });
+    expect(readFileSync(join(dir, 'sd-scripts', 'sub.txt'), 'utf8')).toBe('sub\n');
+    expect(readFileSync(join(dir, 'sd-scripts', 'inner', 'deep.txt'), 'utf8')).toBe('deep\n');
+    for (const gone of [remote, sub, inner]) renameSync(gone.bare, `${gone.bare}.gone`);
+    expect(await ensureCheckout({ dir, url: remote.url, commit: c3 })).toEqual({
+      status: 'unchanged',
+      commit: c3,
+    });
+  });
+
   it('refuses a checkout with local edits to tracked files and leaves it untouched', async () => {
     await ensureCheckout({ dir, url: remote.url, commit: c1 });
     writeFileSync(join(dir, 'main.py'), 'print("mine")\n');

@@ -107,10 +107,24 @@ async function checkout(opts: CheckoutOptions, dir: string): Promise<CheckoutRes
   const onlyGit = await prepareFolder(dir, signal);
   const state = await readOrRepair(dir, url, onlyGit, signal);
   checkRemote(dir, state, url, onlyGit);
-  if (state.marker === null && alreadyAt(dir, state, commit, onlyGit)) return { status: 'unchanged', commit };
+  if (state.marker === null && alreadyAt(dir, state, commit, onlyGit)) {
+    await updateSubmodules(opts, dir);
+    return { status: 'unchanged', commit };
+  }
   const fetchedObjects = await moveTo(opts, dir, state);
+  await updateSubmodules(opts, dir);
   const status = state.head === null ? 'cloned' : 'updated';
   return fetchedObjects === undefined ? { status, commit } : { status, commit, fetchedObjects };
+}
+
+/**
+ * Brings the checkout's submodules (recursively) to the commits it records (Kohya's `sd-scripts`): only when it
+ * has a `.gitmodules`; no network when they are in place already.
+ */
+async function updateSubmodules({ url, signal }: CheckoutOptions, dir: string): Promise<void> {
+  if (!(await stat(join(dir, '.gitmodules')).catch(() => null))) return;
+  // Fetches only a submodule commit that is missing: a checkout already complete stays offline.
+  await runGit(['submodule', 'update', '--init', '--recursive'], { cwd: dir, url, signal });
 }
 
 /** Makes `dir` a folder with a `.git` (`git init` in a new or empty one); true when `.git` is all it holds. */

@@ -8,6 +8,13 @@ function profile(fields: Record<string, unknown>): Profile {
   return result.profile;
 }
 
+/** What every UI gets for its Python: the overlay venv of the workspace, pip's cache and constraints there. */
+const overlay = (ws: string) => ({
+  VIRTUAL_ENV: `${ws}/.podpilot/venv`,
+  PIP_CACHE_DIR: `${ws}/.podpilot/pip-cache`,
+  PIP_CONSTRAINT: `${ws}/.podpilot/python-constraints.txt`,
+});
+
 describe('launchSpec', () => {
   it('starts ComfyUI from its folder with the profile args after the defaults', () => {
     const p = profile({
@@ -16,10 +23,14 @@ describe('launchSpec', () => {
       env: { PYTORCH_CUDA_ALLOC_CONF: 'expandable_segments:True' },
     });
     expect(launchSpec(p, '/workspace')).toEqual({
-      command: 'python',
+      command: '/workspace/.podpilot/venv/bin/python',
       args: ['main.py', '--listen', '0.0.0.0', '--port', '8188', '--preview-method', 'auto'],
       cwd: '/workspace/ComfyUI',
-      env: { PYTHONUNBUFFERED: '1', PYTORCH_CUDA_ALLOC_CONF: 'expandable_segments:True' },
+      env: {
+        PYTHONUNBUFFERED: '1',
+        ...overlay('/workspace'),
+        PYTORCH_CUDA_ALLOC_CONF: 'expandable_segments:True',
+      },
       port: 8188,
     });
   });
@@ -27,10 +38,10 @@ describe('launchSpec', () => {
   it('starts A1111 with launch.py on 7860', () => {
     const spec = launchSpec(profile({ ui: { kind: 'a1111', ref: 'v1.10.1' } }), '/workspace');
     expect(spec).toEqual({
-      command: 'python',
+      command: '/workspace/.podpilot/venv/bin/python',
       args: ['launch.py', '--listen', '--port', '7860', '--api', '--xformers'],
       cwd: '/workspace/stable-diffusion-webui',
-      env: { PYTHONUNBUFFERED: '1' },
+      env: { PYTHONUNBUFFERED: '1', ...overlay('/workspace') },
       port: 7860,
     });
   });
@@ -42,7 +53,7 @@ describe('launchSpec', () => {
       '/w',
     );
     delete process.env.PODPILOT_SECRET_FOR_TEST;
-    expect(spec.env).toEqual({ PYTHONUNBUFFERED: '0' });
+    expect(spec.env).toEqual({ PYTHONUNBUFFERED: '0', ...overlay('/w') });
   });
 
   it.each([

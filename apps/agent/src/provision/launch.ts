@@ -1,15 +1,19 @@
 import { join } from 'node:path';
 import { type Profile, UI_KINDS } from '@podpilot/common';
+import { pythonPaths } from '../python/settings.js';
 
 /** How to start a profile's UI: hand to `spawn(command, args, { cwd, env: { ...base, ...env } })`. */
 export interface LaunchSpec {
-  /** The program, e.g. `python` (resolved through PATH: put the UI's venv first). */
+  /** The program: the instance's overlay venv's `python` for the Python UIs (every kind today). */
   command: string;
   /** The UI kind's launch script and args, then the profile's `args`. */
   args: string[];
   /** `<workspace>/<installDir>`. */
   cwd: string;
-  /** Only what the UI needs on top of the agent's environment: defaults, then the profile's `env`. */
+  /**
+   * Only what the UI needs on top of the agent's environment: defaults (the overlay venv as `VIRTUAL_ENV`,
+   * pip's cache and constraints on the kept disk), then the profile's `env`.
+   */
   env: Record<string, string>;
   /** The port the UI will listen on (the profile's args may override the kind's default). */
   port: number;
@@ -52,7 +56,10 @@ function portFromArgs(args: string[], flag: string): number | undefined {
  */
 export function launchSpec(profile: Profile, workspace: string, defaultPort?: number): LaunchSpec {
   const info = UI_KINDS[profile.ui.kind];
-  const [command = 'python', ...script] = info.launch.command;
+  const [program = 'python', ...script] = info.launch.command;
+  const python = pythonPaths(workspace);
+  // The overlay venv provisioning made: the image's (or host's) packages plus what the extensions need.
+  const command = program === 'python' ? python.python : program;
   const flag = portFlag(info.launch.args, info.port);
   const kindArgs =
     flag === undefined || defaultPort === undefined
@@ -66,7 +73,13 @@ export function launchSpec(profile: Profile, workspace: string, defaultPort?: nu
     command,
     args: [...script, ...kindArgs, ...profile.args],
     cwd: join(workspace, info.installDir),
-    env: { ...DEFAULT_ENV, ...profile.env },
+    env: {
+      ...DEFAULT_ENV,
+      VIRTUAL_ENV: python.venv,
+      PIP_CACHE_DIR: python.pipCache,
+      PIP_CONSTRAINT: python.constraints,
+      ...profile.env,
+    },
     port,
   };
 }

@@ -1,9 +1,12 @@
 import type { Profile } from '@podpilot/common';
 import type { HubConnection } from '../hub/hub-connection.js';
-import { provisionCheckouts } from './checkouts.js';
+import type { PythonOutcome } from '../python/install-item.js';
+import type { PythonSettings } from '../python/settings.js';
+import { type ProvisionCheckoutsResult, provisionCheckouts } from './checkouts.js';
 import { writeProfileFiles } from './files.js';
 import type { ProgressTracker } from './progress.js';
 import { type ModelOutcome, provisionModels } from './provision-models.js';
+import { installPython } from './python-step.js';
 
 /** What provisioning asks of the hub: events, and presigned URLs for the library's models and files. */
 export type ProvisionHub = Pick<HubConnection, 'event' | 'modelUrls' | 'fileUrls'>;
@@ -19,6 +22,8 @@ export interface ProvisionOptions {
   /** A line for the terminal. */
   say: (line: string) => void;
   signal: AbortSignal;
+  /** The base interpreter and image seed (default: from the agent's environment, see {@link pythonSettings}). */
+  python?: PythonSettings;
 }
 
 export interface Provisioned {
@@ -26,11 +31,15 @@ export interface Provisioned {
   uiDir: string;
   /** Every model of the profile, with where it came from (those from their own URL go to the library). */
   models: ModelOutcome[];
+  /** The UI's and each extension's Python packages (a failed one is a warning, not a failed provisioning). */
+  python: PythonOutcome[];
 }
 
 /**
- * Everything the profile needs on disk, in order: the UI and extension checkouts, the models, the files.
- * Reports `provision.started` and `provision.done` to the hub; throws what the first failing step throws.
+ * Everything the profile needs on disk, in order: the UI and extension checkouts, their Python packages (in
+ * the workspace's overlay venv), the models, the files. Reports `provision.started`, each Python install
+ * (`python.installed`, `python.failed` at warn level) and `provision.done` to the hub; throws what the first
+ * failing step throws (a failed Python install is not one: the instance starts with the warning).
  */
 export async function provision(options: ProvisionOptions): Promise<Provisioned> {
   const { profile, hub } = options;
@@ -39,9 +48,9 @@ export async function provision(options: ProvisionOptions): Promise<Provisioned>
     kind: 'provision.started',
     message: `provisioning ${profile.name}@${profile.version}`,
   });
-  const uiDir = await fetchCheckouts(options);
-  // Python dependencies (the UI's and its extensions' requirements) are installed here, between the
-  // checkouts that declare them and the models: a later issue adds that step.
+  const checkouts = await fetchCheckouts(options);
+  const uiDir = checkouts.uiDir;
+  const python = await installPython(options, checkouts);
   const models = await fetchModels(options, uiDir);
   await writeFiles(options, uiDir);
   const fetched = models.reduce((sum, m) => sum + m.fetchedBytes, 0);
@@ -49,19 +58,19 @@ export async function provision(options: ProvisionOptions): Promise<Provisioned>
     level: 'info',
     kind: 'provision.done',
     message: 'provisioned',
-    data: { fetchedBytes: fetched },
+    data: { fetchedBytes: fetched, python },
   });
-  return { uiDir, models };
+  return { uiDir, models, python };
 }
 
-/** The UI and its extensions at their pinned commits; returns the UI folder. */
+/** The UI and its extensions at their pinned commits. */
 async function fetchCheckouts({
   profile,
   workspace,
   progress,
   say,
   signal,
-}: ProvisionOptions): Promise<string> {
+}: ProvisionOptions): Promise<ProvisionCheckoutsResult> {
   const result = await provisionCheckouts(profile.spec, workspace, {
     signal,
     onItem: (e) => {
@@ -72,13 +81,13 @@ async function fetchCheckouts({
         say(`${e.kind} ${e.name}: ${e.status}${e.commit ? ` at ${e.commit.slice(0, 12)}` : ''}`);
     },
   });
-  return result.uiDir;
+  return result;
 }
 
 /** The models, from the library when it has them (presigned URLs from the hub), else from their URL. */
 async function fetchModels(options: ProvisionOptions, uiDir: string): Promise<ModelOutcome[]> {
   const { profile, hub, say, signal } = options;
-  const storageUrls = await hub.modelUrls(
+  const { urls: storageUrls, credentials } = await hub.modelUrls(
     profile.spec.models.map((m) => m.sha256),
     signal,
   );
@@ -86,6 +95,7 @@ async function fetchModels(options: ProvisionOptions, uiDir: string): Promise<Mo
     cacheDir: options.cacheDir,
     uiDir,
     storageUrls,
+    credentials,
     progress: options.progress,
     signal,
     onWarning: (message) => void hub.event({ level: 'warn', kind: 'model.storage-corrupt', message }),

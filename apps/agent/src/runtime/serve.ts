@@ -1,5 +1,7 @@
+import { UI_KINDS } from '@podpilot/common';
 import { type LaunchSpec, launchSpec } from '../provision/launch.js';
 import type { Provisioned } from '../provision/provision.js';
+import { importFailureListener } from '../python/import-failures.js';
 import { webuiEnv } from '../supervisor/webui-env.js';
 import { WebuiSupervisor } from '../supervisor/webui-supervisor.js';
 import type { OutputSync } from '../sync/index.js';
@@ -66,12 +68,29 @@ function watchIdle(rt: AgentRuntime, launch: LaunchSpec, sync: OutputSync): Idle
   });
 }
 
-/** The WebUI's process, its output going to the hub's log. */
+/**
+ * The WebUI's process, its output going to the hub's log; an extension its log says it could not load is
+ * one warning event (ready does not hide it).
+ */
 function supervise(rt: AgentRuntime, launch: LaunchSpec): WebuiSupervisor {
+  const kind = rt.profile.spec.ui.kind;
+  const importFailures = importFailureListener(kind, UI_KINDS[kind].extensionsDir, (failure) => {
+    rt.hub
+      .event({
+        level: 'warn',
+        kind: 'webui.import-failed',
+        message: `extension ${failure.name}: the WebUI could not load it: ${failure.line}`,
+        data: { ...failure },
+      })
+      .catch(() => {}); // queued by the connection; nothing to add here
+  });
   return new WebuiSupervisor(
     { ...launch, env: webuiEnv(launch.env) },
     {
-      onLine: (_stream, line) => rt.logs.add('webui', line),
+      onLine: (_stream, line) => {
+        rt.logs.add('webui', line);
+        importFailures(line);
+      },
       onState: (state) => rt.terminal.say(`webui: ${state}`),
       pidFile: rt.paths.webuiPidFile,
     },

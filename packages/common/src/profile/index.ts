@@ -10,6 +10,7 @@ export {
 } from './profile.schema.js';
 export { diffProfiles, ProfileChange, ProfileSection, unifiedProfileDiff } from './profile-diff.js';
 export { formatProfileIssue, ProfileIssue, type ProfileParseResult } from './profile-issues.js';
+export { PinnedPackage, ProfilePython } from './profile-python.js';
 export { validateProfile } from './profile-validate.js';
 export {
   defaultExtensionName,

@@ -14,6 +14,7 @@ export const ProfileSection = z.enum([
   'args',
   'outputs',
   'idle',
+  'python',
 ]);
 export type ProfileSection = z.infer<typeof ProfileSection>;
 
@@ -210,6 +211,9 @@ export function diffProfiles(from: Profile, to: Profile): ProfileChange[] {
     ...outputChanges(from.outputs, to.outputs),
     ...(['minutes', 'action'] as const).flatMap((key) =>
       scalarChange('idle', key, from.idle[key], to.idle[key]),
+    ),
+    ...(['extraIndexUrls', 'findLinks', 'packages'] as const).flatMap((key) =>
+      scalarChange('python', key, from.python?.[key], to.python?.[key]),
     ),
   ];
 }

@@ -76,7 +76,7 @@ describe('parseProfileYaml: errors with positions', () => {
   it('follows aliases', () => {
     const text = lines('name: x', 'base: &b { kind: comfyui, ref: "-bad" }', 'ui: *b');
     expect(errorsOf(text)).toEqual([
-      '2:1: base: expected one of the keys name, description, ui, extensions, models, files, env, args, outputs, idle, got "base"',
+      '2:1: base: expected one of the keys name, description, ui, extensions, models, files, env, args, outputs, idle, python, got "base"',
       '2:32: ui.ref: expected a tag, branch or 40-hex commit, got "-bad"',
     ]);
   });

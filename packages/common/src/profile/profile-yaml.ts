@@ -164,6 +164,14 @@ function canonicalData(profile: Profile): Record<string, unknown> {
   data.args = [...profile.args];
   data.outputs = [...profile.outputs];
   data.idle = { minutes: profile.idle.minutes, action: profile.idle.action };
+  if (profile.python !== undefined) {
+    const { extraIndexUrls, findLinks, packages } = profile.python;
+    data.python = {
+      ...(extraIndexUrls !== undefined ? { extraIndexUrls: [...extraIndexUrls] } : {}),
+      ...(findLinks !== undefined ? { findLinks: [...findLinks] } : {}),
+      ...(packages !== undefined ? { packages: [...packages] } : {}),
+    };
+  }
   return data;
 }
 

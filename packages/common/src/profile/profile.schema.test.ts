@@ -28,7 +28,7 @@ const extension = (extra: Loose = {}): Loose => ({
 });
 
 const KEYS =
-  'expected one of the keys name, description, ui, extensions, models, files, env, args, outputs, idle';
+  'expected one of the keys name, description, ui, extensions, models, files, env, args, outputs, idle, python';
 const REF = 'expected a tag, branch or 40-hex commit';
 const GIT_URL = 'expected a git URL: https://host/path, git@host:path or file:///path';
 const CREDENTIALS =

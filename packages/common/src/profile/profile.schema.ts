@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { NUL_MESSAGE, nulPaths } from '../no-nul.js';
+import { ProfilePython } from './profile-python.js';
 import {
   Arg,
   Commit,
@@ -185,6 +186,7 @@ const ProfileFields = mapping('a profile mapping', {
     .superRefine(unique('output path', 'outputs', (path: string) => path))
     .optional(),
   idle: ProfileIdle,
+  python: ProfilePython.optional(),
 });
 
 /** Checks that need the UI kind: extension support and file names colliding inside one model folder. */

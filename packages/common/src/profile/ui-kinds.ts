@@ -30,6 +30,13 @@ export interface UiKindInfo {
   launch: { command: string[]; args: string[] };
   /** Where extensions are cloned, relative to `installDir`; `null` = the UI has no extensions. */
   extensionsDir: string | null;
+  /** The UI's own pip requirements, relative to `installDir` (what its launcher installs). */
+  requirementsFile: string;
+  /**
+   * The script an extension may ship that the UI itself runs to install its packages (A1111's and Forge's
+   * `install.py`), or null where extensions only list `requirements.txt` (ComfyUI custom nodes).
+   */
+  extensionInstaller: string | null;
   /** Where each model kind is linked, relative to `installDir`. */
   modelDirs: Record<ModelKind, string>;
   /** Folders the UI writes images to; used when a profile has no `outputs`. */
@@ -95,6 +102,8 @@ export const UI_KINDS: Record<UiKind, UiKindInfo> = {
     port: 7860,
     launch: { command: ['python', 'launch.py'], args: ['--listen', '--port', '7860', '--api', '--xformers'] },
     extensionsDir: 'extensions',
+    requirementsFile: 'requirements_versions.txt',
+    extensionInstaller: 'install.py',
     modelDirs: A1111_MODEL_DIRS,
     defaultOutputs: ['outputs/'],
     settingsFiles: ['config.json', 'ui-config.json', 'styles.csv'],
@@ -109,6 +118,8 @@ export const UI_KINDS: Record<UiKind, UiKindInfo> = {
     port: 8188,
     launch: { command: ['python', 'main.py'], args: ['--listen', '0.0.0.0', '--port', '8188'] },
     extensionsDir: 'custom_nodes',
+    requirementsFile: 'requirements.txt',
+    extensionInstaller: null,
     modelDirs: COMFY_MODEL_DIRS,
     defaultOutputs: ['output/'],
     settingsFiles: ['user/default/comfy.settings.json', 'extra_model_paths.yaml'],
@@ -125,6 +136,8 @@ export const UI_KINDS: Record<UiKind, UiKindInfo> = {
     port: 7860,
     launch: { command: ['python', 'launch.py'], args: ['--listen', '--port', '7860', '--api'] },
     extensionsDir: 'extensions',
+    requirementsFile: 'requirements_versions.txt',
+    extensionInstaller: 'install.py',
     modelDirs: A1111_MODEL_DIRS,
     defaultOutputs: ['outputs/'],
     settingsFiles: ['config.json', 'ui-config.json', 'styles.csv'],
@@ -140,6 +153,8 @@ export const UI_KINDS: Record<UiKind, UiKindInfo> = {
     // launch.py, not entry_with_update.py: the latter fast-forwards to upstream main and loses the pinned ref.
     launch: { command: ['python', 'launch.py'], args: ['--listen', '0.0.0.0', '--port', '7865'] },
     extensionsDir: null,
+    requirementsFile: 'requirements_versions.txt',
+    extensionInstaller: null,
     modelDirs: COMFY_MODEL_DIRS,
     defaultOutputs: ['outputs/'],
     // Written on first start with the model paths and defaults the user then edits.
@@ -158,6 +173,8 @@ export const UI_KINDS: Record<UiKind, UiKindInfo> = {
       args: ['--listen', '0.0.0.0', '--server_port', '7860', '--headless'],
     },
     extensionsDir: null,
+    requirementsFile: 'requirements.txt',
+    extensionInstaller: null,
     // Kohya has no model layout of its own: training configs point at files by path.
     modelDirs: {
       checkpoint: 'models',
