@@ -4,6 +4,7 @@ import { healthQuery, secretsQuery } from '../../api/settings';
 import { tokensQuery } from '../../api/tokens';
 import { HubInfo } from '../../components/settings/HubInfo';
 import { IdlePolicyCard, TailscaleCard } from '../../components/settings/InfoCards';
+import { ModelSiteTokens } from '../../components/settings/ModelSiteTokens';
 import { ProviderCredentials } from '../../components/settings/ProviderCredentials';
 import { QueryState } from '../../components/shared/QueryState';
 import { Section } from '../../components/shared/Section';
@@ -31,6 +32,14 @@ function Settings() {
       >
         <QueryState query={secrets} what="credentials">
           {(data) => <ProviderCredentials secrets={data.secrets} />}
+        </QueryState>
+      </Section>
+      <Section
+        title="Model sites"
+        description="Tokens for gated and login-only models. Agents send each only to its own site."
+      >
+        <QueryState query={secrets} what="credentials">
+          {(data) => <ModelSiteTokens secrets={data.secrets} />}
         </QueryState>
       </Section>
       <ApiTokens />
