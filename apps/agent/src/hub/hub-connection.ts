@@ -23,6 +23,7 @@ import {
   type SnapshotReport,
   type UploadedPart,
 } from '@podpilot/common';
+import type { ForwardRoute } from '@podpilot/common/node';
 import { AgentStateFile, type SavedState } from './agent-state.js';
 import { proxiedFetch } from './hub-proxy.js';
 
@@ -247,6 +248,13 @@ export class HubConnection {
   /** Presigned PUT URLs for parts of one multipart output upload. Throws HubUnavailableError. */
   async outputParts(key: string, uploadId: string, partNumbers: number[]) {
     return (await this.call(api.outputParts, { body: { key, uploadId, partNumbers } })).parts;
+  }
+
+  /** The hub's own storage URLs go through the hub proxy too (they are on the hub's origin); null without one. */
+  storageRoute(): ForwardRoute | null {
+    return this.options.proxy
+      ? { origin: new URL(this.options.hubUrl).origin, proxy: this.options.proxy }
+      : null;
   }
 
   /** Records uploaded files in the hub's index; only then do they count as synced. Throws HubUnavailableError. */

@@ -5,6 +5,7 @@ import type {
   PresignOutputsResponse,
 } from '@podpilot/common';
 import { errorMessage as errorText } from '@podpilot/common';
+import type { ForwardRoute } from '@podpilot/common/node';
 
 /**
  * The three hub calls the sync engine needs (HubConnection implements them; tests use a stub). Each either
@@ -20,6 +21,8 @@ export interface OutputHub {
     partNumbers: number[],
   ): Promise<{ partNumber: number; url: string }[]>;
   confirmOutputs(files: ConfirmOutputsRequest['files']): Promise<ConfirmOutputsResponse>;
+  /** Storage URLs on the hub's own origin that must go through the hub proxy (null: connect directly). */
+  storageRoute?(): ForwardRoute | null;
 }
 
 /** A file on disk as last seen: `rel` is the OutputPath sent to the hub, `abs` where it lives. */

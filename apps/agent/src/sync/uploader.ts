@@ -59,7 +59,7 @@ export class Uploader {
   private kicked = false;
 
   constructor(private readonly o: UploaderOptions) {
-    this.putter = new PartUploader(o.parallel);
+    this.putter = new PartUploader(o.parallel, undefined, o.hub.storageRoute?.() ?? null);
     this.backlog = new Backlog(o);
     this.hubGate = new Gate(o);
     this.storageGate = new Gate(o);

@@ -14,6 +14,17 @@ export interface FileBody {
   size: number;
 }
 
+/**
+ * Plain-http URLs of one origin sent through an HTTP forward proxy (absolute-form requests): the hub's own
+ * storage URLs when the hub is reachable only through tailscaled's `--outbound-http-proxy-listen`.
+ */
+export interface ForwardRoute {
+  /** e.g. `http://podpilot-hub.tailnet.ts.net:7300` */
+  origin: string;
+  /** e.g. `http://localhost:1055` */
+  proxy: string;
+}
+
 /** The file sent as a body turned out shorter than announced (it changed while it was sent). */
 export class BodyShrankError extends Error {
   override name = 'BodyShrankError';
@@ -32,6 +43,7 @@ export class PartUploader {
   constructor(
     connections: number,
     private readonly idleTimeoutMs = 60_000,
+    private readonly route: ForwardRoute | null = null,
   ) {
     this.http = new HttpAgent({ keepAlive: true, maxSockets: connections });
     this.https = new HttpsAgent({ keepAlive: true, maxSockets: connections });
@@ -45,15 +57,20 @@ export class PartUploader {
     const target = new URL(url);
     const secure = target.protocol === 'https:';
     const length = Buffer.isBuffer(body) ? body.length : body.size;
+    const proxy = !secure && this.route?.origin === target.origin ? new URL(this.route.proxy) : null;
+    // Through the proxy: to its address, the whole URL as the path (absolute form), the target as Host.
+    const where = proxy
+      ? { hostname: proxy.hostname, port: proxy.port || 80, path: target.href }
+      : {
+          protocol: target.protocol,
+          hostname: target.hostname,
+          port: target.port,
+          path: `${target.pathname}${target.search}`,
+        };
+    const headers = { 'content-length': length, host: target.host };
     return new Promise((resolve, reject) => {
       const req = (secure ? httpsRequest : httpRequest)(
-        target,
-        {
-          method: 'PUT',
-          agent: secure ? this.https : this.http,
-          headers: { 'content-length': length },
-          signal,
-        },
+        { ...where, method: 'PUT', agent: secure ? this.https : this.http, headers, signal },
         (res) => {
           let text = '';
           res.setEncoding('utf8');
