@@ -115,6 +115,8 @@ describe('collectSnapshot', () => {
           content: settings,
         },
       ],
+      // No overlay venv in this workspace: nothing installed beyond the base.
+      python: { packages: [] },
       warnings: [
         'the UI has local changes: main.py, notes.txt',
         'extension custom_nodes/dirty has local changes: nodes.py, settings.ini',

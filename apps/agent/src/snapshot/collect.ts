@@ -1,8 +1,10 @@
 import { type SnapshotReport, UI_KINDS, type UiKind } from '@podpilot/common';
+import type { PythonSettings } from '../python/settings.js';
 import { readExtensions, readUi } from './checkouts.js';
 import { collectFiles } from './files.js';
 import { collectModels } from './models.js';
 import { folder, nameList, safeRelative } from './paths.js';
+import { collectPythonPackages } from './python-packages.js';
 import { findStrayModels } from './stray-models.js';
 
 export interface CollectSnapshotOptions {
@@ -16,6 +18,8 @@ export interface CollectSnapshotOptions {
   commandId: string;
   /** Where to remember model hashes between snapshots (unchanged files are not read again); none = hash all. */
   hashMemo?: string;
+  /** The base interpreter the overlay venv sits on; default: the agent's (`pythonSettings()`). */
+  python?: PythonSettings;
   /** Bytes hashed so far of all model bytes that need hashing, and the file being hashed. */
   onProgress?: (done: number, total: number, path: string) => void;
   signal?: AbortSignal;
@@ -24,7 +28,8 @@ export interface CollectSnapshotOptions {
 /**
  * Captures the running environment under `uiDir`: the UI checkout, every extension folder, every model
  * file (its sha256 taken from the cache when it is a hard link of a cache file, else hashed), the
- * profile's files and the kind's settings files, with warnings for what cannot be reproduced.
+ * profile's files and the kind's settings files, the Python packages the overlay venv adds over its base,
+ * with warnings for what cannot be reproduced (a failed package listing is one: no `python` then).
  */
 export async function collectSnapshot(options: CollectSnapshotOptions): Promise<SnapshotReport> {
   const { uiDir, uiKind, signal } = options;
@@ -56,6 +61,7 @@ export async function collectSnapshot(options: CollectSnapshotOptions): Promise<
 
   const profileFiles = new Set(options.profileFiles.map(safeRelative).filter((p): p is string => p !== null));
   const files = await collectFiles({ uiDir, wanted, profileFiles, settingsFolders, warnings, signal });
+  const packages = await collectPythonPackages(uiDir, warnings, signal, options.python);
   return {
     commandId: options.commandId,
     takenAt: new Date().toISOString(),
@@ -63,6 +69,7 @@ export async function collectSnapshot(options: CollectSnapshotOptions): Promise<
     extensions,
     models,
     files,
+    ...(packages === null ? {} : { python: { packages } }),
     warnings,
   };
 }

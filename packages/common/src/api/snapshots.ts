@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PinnedPackage } from '../profile/profile-python.js';
 import { Sha256 } from './models.js';
 
 const Timestamp = z.iso.datetime({ message: 'expected an ISO-8601 time with a Z offset' });
@@ -48,6 +49,11 @@ export const SnapshotReport = z.object({
   extensions: z.array(SnapshotCheckout).max(500),
   models: z.array(SnapshotModel).max(5000),
   files: z.array(SnapshotFile).max(500),
+  /**
+   * What the instance's overlay venv adds or changes over its base environment, as sorted `name==version`
+   * pins. Left out by older agents: the snapshot then keeps the launched profile's pins.
+   */
+  python: z.object({ packages: z.array(PinnedPackage).max(1000) }).optional(),
   /** What cannot be reproduced: dirty checkouts, extensions without a remote, files it could not keep. */
   warnings: z.array(z.string().max(2000)).max(1000),
 });

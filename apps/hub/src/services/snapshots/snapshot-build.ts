@@ -33,6 +33,7 @@ export async function buildSnapshot(
   const { models, uploads } = await snapshotModels(base, report, info, library, warn);
   const files = await snapshotFiles(base, report, info, storage, warn);
   const { description, env, args, outputs, idle } = base;
+  const python = snapshotPython(base, report);
   const spec = {
     name,
     ...(description === undefined ? {} : { description }),
@@ -44,8 +45,22 @@ export async function buildSnapshot(
     args,
     outputs,
     idle,
+    ...(python === undefined ? {} : { python }),
   };
   return { spec, uploads };
+}
+
+/**
+ * Python: the packages the instance had beyond its base environment replace the launched pins (a launch
+ * installs exactly those); the pip options (`extraIndexUrls`, `findLinks`) stay, since the pins may come from
+ * there. A report without `python` (an older agent, or a listing that failed) keeps the launched section.
+ */
+function snapshotPython(base: Profile, report: SnapshotReport): Profile['python'] {
+  if (report.python === undefined) return base.python;
+  const { packages: _launched, ...options } = base.python ?? {};
+  const packages = report.python.packages;
+  const python = { ...options, ...(packages.length > 0 ? { packages: [...packages] } : {}) };
+  return Object.keys(python).length > 0 ? python : undefined;
 }
 
 /** The UI: its commit; the remote only when it is another one than the launched (or default) repo. */

@@ -60,7 +60,33 @@ export function describeChange(change: ProfileChange): string {
       return `file ${change.key} ${change.change}`;
     case 'ui':
       return `ui ${change.summary}`;
+    case 'python':
+      return change.key === 'packages'
+        ? describePackages(change.from, change.to)
+        : `python ${change.key}: ${change.summary}`;
     default:
       return `${change.section}: ${change.summary}`;
   }
+}
+
+const pinsByName = (pins: unknown) =>
+  new Map(
+    (Array.isArray(pins) ? pins : []).map((pin) => {
+      const [name = '', version = ''] = String(pin).split('==');
+      return [name.toLowerCase().replace(/[-_.]+/g, '-'), { pin: String(pin), version }];
+    }),
+  );
+
+/** `Python packages: a==1 added, b 1.0→2.0, c==3 removed` between two lists of `name==version` pins. */
+function describePackages(from: unknown, to: unknown): string {
+  const before = pinsByName(from);
+  const after = pinsByName(to);
+  const parts: string[] = [];
+  for (const [name, now] of after) {
+    const was = before.get(name);
+    if (!was) parts.push(`${now.pin} added`);
+    else if (was.version !== now.version) parts.push(`${name} ${was.version}→${now.version}`);
+  }
+  for (const [name, was] of before) if (!after.has(name)) parts.push(`${was.pin} removed`);
+  return `Python packages: ${parts.length > 0 ? parts.join(', ') : 'the same versions, written otherwise'}`;
 }
