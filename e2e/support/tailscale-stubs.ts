@@ -75,6 +75,8 @@ Promise.all([listen('127.0.0.1'), listen('::1')]).then(([v4]) => {
     process.exit(1);
   }
   fs.writeFileSync(flag('--socket') + '.statedir', flag('--statedir') ?? '');
+  // As the real tailscaled, replace a stale socket (left on a kept disk by a container that was stopped).
+  fs.rmSync(flag('--socket'), { force: true });
   net.createServer((s) => s.end()).listen(flag('--socket'));
 });
 `;

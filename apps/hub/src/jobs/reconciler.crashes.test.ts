@@ -28,6 +28,12 @@ describe.each(testDatabases())('the reconciler keeps the disk of what has run ($
     expect(k.callsFor('destroy', agent.providerId)).toBe(0);
     expect(await k.eventKinds(agent.id)).toContain('crashed');
     expect(await reconcile()).toMatchObject({ crashed: 0 }); // once
+    // While stopped it still bills its disk: the launch's 60 GB at the offer's $0.15/GB/month.
+    const [priced] = await t.db.query<{ storage: string }>(
+      'select storage_price_per_hour as storage from instances where id = $1',
+      [agent.id],
+    );
+    expect(Number(priced?.storage)).toBeCloseTo((0.15 * 60) / 730, 6);
 
     const started = await k.api('POST', `/api/instances/${agent.id}/start`);
     expect(started.statusCode, started.body).toBe(200);

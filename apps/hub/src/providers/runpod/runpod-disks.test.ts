@@ -166,6 +166,8 @@ describe('the price of a stopped pod', () => {
       (73 * 0.2) / 730,
       10,
     );
+    const v2 = { ...pod, mounts: { persistent: { size: 60, path: '/workspace' } } };
+    expect(runpodInstance(v2).stoppedStoragePerHour).toBeCloseTo((60 * 0.2) / 730, 10);
     expect(runpodInstance(pod).stoppedStoragePerHour).toBeNull();
   });
 });

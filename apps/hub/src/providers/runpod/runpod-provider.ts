@@ -68,6 +68,13 @@ export function runpodStatus(status: string | null): ProviderStatus {
   }
 }
 
+/** The pod's own volume size: `mounts.persistent.size` (REST v2, as created), else v1's `volumeInGb`. */
+function volumeGbOf(pod: Record<string, unknown>): number | null {
+  const mounts = isRecord(pod.mounts) ? pod.mounts : {};
+  const persistent = isRecord(mounts.persistent) ? mounts.persistent : {};
+  return num(persistent.size) ?? num(pod.volumeInGb);
+}
+
 /** A stopped pod bills only its volume, at the stopped rate; null when the pod does not say its size. */
 const volumeStoragePerHour = (gb: number | null) => (gb === null ? null : runpodStoppedStoragePerHour(gb));
 
@@ -84,7 +91,7 @@ export function runpodInstance(pod: Record<string, unknown>): ProviderInstance {
     status: runpodStatus(raw),
     rawStatus: raw ?? 'null',
     pricePerHour: num(pod.cost) ?? num(pod.costPerHr),
-    stoppedStoragePerHour: volumeStoragePerHour(num(pod.volumeInGb)),
+    stoppedStoragePerHour: volumeStoragePerHour(volumeGbOf(pod)),
     gpuName: str(gpu.displayName) ?? str(gpu.id),
     gpuCount: num(gpu.count) ?? num(pod.gpuCount) ?? gpus,
     publicIp: ports.map((port) => str(port.ip)).find((ip) => ip !== null) ?? null,

@@ -10,6 +10,8 @@ export interface Held {
   intended: 'running' | 'stopped';
   since: number;
   stuck: string | null;
+  /** Its container exited on its own (crash, out of memory) while Vast intends it running. */
+  exited: boolean;
   gpuTaken: boolean;
   /** GETs by id that still show the instance after DELETE. */
   linger: number;
@@ -34,7 +36,9 @@ export interface NewHeld {
   label: string | null;
   image: string;
   env: Record<string, string>;
-  offer: { id: number; dph_total: number; gpu_name: string; num_gpus: number } | null;
+  offer: { id: number; dph_total: number; gpu_name: string; num_gpus: number; storage_cost?: number } | null;
+  /** The disk asked for at creation (GB): Vast bills it at the offer's storage_cost, also while stopped. */
+  disk?: number;
   /** When it was created (fake clock, ms); it starts loading from `since`. */
   now: number;
   since: number;
@@ -56,6 +60,8 @@ export function heldInstance(n: NewHeld): Held {
       gpu_name: n.offer?.gpu_name ?? 'RTX 4090',
       num_gpus: n.offer?.num_gpus ?? 1,
       gpu_util: 0,
+      storage_cost: n.offer?.storage_cost ?? 0.15,
+      disk_space: n.disk ?? 10,
       start_date: Math.floor(n.now / 1000),
       image_uuid: n.image,
       extra_env: Object.entries(n.env).filter(([k]) => !k.startsWith('-p ')),
@@ -65,6 +71,7 @@ export function heldInstance(n: NewHeld): Held {
     intended: 'running',
     since: n.since,
     stuck: null,
+    exited: false,
     gpuTaken: false,
     linger: 0,
     destroyed: false,
@@ -78,11 +85,13 @@ export function viewHeld(held: Held, now: number, startDelayMs: number): VastIns
     held.stuck ??
     (held.intended === 'stopped'
       ? 'stopped'
-      : elapsed >= startDelayMs
-        ? 'running'
-        : elapsed >= startDelayMs / 2
-          ? 'loading'
-          : null);
+      : held.exited
+        ? 'exited'
+        : elapsed >= startDelayMs
+          ? 'running'
+          : elapsed >= startDelayMs / 2
+            ? 'loading'
+            : null);
   const ports = Object.fromEntries(
     held.portFlags.map((port, i) => [`${port}/tcp`, [{ HostIp: '0.0.0.0', HostPort: String(40_000 + i) }]]),
   );

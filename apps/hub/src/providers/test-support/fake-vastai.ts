@@ -104,6 +104,11 @@ export class FakeVastAi extends FakeServer<VastRoute> {
     this.must(id).stuck = status;
   }
 
+  /** Its container exited on its own: `exited` (intended still `running`) until it is stopped or started. */
+  containerExited(id: string): void {
+    this.must(id).exited = true;
+  }
+
   /** The machine's GPU is rented by someone else: starting the instance is refused. */
   takeGpu(id: string): void {
     this.must(id).gpuTaken = true;
@@ -184,7 +189,19 @@ export class FakeVastAi extends FakeServer<VastRoute> {
     offer.rented = true;
     const label = typeof b.label === 'string' ? b.label : null;
     const now = this.now();
-    this.held.set(String(id), heldInstance({ id, label, image: b.image, env, offer, now, since: now }));
+    this.held.set(
+      String(id),
+      heldInstance({
+        id,
+        label,
+        image: b.image,
+        env,
+        offer,
+        now,
+        since: now,
+        disk: b.disk as number | undefined,
+      }),
+    );
     return { status: 200, body: { success: true, new_contract: id } };
   }
 
@@ -198,13 +215,14 @@ export class FakeVastAi extends FakeServer<VastRoute> {
   private setState({ params }: FakeRequest, state: 'running' | 'stopped'): FakeReply {
     const held = this.held.get(params.id ?? '');
     if (!held || held.destroyed) return refuse(404, 'no_such_instance', `Instance ${params.id} not found.`);
-    if (state === 'running' && held.intended === 'stopped') {
+    if (state === 'running' && (held.intended === 'stopped' || held.exited)) {
       if (held.gpuTaken) {
         return refuse(200, 'resources_unavailable', 'Required resources are unavailable: the GPU is rented.');
       }
       held.since = this.now();
     }
     held.intended = state;
+    held.exited = false;
     return { status: 200, body: { success: true } };
   }
 

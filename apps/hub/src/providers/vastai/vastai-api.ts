@@ -67,6 +67,10 @@ export interface VastInstanceJson {
   gpu_name: string | null;
   num_gpus: number | null;
   gpu_util: number | null;
+  /** $/GB/month of the disk, billed also while stopped. */
+  storage_cost?: number | null;
+  /** The disk allocated at creation, GB. */
+  disk_space?: number | null;
   start_date: number | null;
   image_uuid: string | null;
   ports: Record<string, { HostIp: string; HostPort: string }[]> | null;
