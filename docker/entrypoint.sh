@@ -90,7 +90,9 @@ if [[ -n ${TS_AUTHKEY:-} ]]; then
   # tailscaled needs a moment before its socket answers; a bounded number of tries, then give up.
   joined=0
   for ((attempt = 1; attempt <= ${PODPILOT_TS_UP_ATTEMPTS:-10}; attempt++)); do
-    if tailscale --socket="$socket" up "${up_args[@]}" --hostname="${TS_HOSTNAME:-podpilot-agent}"; then
+    # --ssh: Tailscale SSH for the owner (the policy's ssh rule); given on every `up`, as tailscale refuses an
+    # `up` that leaves out a setting made before.
+    if tailscale --socket="$socket" up "${up_args[@]}" --hostname="${TS_HOSTNAME:-podpilot-agent}" --ssh; then
       joined=1
       break
     fi

@@ -67,7 +67,8 @@ const stateBadge = (page: Page): Locator =>
 /** Waits until the badge shows one of `states`, live (no reload); returns the one it shows. */
 async function waitForBadge(page: Page, states: string[], timeout: number): Promise<string> {
   const badge = stateBadge(page);
-  await badge.filter({ hasText: new RegExp(`^(${states.join('|')})$`) }).waitFor({ timeout });
+  // A stopped instance's badge says who stopped it: "stopped · owner".
+  await badge.filter({ hasText: new RegExp(`^(${states.join('|')})( · \\w+)?$`) }).waitFor({ timeout });
   return ((await badge.textContent()) ?? '').trim();
 }
 
@@ -320,7 +321,7 @@ it('goes from first-run setup to a stopped instance with an output in the galler
       const confirm = page.getByRole('dialog').getByRole('button', { name: /^Stop/ });
       if (await confirm.isVisible()) await confirm.click();
       const state = await waitForBadge(page, ['stopped', 'failed'], 60_000);
-      expect(state).toBe('stopped');
+      expect(state).toBe('stopped · owner');
       stopped = true;
       await screenshot('instance-stopped');
     });

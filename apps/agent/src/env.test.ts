@@ -43,6 +43,14 @@ describe('loadAgentConfig', () => {
     );
   });
 
+  it('reads whether the WebUI is fronted by the link proxy (default: not) and refuses other modes', () => {
+    expect(loadAgentConfig(base).webuiAuth).toBe('none');
+    expect(loadAgentConfig({ ...base, PODPILOT_WEBUI_AUTH: 'link' }).webuiAuth).toBe('link');
+    expect(() => loadAgentConfig({ ...base, PODPILOT_WEBUI_AUTH: 'open' })).toThrow(
+      /PODPILOT_WEBUI_AUTH: expected none or link/,
+    );
+  });
+
   it('names each bad variable and what it expected', () => {
     let error: unknown;
     try {

@@ -59,6 +59,11 @@ export const AgentEnv = z.object({
     .max(65535, 'expected a TCP port number (1-65535)')
     .optional(),
   /**
+   * `link`: the WebUI listens on loopback only and the agent's proxy fronts it on its port, letting in only
+   * browsers that opened a one-time link the hub signed (set by the hub for launches on a public address).
+   */
+  PODPILOT_WEBUI_AUTH: z.enum(['none', 'link'], { message: 'expected none or link' }).default('none'),
+  /**
    * The interpreter the instance's overlay venv is made over (its packages stay, extensions' go on top): the
    * image's `/opt/venv/bin/python` by default when it exists, else the host's `python3` (the local provider).
    */
@@ -93,6 +98,8 @@ export interface AgentConfig {
   deadmanMinutes: number;
   /** The WebUI's port instead of the UI kind's default (PODPILOT_WEBUI_PORT); undefined: the kind's. */
   webuiPort: number | undefined;
+  /** `link`: the WebUI is reached only through the agent's authenticating proxy (PODPILOT_WEBUI_AUTH). */
+  webuiAuth: AgentEnv['PODPILOT_WEBUI_AUTH'];
   /** The base interpreter and the image's UI seed (PODPILOT_PYTHON, PODPILOT_UI_SEED_DIR). */
   python: PythonSettings;
   providerUrls: { vastai?: string; runpod?: string };
@@ -133,6 +140,7 @@ export function loadAgentConfig(env: Record<string, string | undefined> = proces
     finalSyncSeconds: e.PODPILOT_FINAL_SYNC_SECONDS,
     deadmanMinutes: e.PODPILOT_DEADMAN_MINUTES,
     webuiPort: e.PODPILOT_WEBUI_PORT,
+    webuiAuth: e.PODPILOT_WEBUI_AUTH,
     python: pythonSettings(env),
     providerUrls: {
       ...(e.PODPILOT_VASTAI_URL ? { vastai: e.PODPILOT_VASTAI_URL } : {}),

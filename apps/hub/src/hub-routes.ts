@@ -20,6 +20,7 @@ import { secretsRoutes } from './routes/secrets.routes.js';
 import { snapshotsRoutes } from './routes/snapshots.routes.js';
 import { tailscaleRoutes } from './routes/tailscale.routes.js';
 import { tokensRoutes } from './routes/tokens.routes.js';
+import { webuiLinkRoutes } from './routes/webui-link.routes.js';
 
 /** Registers every route file of the hub (`/health`, `/api/*`, `/agent/v1/*`) on `app`, each with its services. */
 export async function registerRoutes(
@@ -37,6 +38,7 @@ export async function registerRoutes(
   });
   await app.register(tokensRoutes, { apiTokens: s.apiTokens });
   await app.register(instancesRoutes, { instances: s.instances });
+  await app.register(webuiLinkRoutes, { webuiLinks: s.webuiLinks });
   await app.register(profilesRoutes, { profiles: s.profiles });
   await app.register(modelsRoutes, { models: s.models });
   await app.register(filesRoutes, { files: s.files });

@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ProviderKind } from '@podpilot/common';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from './db/db.js';
 import { LIFECYCLE_DEFAULTS, type LifecycleSettings } from './env.js';
@@ -22,6 +23,7 @@ import { InstancesService } from './services/instances/instances.service.js';
 import { LifecycleService } from './services/instances/lifecycle.service.js';
 import { LiveFeed } from './services/instances/live-feed.js';
 import { OffersService } from './services/instances/offers.service.js';
+import { WebuiLinks } from './services/instances/webui-links.service.js';
 import { FilesService } from './services/library/files.service.js';
 import { ModelsService, type ModelsServiceOptions } from './services/library/models.service.js';
 import { ProfilesService } from './services/library/profiles.service.js';
@@ -68,6 +70,13 @@ function foundation(db: Db, deps: ServiceDeps, settings: Settings) {
   const home = deps.home ?? mkdtempSync(join(tmpdir(), 'podpilot-hub-'));
   const secrets = new SecretsService(db, { key: settings.secretsKey, keyFile: secretsKeyFile(home) });
   const costs = new CostsService(db, now);
+  const providers = new ProviderRegistry(secrets, {
+    home,
+    hubUrl: deps.hubUrl,
+    vastaiUrl: settings.vastaiUrl,
+    runpodUrl: settings.runpodUrl,
+    ...deps.providers,
+  });
   return {
     auth: new AuthService(db, { sessionTtlMs: deps.sessionTtlMs, setupTokenTtlMs: SETUP_TOKEN_TTL_MS }),
     apiTokens: new ApiTokensService(db),
@@ -84,14 +93,14 @@ function foundation(db: Db, deps: ServiceDeps, settings: Settings) {
     files: new FilesService(storage),
     outputs: new OutputsService(db, storage, log, deps.outputs),
     tailscale: new TailscaleService(db, secrets, log, deps.tailscale),
-    providers: new ProviderRegistry(secrets, {
-      home,
-      hubUrl: deps.hubUrl,
-      vastaiUrl: settings.vastaiUrl,
-      runpodUrl: settings.runpodUrl,
-      ...deps.providers,
+    providers,
+    instances: new InstancesService(db, {
+      costs,
+      idleMinuteMs: settings.idleMinuteMs,
+      now,
+      // The WebUI's public address needs the provider's port mapping (InstanceAccess caches it).
+      providerInstance: async (kind, id) => (await providers.get(kind as ProviderKind)).get(id),
     }),
-    instances: new InstancesService(db, { costs, idleMinuteMs: settings.idleMinuteMs, now }),
   };
 }
 
@@ -155,6 +164,7 @@ export function buildServices(db: Db, deps: ServiceDeps) {
       onHeartbeat: (id, report) => idle.afterHeartbeat(id, report),
     }),
     snapshots: new SnapshotsService(db, deps.storage),
+    webuiLinks: new WebuiLinks(db, base.instances, { now }),
   };
 }
 

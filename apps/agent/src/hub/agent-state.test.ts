@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -20,5 +20,14 @@ describe('AgentStateFile', () => {
     await Promise.all(Array.from({ length: 50 }, (_, n) => file.save(state(n))));
     expect(JSON.parse(readFileSync(join(dir, 'agent.json'), 'utf8')).agentToken).toBe('t-49');
     expect((await file.load())?.agentToken).toBe('t-49');
+  });
+
+  it('loads a file written before WebUI link keys (no key)', async () => {
+    const path = join(dir, 'old.json');
+    writeFileSync(
+      path,
+      JSON.stringify({ hubUrl: 'http://h', instanceId: 'i', agentToken: 't', pendingEvents: [] }),
+    );
+    expect(await new AgentStateFile(path).load()).toMatchObject({ agentToken: 't' });
   });
 });

@@ -7,6 +7,8 @@ const SavedState = z.object({
   hubUrl: z.string(),
   instanceId: z.string(),
   agentToken: z.string(),
+  /** base64 HMAC key of the hub's one-time WebUI links (RegisterResponse.webuiLinkKey); older files lack it. */
+  webuiLinkKey: z.string().optional(),
   pendingEvents: z.array(AgentEvent).default([]),
 });
 export type SavedState = z.infer<typeof SavedState>;

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,6 +52,10 @@ describe('the agent’s hub connection', () => {
     expect(restarted.instanceId).toBe(id);
     const reply = await restarted.heartbeat({ phase: 'provisioning' });
     expect(reply.commands).toEqual([]);
+    // The WebUI link key of the registration is kept with the credentials, for the restarted agent's proxy.
+    const saved = JSON.parse(await readFile(stateFile, 'utf8'));
+    expect(saved.webuiLinkKey).toBe(answer?.webuiLinkKey);
+    expect(Buffer.from(saved.webuiLinkKey, 'base64')).toHaveLength(32);
   });
 
   it('refuses clearly when the bootstrap token is wrong', async () => {

@@ -149,8 +149,9 @@ export class HubConnection {
       },
       retry: untilAnswered(signal),
     });
-    const { instanceId, agentToken } = answer;
-    this.state = { hubUrl: this.options.hubUrl, instanceId, agentToken, pendingEvents: [] };
+    const { instanceId, agentToken, webuiLinkKey } = answer;
+    const key = webuiLinkKey ? { webuiLinkKey } : {};
+    this.state = { hubUrl: this.options.hubUrl, instanceId, agentToken, ...key, pendingEvents: [] };
     await this.file.save(this.state);
     return answer;
   }

@@ -1,6 +1,6 @@
 import { type Profile, validateProfile } from '@podpilot/common';
 import { describe, expect, it } from 'vitest';
-import { launchSpec } from './launch.js';
+import { launchSpec, loopbackLaunch } from './launch.js';
 
 function profile(fields: Record<string, unknown>): Profile {
   const result = validateProfile({ name: 'launch', ...fields });
@@ -81,5 +81,24 @@ describe('launchSpec', () => {
     const spec = launchSpec(p, '/w', 43210);
     expect(spec.port).toBe(7861);
     expect(spec.args.at(-1)).toBe('7861');
+  });
+});
+
+describe('loopbackLaunch', () => {
+  it('binds ComfyUI to loopback on the internal port, over the profile args', () => {
+    const p = profile({
+      ui: { kind: 'comfyui', ref: 'v0.3.68' },
+      args: ['--listen', '0.0.0.0', '--port', '9000'],
+    });
+    const spec = loopbackLaunch(p, launchSpec(p, '/w', 43210), 45000);
+    expect(spec.args).toEqual(['main.py', '--listen', '127.0.0.1', '--port', '45000']);
+    expect(spec.port).toBe(45000);
+  });
+
+  it("drops A1111's bare --listen (it means every address) and keeps its other flags", () => {
+    const p = profile({ ui: { kind: 'a1111', ref: 'v1.10.1' } });
+    const spec = loopbackLaunch(p, launchSpec(p, '/w'), 45001);
+    expect(spec.args).toEqual(['launch.py', '--api', '--xformers', '--port', '45001']);
+    expect(spec.args).not.toContain('--listen');
   });
 });

@@ -83,3 +83,46 @@ export function launchSpec(profile: Profile, workspace: string, defaultPort?: nu
     port,
   };
 }
+
+/** Args without `flag` (and its value when `valued`), in both the `--flag value` and `--flag=value` forms. */
+function without(args: string[], flag: string, valued: boolean): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (arg.startsWith(`${flag}=`)) continue;
+    if (arg === flag) {
+      if (valued && args[i + 1] !== undefined && !args[i + 1]?.startsWith('--')) i++;
+      continue;
+    }
+    kept.push(arg);
+  }
+  return kept;
+}
+
+/**
+ * `spec` (from launchSpec) changed to listen on 127.0.0.1:`internalPort` only, for a WebUI the agent's proxy
+ * fronts: every `--listen` and port flag goes (A1111's bare `--listen` means all addresses; without it, loopback), a kind
+ * whose `--listen` takes an address gets `--listen 127.0.0.1`, and the port flag comes last with the internal
+ * port. Pure. Throws for a kind whose port is not set by a flag (it could not be moved).
+ */
+export function loopbackLaunch(profile: Profile, spec: LaunchSpec, internalPort: number): LaunchSpec {
+  const info = UI_KINDS[profile.ui.kind];
+  const flag = portFlag(info.launch.args, info.port);
+  if (flag === undefined)
+    throw new Error(`${profile.ui.kind}: its port is not set by a flag; cannot proxy it`);
+  const listenAt = info.launch.args.indexOf('--listen');
+  const valued = listenAt >= 0 && !(info.launch.args[listenAt + 1] ?? '--').startsWith('--');
+  const [script, ...rest] = spec.args;
+  const args = without(without(rest, '--listen', valued), flag, true);
+  return {
+    ...spec,
+    args: [
+      ...(script === undefined ? [] : [script]),
+      ...args,
+      ...(valued ? ['--listen', '127.0.0.1'] : []),
+      flag,
+      String(internalPort),
+    ],
+    port: internalPort,
+  };
+}

@@ -1,10 +1,11 @@
 import { UI_KINDS } from '@podpilot/common';
-import { type LaunchSpec, launchSpec } from '../provision/launch.js';
+import { type LaunchSpec, launchSpec, loopbackLaunch } from '../provision/launch.js';
 import type { Provisioned } from '../provision/provision.js';
 import { importFailureListener } from '../python/import-failures.js';
 import { webuiEnv } from '../supervisor/webui-env.js';
 import { WebuiSupervisor } from '../supervisor/webui-supervisor.js';
 import type { OutputSync } from '../sync/index.js';
+import { freeLoopbackPort, startLinkProxy } from '../webui-proxy/start.js';
 import type { AgentRuntime } from './agent-runtime.js';
 import { IdleWatch } from './idle-watch.js';
 import { finalSync, startOutputSync } from './output-sync.js';
@@ -28,14 +29,18 @@ export async function serve(rt: AgentRuntime, provisioned: Provisioned): Promise
   );
   state.sync = sync;
   state.phase = 'starting';
-  const launch = launchSpec(spec, rt.config.workspace, rt.config.webuiPort);
-  state.webuiPort = launch.port;
+  const published = launchSpec(spec, rt.config.workspace, rt.config.webuiPort);
+  const proxied = rt.config.webuiAuth === 'link';
+  // Behind the link proxy the WebUI listens on loopback only; the proxy takes the port browsers come to.
+  const launch = proxied ? loopbackLaunch(spec, published, await freeLoopbackPort()) : published;
+  state.webuiPort = published.port;
   const idleWatch = watchIdle(rt, launch, sync);
   state.idleWatch = idleWatch;
   const supervisor = supervise(rt, launch);
   state.supervisor = supervisor;
   await rt.heartbeat.beat();
   await supervisor.start();
+  if (proxied) await frontWithProxy(rt, published.port, launch.port);
   state.phase = 'ready';
   idleWatch.armDeadman();
   state.snapshotContext = {
@@ -45,10 +50,25 @@ export async function serve(rt: AgentRuntime, provisioned: Provisioned): Promise
     profileFiles: spec.files.map((f) => f.path),
     hashMemo: rt.paths.snapshotHashes,
   };
-  terminal.say(`ready: the WebUI answers on port ${launch.port}`);
-  await hub.event({ level: 'info', kind: 'webui.ready', message: `WebUI answering on port ${launch.port}` });
+  const where = proxied ? `${published.port} (through the link proxy)` : `${published.port}`;
+  terminal.say(`ready: the WebUI answers on port ${where}`);
+  await hub.event({ level: 'info', kind: 'webui.ready', message: `WebUI answering on port ${where}` });
   await rt.heartbeat.beat();
   state.promotion = promoteFetchedModels(hub, provisioned.models, terminal.say, rt.stop.signal);
+}
+
+/** The authenticating proxy on the WebUI's published port, closed when the agent stops. */
+async function frontWithProxy(rt: AgentRuntime, publicPort: number, internalPort: number): Promise<void> {
+  const proxy = await startLinkProxy({
+    stateFile: rt.paths.stateFile,
+    instanceId: rt.hub.instanceId ?? '',
+    publicPort,
+    internalPort,
+    log: (line) => rt.logs.add('agent', line),
+  });
+  if (rt.stop.signal.aborted) await proxy.close();
+  else rt.stop.signal.addEventListener('abort', () => void proxy.close(), { once: true });
+  rt.terminal.say(`webui: behind the link proxy on port ${publicPort} (itself on 127.0.0.1:${internalPort})`);
 }
 
 /** Activity facts for the heartbeats, and the dead-man switch (armed once the WebUI runs). */

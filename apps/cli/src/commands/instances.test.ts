@@ -1,3 +1,6 @@
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { captureOutput, instance, type StubRoute, stubHub } from '../test-support/stub-hub.js';
@@ -80,10 +83,74 @@ describe('podpilot launch / ps / stop / destroy', () => {
     });
     const { stdout } = await run(['ps'], { 'GET /api/instances': list });
     expect(stdout.split('\n')[1]).toMatch(
-      /^fa1b2c3d +live +requested +vastai +RTX 4090 ×1 +\$0\.420 +\d+[smhd]$/,
+      /^fa1b2c3d +live +requested +vastai +RTX 4090 ×1 +\$0\.420 +\d+[smhd] +—$/,
     );
     expect(stdout).not.toMatch(/destroyed/);
     const all = await run(['ps', '--all', '--json'], { 'GET /api/instances': list });
     expect(JSON.parse(all.stdout)).toHaveLength(2);
+  });
+
+  const access = (kind: string, url: string | null) => ({
+    kind,
+    url,
+    ssh: kind === 'tailnet' ? 'ssh root@podpilot-x' : null,
+  });
+  const ready = (a: unknown) => () => ({ status: 200, body: instance({ state: 'ready', access: a }) });
+
+  it('ps shows the way into each WebUI', async () => {
+    const tailnet = access('tailnet', 'http://podpilot-x:8188/');
+    const { stdout } = await run(['ps'], {
+      'GET /api/instances': () => ({ status: 200, body: { instances: [instance({ access: tailnet })] } }),
+    });
+    expect(stdout.split('\n')[0]).toMatch(/ AGE +ACCESS$/);
+    expect(stdout.split('\n')[1]).toMatch(/ {2}http:\/\/podpilot-x:8188\/$/);
+  });
+
+  it('open --print asks the hub for a signed link for a public address, and prints it only', async () => {
+    const { stdout, seen } = await run(['open', 'box', '--print'], {
+      [`GET /api/instances/${ID}`]: ready(access('public', 'http://203.0.113.7:40000/')),
+      [`POST /api/instances/${ID}/webui-link`]: () => ({
+        status: 200,
+        body: { url: 'http://203.0.113.7:40000/?podpilot-link=abc', expiresAt: '2026-12-07T05:00:00.000Z' },
+      }),
+    });
+    expect(stdout).toBe('http://203.0.113.7:40000/?podpilot-link=abc\n');
+    expect(seen.map((r) => `${r.method} ${r.path}`)).toEqual([
+      'GET /api/instances',
+      `GET /api/instances/${ID}`,
+      `POST /api/instances/${ID}/webui-link`,
+    ]);
+  });
+
+  it('open prints a tailnet address as it is and opens it with $BROWSER', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'podpilot-open-'));
+    const browser = join(dir, 'browser.sh');
+    writeFileSync(
+      browser,
+      `#!/bin/sh\nprintf '%s' "$1" > "${dir}/opened.tmp" && mv "${dir}/opened.tmp" "${dir}/opened"\n`,
+    );
+    chmodSync(browser, 0o755);
+    vi.stubEnv('BROWSER', browser);
+    const { stdout, seen } = await run(['open', 'box'], {
+      [`GET /api/instances/${ID}`]: ready(access('tailnet', 'http://podpilot-x:8188/')),
+    });
+    expect(stdout).toBe('http://podpilot-x:8188/\n');
+    expect(seen.some((r) => r.path.endsWith('/webui-link'))).toBe(false);
+    await vi.waitFor(
+      () => expect(readFileSync(join(dir, 'opened'), 'utf8')).toBe('http://podpilot-x:8188/'),
+      {
+        timeout: 15_000,
+      },
+    );
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('open says why there is no way in', async () => {
+    await expect(
+      run(['open', 'box', '--print'], { [`GET /api/instances/${ID}`]: ready(null) }),
+    ).rejects.toThrow('box serves no WebUI while ready; see podpilot ps');
+    await expect(
+      run(['open', 'box', '--print'], { [`GET /api/instances/${ID}`]: ready(access('public', null)) }),
+    ).rejects.toThrow(/has not said the WebUI's address yet/);
   });
 });

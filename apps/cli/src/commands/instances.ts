@@ -18,6 +18,7 @@ import {
 import { type LaunchFlags, launchInstance, launchRequestFromFlags } from '../lib/launch.js';
 import { formatLogLine, streamLogs } from '../lib/logs.js';
 import { printJson } from '../lib/output.js';
+import { registerOpen } from './open.js';
 
 const client = async () => new HubClient(await loadCredentials());
 const ID_HELP = 'instance id, its first 6+ characters, or its name';
@@ -43,12 +44,13 @@ async function confirm(question: string): Promise<boolean> {
   }
 }
 
-/** `podpilot launch|ps|stop|start|destroy|logs`: instances, from renting a GPU to giving it back. */
+/** `podpilot launch|ps|stop|start|destroy|logs|open`: instances, from renting a GPU to giving it back. */
 export function registerInstanceCommands(program: Command): void {
   registerLaunch(program);
   registerPs(program);
   for (const [verb, description] of VERBS) registerVerb(program, verb, description);
   registerLogs(program);
+  registerOpen(program);
 }
 
 function registerLaunch(program: Command): void {

@@ -101,8 +101,13 @@ describe('formatInstances', () => {
     const now = Date.parse('2026-11-28T12:30:00.000Z');
     const table = formatInstances(list.slice(4, 6), false, now);
     expect(table).toBe(
-      'ID        NAME    STATE  PROVIDER  GPU          $/H     AGE\n' +
-        'eeeeeeee  reused  ready  vastai    RTX 4090 ×1  $0.420  2h\n',
+      'ID        NAME    STATE  PROVIDER  GPU          $/H     AGE  ACCESS\n' +
+        'eeeeeeee  reused  ready  vastai    RTX 4090 ×1  $0.420  2h   —\n',
+    );
+    const tailnet = { kind: 'tailnet', url: 'http://podpilot-e:8188/', ssh: 'ssh root@podpilot-e' };
+    const reached = { ...list[5], access: tailnet } as InstanceSummary;
+    expect(formatInstances([reached], false, now).split('\n')[1]).toMatch(
+      / {2}2h {3}http:\/\/podpilot-e:8188\/$/,
     );
     expect(formatInstances(list.slice(4, 6), true, now).split('\n')).toHaveLength(4);
     expect(formatAge('2026-11-28T12:29:18.000Z', now)).toBe('42s');

@@ -9,6 +9,7 @@ import {
 import { CliError } from './cli-error.js';
 import { type HubClient, HubError } from './hub-client.js';
 import { formatTable } from './output.js';
+import { formatAccess } from './webui.js';
 
 export const listAllInstances = async (hub: HubClient): Promise<InstanceSummary[]> =>
   (await hub.call(endpoints.instances.list)).instances;
@@ -72,7 +73,7 @@ export function formatInstances(
   now: number = Date.now(),
 ): string {
   return formatTable(
-    ['ID', 'NAME', 'STATE', 'PROVIDER', 'GPU', '$/H', 'AGE'],
+    ['ID', 'NAME', 'STATE', 'PROVIDER', 'GPU', '$/H', 'AGE', 'ACCESS'],
     visibleInstances(instances, all).map((i) => [
       i.id.slice(0, 8),
       i.name,
@@ -81,6 +82,7 @@ export function formatInstances(
       formatGpu(i),
       formatPrice(i.pricePerHour),
       formatAge(i.createdAt, now),
+      formatAccess(i.access),
     ]),
   );
 }

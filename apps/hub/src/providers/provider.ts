@@ -99,6 +99,11 @@ export interface ProviderInstance {
   gpuName: string | null;
   gpuCount: number | null;
   publicIp: string | null;
+  /**
+   * Public host port per published container TCP port (Vast.ai maps each `-p` port to a host port of its
+   * own); absent where the provider does not map ports (Runpod's HTTP proxy, local).
+   */
+  portMap?: Record<number, number>;
 }
 
 export interface ComputeProvider {

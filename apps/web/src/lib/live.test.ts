@@ -37,6 +37,7 @@ const instance = (id: string, createdAt: string, o: Partial<LiveInstance> = {}):
   provisioning: null,
   webui: null,
   lastHeartbeatAt: null,
+  access: null,
   ...o,
 });
 

@@ -25,6 +25,11 @@ export const RegisterResponse = z.object({
   agentToken: z.string(),
   profile: z.object({ name: z.string(), version: z.number().int(), spec: Profile }).nullable(),
   heartbeatIntervalSeconds: z.number().int().positive(),
+  /**
+   * base64 of the instance's 32-byte HMAC-SHA256 key for the one-time WebUI links the hub signs (the agent's
+   * WebUI proxy checks them); kept with the agent token. Absent from hubs that predate it.
+   */
+  webuiLinkKey: z.string().optional(),
 });
 export type RegisterResponse = z.infer<typeof RegisterResponse>;
 

@@ -3,6 +3,19 @@ import { AgentCommandKind } from '../agent/protocol.js';
 import { ActivityView } from './idle.js';
 import { InstanceState, StopReason } from './instance-states.js';
 
+/**
+ * The way into an instance's WebUI. `tailnet`: at its tailnet name, no public port (`ssh` is the Tailscale
+ * SSH command); `public`: the provider's public address, fronted by the agent's authenticating proxy (open
+ * it through `POST /api/instances/:id/webui-link`, never `url` directly); `local`: on the hub's machine.
+ * `url` is null while the address is not known yet (the provider has not mapped the port).
+ */
+export const WebuiAccess = z.object({
+  kind: z.enum(['tailnet', 'public', 'local']),
+  url: z.string().nullable(),
+  ssh: z.string().nullable(),
+});
+export type WebuiAccess = z.infer<typeof WebuiAccess>;
+
 export const InstanceSummary = z.object({
   id: z.string(),
   name: z.string(),
@@ -19,6 +32,8 @@ export const InstanceSummary = z.object({
   costUsd: z.number().nonnegative().default(0), // default: answers of hubs older than cost accounting
   createdAt: z.iso.datetime(),
   stateChangedAt: z.iso.datetime(),
+  /** The way into the WebUI while its container runs; null otherwise. */
+  access: WebuiAccess.nullable().default(null), // default: answers of hubs older than access
 });
 export type InstanceSummary = z.infer<typeof InstanceSummary>;
 

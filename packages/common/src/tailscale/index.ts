@@ -1,5 +1,6 @@
 export { HuJsonError, parseHuJson } from './hujson.js';
 export {
+  AGENT_SSH_USERS,
   DEFAULT_HUB_PORT,
   ownerProblem,
   type PodpilotPolicyOptions,
@@ -8,6 +9,7 @@ export {
   type TailscaleAcl,
   type TailscaleGrant,
   type TailscalePolicy,
+  type TailscaleSshRule,
   type TailscaleTest,
   webuiPorts,
 } from './policy.js';

@@ -71,6 +71,20 @@ describe('comparePolicy', () => {
       `missing test: from group:gpu, accept ${HUB}:7300`,
     ]);
   });
+
+  it('reports a missing Tailscale SSH rule and other SSH rules reaching PodPilot devices', () => {
+    const live = clone(wanted);
+    live.ssh = [
+      { action: 'check', src: ['autogroup:member'], dst: ['autogroup:self'], users: ['autogroup:nonroot'] },
+      { action: 'accept', src: ['autogroup:member'], dst: [AGENT], users: ['root'] },
+    ];
+    expect(comparePolicy(live, wanted)).toEqual([
+      `missing SSH rule: {"action":"accept","src":["autogroup:admin"],"dst":["${AGENT}"],"users":["root","podpilot"]}`,
+      `extra SSH rule touching the PodPilot tags: {"action":"accept","src":["autogroup:member"],"dst":["${AGENT}"],"users":["root"]}`,
+    ]);
+    live.ssh = (wanted.ssh ?? []).map((rule) => ({ ...rule, users: [...rule.users].reverse() }));
+    expect(comparePolicy(live, wanted)).toEqual([]);
+  });
 });
 
 describe('parsePolicy', () => {
@@ -86,6 +100,7 @@ describe('parsePolicy', () => {
       groups: { 'group:gpu': ['ann@example.com'] },
       acls: [{ action: 'accept', src: ['*'], dst: ['*:*'] }],
       grants: [{ src: ['autogroup:member'], dst: ['tag:x'], ip: [], app: { 'example.com/cap': [{}] } }],
+      ssh: [{ action: 'check', src: ['autogroup:member'], dst: ['autogroup:self'], users: ['root'] }],
     });
   });
 

@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import { TAILSCALE_TAGS } from '../api/tailscale.js';
 import { HuJsonError, parseHuJson } from './hujson.js';
-import type { TailscaleAcl, TailscaleGrant, TailscalePolicy, TailscaleTest } from './policy.js';
+import type {
+  TailscaleAcl,
+  TailscaleGrant,
+  TailscalePolicy,
+  TailscaleSshRule,
+  TailscaleTest,
+} from './policy.js';
 
 const strings = z.array(z.string());
 /** The policy file's sections that matter here; anything else in the file is kept but not looked at. */
@@ -20,6 +26,9 @@ const PolicyShape = z
       .optional(),
     tests: z
       .array(z.looseObject({ src: z.string(), accept: strings.optional(), deny: strings.optional() }))
+      .optional(),
+    ssh: z
+      .array(z.looseObject({ action: z.string(), src: strings, dst: strings, users: strings.optional() }))
       .optional(),
   })
   .loose();
@@ -42,6 +51,7 @@ export function parsePolicy(text: string): TailscalePolicy {
     // A grant with only `app` (application capabilities) has no `ip`: it opens no network path.
     ...(p.grants ? { grants: p.grants.map((g) => ({ ...g, ip: g.ip ?? [] })) as TailscaleGrant[] } : {}),
     ...(p.tests ? { tests: p.tests as TailscaleTest[] } : {}),
+    ...(p.ssh ? { ssh: p.ssh.map((r) => ({ ...r, users: r.users ?? [] })) as TailscaleSshRule[] } : {}),
   };
 }
 
@@ -74,11 +84,31 @@ function sameGrant(a: TailscaleGrant, b: TailscaleGrant): boolean {
   return sameSet(a.src, b.src) && sameSet(a.dst, b.dst) && sameSet(a.ip, b.ip);
 }
 
+function sameSshRule(a: TailscaleSshRule, b: TailscaleSshRule): boolean {
+  return a.action === b.action && sameSet(a.src, b.src) && sameSet(a.dst, b.dst) && sameSet(a.users, b.users);
+}
+
+/** Missing Tailscale SSH rules, and other rules that let anyone log in to (or from) a PodPilot device. */
+function sshProblems(live: TailscalePolicy, wanted: TailscalePolicy): string[] {
+  const liveRules = live.ssh ?? [];
+  const wantedRules = wanted.ssh ?? [];
+  const problems: string[] = [];
+  for (const rule of wantedRules)
+    if (!liveRules.some((r) => sameSshRule(r, rule))) problems.push(`missing SSH rule: ${show(rule)}`);
+  for (const rule of liveRules) {
+    if (wantedRules.some((r) => sameSshRule(r, rule))) continue;
+    if ([...rule.src, ...rule.dst].some(touchesPodpilot))
+      problems.push(`extra SSH rule touching the PodPilot tags: ${show(rule)}`);
+  }
+  return problems;
+}
+
 /**
  * What keeps the live policy from enforcing what PodPilot needs (`wanted`, from podpilotPolicy): a default
  * allow-all, a missing or changed grant, any other grant or ACL rule that reaches or comes from a PodPilot tag
- * (or `*`), different owners of the PodPilot tags, and missing tests. Rules that touch neither PodPilot tag
- * nor `*` are the tailnet's own business and are not reported. Empty when the live policy matches.
+ * (or `*`), a missing Tailscale SSH rule or another one touching a PodPilot tag, different owners of the
+ * PodPilot tags, and missing tests. Rules that touch neither PodPilot tag nor `*` are the tailnet's own
+ * business and are not reported. Empty when the live policy matches.
  */
 export function comparePolicy(live: TailscalePolicy, wanted: TailscalePolicy): string[] {
   const problems: string[] = [];
@@ -118,6 +148,8 @@ export function comparePolicy(live: TailscalePolicy, wanted: TailscalePolicy): s
   for (const selector of new Set(wantedGrants.flatMap((g) => g.src)))
     if (selector.startsWith('group:') && !live.groups?.[selector])
       problems.push(`groups: ${selector} (the owner) is not defined`);
+
+  problems.push(...sshProblems(live, wanted));
 
   const liveTests = live.tests ?? [];
   const has = (src: string, kind: 'accept' | 'deny', dst: string) =>

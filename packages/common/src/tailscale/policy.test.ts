@@ -30,6 +30,7 @@ describe('podpilotPolicy', () => {
           accept: [`${AGENT}:7860`, `${AGENT}:7865`, `${AGENT}:8188`, `${AGENT}:22`, `${HUB}:7300`],
         },
       ],
+      ssh: [{ action: 'accept', src: ['autogroup:admin'], dst: [AGENT], users: ['root', 'podpilot'] }],
     });
   });
 
@@ -47,6 +48,10 @@ describe('podpilotPolicy', () => {
     });
     expect(policy.grants?.[0]?.ip).toEqual(['tcp:8443']);
     expect(policy.tests?.[1]?.src).toBe('ann@example.com');
+    // Tailscale SSH to the agents for the same owner.
+    expect(policy.ssh).toEqual([
+      { action: 'accept', src: ['group:gpu'], dst: [AGENT], users: ['root', 'podpilot'] },
+    ]);
     expect(podpilotPolicy({ hubPort: 1, owner: 'autogroup:member' }).grants?.[2]?.src).toEqual([
       'autogroup:member',
     ]);
@@ -81,6 +86,10 @@ describe('renderPolicyHuJson', () => {
     expect(text).toContain('// The owner reaches the hub (web app, API).');
     expect(text).toContain('// An agent reaches the hub’s port, but not the hub’s SSH nor any agent');
     expect(text).toContain(`{"src": ["${AGENT}"], "dst": ["${HUB}"], "ip": ["tcp:7300"]},`);
+    expect(text).toContain('// Tailscale SSH: the owner logs in to the agents’ containers');
+    expect(text).toContain(
+      `{"action": "accept", "src": ["autogroup:admin"], "dst": ["${AGENT}"], "users": ["root", "podpilot"]},`,
+    );
     const json = JSON.stringify(parseHuJson(text));
     expect(json).not.toContain('"*"');
     expect(json).not.toContain('"acls"');

@@ -23,6 +23,18 @@ export interface TailscaleTest {
   deny?: string[];
 }
 
+/**
+ * A Tailscale SSH rule: `src` may open SSH sessions on `dst` devices as the local `users` (`accept`; `check`
+ * asks for a recent re-authentication). The network path to tcp:22 still needs a grant.
+ */
+export interface TailscaleSshRule {
+  action: 'accept' | 'check';
+  src: string[];
+  dst: string[];
+  users: string[];
+  checkPeriod?: string;
+}
+
 /** The parts of a tailnet policy file PodPilot writes or reads. */
 export interface TailscalePolicy {
   groups?: Record<string, string[]>;
@@ -31,7 +43,11 @@ export interface TailscalePolicy {
   acls?: TailscaleAcl[];
   grants?: TailscaleGrant[];
   tests?: TailscaleTest[];
+  ssh?: TailscaleSshRule[];
 }
+
+/** The local users an owner may log in as on an agent's container over Tailscale SSH. */
+export const AGENT_SSH_USERS = ['root', 'podpilot'];
 
 export interface PodpilotPolicyOptions {
   /** The port the hub listens on (PODPILOT_PORT, 7300 by default). */
@@ -76,6 +92,7 @@ function checkPort(name: string, port: number): void {
 /**
  * The tailnet policy PodPilot needs: agents reach only the hub's port; the owner reaches the agents' WebUIs,
  * their SSH and the hub; nothing lets an agent reach another agent; no allow-all. `tests` prove each part.
+ * The `ssh` rule lets the owner log in to agents with Tailscale SSH (agents run `tailscale up --ssh`).
  */
 export function podpilotPolicy(options: PodpilotPolicyOptions): TailscalePolicy {
   const { hub, agent } = TAILSCALE_TAGS;
@@ -112,6 +129,7 @@ export function podpilotPolicy(options: PodpilotPolicyOptions): TailscalePolicy 
         accept: [...ports.map((p) => `${agent}:${p}`), `${agent}:22`, `${hub}:${hubPort}`],
       },
     ],
+    ssh: [{ action: 'accept', src: [owner], dst: [agent], users: [...AGENT_SSH_USERS] }],
   };
 }
 
@@ -175,6 +193,14 @@ export function renderPolicyHuJson(policy: TailscalePolicy): string {
   if (policy.grants) {
     lines.push('  // Network access (a union of grants; anything not granted is denied).', '  "grants": [');
     for (const grant of policy.grants) lines.push(`    // ${grantComment(grant)}`, `    ${inline(grant)},`);
+    lines.push('  ],');
+  }
+  if (policy.ssh?.length) {
+    lines.push(
+      '  // Tailscale SSH: the owner logs in to the agents’ containers (as root or podpilot), no keys needed.',
+      '  "ssh": [',
+    );
+    for (const rule of policy.ssh) lines.push(`    ${inline(rule)},`);
     lines.push('  ],');
   }
   if (policy.tests) {

@@ -191,7 +191,22 @@ export function vastInstance(raw: Record<string, unknown>): ProviderInstance {
     gpuName: str(raw.gpu_name),
     gpuCount: num(raw.num_gpus),
     publicIp: str(raw.public_ipaddr)?.trim() || null,
+    portMap: vastPortMap(raw.ports),
   };
+}
+
+/** `{"8188/tcp":[{"HostIp":"0.0.0.0","HostPort":"40000"}]}` → `{8188: 40000}`: the first mapping of each TCP port. */
+export function vastPortMap(ports: unknown): Record<number, number> {
+  const map: Record<number, number> = {};
+  if (!ports || typeof ports !== 'object') return map;
+  for (const [key, bindings] of Object.entries(ports)) {
+    const container = /^(\d+)\/tcp$/.exec(key)?.[1];
+    const first: unknown = Array.isArray(bindings) ? bindings[0] : null;
+    const host =
+      first && typeof first === 'object' ? Number((first as { HostPort?: unknown }).HostPort) : NaN;
+    if (container && Number.isInteger(host) && host > 0) map[Number(container)] = host;
+  }
+  return map;
 }
 
 /** The container env: the spec's variables plus one `"-p N:N": "1"` entry per port (Vast's port flags). */

@@ -148,6 +148,7 @@ describe('VastAiProvider against the fake', () => {
       gpuName: 'RTX 4090',
       pricePerHour: 0.4,
       publicIp: '203.0.113.1',
+      portMap: { 8188: 40000 },
     });
   });
 
@@ -252,6 +253,20 @@ describe('Vast status mapping', () => {
     const raw = { id: 7, label: labelFor(podpilotId), actual_status: 'running', public_ipaddr: '1.2.3.4\n' };
     expect(vastInstance(raw)).toMatchObject({ id: '7', podpilotId, status: 'running', publicIp: '1.2.3.4' });
     expect(vastInstance({ id: 8, label: 'my own box' }).podpilotId).toBeNull();
+  });
+
+  it('maps each published container port to the host port Vast chose (the first binding)', () => {
+    const ports = {
+      '8188/tcp': [
+        { HostIp: '0.0.0.0', HostPort: '41234' },
+        { HostIp: '::', HostPort: '41234' },
+      ],
+      '22/tcp': [{ HostIp: '0.0.0.0', HostPort: '41000' }],
+      '53/udp': [{ HostIp: '0.0.0.0', HostPort: '41001' }],
+      '9000/tcp': [],
+    };
+    expect(vastInstance({ id: 11, ports }).portMap).toEqual({ 8188: 41234, 22: 41000 });
+    expect(vastInstance({ id: 12, ports: null }).portMap).toEqual({});
   });
 
   it('prices a stopped instance by its disk: storage_cost ($/GB/month) × disk_space over 730 h', () => {

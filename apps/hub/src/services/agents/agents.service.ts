@@ -25,6 +25,7 @@ import type { ModelsService } from '../library/models.service.js';
 import { AgentDownloads } from './agent-downloads.js';
 import { type AgentProfile, launchedProfile } from './agent-profile.js';
 import { AgentPromotions } from './agent-promotions.js';
+import { WebuiLinkKeys } from './webui-link-keys.js';
 
 export const AGENT_TOKEN_PREFIX = 'ppa_';
 const HEARTBEAT_INTERVAL_SECONDS = 5;
@@ -63,6 +64,7 @@ export class AgentsService {
   private readonly instances: InstanceAgentRepository;
   private readonly downloads: AgentDownloads;
   private readonly promotions: AgentPromotions;
+  private readonly linkKeys: WebuiLinkKeys;
   private readonly now: () => number;
 
   constructor(
@@ -78,14 +80,17 @@ export class AgentsService {
     this.activity = new AgentActivityRepository(db);
     this.commands = new AgentCommandsRepository(db);
     this.instances = new InstanceAgentRepository(db);
+    this.linkKeys = new WebuiLinkKeys(db);
   }
 
   /**
    * Trades a bootstrap token for an agent token scoped to its instance. Single use: a second register with
-   * the same bootstrap token gets 401 (a restarted agent keeps its agent token instead).
+   * the same bootstrap token gets 401 (a restarted agent keeps its agent token instead). The answer also
+   * carries a new WebUI link key for the instance (replacing an earlier agent's).
    */
   async register(req: RegisterRequest): Promise<RegisterResponse> {
     const agentToken = randomToken(AGENT_TOKEN_PREFIX);
+    let webuiLinkKey = '';
     const instanceId = await this.db.transaction(async (tx) => {
       const id = await this.credentials.consumeBootstrap(sha256Hex(req.bootstrapToken), tx);
       if (!id) throw new HttpError(401, 'unauthorized', 'bootstrapToken: unknown, expired or already used');
@@ -99,6 +104,7 @@ export class AgentsService {
         },
         tx,
       );
+      webuiLinkKey = (await this.linkKeys.renew(id, tx)).toString('base64');
       return id;
     });
     await this.instances.transition(instanceId, 'booting', 'agent registered');
@@ -108,6 +114,7 @@ export class AgentsService {
       agentToken,
       profile: await this.profile(instanceId),
       heartbeatIntervalSeconds: HEARTBEAT_INTERVAL_SECONDS,
+      webuiLinkKey,
     };
   }
 

@@ -12,12 +12,18 @@ import { AgentCommandsRepository } from '../../repositories/agent-commands.repos
 import { IdleRepository } from '../../repositories/idle.repository.js';
 import { InstanceAgentRepository, InstancesRepository } from '../../repositories/instances.repository.js';
 import { activityView } from '../costs/idle-clock.js';
+import { InstanceAccess, type ProviderInstanceLookup } from './instance-access.js';
 
 export interface InstancesOptions {
   /** Dollars accrued per instance over its whole life (CostsService.totals). */
   costs: { totals(ids?: string[]): Promise<Map<string, { usd: number }>> };
   /** Length of an idle minute in ms (60 000; tests shorten it). */
   idleMinuteMs: number;
+  /**
+   * A rental's live record from its provider (ProviderRegistry): Vast.ai's public address is only known
+   * there. Without it a Vast.ai instance reached publicly shows no URL.
+   */
+  providerInstance?: ProviderInstanceLookup;
   now?: () => number;
 }
 
@@ -28,6 +34,7 @@ export class InstancesService {
   private readonly activity: AgentActivityRepository;
   private readonly commands: AgentCommandsRepository;
   private readonly idle: IdleRepository;
+  private readonly access: InstanceAccess;
   private readonly now: () => number;
 
   constructor(
@@ -40,14 +47,17 @@ export class InstancesService {
     this.commands = new AgentCommandsRepository(db);
     this.idle = new IdleRepository(db);
     this.now = options.now ?? Date.now;
+    this.access = new InstanceAccess(db, options.providerInstance, this.now);
   }
 
   async list(): Promise<InstanceSummary[]> {
     const rows = await this.instances.list();
-    const costs = await this.options.costs.totals(rows.map((r) => r.id));
+    const ids = rows.map((r) => r.id);
+    const [costs, access] = await Promise.all([this.options.costs.totals(ids), this.access.of(ids)]);
     return rows.map((row) => ({
       ...row,
       costUsd: costs.get(row.id)?.usd ?? 0,
+      access: access.get(row.id) ?? null,
       createdAt: iso(row.createdAt),
       stateChangedAt: iso(row.stateChangedAt),
     }));
@@ -59,10 +69,11 @@ export class InstancesService {
     if (!row) throw notFound(`instance ${id}`);
     const { agentFacts, agentVersion, lastHeartbeatAt, profileName, profileVersion, ...summary } = row;
     const idle = await this.idle.find(id);
-    const costs = await this.options.costs.totals([id]);
+    const [costs, access] = await Promise.all([this.options.costs.totals([id]), this.access.of([id])]);
     return {
       ...summary,
       costUsd: costs.get(id)?.usd ?? 0,
+      access: access.get(id) ?? null,
       activity: idle ? activityView(idle, this.now(), this.options.idleMinuteMs) : null,
       createdAt: iso(summary.createdAt),
       stateChangedAt: iso(summary.stateChangedAt),
@@ -74,13 +85,18 @@ export class InstancesService {
     };
   }
 
+  /** Throws 404 for an unknown instance (cheaper than `get`: no costs, no provider). */
+  private async mustExist(id: string): Promise<void> {
+    if (!(await this.withAgent.find(id))) throw notFound(`instance ${id}`);
+  }
+
   async events(id: string, limit: number) {
-    await this.get(id);
+    await this.mustExist(id);
     return (await this.activity.listEvents(id, limit)).map((e) => ({ ...e, at: iso(e.at) }));
   }
 
   async logs(id: string, after: number, limit: number) {
-    await this.get(id);
+    await this.mustExist(id);
     return (await this.activity.listLogs(id, after, limit)).map((l) => ({ ...l, at: iso(l.at) }));
   }
 
@@ -89,7 +105,7 @@ export class InstancesService {
    * are stored as the kind's typed arguments (fields of the wrong type dropped, as an agent would read them).
    */
   async command(id: string, kind: AgentCommandKind, args: Record<string, unknown> | null): Promise<string> {
-    await this.get(id);
+    await this.mustExist(id);
     return this.commands.create(id, kind, agentCommandArgs(kind, args));
   }
 }

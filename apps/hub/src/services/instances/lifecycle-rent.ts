@@ -18,6 +18,22 @@ export interface LaunchSpecRecord {
   ports?: number[];
 }
 
+/**
+ * How the WebUI is reached, as the launch sends it: an agent in the tailnet (`TS_AUTHKEY`) publishes no port
+ * at all (its WebUI is reached at its tailnet name); otherwise the UI port is published on the provider's
+ * public address and the agent fronts it with its authenticating proxy (`PODPILOT_WEBUI_AUTH=link`; not on
+ * `local`, whose WebUI stays on the hub's machine).
+ */
+export function webuiExposure(
+  providerKind: string,
+  env: Record<string, string>,
+  ports: number[],
+): { env: Record<string, string>; ports: number[] } {
+  if (env.TS_AUTHKEY) return { env, ports: [] };
+  if (providerKind === 'local') return { env, ports };
+  return { env: { ...env, PODPILOT_WEBUI_AUTH: 'link' }, ports };
+}
+
 /** What renting needs of the lifecycle service. */
 export interface RenterOptions {
   hubUrl(): string;
@@ -79,9 +95,8 @@ export class LifecycleRenter {
           offerId,
           image: spec.image,
           ...(spec.minCuda ? { minCuda: spec.minCuda } : {}),
-          env,
+          ...webuiExposure(provider.kind, env, spec.ports ?? []),
           diskGb: spec.diskGb,
-          ports: spec.ports ?? [],
         });
         await this.attach(provider, id, rented, 'provider accepted the launch');
         return;

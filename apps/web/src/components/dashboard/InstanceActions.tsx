@@ -1,10 +1,12 @@
-import type { InstanceSummary } from '@podpilot/common';
+import type { InstanceSummary, WebuiAccess } from '@podpilot/common';
 import { Link } from '@tanstack/react-router';
 import type { InstanceAction } from '../../api/instances';
 import { canDestroy, canStart, canStop, isRunning } from '../../lib/live';
+import { webuiHref } from '../../lib/webui-access';
 import { Button } from '../shared/Button';
 import { ConfirmDialog } from '../shared/ConfirmDialog';
 import { ErrorAlert } from '../shared/ErrorAlert';
+import { OpenWebui } from '../shared/OpenWebui';
 import { type InstanceActionsState, useInstanceActions } from './useInstanceActions';
 
 const linkButton =
@@ -13,11 +15,10 @@ const linkButton =
   'focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-500';
 
 interface Props {
-  instance: Pick<InstanceSummary, 'id' | 'name' | 'state'>;
+  /** `access` (absent: none known) gives "Open WebUI"; otherwise "Open" leads to the instance page. */
+  instance: Pick<InstanceSummary, 'id' | 'name' | 'state'> & { access?: WebuiAccess | null };
   /** Hidden on the instance page itself. */
   showOpen?: boolean;
-  /** The WebUI's address when known; otherwise "Open" leads to the instance page. */
-  webuiUrl?: string | null;
 }
 
 const labels: Record<InstanceAction['kind'], [string, string]> = {
@@ -29,14 +30,14 @@ const labels: Record<InstanceAction['kind'], [string, string]> = {
 };
 
 /** Stop, start, destroy (after a question), keep awake, sync now — with what each answered. */
-export function InstanceActions({ instance, showOpen = true, webuiUrl }: Props) {
+export function InstanceActions({ instance, showOpen = true }: Props) {
   const actions = useInstanceActions(instance.id);
   const { action, running, run, busy } = actions;
   const { state } = instance;
   return (
     <div className="space-y-2">
       <div className="flex flex-wrap items-center gap-2">
-        {showOpen && isRunning(state) ? <OpenLink instance={instance} webuiUrl={webuiUrl} /> : null}
+        {showOpen && isRunning(state) ? <OpenLink instance={instance} /> : null}
         <ActionButtons state={state} actions={actions} />
       </div>
       {action.isPending && (running?.kind === 'stop' || running?.kind === 'destroy') ? (
@@ -74,14 +75,10 @@ export function InstanceActions({ instance, showOpen = true, webuiUrl }: Props) 
   );
 }
 
-/** The WebUI in a new tab when its address is known, else the instance page. */
-function OpenLink({ instance, webuiUrl }: Pick<Props, 'instance' | 'webuiUrl'>) {
-  if (webuiUrl)
-    return (
-      <a href={webuiUrl} target="_blank" rel="noreferrer" className={linkButton}>
-        Open WebUI<span className="sr-only"> of {instance.name} (new tab)</span>
-      </a>
-    );
+/** The WebUI (a signed link for a public address) when its address is known, else the instance page. */
+function OpenLink({ instance }: Pick<Props, 'instance'>) {
+  if (webuiHref(instance.access ?? null))
+    return <OpenWebui instance={instance} access={instance.access ?? null} className={linkButton} />;
   return (
     <Link to="/instances/$id" params={{ id: instance.id }} className={linkButton}>
       Open<span className="sr-only"> {instance.name}</span>

@@ -11,6 +11,7 @@ import {
   uptimeMs,
 } from '../../lib/live';
 import { Fact } from '../shared/Fact';
+import { SshCommand } from '../shared/OpenWebui';
 import { RelativeTime } from '../shared/RelativeTime';
 import { StateBadge } from '../shared/StateBadge';
 import { ActivityBadge } from './ActivityBadge';
@@ -69,6 +70,7 @@ export function InstanceCard({ instance, now }: { instance: LiveInstance; now: n
         <ProvisioningBar provisioning={instance.provisioning} />
       ) : null}
 
+      {isRunning(instance.state) ? <SshCommand access={instance.access} /> : null}
       <InstanceActions instance={instance} />
     </article>
   );

@@ -2,19 +2,14 @@ import { Link } from '@tanstack/react-router';
 import type { useLiveInstances } from '../../api/live';
 import { formatPrice } from '../../lib/format';
 import { formatGpuName, formatSpan, formatUsd, isRunning, uptimeMs } from '../../lib/live';
+import { webuiHref } from '../../lib/webui-access';
 import { ActivityBadge } from '../dashboard/ActivityBadge';
 import { InstanceActions } from '../dashboard/InstanceActions';
 import { LiveIndicator } from '../dashboard/LiveIndicator';
 import { Fact } from '../shared/Fact';
+import { OpenWebui, SshCommand } from '../shared/OpenWebui';
 import { StateBadge } from '../shared/StateBadge';
 import type { InstanceView } from './useInstanceView';
-
-/** The WebUI's address where the hub can tell it: the `local` provider runs it on the hub's machine. */
-function webuiUrl(instance: Pick<InstanceView, 'provider' | 'webui'>): string | null {
-  if (instance.provider !== 'local' || !instance.webui?.port || instance.webui.state !== 'running')
-    return null;
-  return `${window.location.protocol}//${window.location.hostname}:${instance.webui.port}/`;
-}
 
 /** The instance page's top: name, state, live status, the key facts, the WebUI and the actions. */
 export function InstanceHeader({
@@ -87,26 +82,24 @@ function InstanceFacts({ instance: i, now }: { instance: InstanceView; now: numb
   );
 }
 
-/** Open WebUI where the hub knows its address; otherwise what the agent says of it. */
+const openButton =
+  'inline-flex items-center rounded-md bg-indigo-600 px-3.5 py-2 text-sm font-medium text-white shadow-sm hover:bg-indigo-500 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-500 dark:bg-indigo-500';
+
+/** Open WebUI (and the SSH command on a tailnet) where the hub knows the way in; else what the agent says. */
 function WebUi({ instance: i }: { instance: InstanceView }) {
-  const url = webuiUrl(i);
-  if (url)
+  if (webuiHref(i.access))
     return (
-      <a
-        href={url}
-        target="_blank"
-        rel="noreferrer"
-        className="inline-flex items-center rounded-md bg-indigo-600 px-3.5 py-2 text-sm font-medium text-white shadow-sm hover:bg-indigo-500 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-500 dark:bg-indigo-500"
-      >
-        Open WebUI<span className="sr-only"> (new tab)</span>
-      </a>
+      <>
+        <OpenWebui instance={i} access={i.access} className={openButton} />
+        <SshCommand access={i.access} />
+      </>
     );
   return (
     <p className="self-center text-sm text-slate-600 dark:text-slate-400">
       WebUI{' '}
       {i.webui ? `${i.webui.state}${i.webui.port ? ` on port ${i.webui.port}` : ''}` : 'not reported yet'}
       {i.webui?.restarts ? ` · ${i.webui.restarts} restarts` : ''}
-      {i.provider !== 'local' ? ' · reach it through the provider’s port mapping' : ''}
+      {i.access?.kind === 'public' ? ' · waiting for the provider’s address' : ''}
     </p>
   );
 }

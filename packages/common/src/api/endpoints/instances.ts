@@ -11,6 +11,7 @@ import {
 import { LaunchRequest, ListTransitionsResponse, OffersQuery, OffersResponse } from '../launch.js';
 import { ActivitySamplesQuery, ListActivitySamplesResponse } from '../live.js';
 import { SyncInstanceRequest, SyncInstanceResponse } from '../outputs.js';
+import { WebuiLinkResponse } from '../webui-link.js';
 import { InstanceEventsQuery, InstanceIdParams, InstanceLogsQuery } from './params.js';
 
 const errors = apiErrors(400, 401, 404);
@@ -67,6 +68,15 @@ export const instancesEndpoints = {
     responses: { 200: ListInstanceLogsResponse, ...errors },
     answer: 'json',
     summary: 'Log lines after a given line id (0 for the start)',
+  }),
+  webuiLink: endpoint({
+    ...instance,
+    method: 'POST',
+    path: '/api/instances/:id/webui-link',
+    params: InstanceIdParams,
+    responses: { 200: WebuiLinkResponse, ...lifecycleErrors },
+    answer: 'json',
+    summary: "A short-lived link that opens the instance's WebUI (409 while it serves none)",
   }),
   command: endpoint({
     ...instance,
