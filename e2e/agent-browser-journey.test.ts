@@ -301,10 +301,8 @@ it('goes from first-run setup to a stopped instance with an output in the galler
     await step('back on the instance page, a snapshot, then Stop: it reaches stopped', async () => {
       await nav(page, 'Dashboard').click();
       await page.waitForURL(`${base}/`);
-      await page
-        .getByRole('link', { name: /^Open / })
-        .first()
-        .click();
+      // The card's title leads to the instance page ("Open WebUI" beside it opens the UI itself).
+      await page.locator(`h3 a[href="/instances/${instanceId}"]`).click();
       await page.waitForURL(`${base}/instances/${instanceId}`);
       expect(await waitForBadge(page, ['ready', 'idle'], 15_000)).toMatch(/ready|idle/);
 

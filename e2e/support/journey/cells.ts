@@ -157,17 +157,41 @@ export async function containerRestart(j: Journey): Promise<void> {
   await waitState(col, id, UP);
 }
 
+/**
+ * The way in the owner gets (`POST …/webui-link`): a WebUI behind the agent's link proxy (a public address
+ * without Tailscale) needs the link traded for a cookie — asked of the proxy on its loopback port, since the
+ * fakes' public addresses lead nowhere. Null where the WebUI needs no cookie (local, tailnet).
+ */
+async function webuiCookie(col: Journey['col'], id: string, port: number): Promise<string | null> {
+  const link = new URL((await col.ok<{ url: string }>('POST', `/api/instances/${id}/webui-link`)).url);
+  if (link.pathname !== '/_podpilot/open') return null;
+  const opened = await fetch(`http://127.0.0.1:${port}${link.pathname}${link.search}`, {
+    redirect: 'manual',
+  });
+  await opened.text();
+  const cookie = opened.headers.get('set-cookie')?.split(';')[0] ?? null;
+  check(
+    opened.status === 303 && cookie !== null,
+    `the link proxy answered ${opened.status} to the hub's link`,
+  );
+  return cookie;
+}
+
 /** The hub stopped for a while (an output written and a log line made meanwhile), then started again. */
 export async function hubDown(j: Journey): Promise<void> {
   const { col, id } = j;
   const workspace = await workspaceOf(col, id);
   const port = webuiPortOf(workspace);
   const marker = `journey-marker-${randomUUID()}`;
+  const cookie = await webuiCookie(col, id, port); // asked while the hub is up
   await col.stopHub();
   writeOutput(workspace, 'while-hub-down.png');
   j.outputs.push('while-hub-down.png');
   // The WebUI logs the request: a line the agent must hold until the hub is back.
-  await fetch(`http://127.0.0.1:${port}/${marker}`).then((r) => r.text());
+  const marked = await fetch(`http://127.0.0.1:${port}/${marker}`, { headers: cookie ? { cookie } : {} });
+  await marked.text();
+  // Any answer of the WebUI's own (a 404 for this path) shows the request got past the link proxy.
+  check(marked.status !== 401, `the link proxy refused the owner's request (${marked.status})`);
   await new Promise((resolve) => setTimeout(resolve, HUB_DOWN_MS));
   await col.startHub();
 
@@ -179,8 +203,8 @@ export async function hubDown(j: Journey): Promise<void> {
   );
   await waitState(col, id, UP);
   await allStored(j);
-  const marked = (await lines()).filter((l) => l.line.includes(marker)).length;
-  check(marked === 1, `the queued log line arrived ${marked} times`);
+  const arrived = (await lines()).filter((l) => l.line.includes(marker)).length;
+  check(arrived === 1, `the queued log line arrived ${arrived} times`);
   const stored = (await storedOutputs(col, id)).filter((p) => p === 'output/while-hub-down.png').length;
   check(stored === 1, `the output written while the hub was down is stored ${stored} times`);
   const agentEvents = (await eventsOf(col, id)).filter((e) => e.source === 'agent');
