@@ -20,12 +20,12 @@ import { AgentActivityRepository } from '../../repositories/agent-activity.repos
 import { AgentCommandsRepository } from '../../repositories/agent-commands.repository.js';
 import { AgentCredentialsRepository } from '../../repositories/agent-credentials.repository.js';
 import { InstanceAgentRepository } from '../../repositories/instances.repository.js';
+import { WebuiLinkKeys } from '../../repositories/webui-link-keys.repository.js';
 import type { ObjectStorage } from '../../storage/index.js';
 import type { ModelsService } from '../library/models.service.js';
 import { AgentDownloads } from './agent-downloads.js';
 import { type AgentProfile, launchedProfile } from './agent-profile.js';
 import { AgentPromotions } from './agent-promotions.js';
-import { WebuiLinkKeys } from './webui-link-keys.js';
 
 export const AGENT_TOKEN_PREFIX = 'ppa_';
 const HEARTBEAT_INTERVAL_SECONDS = 5;

@@ -1,6 +1,7 @@
-import type { InstanceState, WebuiAccess } from '@podpilot/common';
+import { type InstanceState, STATE_GROUPS, type WebuiAccess } from '@podpilot/common';
 import type { Queryable } from '../../db/db.js';
 import type { ProviderInstance } from '../../providers/provider.js';
+import { type AccessRow, accessRows } from '../../repositories/instance-access.repository.js';
 
 /** What the hub knows of an instance that decides its way in. */
 export interface AccessFacts {
@@ -17,7 +18,7 @@ export interface AccessFacts {
 }
 
 /** States in which the instance's container exists, so its WebUI can be reached (once it runs). */
-const CONTAINER_STATES: readonly InstanceState[] = ['booting', 'provisioning', 'ready', 'idle'];
+const CONTAINER_STATES: readonly InstanceState[] = STATE_GROUPS.live;
 
 /** Looks up a rental's live record (Vast.ai: its public IP and mapped ports); null when unknown. */
 export type ProviderInstanceLookup = (
@@ -54,16 +55,6 @@ function publicUrl(facts: AccessFacts, rental: ProviderInstance | null): string 
   return rental?.publicIp && hostPort ? `http://${rental.publicIp}:${hostPort}/` : null;
 }
 
-interface AccessRow {
-  id: string;
-  provider: string;
-  providerInstanceId: string | null;
-  state: InstanceState;
-  launchSpec: { ports?: number[] } | null;
-  reportedPort: unknown;
-  tailnetHost: string | null;
-}
-
 const CACHE_MS = 30_000;
 
 /**
@@ -83,14 +74,7 @@ export class InstanceAccess {
   /** `access` by instance id for the given ids (missing ids are left out). */
   async of(ids: readonly string[]): Promise<Map<string, WebuiAccess | null>> {
     if (ids.length === 0) return new Map();
-    const rows = await this.db.query<AccessRow>(
-      `select i.id::text as id, i.provider, i.provider_instance_id as "providerInstanceId", i.state,
-              i.launch_spec as "launchSpec", i.agent_facts #> '{webui,port}' as "reportedPort",
-              t.hostname as "tailnetHost"
-         from instances i left join instance_tailscale t on t.instance_id = i.id
-        where i.id::text = any($1::text[])`,
-      [ids],
-    );
+    const rows = await accessRows(this.db, ids);
     const entries = await Promise.all(
       rows.map(async (row) => {
         const facts = factsOf(row);

@@ -2,7 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import type { AnswerOf, endpoints, InstanceDetail, WebuiAccess } from '@podpilot/common';
 import type { Queryable } from '../../db/db.js';
 import { conflict } from '../../lib/http-error.js';
-import { WebuiLinkKeys } from '../agents/webui-link-keys.js';
+import { WebuiLinkKeys } from '../../repositories/webui-link-keys.repository.js';
 
 type WebuiLinkResponse = AnswerOf<typeof endpoints.instances.webuiLink>;
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Queryable } from '../../db/db.js';
+import type { Queryable } from '../db/db.js';
 
 /** Bytes of a WebUI link key (HMAC-SHA256 takes 32). */
 export const WEBUI_LINK_KEY_BYTES = 32;
