@@ -2,8 +2,10 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeRemote, type TestRemote } from '../../../apps/agent/src/provision/test-support/git-repos.js';
-import { freePort } from '../../../apps/agent/src/test-support/free-port.js';
-import { EntrypointContainers } from '../../../apps/hub/src/providers/test-support/fake-containers.js';
+import {
+  containerPort,
+  EntrypointContainers,
+} from '../../../apps/hub/src/providers/test-support/fake-containers.js';
 import { FAKE_RUNPOD_KEY } from '../../../apps/hub/src/providers/test-support/fake-runpod.js';
 import {
   type FakeRunpodWithContainers,
@@ -122,7 +124,8 @@ export async function startColumn(spec: ColumnSpec, dir: string): Promise<Column
     spec.provider === 'runpod' && containers ? await startFakeRunpodWithContainers(containers) : null;
   const tailscale = spec.tailscale ? await startFakeTailscale() : null;
   const database = await hubDatabase(spec.name);
-  const port = await freePort();
+  // Outside the ephemeral range: while the hub is down (and restarted on it) no agent's own port-0 pick takes it.
+  const port = await containerPort();
   const local = `http://127.0.0.1:${port}`;
   const env = hubEnv({ dir, path, port, database: database.env, vast, runpod, tailscale });
   const home = join(dir, 'home');

@@ -169,7 +169,7 @@ export class EntrypointContainers implements ContainerRuntime {
     for (const dir of [dirs.workspace, dirs.disk, join(dirs.disk, 'tmp')])
       mkdirSync(dir, { recursive: true });
     // Each container has the machine's ports to itself; here they share one loopback: a port of its own.
-    container.env.PODPILOT_WEBUI_PORT ??= String(await freePort());
+    container.env.PODPILOT_WEBUI_PORT ??= String(await containerPort());
     const extra = this.options.setup?.(dirs) ?? {};
     const log = openSync(join(dirs.dir, 'container.log'), 'a');
     const child = spawn('bash', [this.options.entrypoint], {
@@ -259,6 +259,27 @@ const isZombie = (pid: number) => {
     return true;
   }
 };
+
+/** Next candidate of containerPort: below the ephemeral range, spread by pid so parallel test files differ. */
+let nextContainerPort = 20_000 + (process.pid % 500) * 20;
+
+/**
+ * A port for a container's WebUI, free on every address right now and below the kernel's ephemeral range
+ * (32768+): the containers share this machine's network, and the agents inside pick their own loopback
+ * ports with port 0, which never hands out one of these, so the two cannot collide.
+ */
+export async function containerPort(): Promise<number> {
+  for (;;) {
+    const port = nextContainerPort++;
+    if (nextContainerPort >= 32_000) nextContainerPort = 20_000;
+    const free = await new Promise<boolean>((resolve) => {
+      const server = createServer();
+      server.once('error', () => resolve(false));
+      server.listen(port, '0.0.0.0', () => server.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+}
 
 /** A TCP port free on 127.0.0.1 right now. */
 function freePort(): Promise<number> {
