@@ -24,4 +24,12 @@ export { NUL_MESSAGE, nulPaths } from './no-nul.js';
 export * from './profile/index.js';
 export * from './retry/index.js';
 export * from './tailscale/index.js';
+export {
+  cutToCodeUnits,
+  hasDeceptiveCharacters,
+  loneSurrogateIndex,
+  repairAgentText,
+  type TextKind,
+  textProblem,
+} from './text/unicode-text.js';
 export { PODPILOT_VERSION } from './version.js';
