@@ -17,7 +17,7 @@ export function accessRows(db: Queryable, ids: readonly string[]): Promise<Acces
   return db.query<AccessRow>(
     `select i.id::text as id, i.provider, i.provider_instance_id as "providerInstanceId", i.state,
             i.launch_spec as "launchSpec", i.agent_facts #> '{webui,port}' as "reportedPort",
-            t.hostname as "tailnetHost"
+            coalesce(t.device_name, t.hostname) as "tailnetHost"
        from instances i left join instance_tailscale t on t.instance_id = i.id
       where i.id::text = any($1::text[])`,
     [ids],

@@ -8,10 +8,12 @@ export interface InstanceTailscaleRow {
   keyExpiresAt: Date | null;
   keyRevokedAt: Date | null;
   deviceId: string | null;
+  /** The device's MagicDNS name (`podpilot-<id>.<tailnet>.ts.net`), once known. */
+  deviceName: string | null;
 }
 
 const COLUMNS = `instance_id as "instanceId", hostname, key_id as "keyId", key_expires_at as "keyExpiresAt",
-  key_revoked_at as "keyRevokedAt", device_id as "deviceId"`;
+  key_revoked_at as "keyRevokedAt", device_id as "deviceId", device_name as "deviceName"`;
 
 /** States in which an instance has no agent that should be in the tailnet. */
 const ENDED_STATES = ['stopped', 'destroyed', 'failed'];
@@ -56,11 +58,12 @@ export class TailscaleRepository {
     );
   }
 
-  async setDevice(instanceId: string, deviceId: string | null): Promise<void> {
+  /** Records the agent's device and its MagicDNS name (kept when `name` is not given). */
+  async setDevice(instanceId: string, deviceId: string | null, name?: string): Promise<void> {
     await this.db.query(
-      `update instance_tailscale set device_id = $2, updated_at = now()
-        where instance_id = $1 and device_id is distinct from $2`,
-      [instanceId, deviceId],
+      `update instance_tailscale set device_id = $2, device_name = coalesce($3, device_name), updated_at = now()
+        where instance_id = $1 and (device_id is distinct from $2 or device_name is distinct from coalesce($3, device_name))`,
+      [instanceId, deviceId, name ?? null],
     );
   }
 

@@ -13,7 +13,10 @@ export interface AccessFacts {
   uiPort: number | null;
   /** The port the agent reports its WebUI on (the local provider gives each instance its own). */
   reportedPort: number | null;
-  /** The instance's machine name in the tailnet (`podpilot-<id>`); null when it was launched without one. */
+  /**
+   * The instance's name in the tailnet: its MagicDNS name once the agent registered (`podpilot-<id>.<tailnet>.ts.net`),
+   * before that the machine name (`podpilot-<id>`); null when it was launched without one.
+   */
   tailnetHost: string | null;
 }
 
@@ -39,7 +42,7 @@ export function webuiAccess(facts: AccessFacts, rental: ProviderInstance | null)
   if (facts.tailnetHost)
     return {
       kind: 'tailnet',
-      // The MagicDNS short name: it resolves on the owner's own tailnet devices.
+      // A MagicDNS name: it resolves on the owner's own tailnet devices.
       url: facts.uiPort ? `http://${facts.tailnetHost}:${facts.uiPort}/` : null,
       ssh: `ssh root@${facts.tailnetHost}`,
     };

@@ -58,11 +58,14 @@ describe.each(testDatabases())('the way into the WebUI on Vast.ai ($engine)', ({
       expect(env.TS_AUTHKEY).toMatch(/^tskey-auth-/);
       expect(portFlags(env)).toEqual([]);
       expect(env.PODPILOT_WEBUI_AUTH).toBeUndefined();
+      // The container joins the tailnet (`tailscale up`), then its agent registers: the full MagicDNS name.
+      ts?.join(String(env.TS_AUTHKEY), String(env.TS_HOSTNAME));
       await registerAgent(t.hub, bootstrapTokenOf(t.fake, id));
-      expect((await api('GET', `/api/instances/${id}`)).json().access).toEqual({
+      // The hub looks the device up after answering the registration.
+      await expect.poll(async () => (await api('GET', `/api/instances/${id}`)).json().access).toEqual({
         kind: 'tailnet',
-        url: `http://podpilot-${id}:8188/`,
-        ssh: `ssh root@podpilot-${id}`,
+        url: `http://podpilot-${id}.tail0fake.ts.net:8188/`,
+        ssh: `ssh root@podpilot-${id}.tail0fake.ts.net`,
       });
     });
   });

@@ -26,6 +26,9 @@ export const TAILSCALE_SECRETS = {
  * The machine name an instance's agent joins the tailnet with (`TS_HOSTNAME`): `podpilot-<instance id>`.
  * The stale-device step reads instance ids back from it.
  */
+/** The API's device `name` without a trailing dot; undefined when the API gave none. */
+const magicDnsName = (name: string) => name.replace(/\.$/, '').toLowerCase() || undefined;
+
 export const agentHostname = (instanceId: string) => `podpilot-${instanceId}`;
 
 const HOSTNAME = /^podpilot-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
@@ -168,9 +171,9 @@ export class TailscaleService {
       const row = client ? await this.rows.find(instanceId) : null;
       if (!client || !row) return;
       if (row.keyId && !row.keyRevokedAt) await this.revoke(client, instanceId, row.keyId);
-      if (!row.deviceId) {
+      if (!row.deviceId || !row.deviceName) {
         const device = (await client.listDevices()).find((d) => this.isAgentOf(d, instanceId));
-        if (device) await this.rows.setDevice(instanceId, device.id);
+        if (device) await this.rows.setDevice(instanceId, device.id, magicDnsName(device.name));
       }
     });
   }
@@ -217,7 +220,7 @@ export class TailscaleService {
       if (!device.tags.includes(TAILSCALE_TAGS.agent)) continue;
       const instanceId = instanceIdOfHostname(device.hostname);
       if (instanceId && kept.has(instanceId)) {
-        await this.rows.setDevice(instanceId, device.id);
+        await this.rows.setDevice(instanceId, device.id, magicDnsName(device.name));
         continue;
       }
       const created = device.created ? Date.parse(device.created) : Number.NaN;
