@@ -114,4 +114,49 @@ describe('podpilot tailscale check', () => {
     expect(error).toBeInstanceOf(CliError);
     expect(stdout).toContain(`missing grant: {"src":["${AGENT}"],"dst":["${HUB}"],"ip":["tcp:8443"]}`);
   });
+
+  it('reports Tailscale’s old default policy (capitalised keys, legacy Users/Ports) as an allow-all', async () => {
+    const oldDefault = `// Example/default ACLs for unrestricted connections.
+{
+  "Tests": [],
+  "Groups": {"group:example": ["user1@example.com", "user2@example.com"]},
+  "Hosts": {"example-host-1": "100.100.100.100"},
+  "ACLs": [
+    // Match absolutely everything.
+    { "Action": "accept", "Users": ["*"], "Ports": ["*:*"] },
+  ]
+}`;
+    const { stdout, error } = await run(oldDefault);
+    expect((error as CliError).exitCode).toBe(1);
+    expect(stdout).toContain(
+      '  - the default allow-all ACL is present (it lets every device reach every port): {"action":"accept","src":["*"],"dst":["*:*"]}',
+    );
+  });
+
+  it('fails closed: exit 1 naming each construct it does not model, never "enforces"', async () => {
+    const text = renderPolicyHuJson(podpilotPolicy({ hubPort: 7300 })).replace(
+      '"grants": [',
+      '"grants": [\n    {"src": ["group:x"], "dst": ["tag:y"], "app": {"example.com/cap": [{}]}},\n' +
+        '    {"src": ["my-laptop"], "dst": ["tag:y"], "ip": ["*"]},',
+    );
+    const { stdout, error } = await run(text);
+    expect(error).toBeInstanceOf(CliError);
+    expect((error as CliError).exitCode).toBe(1);
+    expect((error as CliError).message).toMatch(/^the tailnet policy could not be checked: /);
+    expect((error as CliError).details).toEqual([
+      'grants[0]: field "app" is not modelled',
+      'grants[1].src[0]: "my-laptop" (hosts aliases and other selectors are not modelled)',
+    ]);
+    expect(stdout).toBe('');
+  });
+
+  it('exits 0 for the generated policy written with capitalised keys', async () => {
+    const text = renderPolicyHuJson(podpilotPolicy({ hubPort: 7300 }))
+      .replace('"grants"', '"Grants"')
+      .replace('"tagOwners"', '"TAGOWNERS"')
+      .replace('"sshTests"', '"SSHTests"');
+    const { stdout, error } = await run(text);
+    expect(error).toBeUndefined();
+    expect(stdout).toBe('The tailnet policy enforces what PodPilot needs.\n');
+  });
 });

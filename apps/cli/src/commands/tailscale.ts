@@ -37,7 +37,7 @@ export function registerTailscaleCommands(program: Command): void {
   tailscale
     .command('check')
     .description(
-      'compare the tailnet’s live policy (read by the hub) with the one PodPilot needs; exit 1 if they differ',
+      'compare the tailnet’s live policy (read by the hub) with the one PodPilot needs; exit 1 if they differ or it uses what the check does not model',
     )
     .option('--hub-port <N>', HUB_PORT_HELP)
     .option('--owner <SELECTOR>', OWNER_HELP)

@@ -1,7 +1,7 @@
 import { podpilotPolicy, renderPolicyHuJson } from '@podpilot/common';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stubHub } from '../test-support/stub-hub.js';
-import { fetchLivePolicy, formatCheck, policyOptionsFromFlags } from './tailscale.js';
+import { fetchLivePolicy, formatCheck, policyOptionsFromFlags, readLivePolicy } from './tailscale.js';
 
 describe('tailscale flags', () => {
   it('defaults the hub port to 7300 and passes owner and test user on', () => {
@@ -62,5 +62,21 @@ describe('the live policy', () => {
       "The tailnet policy differs from PodPilot's in 2 ways:\n  - a\n  - b\n" +
         'Print the wanted policy with `podpilot tailscale policy` (same flags) and merge it into the policy file.\n',
     );
+  });
+
+  it('that uses what the check does not model is refused, each construct named', () => {
+    let error: unknown;
+    try {
+      readLivePolicy(
+        '{"ipsets": {}, "Grants": [{"src": ["*"], "dst": ["tag:x"], "ip": ["*"], "via": ["tag:exit"]}]}',
+      );
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toMatchObject({
+      message: expect.stringMatching(/^the tailnet policy could not be checked: /),
+      details: ['"ipsets": this top-level section is not modelled', 'grants[0]: field "via" is not modelled'],
+      exitCode: 1,
+    });
   });
 });

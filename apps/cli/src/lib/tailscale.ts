@@ -5,6 +5,7 @@ import {
   HuJsonError,
   ownerProblem,
   type PodpilotPolicyOptions,
+  PolicyNotModelledError,
   parsePolicy,
   type TailscalePolicy,
 } from '@podpilot/common';
@@ -39,16 +40,31 @@ export function policyOptionsFromFlags(flags: TailscaleFlags): PodpilotPolicyOpt
   };
 }
 
-/** The tailnet's live policy, as the hub reads it from the Tailscale API (`GET /api/tailscale/policy`). */
-export async function fetchLivePolicy(client: HubClient): Promise<TailscalePolicy> {
-  const answer = await client.call(endpoints.tailscale.policy);
+/**
+ * Reads a live policy file (legacy or current syntax, keys in any case). Fails closed: text that is not a
+ * policy, or a policy using anything the check does not model, is a CliError (exit 1) naming what it is —
+ * never an empty list of differences.
+ */
+export function readLivePolicy(text: string): TailscalePolicy {
   try {
-    return parsePolicy(answer.policy);
+    return parsePolicy(text);
   } catch (error) {
     if (error instanceof HuJsonError)
       throw new CliError(`the tailnet's policy file could not be read: ${error.message}`);
+    if (error instanceof PolicyNotModelledError)
+      throw new CliError(
+        'the tailnet policy could not be checked: it uses what `podpilot tailscale check` does not model ' +
+          '(so it cannot tell whether the policy enforces what PodPilot needs):',
+        error.constructs,
+      );
     throw error;
   }
+}
+
+/** The tailnet's live policy, as the hub reads it from the Tailscale API (`GET /api/tailscale/policy`). */
+export async function fetchLivePolicy(client: HubClient): Promise<TailscalePolicy> {
+  const answer = await client.call(endpoints.tailscale.policy);
+  return readLivePolicy(answer.policy);
 }
 
 /** The differences that matter between the live policy and PodPilot's, as printed by `tailscale check`. */

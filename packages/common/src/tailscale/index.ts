@@ -8,9 +8,12 @@ export {
   renderPolicyHuJson,
   type TailscaleAcl,
   type TailscaleGrant,
+  type TailscaleNodeAttr,
   type TailscalePolicy,
   type TailscaleSshRule,
+  type TailscaleSshTest,
   type TailscaleTest,
   webuiPorts,
 } from './policy.js';
-export { comparePolicy, parsePolicy } from './policy-check.js';
+export { comparePolicy } from './policy-check.js';
+export { PolicyNotModelledError, parsePolicy } from './policy-read.js';

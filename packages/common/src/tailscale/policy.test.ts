@@ -31,6 +31,11 @@ describe('podpilotPolicy', () => {
         },
       ],
       ssh: [{ action: 'accept', src: ['autogroup:admin'], dst: [AGENT], users: ['root', 'podpilot'] }],
+      sshTests: [
+        { src: 'autogroup:admin', dst: [AGENT], accept: ['root', 'podpilot'] },
+        { src: AGENT, dst: [AGENT], deny: ['root', 'podpilot'] },
+        { src: HUB, dst: [AGENT], deny: ['root', 'podpilot'] },
+      ],
     });
   });
 
@@ -90,6 +95,8 @@ describe('renderPolicyHuJson', () => {
     expect(text).toContain(
       `{"action": "accept", "src": ["autogroup:admin"], "dst": ["${AGENT}"], "users": ["root", "podpilot"]},`,
     );
+    expect(text).toContain('// No agent logs in to another agent.');
+    expect(text).toContain(`{"src": "${AGENT}", "dst": ["${AGENT}"], "deny": ["root", "podpilot"]},`);
     const json = JSON.stringify(parseHuJson(text));
     expect(json).not.toContain('"*"');
     expect(json).not.toContain('"acls"');

@@ -16,11 +16,33 @@ export interface TailscaleAcl {
   proto?: string;
 }
 
-/** A policy test: from `src`, every `accept` destination (`selector:port`) is reachable and no `deny` one is. */
+/**
+ * A policy test: from `src`, every `accept` destination (`selector:port`) is reachable and no `deny` one is
+ * (`proto` narrows it to one protocol; without it TCP or UDP counts).
+ */
 export interface TailscaleTest {
   src: string;
   accept?: string[];
   deny?: string[];
+  proto?: string;
+}
+
+/**
+ * A Tailscale SSH test: from `src` to each `dst` device, the local users in `accept` may log in, those in
+ * `check` may after a re-authentication, and those in `deny` may not.
+ */
+export interface TailscaleSshTest {
+  src: string;
+  dst: string[];
+  accept?: string[];
+  check?: string[];
+  deny?: string[];
+}
+
+/** Attributes given to devices (`funnel`, …): they open no tailnet connection, but `funnel` exposes a device. */
+export interface TailscaleNodeAttr {
+  target: string[];
+  attr: string[];
 }
 
 /**
@@ -44,6 +66,8 @@ export interface TailscalePolicy {
   grants?: TailscaleGrant[];
   tests?: TailscaleTest[];
   ssh?: TailscaleSshRule[];
+  sshTests?: TailscaleSshTest[];
+  nodeAttrs?: TailscaleNodeAttr[];
 }
 
 /** The local users an owner may log in as on an agent's container over Tailscale SSH. */
@@ -92,7 +116,8 @@ function checkPort(name: string, port: number): void {
 /**
  * The tailnet policy PodPilot needs: agents reach only the hub's port; the owner reaches the agents' WebUIs,
  * their SSH and the hub; nothing lets an agent reach another agent; no allow-all. `tests` prove each part.
- * The `ssh` rule lets the owner log in to agents with Tailscale SSH (agents run `tailscale up --ssh`).
+ * The `ssh` rule lets the owner log in to agents with Tailscale SSH (agents run `tailscale up --ssh`), as
+ * root or podpilot; `sshTests` prove it, and that neither an agent nor the hub can log in to an agent.
  */
 export function podpilotPolicy(options: PodpilotPolicyOptions): TailscalePolicy {
   const { hub, agent } = TAILSCALE_TAGS;
@@ -130,6 +155,11 @@ export function podpilotPolicy(options: PodpilotPolicyOptions): TailscalePolicy 
       },
     ],
     ssh: [{ action: 'accept', src: [owner], dst: [agent], users: [...AGENT_SSH_USERS] }],
+    sshTests: [
+      { src: tester, dst: [agent], accept: [...AGENT_SSH_USERS] },
+      { src: agent, dst: [agent], deny: [...AGENT_SSH_USERS] },
+      { src: hub, dst: [agent], deny: [...AGENT_SSH_USERS] },
+    ],
   };
 }
 
@@ -151,6 +181,12 @@ function grantComment(grant: TailscaleGrant): string {
   if (grant.dst.includes(agent)) return 'The owner reaches the agents’ WebUI ports and SSH (tcp:22).';
   if (grant.dst.includes(hub)) return 'The owner reaches the hub (web app, API).';
   return 'Extra grant.';
+}
+
+function sshTestComment(test: TailscaleSshTest): string {
+  if (test.src === TAILSCALE_TAGS.agent) return 'No agent logs in to another agent.';
+  if (test.src === TAILSCALE_TAGS.hub) return 'The hub does not log in to agents either.';
+  return 'The owner logs in to agents as root or podpilot.';
 }
 
 function testComment(test: TailscaleTest): string {
@@ -209,6 +245,11 @@ export function renderPolicyHuJson(policy: TailscalePolicy): string {
       '  "tests": [',
     );
     for (const test of policy.tests) lines.push(`    // ${testComment(test)}`, `    ${inline(test)},`);
+    lines.push('  ],');
+  }
+  if (policy.sshTests) {
+    lines.push('  // Tailscale SSH tests, checked on save as well.', '  "sshTests": [');
+    for (const test of policy.sshTests) lines.push(`    // ${sshTestComment(test)}`, `    ${inline(test)},`);
     lines.push('  ],');
   }
   lines.push('}', '');
