@@ -1,3 +1,4 @@
+import { PODPILOT_VERSION } from '@podpilot/common';
 import { describe, expect, it } from 'vitest';
 import { chooseVariant, imageFor, variantOfImage } from './image-variants.js';
 
@@ -24,11 +25,21 @@ describe('image variants', () => {
     expect(chooseVariant('twelve', null)).toBe('cu124');
   });
 
-  it('reads the variant back from an image tag', () => {
-    expect(variantOfImage(imageFor('ghcr.io/podpilot/podpilot/', 'comfyui', 'cu128'))).toBe('cu128');
-    expect(imageFor('ghcr.io/podpilot/podpilot/', 'comfyui', 'cu128')).toBe(
-      'ghcr.io/podpilot/podpilot/comfyui:cu128',
-    );
+  it('never picks a variant a UI kind has no image in (Kohya needs torch >= 2.5: no cu121)', () => {
+    expect(chooseVariant('12.2', null, 'kohya')).toBeNull();
+    expect(chooseVariant('12.2', null, 'comfyui')).toBe('cu121');
+    expect(chooseVariant('12.6', null, 'kohya')).toBe('cu124');
+    expect(chooseVariant(null, 'cu121', 'kohya')).toBeNull();
+    expect(chooseVariant('12.8', 'cu121', 'kohya')).toBeNull();
+    expect(chooseVariant(null, null, 'kohya')).toBe('cu124');
+  });
+
+  it('launches the immutable tag of the hub version, and reads the variant back from any tag', () => {
+    const image = imageFor('ghcr.io/podpilot/podpilot/', 'comfyui', 'cu128');
+    expect(image).toBe(`ghcr.io/podpilot/podpilot/comfyui:cu128-${PODPILOT_VERSION}`);
+    expect(imageFor('r/p', 'kohya', 'cu124', 'deadbeef')).toBe('r/p/kohya:cu124-deadbeef');
+    expect(variantOfImage(image)).toBe('cu128');
+    expect(variantOfImage('ghcr.io/podpilot/podpilot/comfyui:cu121')).toBe('cu121');
     expect(variantOfImage('localhost:5000/comfyui:latest')).toBeNull();
   });
 });

@@ -9,6 +9,7 @@ import {
   type ImageVariant,
   imageFor,
   VARIANT_MIN_CUDA,
+  variantsOf,
 } from '../../providers/image-variants.js';
 import type { ComputeProvider } from '../../providers/provider.js';
 import type { ProviderRegistry } from '../../providers/registry.js';
@@ -64,7 +65,7 @@ export class LifecycleLauncher {
     const retry = (await rows.findByIdempotencyKey(req.idempotencyKey)) !== null;
     if (!retry) await this.checkBudget(provider, offerId, req.diskGb);
     const spec = version.spec as { ui: { kind: UiKind }; idle?: unknown };
-    const variant = retry ? DEFAULT_IMAGE_VARIANT : this.imageVariant(req.provider, offerId);
+    const variant = retry ? DEFAULT_IMAGE_VARIANT : this.imageVariant(req.provider, offerId, spec.ui.kind);
     const launchSpec = this.launchSpec(spec.ui.kind, variant, req.diskGb);
     const { row, created } = await rows.insertRequested(
       {
@@ -118,22 +119,24 @@ export class LifecycleLauncher {
    * listed (the default when it was not listed since the hub started). 409 naming `body.offerId` when the
    * host's driver is too old for every image (or the pinned one): renting it would only fail at boot.
    */
-  private imageVariant(kind: ProviderKind, offerId: string): ImageVariant {
+  private imageVariant(kind: ProviderKind, offerId: string, uiKind: UiKind): ImageVariant {
     const pinned = this.deps.options.imageVariant ?? null;
     const cudaMax = kind === 'local' ? null : (this.deps.providers.offers.cudaMax(kind, offerId) ?? null);
-    const variant = chooseVariant(cudaMax, pinned);
+    const variant = chooseVariant(cudaMax, pinned, uiKind);
     if (variant) return variant;
-    const need = pinned ? `the ${pinned} images need ${VARIANT_MIN_CUDA[pinned]}` : `the images need 12.1`;
+    const variants = variantsOf(uiKind);
+    if (pinned && !variants.includes(pinned)) {
+      const message = `the ${uiKind} image is built only for ${variants.join(', ')}, and PODPILOT_IMAGE_VARIANT is ${pinned}`;
+      throw new HttpError(409, 'conflict', `body.profile: ${message}`, [{ path: 'body.profile', message }]);
+    }
+    const oldest = VARIANT_MIN_CUDA[pinned ?? variants[0] ?? DEFAULT_IMAGE_VARIANT];
+    const need = pinned ? `the ${pinned} images need ${oldest}` : `the ${uiKind} images need ${oldest}`;
+    const message = `the host's driver supports CUDA up to ${cudaMax}; ${need} or newer`;
     throw new HttpError(
       409,
       'conflict',
-      `body.offerId: offer ${offerId}'s host driver supports CUDA up to ${cudaMax}; ${need} or newer — pick an offer with a newer driver (podpilot offers --cuda ${pinned ? VARIANT_MIN_CUDA[pinned] : '12.1'})`,
-      [
-        {
-          path: 'body.offerId',
-          message: `the host's driver supports CUDA up to ${cudaMax}; ${need} or newer`,
-        },
-      ],
+      `body.offerId: offer ${offerId}'s host driver supports CUDA up to ${cudaMax}; ${need} or newer — pick an offer with a newer driver (podpilot offers --cuda ${oldest})`,
+      [{ path: 'body.offerId', message }],
     );
   }
 

@@ -1,3 +1,4 @@
+import { PODPILOT_VERSION } from '@podpilot/common';
 import { describe, expect, it } from 'vitest';
 import { hubRequests } from '../../test-support/app.js';
 import { testDatabases } from '../../test-support/databases.js';
@@ -38,9 +39,13 @@ describe.each(testDatabases())('the image follows the host driver of the offer (
 
     const blackwell = await launch(auto, 300001, 'img-auto-1');
     expect(blackwell.statusCode, blackwell.body).toBe(201);
-    expect(imageOf(auto, blackwell.json().id)).toBe('ghcr.io/podpilot/podpilot/comfyui:cu128');
+    expect(imageOf(auto, blackwell.json().id)).toBe(
+      `ghcr.io/podpilot/podpilot/comfyui:cu128-${PODPILOT_VERSION}`,
+    );
     const older = await launch(auto, 300002, 'img-auto-2');
-    expect(imageOf(auto, older.json().id)).toBe('ghcr.io/podpilot/podpilot/comfyui:cu121');
+    expect(imageOf(auto, older.json().id)).toBe(
+      `ghcr.io/podpilot/podpilot/comfyui:cu121-${PODPILOT_VERSION}`,
+    );
 
     const rentals = auto.fake.instances().length;
     const tooOld = await launch(auto, 300003, 'img-auto-3');
@@ -51,7 +56,9 @@ describe.each(testDatabases())('the image follows the host driver of the offer (
 
     // Never listed by this hub: the default image, as before.
     const unknown = await launch(auto, 300004, 'img-auto-4');
-    expect(imageOf(auto, unknown.json().id)).toBe('ghcr.io/podpilot/podpilot/comfyui:cu124');
+    expect(imageOf(auto, unknown.json().id)).toBe(
+      `ghcr.io/podpilot/podpilot/comfyui:cu124-${PODPILOT_VERSION}`,
+    );
   });
 
   it('keeps a pinned variant, offers only hosts that run it, and refuses the others', async () => {
@@ -63,7 +70,7 @@ describe.each(testDatabases())('the image follows the host driver of the offer (
       '300004',
     ]);
     const ok = await launch(pinned, 300001, 'img-pin-1');
-    expect(imageOf(pinned, ok.json().id)).toBe('ghcr.io/podpilot/podpilot/comfyui:cu128');
+    expect(imageOf(pinned, ok.json().id)).toBe(`ghcr.io/podpilot/podpilot/comfyui:cu128-${PODPILOT_VERSION}`);
     const refused = await launch(pinned, 300002, 'img-pin-2');
     expect(refused.statusCode).toBe(409);
     expect(refused.json().error.message).toContain('the cu128 images need 12.8');
@@ -72,11 +79,11 @@ describe.each(testDatabases())('the image follows the host driver of the offer (
   it('relaunches only on a host that runs the same image', async () => {
     await api(auto, 'GET', '/api/offers?provider=vastai&limit=20');
     const first = (await launch(auto, 300007, 'img-relaunch-1', 1)).json();
-    expect(imageOf(auto, first.id)).toBe('ghcr.io/podpilot/podpilot/comfyui:cu128');
+    expect(imageOf(auto, first.id)).toBe(`ghcr.io/podpilot/podpilot/comfyui:cu128-${PODPILOT_VERSION}`);
     auto.fake.stuck(first.providerInstanceId, 'exited');
     expect(await auto.hub.services.reconciler.reconcileOnce()).toMatchObject({ relaunched: 1 });
     // 300005 is cheaper but its driver stops at CUDA 12.4.
     expect(auto.fake.callsTo('launch').at(-1)?.path).toContain('300006');
-    expect(imageOf(auto, first.id)).toBe('ghcr.io/podpilot/podpilot/comfyui:cu128');
+    expect(imageOf(auto, first.id)).toBe(`ghcr.io/podpilot/podpilot/comfyui:cu128-${PODPILOT_VERSION}`);
   });
 });
