@@ -1,6 +1,7 @@
 import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { checkGitUrl, fetchedObjectCount, GitCommandError, redactUrl, runGit } from './git.js';
+import { programList } from './git-guard.js';
 import { MARKER, type RepoState, readRepo, sameRemote } from './repo-state.js';
 
 /** What {@link ensureCheckout} did. */
@@ -24,7 +25,13 @@ export interface CheckoutOptions {
   signal?: AbortSignal;
 }
 
-export type CheckoutConflictReason = 'dirty' | 'wrong-remote' | 'not-a-checkout' | 'in-the-way';
+/** `unsafe-config`: its git config names a program git would run (a filter driver…); no git runs there. */
+export type CheckoutConflictReason =
+  | 'dirty'
+  | 'wrong-remote'
+  | 'not-a-checkout'
+  | 'in-the-way'
+  | 'unsafe-config';
 
 /** The folder holds something PodPilot must not overwrite; nothing was changed. */
 export class CheckoutConflictError extends Error {
@@ -124,7 +131,8 @@ async function checkout(opts: CheckoutOptions, dir: string): Promise<CheckoutRes
 async function updateSubmodules({ url, signal }: CheckoutOptions, dir: string): Promise<void> {
   if (!(await stat(join(dir, '.gitmodules')).catch(() => null))) return;
   // Fetches only a submodule commit that is missing: a checkout already complete stays offline.
-  await runGit(['submodule', 'update', '--init', '--recursive'], { cwd: dir, url, signal });
+  // `--checkout` whatever `submodule.<name>.update` says (its `!command` form runs a program).
+  await runGit(['submodule', 'update', '--init', '--recursive', '--checkout'], { cwd: dir, url, signal });
 }
 
 /** Makes `dir` a folder with a `.git` (`git init` in a new or empty one); true when `.git` is all it holds. */
@@ -166,6 +174,7 @@ async function readOrRepair(
     await init(dir, signal);
     read = await readRepo(dir, url, signal);
   }
+  if ('programs' in read) throw unsafeConfig(dir, read.programs);
   if ('broken' in read) {
     throw new CheckoutConflictError(
       dir,
@@ -174,6 +183,14 @@ async function readOrRepair(
     );
   }
   return read;
+}
+
+function unsafeConfig(dir: string, programs: string[]): CheckoutConflictError {
+  return new CheckoutConflictError(
+    dir,
+    'unsafe-config',
+    `${dir}: its git config names programs git would run (${programList(programs)}); PodPilot runs no git command there: remove these settings or move the folder away`,
+  );
 }
 
 /** Refuses a checkout of another remote, unless it is a first clone of ours that never got a commit. */

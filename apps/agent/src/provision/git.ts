@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { dirname } from 'node:path';
+import { accessSync, constants } from 'node:fs';
+import { delimiter, dirname, join } from 'node:path';
 
 /** How many lines of git's stderr an error message keeps. */
 const STDERR_LINES = 6;
@@ -15,6 +16,13 @@ const REPO_ENV = [
   'GIT_NAMESPACE',
   'GIT_PREFIX',
   'GIT_CEILING_DIRECTORIES',
+  // ...and ones that add config or programs of their own.
+  'GIT_CONFIG',
+  'GIT_CONFIG_PARAMETERS',
+  'GIT_CONFIG_COUNT',
+  'GIT_EXTERNAL_DIFF',
+  'GIT_SSH',
+  'SSH_ASKPASS',
 ];
 
 /** `https://user:secret@host/x` → `https://host/x`; other strings unchanged. Used in every message. */
@@ -68,28 +76,74 @@ export function checkGitUrl(url: string): void {
   }
 }
 
+/** True when `git-lfs` is on the PATH (looked up once): the agent then sets its filter itself. */
+let lfsFound: boolean | undefined;
+function hasGitLfs(): boolean {
+  lfsFound ??= (process.env.PATH ?? '').split(delimiter).some((dir) => {
+    try {
+      accessSync(join(dir, 'git-lfs'), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  return lfsFound;
+}
+
+/**
+ * Settings that switch off every program a repository's own config could make git run and that git lets
+ * the command line override by name (command-line config wins over `.git/config`; it reaches the git
+ * processes git starts itself, e.g. for submodules). What cannot be overridden by name (a filter driver
+ * the repository names itself) is refused before any other git call: see `git-guard.ts`.
+ */
+const NO_CONFIG_PROGRAMS = [
+  'core.fsmonitor=false',
+  'core.hooksPath=/dev/null',
+  'core.sshCommand=ssh -o BatchMode=yes',
+  'core.pager=cat',
+  'core.editor=:',
+  'core.askPass=',
+  'core.untrackedCache=false',
+  'core.attributesFile=/dev/null',
+  // An empty helper resets the list: helpers from every other config are forgotten.
+  'credential.helper=',
+  'protocol.ext.allow=never',
+];
+
+/**
+ * The image configured git-lfs system-wide; system config is not read any more, so LFS is set here: with
+ * git-lfs's own commands, or with none (an empty driver runs nothing), so a repository's `filter.lfs.*` never runs.
+ */
+function lfsConfig(): string[] {
+  return hasGitLfs()
+    ? [
+        'filter.lfs.process=git-lfs filter-process',
+        'filter.lfs.smudge=git-lfs smudge -- %f',
+        'filter.lfs.clean=git-lfs clean -- %f',
+        'filter.lfs.required=true',
+      ]
+    : ['filter.lfs.process=', 'filter.lfs.smudge=', 'filter.lfs.clean=', 'filter.lfs.required=false'];
+}
+
 /** Config that applies to every command; `file://` remotes need protocol.file.allow (local tests). */
 function configFor(url: string | undefined): string[] {
   const config = [
-    '-c',
     'protocol.version=2',
-    '-c',
     'advice.detachedHead=false',
-    '-c',
-    'core.hooksPath=/dev/null',
+    ...NO_CONFIG_PROGRAMS,
+    ...lfsConfig(),
+    // System config (where the image allowed every owner) is not read: the agent may run as root on
+    // checkouts owned by uid 1000. Ownership protects nothing here: the overrides above do.
+    'safe.directory=*',
     // An https transfer slower than 1 kB/s for a minute is dead: fail rather than hang for ever.
-    '-c',
     'http.lowSpeedLimit=1000',
-    '-c',
     'http.lowSpeedTime=60',
     // Fetched objects stay in one pack that appears only when complete (resumable after a kill).
-    '-c',
     'fetch.unpackLimit=1',
-    '-c',
     'transfer.unpackLimit=1',
   ];
-  if (url?.startsWith('file://')) config.push('-c', 'protocol.file.allow=always');
-  return config;
+  if (url?.startsWith('file://')) config.push('protocol.file.allow=always');
+  return ['--no-pager', ...config.flatMap((setting) => ['-c', setting])];
 }
 
 export interface GitOptions {
@@ -111,6 +165,7 @@ export interface GitResult {
 function gitEnv(cwd: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const key of REPO_ENV) delete env[key];
+  for (const key of Object.keys(env)) if (/^GIT_CONFIG_(?:KEY|VALUE)_\d+$/.test(key)) delete env[key];
   return {
     ...env,
     // Discovery stops at `cwd`: an extension folder without .git must never be read as the UI's repo.
@@ -118,6 +173,16 @@ function gitEnv(cwd: string): NodeJS.ProcessEnv {
     GIT_TERMINAL_PROMPT: '0',
     GIT_SSH_COMMAND: env.GIT_SSH_COMMAND ?? 'ssh -o BatchMode=yes',
     GCM_INTERACTIVE: 'never',
+    // No system or global config: only the repository's own, and the overrides of `configFor`.
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_CONFIG_GLOBAL: '/dev/null',
+    GIT_ATTR_NOSYSTEM: '1',
+    // Empty: no askpass program (and the terminal prompt is off), whatever core.askPass says.
+    GIT_ASKPASS: '',
+    GIT_PAGER: 'cat',
+    GIT_EDITOR: ':',
+    GIT_PROXY_COMMAND: '',
+    GIT_OPTIONAL_LOCKS: '0',
     LC_ALL: 'C',
     LANGUAGE: 'C',
   };

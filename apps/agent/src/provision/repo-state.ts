@@ -1,6 +1,7 @@
 import { lstat, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { redactUrl, runGit } from './git.js';
+import { programsInGitConfig } from './git-guard.js';
 
 /** Written into the git dir before any change and removed once HEAD is the pinned commit. */
 export const MARKER = 'podpilot-checkout';
@@ -66,13 +67,19 @@ function parseStatus(stdout: string): { head: string | null; dirty: string[] } {
  * origin URL is read from the config file and confirmed with `git config` only when it differs
  * from `url` (or cannot be read simply), so a mismatch is always git's own answer.
  *
- * @returns `{ broken }` with git's first line of complaint when git cannot read the repository.
+ * Before that, its git config (and its submodules') is read for settings that would make git run a
+ * program (`git-guard.ts`): with any, no other git command runs there.
+ *
+ * @returns `{ broken }` with git's first line of complaint when git cannot read the repository;
+ *   `{ programs }` naming the settings when its config would run a program.
  */
 export async function readRepo(
   dir: string,
   url: string,
   signal: AbortSignal | undefined,
-): Promise<RepoState | { broken: string }> {
+): Promise<RepoState | { broken: string } | { programs: string[] }> {
+  const programs = await programsInGitConfig(dir, signal);
+  if (programs.length > 0) return { programs };
   const status = await runGit(
     ['--no-optional-locks', 'status', '--porcelain=v2', '--branch', '--untracked-files=no', '-z'],
     { cwd: dir, signal, okCodes: [128] },

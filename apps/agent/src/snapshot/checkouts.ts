@@ -3,6 +3,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SnapshotCheckout } from '@podpilot/common';
 import { redactUrl, runGit } from '../provision/git.js';
+import { programList, programsInGitConfig } from '../provision/git-guard.js';
 import { exists, isDir } from './file-io.js';
 import { byPath, inside, nameList } from './paths.js';
 
@@ -30,7 +31,8 @@ function parsePorcelain(stdout: string): { path: string; untracked: boolean }[] 
 
 /**
  * Reads the checkout in `dir`: origin (credentials removed), HEAD, changed files.
- * `ignoreUntracked` says which untracked paths are not changes. Null when `dir` has no `.git`.
+ * `ignoreUntracked` says which untracked paths are not changes. Null when `dir` has no `.git`; unknown (with
+ * a warning) when its git config would make git run a program.
  */
 export async function readCheckout(
   dir: string,
@@ -40,11 +42,19 @@ export async function readCheckout(
   signal: AbortSignal | undefined,
 ): Promise<SnapshotCheckout | null> {
   if (!(await exists(join(dir, '.git')))) return null;
+  const name = path === '' ? 'the UI' : path;
+  // A config that would make git run a program (a filter driver…): no git command runs there.
+  const programs = await programsInGitConfig(dir, signal);
+  if (programs.length > 0) {
+    warnings.push(
+      `${name}: its git config names programs git would run (${programList(programs)}): not read, it cannot be reproduced`,
+    );
+    return unknown(path);
+  }
   const status = await runGit(
     ['--no-optional-locks', 'status', '--porcelain', '-z', '--untracked-files=all'],
     { cwd: dir, signal, okCodes: [128] },
   );
-  const name = path === '' ? 'the UI' : path;
   if (status.code !== 0) {
     const why = status.stderr.trim().split('\n')[0] ?? '';
     warnings.push(`${name}: git cannot read the checkout (${why}): it cannot be reproduced`);

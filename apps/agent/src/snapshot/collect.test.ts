@@ -141,7 +141,7 @@ describe('collectSnapshot', () => {
       uiDir: ui,
       uiKind: 'fooocus',
       cacheDir: join(root, 'no-cache'),
-      profileFiles: ['config.txt', '../escape.txt', '/etc/passwd'],
+      profileFiles: ['config.txt', '../escape.txt', '/etc/passwd', '.git/config'],
       commandId: COMMAND,
     });
     expect(report.ui).toEqual({ path: '', remote: null, commit: null, dirtyFiles: [] });
@@ -151,6 +151,7 @@ describe('collectSnapshot', () => {
     expect(report.warnings).toEqual([
       'file "../escape.txt" is not a path inside the UI folder: skipped',
       'file "/etc/passwd" is not a path inside the UI folder: skipped',
+      'file ".git/config" skipped: expected no ".git" segment (git\'s own folder), got ".git"',
       'the UI folder is not a git checkout: it cannot be reproduced',
     ]);
   });
@@ -224,13 +225,17 @@ describe('collectSnapshot', () => {
     write(join(ui, 'user/default/workflows/portrait.json'), '{"nodes": []}');
     write(join(ui, 'user/default/workflows/sdxl/upscale.json'), '{"nodes": [1]}');
     write(join(ui, 'user/default/workflows/.hidden.json'), '{}');
+    write(join(ui, 'user/default/workflows/.git/config'), '[core]\n');
+    write(join(ui, 'user/default/workflows/look\u200balike.json'), '{}');
     const report = await snapshotOf(ui, 'comfyui');
     expect(report.files.map((f) => [f.path, f.content])).toEqual([
       ['user/default/workflows/portrait.json', '{"nodes": []}'],
       ['user/default/workflows/sdxl/upscale.json', '{"nodes": [1]}'],
     ]);
     expect(report.ui.dirtyFiles).toEqual([]);
-    expect(report.warnings).toEqual([]);
+    expect(report.warnings).toEqual([
+      'files with names a profile cannot hold were not captured: "user/default/workflows/look\\u200balike.json"',
+    ]);
   });
 
   it('stops when aborted', async () => {

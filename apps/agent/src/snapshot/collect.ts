@@ -1,4 +1,4 @@
-import { type SnapshotReport, UI_KINDS, type UiKind } from '@podpilot/common';
+import { checkRelativePath, type SnapshotReport, UI_KINDS, type UiKind } from '@podpilot/common';
 import type { PythonSettings } from '../python/settings.js';
 import { readExtensions, readUi } from './checkouts.js';
 import { collectFiles } from './files.js';
@@ -74,13 +74,15 @@ export async function collectSnapshot(options: CollectSnapshotOptions): Promise<
   };
 }
 
-/** The profile's files and the kind's settings files as safe relative paths, once each. */
+/** The profile's files and the kind's settings files as safe relative paths (never in `.git`), once each. */
 function wantedFiles(paths: string[], warnings: string[]): string[] {
   const wanted: string[] = [];
   for (const raw of paths) {
     const rel = safeRelative(raw);
+    const problem = rel === null ? null : checkRelativePath(rel);
     if (rel === null)
       warnings.push(`file ${JSON.stringify(raw)} is not a path inside the UI folder: skipped`);
+    else if (problem !== null) warnings.push(`file ${JSON.stringify(raw)} skipped: ${problem}`);
     else if (!wanted.includes(rel)) wanted.push(rel);
   }
   return wanted;

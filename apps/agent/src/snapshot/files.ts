@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { SnapshotFile } from '@podpilot/common';
+import { checkRelativePath, type SnapshotFile } from '@podpilot/common';
 import { asText, hashFile, walk } from './file-io.js';
+import { nameList } from './paths.js';
 
 /** Files up to this size that are valid UTF-8 without NUL are kept as text in the report. */
 export const MAX_CONTENT_BYTES = 256 * 1024;
@@ -21,12 +22,20 @@ export interface CollectFilesOptions {
   signal?: AbortSignal;
 }
 
+/** A name as a warning shows it: quoted, anything but printable ASCII escaped (so a trick stays visible). */
+const shown = (path: string) =>
+  JSON.stringify(path).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
 /** The wanted files and what the settings folders hold: small UTF-8 files with their content, others hashed. */
 export async function collectFiles(options: CollectFilesOptions): Promise<SnapshotFile[]> {
   const { uiDir, settingsFolders, warnings, signal } = options;
   const saved = new Map<string, bigint>();
   for (const dir of settingsFolders) await walk(uiDir, dir, saved, signal);
-  const savedPaths = [...saved.keys()].filter((p) => !options.wanted.includes(p)).sort();
+  // A name the hub would refuse (bidi or zero-width characters…) is named here rather than sent.
+  const odd = [...saved.keys()].filter((p) => checkRelativePath(p) !== null).sort();
+  if (odd.length > 0)
+    warnings.push(`files with names a profile cannot hold were not captured: ${nameList(odd.map(shown))}`);
+  const savedPaths = [...saved.keys()].filter((p) => !options.wanted.includes(p) && !odd.includes(p)).sort();
   if (savedPaths.length > MAX_FOLDER_FILES)
     warnings.push(
       `${settingsFolders.join(', ')} hold ${savedPaths.length} files: only the first ${MAX_FOLDER_FILES} are kept`,

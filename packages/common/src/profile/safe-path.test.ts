@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseProfileYaml } from './profile-yaml.js';
 import { checkRelativePath, controlCharacterIndex } from './safe-path.js';
 
 // Each message class, as the start of the message.
@@ -13,6 +14,10 @@ const ENCODED = 'expected no percent-encoded separators, dots or control charact
 const LOOKALIKE = 'expected no look-alike characters for separators or dots';
 const EMPTY = 'expected a relative path inside the UI folder, got an empty path';
 const TOO_LONG = 'expected at most 1024 characters';
+const GIT = 'expected no ".git" segment (git\'s own folder)';
+const BIDI = 'expected no bidirectional control characters';
+const INVISIBLE = 'expected no zero-width or invisible characters';
+const LONE = 'expected valid Unicode text, got a lone surrogate';
 
 const hostile: [path: string, messageClass: string][] = [
   ['', EMPTY],
@@ -75,6 +80,29 @@ const hostile: [path: string, messageClass: string][] = [
   ['\uff0fetc\uff0fpasswd', LOOKALIKE],
   ['a\uff3cb', LOOKALIKE],
   ['%e2%80%a5/x', LOOKALIKE],
+  // git's own folder: its config can make git run programs (issue 19).
+  ['.git/config', GIT],
+  ['.git', GIT],
+  ['.git/', GIT],
+  ['x/.GIT/hooks', GIT],
+  ['custom_nodes/x/.Git/config', GIT],
+  ['a/%2egit/config', GIT],
+  ['a/%2E%47%49%54/config', GIT],
+  ['%252egit/config', GIT],
+  ['.git./config', GIT],
+  ['.GIT /config', GIT],
+  ['.git. . /config', GIT],
+  ['.git::$INDEX_ALLOCATION/config', GIT],
+  ['GIT~1/config', GIT],
+  ['\uff0e\uff47\uff49\uff54/config', GIT],
+  // Text that displays as something else.
+  ['evil\u200etxt.exe', BIDI],
+  ['a/\u061cb', BIDI],
+  ['a\u200bb', INVISIBLE],
+  ['.g\u200cit/config', INVISIBLE],
+  ['a\ufeffb', INVISIBLE],
+  ['a\ud800b', LONE],
+  ['a%e2%80%8bb', ENCODED],
 ];
 
 const good = [
@@ -92,6 +120,12 @@ const good = [
   'a%20b.txt',
   'x..y/z',
   'file.txt:stream-like',
+  '.gitignore',
+  'a/.gitattributes',
+  '.github/workflows/x.yml',
+  'git/config',
+  'x.git/config',
+  '.git-x/y',
   'a/'.repeat(511).slice(0, 1023),
 ];
 
@@ -120,6 +154,14 @@ describe('checkRelativePath', () => {
     expect(checkRelativePath('\u2025/x')).toBe(`${LOOKALIKE}, got one that normalises to "../x"`);
   });
 
+  it('names the git segment and what a spelling reads as', () => {
+    expect(checkRelativePath('x/.GIT/hooks')).toBe(`${GIT}, got ".GIT"`);
+    expect(checkRelativePath('a/%2egit/config')).toBe(
+      `${GIT}, got ".git" ("a/%2egit/config" reads as "a/.git/config")`,
+    );
+    expect(checkRelativePath('a\u200bb')).toBe(`${INVISIBLE}, got U+200B at position 2`);
+  });
+
   it('allows exactly 1024 characters', () => {
     expect(checkRelativePath('a'.repeat(1024))).toBeNull();
     expect(checkRelativePath('a'.repeat(1025))).toBe('expected at most 1024 characters, got 1025');
@@ -133,5 +175,28 @@ describe('controlCharacterIndex', () => {
     expect(controlCharacterIndex('\u007f')).toBe(0);
     expect(controlCharacterIndex('x\u009f')).toBe(1);
     expect(controlCharacterIndex('x\u2066')).toBe(1);
+  });
+});
+
+describe("a profile naming git's own folder", () => {
+  it.each(['.git/config', 'x/.GIT/hooks/post-checkout', 'a/%2egit/config'])(
+    'is refused: files[].path %j',
+    (path) => {
+      const result = parseProfileYaml(
+        `name: p\nui: { kind: comfyui, ref: ${'a'.repeat(40)} }\nfiles:\n  - { path: "${path}", content: "[core]" }\n`,
+      );
+      expect(result.ok).toBe(false);
+      if (result.ok) return;
+      expect(result.errors.map((e) => [e.path, e.message.slice(0, GIT.length)])).toEqual([
+        ['files[0].path', GIT],
+      ]);
+    },
+  );
+
+  it('is refused in outputs[]', () => {
+    const result = parseProfileYaml(
+      `name: p\nui: { kind: comfyui, ref: ${'a'.repeat(40)} }\noutputs: [".Git/"]\n`,
+    );
+    expect(result.ok ? [] : result.errors.map((e) => e.path)).toEqual(['outputs[0]']);
   });
 });

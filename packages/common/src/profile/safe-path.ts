@@ -1,3 +1,5 @@
+import { textProblem } from '../text/unicode-text.js';
+
 /** Longest path a profile may name; real UI paths are far shorter. */
 export const MAX_RELATIVE_PATH_LENGTH = 1024;
 
@@ -21,6 +23,23 @@ function structuralProblem(path: string): string | null {
   if (segments.some((s) => CURRENT.test(s))) return `expected no "." segments, got one`;
   if (segments.some((s) => s === '')) return "expected no empty segments ('//')";
   return null;
+}
+
+/**
+ * A segment that names git's own folder on some OS: `.git` in any case, also as Windows reads it (trailing
+ * dots and spaces dropped, an NTFS stream such as `.git::$INDEX_ALLOCATION`, the 8.3 short name `GIT~1`).
+ */
+function isGitSegment(segment: string): boolean {
+  const name = segment
+    .replace(/:.*$/, '')
+    .replace(/[. ]+$/, '')
+    .toLowerCase();
+  return name === '.git' || name === 'git~1';
+}
+
+/** The first segment of `path` that names git's own folder, or null. */
+function gitSegment(path: string): string | null {
+  return path.split(/[/\\]/).find(isGitSegment) ?? null;
 }
 
 /** Index of the first C0, DEL, C1 or bidi-override character (they make text display as something else), or -1. */
@@ -59,8 +78,9 @@ function percentDecoded(path: string): string | null {
 }
 
 /**
- * Checks a path from a profile's `files[].path` or `outputs[]`: it must name something inside the UI's
- * install folder on any OS, whatever decodes or normalises it on the way.
+ * Checks a path from a profile's `files[].path` or `outputs[]`, or a snapshot's file: it must name something
+ * inside the UI's install folder on any OS, whatever decodes or normalises it on the way, never git's own
+ * folder (`.git`), and hold no bidi or zero-width characters.
  *
  * @returns an `expected …` message, or `null` when the path is fine. A trailing `/` is allowed.
  */
@@ -74,6 +94,8 @@ export function checkRelativePath(path: string): string | null {
     const code = path.charCodeAt(control).toString(16).toUpperCase().padStart(4, '0');
     return `expected no control characters, got U+${code} at position ${control + 1}`;
   }
+  const text = textProblem(path, 'name');
+  if (text) return text;
   const plain = structuralProblem(path);
   if (plain) return plain;
 
@@ -81,7 +103,10 @@ export function checkRelativePath(path: string): string | null {
   const decoded = percentDecoded(path);
   if (
     decoded !== null &&
-    (decoded.includes('\uFFFD') || controlCharacterIndex(decoded) >= 0 || structuralProblem(decoded))
+    (decoded.includes('\uFFFD') ||
+      controlCharacterIndex(decoded) >= 0 ||
+      textProblem(decoded, 'name') !== null ||
+      structuralProblem(decoded))
   ) {
     return `expected no percent-encoded separators, dots or control characters, got one that decodes to ${JSON.stringify(decoded)}`;
   }
@@ -89,6 +114,22 @@ export function checkRelativePath(path: string): string | null {
     const normal = form.normalize('NFKC');
     if (normal !== form && structuralProblem(normal)) {
       return `expected no look-alike characters for separators or dots, got one that normalises to ${JSON.stringify(normal)}`;
+    }
+  }
+  return gitProblem(path, decoded);
+}
+
+/**
+ * Refuses git's own folder (`.git/config` can make git run programs): as written, percent-decoded, and
+ * NFKC-normalised (`．ｇｉｔ`), in any case or Windows spelling.
+ */
+function gitProblem(path: string, decoded: string | null): string | null {
+  const forms = [path, decoded ?? path];
+  for (const form of [...forms, ...forms.map((f) => f.normalize('NFKC'))]) {
+    const segment = gitSegment(form);
+    if (segment !== null) {
+      const shown = form === path ? '' : ` (${JSON.stringify(path)} reads as ${JSON.stringify(form)})`;
+      return `expected no ".git" segment (git's own folder), got ${JSON.stringify(segment)}${shown}`;
     }
   }
   return null;

@@ -48,4 +48,20 @@ describe('UI_KINDS', () => {
     expect(UI_KINDS.fooocus.settingsFiles).toEqual(['config.txt']);
     expect(UI_KINDS.kohya.settingsFiles).toEqual(['config.toml']);
   });
+
+  it('lists what a snapshot may bring back: settings files and folders, ComfyUI workflows included', () => {
+    expect(UI_KINDS.comfyui.settingsFiles).toContain('user/default/comfy.settings.json');
+    expect(UI_KINDS.comfyui.settingsFolders).toEqual(['user/default/workflows']);
+    for (const kind of UiKind.options) {
+      const ui = UI_KINDS[kind];
+      expect(ui.settingsFiles.length, kind).toBeGreaterThan(0);
+      // No settings path lies in a model, output or extensions folder: those are not settings.
+      const elsewhere = [...Object.values(ui.modelDirs), ...ui.defaultOutputs, ui.extensionsDir ?? '//'];
+      for (const path of [...ui.settingsFiles, ...ui.settingsFolders])
+        expect(
+          elsewhere.some((dir) => path.startsWith(dir.replace(/\/?$/, '/'))),
+          path,
+        ).toBe(false);
+    }
+  });
 });

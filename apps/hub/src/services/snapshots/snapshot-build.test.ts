@@ -107,3 +107,44 @@ describe('buildSnapshot: Python packages', () => {
     expect(diffProfiles(withOptions, snapshot)).toEqual([]);
   });
 });
+
+describe('buildSnapshot: files', () => {
+  const SHA = 'c'.repeat(64);
+  const file = (path: string, content = '{}') => ({ path, sha256: SHA, sizeBytes: content.length, content });
+  const put = new Map<string, Buffer>();
+  const storage = {
+    head: async (key: string) => (put.has(key) ? { size: put.get(key)?.length ?? 0 } : null),
+    put: async (key: string, bytes: Buffer) => {
+      put.set(key, bytes);
+    },
+  } as unknown as ObjectStorage;
+
+  it("keeps the kind's settings files and folders and the profile's files; names everything else", async () => {
+    const base = profileOf("files:\n  - { path: custom.json, content: '{}' }\n");
+    const report: SnapshotReport = {
+      ...reportWith(undefined),
+      files: [
+        file('custom.json', '{"a": 1}'),
+        file('user/default/comfy.settings.json'),
+        file('user/default/workflows/portrait.json'),
+        file('.git/config', '[core]\n\tfsmonitor = /tmp/x.sh\n'),
+        file('custom_nodes/nodes-a/.GIT/config'),
+        file('user/default/workflows/.git/config'),
+        file('main.py', 'import os\n'),
+        file('evil\u202etxt.json'),
+      ],
+    };
+    const warnings: string[] = [];
+    const built = await buildSnapshot(base, 'py', report, warnings, emptyLibrary, storage);
+    const checked = validateProfile(built.spec);
+    if (!checked.ok) throw new Error(JSON.stringify(checked.errors));
+    expect(checked.profile.files.map((f) => f.path)).toEqual([
+      'custom.json',
+      'user/default/comfy.settings.json',
+      'user/default/workflows/portrait.json',
+    ]);
+    expect(warnings).toEqual([
+      'files left out: not a settings file of the UI or a file of the profile: ".git/config", "custom_nodes/nodes-a/.GIT/config", "user/default/workflows/.git/config", "main.py", "evil\\u202etxt.json"',
+    ]);
+  });
+});

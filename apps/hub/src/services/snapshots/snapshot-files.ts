@@ -1,5 +1,11 @@
 import type { Readable } from 'node:stream';
-import type { Profile, ProfileFile, SnapshotReport, UiKindInfo } from '@podpilot/common';
+import {
+  checkRelativePath,
+  type Profile,
+  type ProfileFile,
+  type SnapshotReport,
+  type UiKindInfo,
+} from '@podpilot/common';
 import { sha256Hex } from '../../lib/crypto.js';
 import type { ObjectStorage } from '../../storage/index.js';
 
@@ -11,6 +17,44 @@ const MAX_COMPARE_BYTES = 4 * 1024 * 1024;
 
 const inside = (path: string, dirs: string[]) =>
   dirs.some((dir) => path.startsWith(`${dir.replace(/\/+$/, '')}/`));
+
+/** How many left-out paths a warning names before "and N more". */
+const SHOWN_PATHS = 10;
+
+/** A path as a warning shows it: quoted, anything but printable ASCII escaped (bidi tricks stay visible). */
+const shown = (path: string) =>
+  JSON.stringify(path.slice(0, 200)).replace(
+    /[^\x20-\x7e]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+
+/**
+ * What a snapshot may bring back besides the profile's own files: the kind's settings files and what its
+ * settings folders hold (saved workflows), by paths `checkRelativePath` accepts (never `.git`). A report
+ * naming anything else comes from a broken or hostile agent: those files are left out, named in one warning.
+ */
+function settingsOnly(
+  report: SnapshotReport,
+  base: Profile,
+  kind: UiKindInfo,
+  warn: (message: string) => void,
+): SnapshotReport['files'] {
+  const kept: SnapshotReport['files'] = [];
+  const refused: string[] = [];
+  for (const file of report.files) {
+    if (base.files.some((f) => f.path === file.path)) continue;
+    const known = kind.settingsFiles.includes(file.path) || inside(file.path, kind.settingsFolders);
+    if (known && checkRelativePath(file.path) === null) kept.push(file);
+    else refused.push(shown(file.path));
+  }
+  if (refused.length > 0) {
+    const more = refused.length > SHOWN_PATHS ? ` and ${refused.length - SHOWN_PATHS} more` : '';
+    warn(
+      `files left out: not a settings file of the UI or a file of the profile: ${refused.slice(0, SHOWN_PATHS).join(', ')}${more}`,
+    );
+  }
+  return kept;
+}
 
 async function sha256Of(stream: Readable): Promise<string | null> {
   const chunks: Buffer[] = [];
@@ -28,7 +72,8 @@ async function sha256Of(stream: Readable): Promise<string | null> {
 
 /**
  * The snapshot's `files`: the launched profile's files with what the instance holds now, then the kind's
- * settings files and the contents of its settings folders that the profile did not list. Inline files stay
+ * settings files and the contents of its settings folders that the profile did not list (nothing else:
+ * see {@link settingsOnly}). Inline files stay
  * inline; files the profile kept in storage, and saved workflows and the like (settings folders, possibly
  * hundreds), are stored content-addressed under `snapshot-files/` and referenced, so the profile stays
  * readable. A stored file whose bytes did not change keeps its entry. Appends what it cannot keep via `warn`.
@@ -74,8 +119,7 @@ export async function snapshotFiles(
       files.push(file);
     }
   }
-  for (const file of report.files) {
-    if (base.files.some((f) => f.path === file.path)) continue;
+  for (const file of settingsOnly(report, base, kind, warn)) {
     if (file.content === undefined) {
       warn(`file ${file.path} left out: it was not read back (too big or binary)`);
       continue;
