@@ -9,6 +9,7 @@ import { migrate } from './db/migrate.js';
 import { openDatabase } from './db/open.js';
 import type { HubConfig } from './env.js';
 import { lockHome } from './home-lock.js';
+import { makePgliteFilesPrivate, privateUmask, repairHome } from './home-permissions.js';
 import type { HubServices } from './hub-services.js';
 import { startHousekeeping } from './jobs/housekeeping.js';
 import { createLogger } from './logger.js';
@@ -25,18 +26,23 @@ export interface RunningHub {
 }
 
 /**
- * Starts the hub: opens the database (PGlite or Postgres), applies migrations, listens, and, while no owner
- * exists, mints a setup link. Throws ConfigError for settings that cannot work (a home another live hub
+ * Starts the hub: sets the umask to 077 and makes an existing home private (see `home-permissions.ts`),
+ * opens the database (PGlite or Postgres), applies migrations, listens, and, while no owner exists, mints a
+ * setup link. Throws ConfigError for settings that cannot work (a home another live hub
  * holds: see `home-lock.ts`; unreachable database, port in use), MigrationError for migration trouble.
  */
 export async function startHub(config: HubConfig): Promise<RunningHub> {
   const logger = createLogger(config);
-  await mkdir(join(config.home, 'storage'), { recursive: true });
+  // Everything made from here on (home, database, storage, keys, local agents' files) is the hub user's only.
+  privateUmask();
   // One hub per home, taken before the database (PGlite lives in the home) opens.
   const lock = await lockHome(config.home, config.port || null);
   let db: Db | undefined;
   try {
+    await repairHome(config.home, logger);
+    await mkdir(join(config.home, 'storage'), { recursive: true });
     db = await openDatabase(config);
+    if (db.engine === 'pglite') await makePgliteFilesPrivate(config.home, logger);
     const migrations = await migrate(db, config.migrationsDir);
     if (migrations.applied.length) logger.info({ applied: migrations.applied }, 'migrations applied');
     // The local backend signs URLs with the hub's own address, known only once it listens.

@@ -91,7 +91,6 @@ function hubEnv({ dir, path, port, database, vast, runpod, tailscale }: HubEnvIn
   return {
     PATH: path,
     NODE_OPTIONS: `--import ${writePreload(dir)}`,
-    JOURNEY_CUT_OFF_FILE: join(dir, 'cut-off-next'),
     PODPILOT_RECONCILE_SECONDS: '5',
     PODPILOT_COST_WATCH_SECONDS: '1',
     PODPILOT_FINAL_SYNC_SECONDS: '20',

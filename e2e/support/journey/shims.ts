@@ -24,7 +24,7 @@ export const fetchesOf = (logText: string) =>
 /**
  * A module node preloads (`NODE_OPTIONS=--import`) into the hub and into the local provider's agents:
  * - in the hub, Tailscale API calls go to `JOURNEY_TAILSCALE_URL` (the fake) instead of api.tailscale.com;
- * - an agent that starts while `JOURNEY_CUT_OFF_FILE` exists takes that file and can reach nothing over
+ * - an agent that starts while `<dir>/cut-off-next` exists takes that file and can reach nothing over
  *   fetch: the local column's agent that never registers (a wrong hub URL, as the containers get).
  */
 export function writePreload(dir: string): string {
@@ -33,7 +33,7 @@ export function writePreload(dir: string): string {
     path,
     `import { renameSync } from 'node:fs';
 const tailscale = process.env.JOURNEY_TAILSCALE_URL;
-const cutOffFile = process.env.JOURNEY_CUT_OFF_FILE;
+const cutOffFile = ${JSON.stringify(join(dir, 'cut-off-next'))};
 let cutOff = false;
 if (cutOffFile && process.argv.includes('agent')) {
   try {

@@ -32,7 +32,12 @@ export async function serve(rt: AgentRuntime, provisioned: Provisioned): Promise
   const published = launchSpec(spec, rt.config.workspace, rt.config.webuiPort);
   const proxied = rt.config.webuiAuth === 'link';
   // Behind the link proxy the WebUI listens on loopback only; the proxy takes the port browsers come to.
-  const launch = proxied ? loopbackLaunch(spec, published, await freeLoopbackPort()) : published;
+  // A local instance's WebUI listens on loopback only too, on its own port: the hub's machine opens it.
+  const launch = proxied
+    ? loopbackLaunch(spec, published, await freeLoopbackPort())
+    : rt.config.provider?.kind === 'local'
+      ? loopbackLaunch(spec, published, published.port)
+      : published;
   state.webuiPort = published.port;
   const idleWatch = watchIdle(rt, launch, sync);
   state.idleWatch = idleWatch;

@@ -15,26 +15,45 @@ const KIND = 'local';
  */
 export const LOCAL_INSTANCE_MARKER = 'LOCAL_PODPILOT_INSTANCE';
 
-/** The hub's own variables that no agent may inherit: its config and secrets (`PODPILOT_*`, database, cloud). */
-const HUB_ONLY =
-  /^(PODPILOT_.*|DATABASE_URL|PGPASSWORD|AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|AWS_SESSION_TOKEN)$/;
+/**
+ * The only variables an agent (and through it the WebUI and every custom node) takes from the hub's own
+ * environment: what a program needs to run as this user on this machine (paths, locale, terminal), to reach
+ * the network the way the hub does (proxies, extra CA certificates), to see the GPUs, and pip's own settings
+ * (a mirror or a wheel folder). Everything else stays with the hub: its settings and secrets (`PODPILOT_*`,
+ * `DATABASE_URL`, cloud keys) and whatever else the hub's shell happens to hold (`HF_TOKEN`, `AWS_*`, `GITHUB_TOKEN`…).
+ * The launch's own variables (`PODPILOT_*` for the agent, the profile's env) are added on top.
+ */
+export const AGENT_ENV_ALLOWLIST: readonly RegExp[] = [
+  /^(PATH|HOME|USER|LOGNAME|SHELL|TERM|COLORTERM|TZ|TMPDIR|LANG|LANGUAGE)$/,
+  /^LC_[A-Z]+$/,
+  /^(HTTP_PROXY|HTTPS_PROXY|NO_PROXY|ALL_PROXY|http_proxy|https_proxy|no_proxy|all_proxy)$/,
+  /^(SSL_CERT_FILE|SSL_CERT_DIR|NODE_EXTRA_CA_CERTS|REQUESTS_CA_BUNDLE|NODE_OPTIONS)$/,
+  /^(CUDA_VISIBLE_DEVICES|CUDA_HOME|CUDA_PATH|LD_LIBRARY_PATH|HIP_VISIBLE_DEVICES|ROCR_VISIBLE_DEVICES)$/,
+  /^NVIDIA_[A-Z_]+$/,
+  /^PIP_[A-Z_]+$/,
+];
+
+/** The part of `env` (the hub's environment) an agent may inherit: the names `AGENT_ENV_ALLOWLIST` lets through. */
+export function inheritedEnv(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (value !== undefined && AGENT_ENV_ALLOWLIST.some((pattern) => pattern.test(name))) kept[name] = value;
+  }
+  return kept;
+}
 
 export interface AgentLaunch {
   /** The provider's root folder. */
   root: string;
   /** The agent's command line. */
   command: readonly [string, ...string[]];
-  /** Extra environment for every agent: over the hub's own (minus its secrets), under the launch's. */
+  /** Extra environment for every agent: over what it inherits from the hub (`inheritedEnv`), under the launch's. */
   env: Record<string, string>;
 }
 
 function agentEnv(launch: AgentLaunch, record: InstanceRecord): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [name, value] of Object.entries(process.env)) {
-    if (value !== undefined && !HUB_ONLY.test(name)) env[name] = value;
-  }
   return {
-    ...env,
+    ...inheritedEnv(),
     ...launch.env,
     ...record.env,
     PODPILOT_WORKSPACE: workspaceDir(launch.root, record.id),

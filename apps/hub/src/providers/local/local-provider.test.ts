@@ -36,11 +36,12 @@ describe('LocalProvider', () => {
     expect(existsSync(root())).toBe(false); // read-only
   });
 
-  it('launches a running agent in its own workspace, with the launch env and none of the hub secrets', async () => {
+  it('launches a running agent in its own workspace, with the launch env and only the allowed part of the hub’s', async () => {
     vi.stubEnv('PODPILOT_HOME', '/hub/home');
     vi.stubEnv('PODPILOT_S3_SECRET_ACCESS_KEY', 'hub-secret');
     vi.stubEnv('DATABASE_URL', 'postgres://hub:password@db/podpilot');
-    vi.stubEnv('KEPT_FROM_HUB', 'yes');
+    vi.stubEnv('HF_TOKEN', 'hf_hub_secret');
+    vi.stubEnv('LC_ALL', 'C.UTF-8');
     const provider = make({ env: { PODPILOT_LOG_LEVEL: 'debug', FROM_OPTIONS: '1' } });
     const instanceId = randomUUID();
     const instance = await provider.launch(specFor({ FROM_SPEC: '2' }, instanceId));
@@ -61,10 +62,10 @@ describe('LocalProvider', () => {
       [LOCAL_INSTANCE_MARKER]: instance.id,
       FROM_OPTIONS: '1',
       FROM_SPEC: '2',
-      KEPT_FROM_HUB: 'yes',
+      LC_ALL: 'C.UTF-8',
     });
     expect(agent.env.PATH).toBe(process.env.PATH);
-    for (const name of ['PODPILOT_HOME', 'PODPILOT_S3_SECRET_ACCESS_KEY', 'DATABASE_URL']) {
+    for (const name of ['PODPILOT_HOME', 'PODPILOT_S3_SECRET_ACCESS_KEY', 'DATABASE_URL', 'HF_TOKEN']) {
       expect(agent.env).not.toHaveProperty(name);
     }
 

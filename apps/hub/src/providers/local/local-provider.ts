@@ -47,7 +47,7 @@ export interface LocalProviderOptions {
    * `[process.execPath, DEFAULT_AGENT_SCRIPT, 'agent']` (the CLI must be built). Tests pass a small script.
    */
   command?: readonly [string, ...string[]];
-  /** Extra environment for every agent: over the hub's own (minus its secrets), under the launch's. */
+  /** Extra environment for every agent: over what it inherits from the hub (`inheritedEnv`), under the launch's. */
   env?: Record<string, string>;
   /** How long stop and destroy wait after SIGTERM before SIGKILL. Default 30 s. */
   stopTimeoutMs?: number;
@@ -112,8 +112,9 @@ export class LocalProvider implements StoppableProvider {
   /**
    * Makes `<root>/<id>/` (`workspace/`, `instance.json` 0600, `agent.log`) and starts the agent there,
    * detached in its own process group; returns it `running` once the process exists (registration with the
-   * hub comes later). The agent gets the hub's environment minus its secrets, `env` from the options,
-   * `spec.env`, then `PODPILOT_WORKSPACE`, `PODPILOT_PROVIDER=local`, `PODPILOT_PROVIDER_INSTANCE_ID` and
+   * hub comes later). The agent gets the allowlisted part of the hub's environment (`inheritedEnv`: paths,
+   * locale, proxies, GPUs, pip; never the hub's settings or secrets), `env` from the options, `spec.env`,
+   * then `PODPILOT_WORKSPACE`, `PODPILOT_PROVIDER=local`, `PODPILOT_PROVIDER_INSTANCE_ID` and
    * `PODPILOT_WEBUI_PORT` (a free loopback port of its own, kept across stop and start while it stays free).
    * `offerId`, `image`, `diskGb` and `ports` mean nothing here. Not idempotent (a new folder each call; see
    * ComputeProvider.launch). Throws ProviderError when the agent cannot be started (nothing is left behind).
