@@ -1,5 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { ModelUrlsResponse, Profile } from '@podpilot/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -185,5 +187,48 @@ describe('model-site credentials: Hugging Face and Civitai fakes, hub and agent 
       progress: new ProgressTracker(),
     });
     await expect(failed).rejects.toThrow(/HTTP 401.*podpilot secrets set huggingface\.token.*FLUX\.1-dev/);
+  });
+
+  it('models add never asks a private address the configuration does not name: one 400, open port or closed', async () => {
+    // The fakes above are on 127.0.0.1 too: reachable because PODPILOT_HUGGINGFACE_URL/CIVITAI_URL name them.
+    const seen: string[] = [];
+    const open = createServer((req, res) => {
+      seen.push(req.url ?? '');
+      res.writeHead(200, { etag: `"${'d'.repeat(64)}"` }).end();
+    });
+    await new Promise<void>((resolve) => open.listen(0, '127.0.0.1', resolve));
+    const closing = createServer();
+    await new Promise<void>((resolve) => closing.listen(0, '127.0.0.1', resolve));
+    const closed = (closing.address() as AddressInfo).port;
+    await new Promise((resolve) => closing.close(resolve));
+    try {
+      const ports = [(open.address() as AddressInfo).port, closed];
+      const urls = ports.flatMap((port) => [
+        `http://127.0.0.1:${port}/m.safetensors`,
+        `http://2130706433:${port}/m.safetensors`,
+        `http://[::ffff:127.0.0.1]:${port}/m.safetensors`,
+      ]);
+      const answers = await Promise.all(urls.map(async (url) => addModel(url)));
+      for (const res of answers) {
+        expect(res.statusCode, res.body).toBe(400);
+        expect(res.body).toBe(answers[0]?.body);
+      }
+      expect(answers[0]?.json().error).toMatchObject({
+        message: 'url: expected a public http(s) address, got one that resolves to a private address',
+        issues: [{ path: 'body.url' }],
+      });
+      expect(seen).toEqual([]);
+    } finally {
+      open.closeAllConnections();
+      await new Promise((resolve) => open.close(resolve));
+    }
+  });
+
+  it('models add of a URL with a malformed %-escape answers 400 naming url', async () => {
+    for (const url of ['https://x.example/%zz', 'https://x.example/%E0%A4%A']) {
+      const res = await owner('POST', '/api/models', { url, kind: 'lora', sha256: 'e'.repeat(64) });
+      expect(res.statusCode, res.body).toBe(400);
+      expect(res.json().error.issues).toEqual([{ path: 'body.url', message: expect.stringContaining('%') }]);
+    }
   });
 });

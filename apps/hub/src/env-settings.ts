@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { allowEntryProblem, splitAllowSetting } from './lib/outbound-address.js';
 import { STORAGE_SETTINGS } from './storage/settings.js';
 
 const int = (min: number, max: number, fallback: number) =>
@@ -21,6 +22,18 @@ const postgresUrl = z
   .refine((v) => URL.canParse(v) && /^postgres(ql)?:$/.test(new URL(v).protocol), {
     message: 'expected a postgres:// or postgresql:// URL',
   });
+
+/** `PODPILOT_OUTBOUND_ALLOW`: comma-separated host names, addresses and CIDR ranges, each checked. */
+const outboundAllow = z
+  .string()
+  .transform(splitAllowSetting)
+  .superRefine((entries, ctx) => {
+    for (const entry of entries) {
+      const problem = allowEntryProblem(entry);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }
+  })
+  .default([]);
 
 /**
  * Every hub setting, in one place: the zod schema for validation, and the flag and help text for
@@ -138,7 +151,7 @@ export const HUB_SETTINGS = {
   },
   PODPILOT_IMAGE_PREFIX: {
     flag: undefined,
-    help: 'container image per UI kind: <prefix>/<ui kind>:<variant> (docker-bake.hcl tags ghcr.io/<owner>/podpilot/<name>:<variant>)',
+    help: 'container image per UI kind: <prefix>/<ui kind>:<variant>-<tag> (docker-bake.hcl tags ghcr.io/<owner>/podpilot/<name>:<variant>-<version>)',
     schema: z.string().trim().min(1).default('ghcr.io/podpilot/podpilot'),
     fallback: 'ghcr.io/podpilot/podpilot',
   },
@@ -149,6 +162,18 @@ export const HUB_SETTINGS = {
       .enum(['auto', 'cu121', 'cu124', 'cu128'], { message: 'expected auto, cu121, cu124 or cu128' })
       .default('auto'),
     fallback: 'auto',
+  },
+  PODPILOT_IMAGE_TAG: {
+    flag: undefined,
+    help: "what follows <variant>- in the images' tag: the hub's own version (the images it was released with, whose agent speaks its protocol), or another build's (a git sha) for development",
+    schema: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,100}$/, {
+        message: 'expected a Docker tag: letters, digits, _ . -',
+      })
+      .optional(),
+    fallback: 'the hub version',
   },
   PODPILOT_FINAL_SYNC_SECONDS: {
     flag: undefined,
@@ -202,6 +227,12 @@ export const HUB_SETTINGS = {
     flag: undefined,
     help: 'URL that gets a JSON POST for idle warnings, idle stops and budget warnings (besides the event log)',
     schema: z.url({ message: 'expected an http(s) URL' }).optional(),
+    fallback: 'none',
+  },
+  PODPILOT_OUTBOUND_ALLOW: {
+    flag: undefined,
+    help: 'comma-separated host names, addresses and CIDR ranges (10.0.0.0/8, models.lan) the hub may reach although not public: model URL lookups, model-site APIs and webhooks go to public addresses only otherwise',
+    schema: outboundAllow,
     fallback: 'none',
   },
   PODPILOT_COST_WATCH_SECONDS: {

@@ -44,6 +44,21 @@ describe('hub configuration', () => {
     expect(() => loadHubConfig({ [name]: value })).toThrow(new ConfigError([message]));
   });
 
+  it('takes an image tag for development builds and refuses one Docker would not', () => {
+    expect(loadHubConfig({}).lifecycle.imageTag).toBeUndefined();
+    expect(loadHubConfig({ PODPILOT_IMAGE_TAG: '3f2a9c1' }).lifecycle.imageTag).toBe('3f2a9c1');
+    expect(() => loadHubConfig({ PODPILOT_IMAGE_TAG: 'a/b' })).toThrow(
+      /PODPILOT_IMAGE_TAG: expected a Docker tag/,
+    );
+  });
+
+  it('refuses a webhook to a private address unless PODPILOT_OUTBOUND_ALLOW names it', () => {
+    const hook = 'http://10.1.2.3:9000/hook';
+    expect(() => loadHubConfig({ PODPILOT_WEBHOOK_URL: hook })).toThrow(/PODPILOT_WEBHOOK_URL: expected/);
+    const allowed = loadHubConfig({ PODPILOT_WEBHOOK_URL: hook, PODPILOT_OUTBOUND_ALLOW: '10.0.0.0/8' });
+    expect(allowed.lifecycle).toMatchObject({ webhookUrl: hook, outboundAllow: ['10.0.0.0/8'] });
+  });
+
   it('reports every bad variable at once', () => {
     try {
       loadHubConfig({ PODPILOT_PORT: '-1', PODPILOT_LOG_FORMAT: 'xml' });

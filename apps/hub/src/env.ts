@@ -4,6 +4,7 @@ import { ConfigError, configProblems } from '@podpilot/common';
 import { z } from 'zod';
 import { HUB_SETTINGS } from './env-settings.js';
 import type { DeadlineSettings } from './jobs/deadline-rules.js';
+import { webhookUrlProblem } from './services/costs/notifier.js';
 import { type StorageConfig, storageConfigFrom } from './storage/settings.js';
 
 export { HUB_SETTINGS };
@@ -24,8 +25,10 @@ export interface LifecycleSettings {
   /** Model sites (docs/model-sources.md): lookups, and the only origins their tokens go to. */
   huggingfaceUrl: string | undefined;
   civitaiUrl: string | undefined;
-  /** Images are `<imagePrefix>/<ui kind>:<variant>`. */
+  /** Images are `<imagePrefix>/<ui kind>:<variant>-<imageTag>`. */
   imagePrefix: string;
+  /** The images' tag after `<variant>-`; unset: the hub's own version. */
+  imageTag: string | undefined;
   /** One variant for every launch; `auto`: chosen per offer from its host's CUDA version. */
   imageVariant: 'auto' | 'cu121' | 'cu124' | 'cu128';
   finalSyncMs: number;
@@ -36,6 +39,8 @@ export interface LifecycleSettings {
   deadlines: DeadlineSettings;
   /** JSON POSTs for idle and budget notices. */
   webhookUrl: string | undefined;
+  /** Private hosts, addresses and ranges the hub's own outbound requests may reach (PODPILOT_OUTBOUND_ALLOW). */
+  outboundAllow: string[];
   costWatchEveryMs: number;
   /** Length of an idle minute (60 000; tests shorten it). */
   idleMinuteMs: number;
@@ -51,6 +56,7 @@ function lifecycleFrom(e: EnvValues): LifecycleSettings {
     huggingfaceUrl: e.PODPILOT_HUGGINGFACE_URL,
     civitaiUrl: e.PODPILOT_CIVITAI_URL,
     imagePrefix: e.PODPILOT_IMAGE_PREFIX,
+    imageTag: e.PODPILOT_IMAGE_TAG,
     imageVariant: e.PODPILOT_IMAGE_VARIANT,
     finalSyncMs: e.PODPILOT_FINAL_SYNC_SECONDS * 1000,
     reconcileEveryMs: e.PODPILOT_RECONCILE_SECONDS * 1000,
@@ -62,6 +68,7 @@ function lifecycleFrom(e: EnvValues): LifecycleSettings {
       silentMs: e.PODPILOT_SILENT_DEADLINE_SECONDS * 1000,
     },
     webhookUrl: e.PODPILOT_WEBHOOK_URL,
+    outboundAllow: e.PODPILOT_OUTBOUND_ALLOW,
     costWatchEveryMs: e.PODPILOT_COST_WATCH_SECONDS * 1000,
     idleMinuteMs: e.PODPILOT_IDLE_MINUTE_SECONDS * 1000,
   };
@@ -105,6 +112,9 @@ export function loadHubConfig(env: Record<string, string | undefined> = process.
   const parsed = envSchema.safeParse(source);
   if (!parsed.success) throw new ConfigError(configProblems(parsed.error, source));
   const e = parsed.data;
+  const webhookProblem =
+    e.PODPILOT_WEBHOOK_URL && webhookUrlProblem(e.PODPILOT_WEBHOOK_URL, e.PODPILOT_OUTBOUND_ALLOW);
+  if (webhookProblem) throw new ConfigError([`PODPILOT_WEBHOOK_URL: ${webhookProblem}`]);
   const home = resolve(e.PODPILOT_HOME);
   return {
     home,

@@ -8,6 +8,7 @@ import { LIFECYCLE_DEFAULTS, type LifecycleSettings } from './env.js';
 import { CostWatch } from './jobs/cost-watch.js';
 import { DeadlineWatch } from './jobs/deadlines.js';
 import { Reconciler } from './jobs/reconciler.js';
+import { OutboundGuard } from './lib/outbound-guard.js';
 import { ProviderRegistry, type ProviderRegistryOptions } from './providers/registry.js';
 import { ActivityRecorder } from './services/agents/activity-recorder.js';
 import { AgentsService } from './services/agents/agents.service.js';
@@ -87,6 +88,7 @@ function foundation(db: Db, deps: ServiceDeps, settings: Settings) {
       secrets,
       huggingfaceUrl: settings.huggingfaceUrl,
       civitaiUrl: settings.civitaiUrl,
+      outboundAllow: settings.outboundAllow,
       ...deps.models,
     }),
     profiles: new ProfilesService(db),
@@ -125,6 +127,7 @@ export function buildServices(db: Db, deps: ServiceDeps) {
     {
       finalSyncMs: settings.finalSyncMs,
       imagePrefix: settings.imagePrefix,
+      ...(settings.imageTag ? { imageTag: settings.imageTag } : {}),
       ...(pinnedVariant ? { imageVariant: pinnedVariant } : {}),
       hubUrl,
       budget: base.budgets,
@@ -132,7 +135,13 @@ export function buildServices(db: Db, deps: ServiceDeps) {
     },
     log,
   );
-  const notifier = new Notifier(db, settings.webhookUrl, log, now);
+  const notifier = new Notifier(
+    db,
+    settings.webhookUrl,
+    log,
+    now,
+    new OutboundGuard({ allow: settings.outboundAllow }),
+  );
   const history = new ActivityRecorder(db, now, log);
   const idleOptions = { minuteMs: settings.idleMinuteMs, now, history };
   const idle = new IdleService(db, lifecycle, notifier, idleOptions, log);

@@ -1,13 +1,13 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { type Profile, UI_KINDS } from '@podpilot/common';
+import { runGit } from '../provision/git.js';
 import { webuiEnv } from '../supervisor/webui-env.js';
 import { constraintsText } from './constraints.js';
 import { type InstallContext, installTarget, type PythonOutcome, type PythonTarget } from './install-item.js';
 import { InstallMarkers } from './markers.js';
 import { ensureOverlay } from './overlay.js';
 import { listPackages } from './packages.js';
-import { runProcess } from './run.js';
 import { type PythonPaths, type PythonSettings, pythonPaths } from './settings.js';
 
 /** A checked-out item, as provisioning's checkouts report it. */
@@ -36,9 +36,8 @@ export interface PythonDepsOptions {
 /** The commit the image's own copy of the UI is at (its requirements are installed), or null when none. */
 async function seedCommit(settings: PythonSettings, installDir: string): Promise<string | null> {
   const dir = join(settings.seedDir, installDir);
-  const result = await runProcess('git', ['-c', 'safe.directory=*', 'rev-parse', 'HEAD'], { cwd: dir }).catch(
-    () => null,
-  );
+  // Through the agent's one git runner: no system/global config, nothing config-driven runs.
+  const result = await runGit(['rev-parse', 'HEAD'], { cwd: dir, okCodes: [128] }).catch(() => null);
   return result?.code === 0 ? result.stdout.trim() : null;
 }
 

@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyBaseLogger } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/db.js';
-import { Notifier } from './notifier.js';
+import { OutboundGuard } from '../../lib/outbound-guard.js';
+import { Notifier, webhookUrlProblem } from './notifier.js';
 
 let server: Server | undefined;
 const closeServer = async () => {
@@ -31,15 +32,36 @@ async function endpoint(status: number) {
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/s3cr3t-path`, got };
 }
 
+const guards: OutboundGuard[] = [];
+afterEach(async () => {
+  for (const guard of guards.splice(0)) await guard.close();
+});
+/** The tests' endpoints listen on loopback: listed in the allowlist unless a test says otherwise. */
+const guardAllowing = (allow: string[]) => {
+  const guard = new OutboundGuard({ allow });
+  guards.push(guard);
+  return guard;
+};
+
 /** The events go to a stub database; the log keeps its warnings. */
-function notifierFor(url: string | undefined) {
+function notifierFor(url: string | undefined, allow = ['127.0.0.1']) {
   const warnings: [Record<string, unknown>, string][] = [];
   const log = {
     warn: (fields: Record<string, unknown>, message: string) => warnings.push([fields, message]),
   };
   const db = { query: async () => [] } as unknown as Db;
-  const notifier = new Notifier(db, url, log as unknown as FastifyBaseLogger, () => Date.UTC(2026, 0, 1));
+  const now = () => Date.UTC(2026, 0, 1);
+  const notifier = new Notifier(db, url, log as unknown as FastifyBaseLogger, now, guardAllowing(allow));
   return { notifier, warnings };
+}
+
+/** A loopback port nothing listens on (it did a moment ago). */
+async function closedPort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
 }
 
 const notice = { kind: 'budget.warning', level: 'warn', instanceId: null, message: 'half spent' } as const;
@@ -74,5 +96,39 @@ describe('Notifier webhook', () => {
     expect(warnings).toHaveLength(1);
     expect(warnings[0]?.[1]).toBe('webhook unreachable');
     expect(JSON.stringify(warnings)).not.toContain('s3cr3t');
+  });
+
+  it('refuses a private webhook address unless listed: nothing sent, one line alike for an open and a closed port', async () => {
+    const hook = await endpoint(204);
+    const closed = hook.url.replace(/:\d+\//, `:${await closedPort()}/`);
+    const lines: unknown[] = [];
+    for (const url of [hook.url, closed]) {
+      const { notifier, warnings } = notifierFor(url, []);
+      await notifier.notify(notice);
+      await notifier.settled();
+      lines.push(warnings);
+    }
+    expect(hook.got).toEqual([]);
+    expect(lines[0]).toEqual(lines[1]);
+    expect(lines[0]).toEqual([
+      [
+        { kind: 'budget.warning' },
+        'webhook refused: expected a public http(s) address, got one that resolves to a private address (list it in PODPILOT_OUTBOUND_ALLOW to permit it)',
+      ],
+    ]);
+    expect(JSON.stringify(lines)).not.toContain('s3cr3t');
+  });
+
+  it('refuses a private webhook URL when it is saved, unless the allowlist names it', () => {
+    for (const url of [
+      'http://127.0.0.1:9/h',
+      'http://[::ffff:10.0.0.1]/h',
+      'http://metadata.google.internal/h',
+    ])
+      expect(webhookUrlProblem(url), url).toMatch(/^expected a public http\(s\) address/);
+    expect(webhookUrlProblem('https://hooks.example.com/h')).toBeNull();
+    expect(webhookUrlProblem('ftp://hooks.example.com/h')).toBe('expected an http(s) URL');
+    expect(webhookUrlProblem('http://10.0.0.7/h', ['10.0.0.0/8'])).toBeNull();
+    expect(webhookUrlProblem('http://hooks.lan/h', ['hooks.lan'])).toBeNull();
   });
 });

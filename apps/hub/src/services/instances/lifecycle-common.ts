@@ -11,6 +11,8 @@ export interface LifecycleOptions {
   /** How long stop/destroy wait for the agent's final sync. */
   finalSyncMs: number;
   imagePrefix: string;
+  /** The images' tag after `<variant>-`; unset: the hub's own version (PODPILOT_IMAGE_TAG). */
+  imageTag?: string;
   /** One variant for every launch; unset: per offer, the newest its host's driver runs. */
   imageVariant?: ImageVariant;
   /** The hub URL agents use. */

@@ -107,7 +107,7 @@ export class LifecycleLauncher {
   private launchSpec(kind: UiKind, variant: ImageVariant, diskGb: number): LaunchSpecRecord {
     const ui = UI_KINDS[kind];
     return {
-      image: imageFor(this.deps.options.imagePrefix, kind, variant),
+      image: imageFor(this.deps.options.imagePrefix, kind, variant, this.deps.options.imageTag),
       minCuda: VARIANT_MIN_CUDA[variant],
       diskGb,
       ports: ui ? [ui.port] : [],

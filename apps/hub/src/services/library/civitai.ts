@@ -1,7 +1,9 @@
 import { type HttpClient, HttpFailure } from '@podpilot/common/node';
 import { z } from 'zod';
 import { HttpError } from '../../lib/http-error.js';
+import { outboundRefusal } from '../../lib/outbound-guard.js';
 import { type ModelSites, refusalAdvice } from './model-sites.js';
+import { refusedModelUrl } from './url-probe.js';
 
 /** Which Civitai object a URL names. */
 export type CivitaiRef =
@@ -70,6 +72,7 @@ export async function resolveCivitai(
       return res.body;
     } catch (error) {
       if (error instanceof HttpError) throw error;
+      if (outboundRefusal(error)) throw refusedModelUrl();
       if (error instanceof HttpFailure && (error.status === 401 || error.status === 403))
         throw bad(`Civitai: ${refusalAdvice(sites, target, error.status)}`);
       throw bad(

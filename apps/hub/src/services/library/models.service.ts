@@ -42,7 +42,8 @@ export interface ModelsServiceOptions extends ModelSiteUrls {
   secrets?: SecretReader;
   /** Per outbound call to a model site; default 15 s. */
   timeoutMs?: number;
-  fetch?: typeof fetch;
+  /** `PODPILOT_OUTBOUND_ALLOW`: private hosts and ranges the hub's own lookups may reach (ModelSourceResolver). */
+  outboundAllow?: readonly string[];
 }
 
 /**

@@ -1,8 +1,15 @@
 import { type HttpClient, HttpFailure, type HttpResponse } from '@podpilot/common/node';
 import { HttpError } from '../../lib/http-error.js';
+import { OUTBOUND_REFUSED, outboundRefusal } from '../../lib/outbound-guard.js';
 import { type ModelSites, refusalAdvice } from './model-sites.js';
 
 const SHA256 = /^[0-9a-f]{64}$/;
+
+/** The 400 for a model URL (or a site's API) the outbound guard refused: one answer, whatever the port. */
+export const refusedModelUrl = () =>
+  new HttpError(400, 'invalid_request', `url: ${OUTBOUND_REFUSED}`, [
+    { path: 'body.url', message: OUTBOUND_REFUSED },
+  ]);
 
 /** What a HEAD of a model URL tells without downloading it; each field null when the site does not say. */
 export interface ProbedUrl {
@@ -16,14 +23,15 @@ export interface ProbedUrl {
  * whose `X-Linked-Etag` is the LFS sha256 and `X-Linked-Size` the size; other sites may send an ETag that is
  * a sha256, a Content-Length and a Content-Disposition naming the file. Redirects are not followed (the first
  * answer carries the headers, and no credential can follow a redirect to another host); the site's own
- * credential is sent (ModelSites). Throws 400 naming the secret to set when the site refuses (401/403);
- * other failures yield nulls.
+ * credential is sent (ModelSites). Throws 400 naming the secret to set when the site refuses (401/403), and
+ * refusedModelUrl when the outbound guard refuses the address; other failures yield nulls.
  */
 export async function probeModelUrl(sites: ModelSites, http: HttpClient, url: string): Promise<ProbedUrl> {
   const headers = await sites.headersFor(url);
   const res = await http
     .request({ method: 'HEAD', url, headers, redirect: 'manual' })
     .catch((error: unknown): HttpResponse | null => {
+      if (outboundRefusal(error)) throw refusedModelUrl();
       if (!(error instanceof HttpFailure)) return null;
       const status = error.status;
       if (status === 401 || status === 403) {
