@@ -3,8 +3,9 @@
 #   docker build -t podpilot-hub .        or        docker compose up -d   (hub + PostgreSQL, see compose.yaml)
 # Stages: deps (every dependency, for the build) → build (tsc + vite) → prod-deps (production dependencies
 # only) → runtime (those, the built dist folders, migrations and the web app; runs as `node`, not root).
+# Node.js 22 LTS, pinned to a release (the project supports Node 20.19+ and 22: package.json engines).
 
-FROM node:20-bookworm-slim AS deps
+FROM node:22.23.5-bookworm-slim AS deps
 WORKDIR /app
 # Only the manifests first, so the dependency layer is reused until the lockfile changes.
 COPY package.json package-lock.json ./
@@ -22,7 +23,7 @@ COPY packages/common packages/common
 COPY apps apps
 RUN npm run build
 
-FROM node:20-bookworm-slim AS prod-deps
+FROM node:22.23.5-bookworm-slim AS prod-deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY packages/common/package.json packages/common/
@@ -33,7 +34,7 @@ COPY apps/web/package.json apps/web/
 RUN --mount=type=cache,target=/root/.npm \
     npm ci --omit=dev --no-audit --no-fund
 
-FROM node:20-bookworm-slim AS runtime
+FROM node:22.23.5-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     PODPILOT_HOST=0.0.0.0 \
     PODPILOT_HOME=/data

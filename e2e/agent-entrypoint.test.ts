@@ -48,6 +48,9 @@ function spawnEntrypoint(bin: string, env: Record<string, string>, started: Runn
       ...cleanEnv(),
       PATH: `${bin}:${process.env.PATH ?? ''}`,
       PODPILOT_UI_SEED_DIR: join(bin, 'no-ui-seed'),
+      // The workspace's owner is the test's own user: nothing to give away (the volume case sets its own).
+      PODPILOT_UID: String(process.getuid?.() ?? 1000),
+      PODPILOT_GID: String(process.getgid?.() ?? 1000),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

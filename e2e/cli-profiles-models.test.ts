@@ -65,7 +65,7 @@ describe('podpilot login, profile and models verbs against a real hub', () => {
       PODPILOT_CONFIG_DIR: join(dir, 'none'),
     });
     expect(ok.code).toBe(0);
-    expect(ok.stdout.match(/: ok \(/g)).toHaveLength(5);
+    expect(ok.stdout.match(/: ok \(/g)).toHaveLength(6);
     const broken = join(dir, 'broken.yaml');
     await writeFile(
       broken,
@@ -79,12 +79,13 @@ describe('podpilot login, profile and models verbs against a real hub', () => {
   it('applies a folder of profiles once; applying again changes nothing', () => {
     const first = podpilot(['profile', 'apply', EXAMPLES]);
     expect(first.code).toBe(0);
-    expect(first.stdout.match(/version 1 created/g)).toHaveLength(5);
+    expect(first.stdout.match(/version 1 created/g)).toHaveLength(6);
     const again = podpilot(['profile', 'apply', EXAMPLES]);
-    expect(again.stdout.match(/unchanged \(version 1\)/g)).toHaveLength(5);
+    expect(again.stdout.match(/unchanged \(version 1\)/g)).toHaveLength(6);
     const list = JSON.parse(podpilot(['profile', 'ls', '--json']).stdout) as { name: string }[];
     expect(list.map((p) => p.name)).toEqual([
       'a1111-sd15',
+      'comfyui-flux-dev',
       'comfyui-sdxl',
       'fooocus',
       'forge-flux',

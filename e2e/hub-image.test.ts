@@ -66,7 +66,10 @@ describe('hub image: Dockerfile', () => {
   it('builds in stages and ends in a slim runtime', () => {
     expect(stages.map((s) => s.name)).toEqual(['deps', 'build', 'prod-deps', 'runtime']);
     expect(stage('build').from).toBe('deps');
-    expect(stage('runtime').from).toBe('node:20-bookworm-slim');
+    // Node.js 22 LTS, one exact release in every stage (Node 20 reached its end of life on 2026-04-30).
+    expect(stage('runtime').from).toMatch(/^node:22\.\d+\.\d+-bookworm-slim$/);
+    expect(stage('prod-deps').from).toBe(stage('runtime').from);
+    expect(stage('deps').from).toBe(stage('runtime').from);
     expect(stages.at(-1)?.name).toBe('runtime');
   });
 

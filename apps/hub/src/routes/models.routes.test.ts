@@ -125,10 +125,11 @@ describe.each(testDatabases())('models API on $engine', ({ open }) => {
     const given = await call('POST', '/api/models', {
       url: 'https://hf.example/private/y.bin',
       name: 'y',
-      kind: 'vae',
+      kind: 'text-encoder', // stored by the database's kind check (migration 016)
       sha256: 'd'.repeat(64),
     });
     expect(given.statusCode).toBe(201);
+    expect(given.json()).toMatchObject({ kind: 'text-encoder' });
     expect(lookups).toEqual([
       'https://hf.example/published/x.safetensors',
       'https://hf.example/published/x.safetensors',

@@ -14,6 +14,8 @@ describe('guessKind', () => {
     expect(guessKind('sdxl_vae.safetensors')).toBe('vae');
     expect(guessKind('controlnet-canny.safetensors')).toBe('controlnet');
     expect(guessKind('4x-UltraSharp.pth')).toBe('upscaler');
+    expect(guessKind('t5xxl_fp16.safetensors')).toBe('text-encoder');
+    expect(guessKind('clip_l.safetensors')).toBe('text-encoder');
     expect(guessKind('easynegative_embedding.pt')).toBe('embedding');
   });
 

@@ -7,6 +7,7 @@ export const stem = (fileName: string): string => fileName.replace(/\.[^.]+$/, '
 export function guessKind(fileName: string): ModelKind {
   const lower = fileName.toLowerCase();
   if (/lora|lycoris|locon/.test(lower)) return 'lora';
+  if (/t5xxl|umt5|\bclip_[lgh]\b|text_?encoder/.test(lower)) return 'text-encoder';
   if (/(^|[^a-z])vae([^a-z]|$)/.test(lower)) return 'vae';
   if (/controlnet|control_|t2i-adapter/.test(lower)) return 'controlnet';
   if (/esrgan|upscal|4x|2x_/.test(lower)) return 'upscaler';

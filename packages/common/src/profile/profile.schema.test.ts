@@ -262,7 +262,7 @@ describe('Profile: models', () => {
       `models[0].name: ${MODEL_NAME}, got "a b"`,
     ]);
     expect(problems(base({ models: [model({ kind: 'lycoris' })] }))).toEqual([
-      'models[0].kind: expected a model kind: checkpoint, lora, vae, embedding, controlnet, upscaler or other, got "lycoris"',
+      'models[0].kind: expected a model kind: checkpoint, diffusion-model, text-encoder, lora, vae, embedding, controlnet, upscaler or other, got "lycoris"',
     ]);
     expect(problems(base({ models: [model({ sha256: SHA.toUpperCase() })] }))).toEqual([
       `models[0].sha256: ${SHA256}, got "${SHA.toUpperCase()}"`,

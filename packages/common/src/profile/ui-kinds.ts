@@ -6,11 +6,25 @@ export const UiKind = z.enum(['a1111', 'comfyui', 'forge', 'fooocus', 'kohya'], 
 });
 export type UiKind = z.infer<typeof UiKind>;
 
-/** What a model file is for; each UI keeps each kind in its own folder. */
+/**
+ * What a model file is for; each UI keeps each kind in its own folder. `diffusion-model` is a transformer/UNet
+ * without its text encoders and VAE (FLUX.1, SD 3.5 as their makers publish them); `text-encoder` is CLIP or T5.
+ */
 export const ModelKind = z.enum(
-  ['checkpoint', 'lora', 'vae', 'embedding', 'controlnet', 'upscaler', 'other'],
+  [
+    'checkpoint',
+    'diffusion-model',
+    'text-encoder',
+    'lora',
+    'vae',
+    'embedding',
+    'controlnet',
+    'upscaler',
+    'other',
+  ],
   {
-    error: 'expected a model kind: checkpoint, lora, vae, embedding, controlnet, upscaler or other',
+    error:
+      'expected a model kind: checkpoint, diffusion-model, text-encoder, lora, vae, embedding, controlnet, upscaler or other',
   },
 );
 export type ModelKind = z.infer<typeof ModelKind>;
@@ -73,6 +87,9 @@ const A1111_SELF_MANAGED = [
 
 const A1111_MODEL_DIRS: Record<ModelKind, string> = {
   checkpoint: 'models/Stable-diffusion',
+  // Forge loads FLUX transformers from the checkpoint folder and its text encoders from models/text_encoder.
+  'diffusion-model': 'models/Stable-diffusion',
+  'text-encoder': 'models/text_encoder',
   lora: 'models/Lora',
   vae: 'models/VAE',
   embedding: 'embeddings',
@@ -84,6 +101,9 @@ const A1111_MODEL_DIRS: Record<ModelKind, string> = {
 // ComfyUI and Fooocus both name their folders after ComfyUI's.
 const COMFY_MODEL_DIRS: Record<ModelKind, string> = {
   checkpoint: 'models/checkpoints',
+  // ComfyUI's names since 2024 (models/unet and models/clip are their older aliases).
+  'diffusion-model': 'models/diffusion_models',
+  'text-encoder': 'models/text_encoders',
   lora: 'models/loras',
   vae: 'models/vae',
   embedding: 'models/embeddings',
@@ -130,8 +150,8 @@ export const UI_KINDS: Record<UiKind, UiKindInfo> = {
   forge: {
     label: 'Stable Diffusion WebUI Forge',
     repo: 'https://github.com/lllyasviel/stable-diffusion-webui-forge',
-    // Forge publishes no tags; a branch name is legal but warns (pin a commit in the profile).
-    defaultRef: 'main',
+    // Forge publishes no tags: the commit the images are built at (docker-bake.hcl), main's head of 2025-06-26.
+    defaultRef: 'dfdcbab685e57677014f05a3309b48cc87383167',
     installDir: 'stable-diffusion-webui-forge',
     port: 7860,
     launch: { command: ['python', 'launch.py'], args: ['--listen', '--port', '7860', '--api'] },
@@ -170,7 +190,9 @@ export const UI_KINDS: Record<UiKind, UiKindInfo> = {
     port: 7860,
     launch: {
       command: ['python', 'kohya_gui.py'],
-      args: ['--listen', '0.0.0.0', '--server_port', '7860', '--headless'],
+      // --noverify: its start-up requirement check would pip-install another torch over the image's (and fail
+      // against the image's constraints); the image installs its requirements at build time.
+      args: ['--listen', '0.0.0.0', '--server_port', '7860', '--headless', '--noverify'],
     },
     extensionsDir: null,
     requirementsFile: 'requirements.txt',
@@ -178,6 +200,8 @@ export const UI_KINDS: Record<UiKind, UiKindInfo> = {
     // Kohya has no model layout of its own: training configs point at files by path.
     modelDirs: {
       checkpoint: 'models',
+      'diffusion-model': 'models/diffusion_models',
+      'text-encoder': 'models/text_encoders',
       lora: 'models/lora',
       vae: 'models/vae',
       embedding: 'models/embeddings',

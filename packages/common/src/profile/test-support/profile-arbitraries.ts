@@ -165,7 +165,15 @@ const shapedProfile: fc.Arbitrary<unknown> = fc
               {
                 name: maybe(name),
                 kind: maybe(
-                  fc.constantFrom('checkpoint', 'lora', 'vae', 'embedding', 'controlnet', 'upscaler', 'x'),
+                  fc.constantFrom(
+                    'checkpoint',
+                    'diffusion-model',
+                    'text-encoder',
+                    'lora',
+                    'vae',
+                    'upscaler',
+                    'x',
+                  ),
                 ),
                 sha256: maybe(hex(64)),
                 source: maybe(fc.record({ url: maybe(url), storage: maybe(relPath) }, { requiredKeys: [] })),
