@@ -28,6 +28,7 @@ export {
   cutToCodeUnits,
   hasDeceptiveCharacters,
   loneSurrogateIndex,
+  outputSegmentProblem,
   repairAgentText,
   type TextKind,
   textProblem,

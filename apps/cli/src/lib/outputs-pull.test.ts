@@ -28,6 +28,18 @@ describe('versionedPath and targetPath', () => {
     expect(() => targetPath('/tmp/pull', '..', 'a')).toThrow(/refusing/);
   });
 
+  it('never writes a .git folder, a misleading name or one too long for the disk under its own name', () => {
+    expect(targetPath('/tmp/pull', 'box', 'out/.git/config')).toMatch(
+      /^\/tmp\/pull\/box\/out\/~[0-9a-f]{12}\/config$/,
+    );
+    expect(targetPath('/tmp/pull', 'box', 'out/.GIT/config')).not.toContain('.GIT');
+    expect(targetPath('/tmp/pull', 'box', 'out/evil\u202egnp.png')).toMatch(/\/out\/~[0-9a-f]{12}\.png$/);
+    expect(targetPath('/tmp/pull', 'box', `out/${'é'.repeat(200)}.webp`)).toMatch(
+      /\/out\/~[0-9a-f]{12}\.webp$/,
+    );
+    expect(targetPath('/tmp/pull', 'box', 'out/ñ 🦙.png')).toBe('/tmp/pull/box/out/ñ 🦙.png');
+  });
+
   it('names folders after instances, by id when the name is shared or unsafe', () => {
     const instance = (id: string, name: string) => ({ id, name }) as never;
     const folderOf = instanceFolders([

@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { relative, resolve, sep } from 'node:path';
-import type { InstanceSummary, OutputSummary } from '@podpilot/common';
+import { type InstanceSummary, type OutputSummary, outputSegmentProblem } from '@podpilot/common';
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
 const UNSAFE_NAME = /[/\\\u0000-\u001f\u007f]/;
@@ -37,13 +38,25 @@ export function versionedPath(path: string, version: number): string {
 }
 
 /**
- * Where an output goes: `<dir>/<folder>/<path>`. Throws when a segment is empty, `.`, `..`, absolute or has
- * a backslash, or when the resolved path is not inside `dir` (the hub checks paths too; this does not
- * trust it).
+ * A segment as written to the user's disk: itself, or `~<12 hex of its sha256>` plus its extension when it
+ * must not be written under its own name (a `.git` folder, bidi or invisible characters, over 255 bytes).
+ */
+function localSegment(segment: string, last: boolean): string {
+  if (outputSegmentProblem(segment) === null) return segment;
+  const hash = createHash('sha256').update(segment, 'utf8').digest('hex').slice(0, 12);
+  const ext = last ? (/\.[A-Za-z0-9]{1,10}$/.exec(segment)?.[0] ?? '') : '';
+  return `~${hash}${ext}`;
+}
+
+/**
+ * Where an output goes: `<dir>/<folder>/<path>`, segments that must not be written under their own name
+ * escaped (`localSegment`). Throws when a segment is empty, `.`, `..`, absolute or has a backslash, or when
+ * the resolved path is not inside `dir` (the hub checks paths too; this does not trust it).
  */
 export function targetPath(dir: string, folder: string, path: string): string {
   const root = resolve(dir);
-  const segments = [folder, ...path.split('/')];
+  const parts = path.split('/');
+  const segments = [folder, ...parts.map((s, i) => localSegment(s, i === parts.length - 1))];
   if (
     path.startsWith('/') ||
     segments.some((s) => s === '' || s === '.' || s === '..' || s.includes('\\') || s.includes('\0'))

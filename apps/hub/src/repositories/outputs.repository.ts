@@ -193,4 +193,19 @@ export class OutputsRepository {
     );
     return rows[0]?.sync ?? null;
   }
+
+  /** Records hub warnings about the instance's outputs (`events`, source `hub`), in one statement. */
+  async insertWarnings(
+    instanceId: string,
+    warnings: readonly { kind: string; message: string; data: unknown }[],
+    q: Queryable = this.db,
+  ): Promise<void> {
+    if (!warnings.length) return;
+    await q.query(
+      `insert into events (instance_id, source, level, kind, message, data)
+       select $1, 'hub', 'warn', w.kind, w.message, w.data
+         from jsonb_to_recordset($2::jsonb) as w(kind text, message text, data jsonb)`,
+      [instanceId, JSON.stringify(warnings)],
+    );
+  }
 }

@@ -103,6 +103,15 @@ export class PendingOutputsRepository {
     return rows[0] ?? null;
   }
 
+  /** The instance's reservations stored under these (staging) keys, in one query. */
+  async findByKeys(instanceId: string, storageKeys: readonly string[]): Promise<PendingUpload[]> {
+    return this.db.query<PendingUpload>(
+      `select ${pendingColumns} from pending_output_uploads
+        where instance_id = $1 and storage_key = any($2::text[])`,
+      [instanceId, storageKeys],
+    );
+  }
+
   /** Reserves versions for uploads about to be handed out, in one statement. */
   async insertMany(
     instanceId: string,

@@ -93,7 +93,7 @@ describe.each(testDatabases())('authorisation matrix over every route ($engine)'
     const { plans, confirmed } = await syncOutputs(t.hub, B.token, [{ path: 'output/b.txt', bytes }]);
     const key = (plans[0] as { key: string }).key;
     outputB = { id: (confirmed[0] as { id: string }).id, key, path: 'output/b.txt', bytes };
-    expect(outputB.key.startsWith(`outputs/${B.id}/`)).toBe(true);
+    expect(outputB.key.startsWith(`staging/${B.id}/`)).toBe(true); // agents only ever write staging keys
 
     commandB = ok(
       await owner('POST', `/api/instances/${B.id}/commands`, { kind: 'sync-now' }),

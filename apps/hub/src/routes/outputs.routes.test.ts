@@ -42,7 +42,7 @@ describe.each(testDatabases())('outputs on $engine', ({ open }) => {
       path: file.path,
       status: 'put',
       version: 1,
-      key: `outputs/${id}/output/2026-11-28/notes.json`,
+      key: expect.stringMatching(new RegExp(`^staging/${id}/[0-9a-f-]{36}$`)),
     });
     // A retried presign before the confirm: the same version and key, not version 2.
     const again = (await agentPost(token, 'outputs/presign', { files: [file] })).json().files[0];
@@ -84,7 +84,13 @@ describe.each(testDatabases())('outputs on $engine', ({ open }) => {
     const got = await download(urls.url);
     expect(got.status).toBe(200);
     expect(got.body.equals(bytes)).toBe(true);
-    expect(got.headers['content-disposition']).toContain('filename="notes.json"');
+    expect(got.headers['content-disposition']).toMatch(/^attachment; filename="notes\.json"/);
+    expect(got.headers['content-type']).toBe('application/json');
+    expect(got.headers['x-content-type-options']).toBe('nosniff');
+    // Stored under its own key, typed by the hub; the staging key is gone.
+    const stored = await t.hub.storage.head(`outputs/${id}/${file.path}`);
+    expect(stored).toMatchObject({ size: bytes.length, contentType: 'application/json' });
+    expect(await t.hub.storage.head(plan.key)).toBeNull();
 
     expect((await owner('GET', '/api/outputs/00000000-0000-4000-8000-000000000000')).statusCode).toBe(404);
     expect((await owner('GET', '/api/outputs/nope')).statusCode).toBe(400);
@@ -99,7 +105,10 @@ describe.each(testDatabases())('outputs on $engine', ({ open }) => {
     expect(second.plans[0]).toMatchObject({
       status: 'put',
       version: 2,
-      key: `outputs/${id}/.versions/2/output/take.txt`,
+      key: expect.stringMatching(new RegExp(`^staging/${id}/`)),
+    });
+    expect(await t.hub.storage.head(`outputs/${id}/.versions/2/output/take.txt`)).toMatchObject({
+      size: v2.length,
     });
     const [row1] = first.confirmed;
     const [row2] = second.confirmed;
@@ -140,7 +149,7 @@ describe.each(testDatabases())('outputs on $engine', ({ open }) => {
     expect(plan).toMatchObject({
       status: 'multipart',
       version: 1,
-      key: `outputs/${id}/output/video/clip.mp4`,
+      key: expect.stringMatching(new RegExp(`^staging/${id}/`)),
       partSize: 5 * MiB,
       partCount: 3,
     });
@@ -177,7 +186,8 @@ describe.each(testDatabases())('outputs on $engine', ({ open }) => {
     expect(twice.json().confirmed).toEqual(confirmed.json().confirmed);
     const out = (await owner('GET', `/api/outputs/${confirmed.json().confirmed[0].id}`)).json();
     expect(out).toMatchObject({ contentType: 'video/mp4', sizeBytes: bytes.length, hasThumbnail: false });
-    expect((await t.hub.storage.head(plan.key))?.size).toBe(bytes.length);
+    expect((await t.hub.storage.head(`outputs/${id}/${file.path}`))?.size).toBe(bytes.length);
+    expect(await t.hub.storage.head(plan.key)).toBeNull();
   });
 
   it("refuses keys outside the instance's prefix (403), and missing or wrong-sized objects (409)", async () => {
@@ -208,11 +218,14 @@ describe.each(testDatabases())('outputs on $engine', ({ open }) => {
     expect(short.statusCode).toBe(409);
     expect(short.json().error.message).toContain('output/a.txt');
     expect(short.json().error.message).toContain('50 bytes');
+    // The wrong bytes are deleted: nothing of them can be indexed later.
+    expect(await t.hub.storage.head(plan.key)).toBeNull();
 
+    // A final key is never the agent's to name.
     const wrongKey = await agentPost(mine.token, 'outputs/confirm', {
-      files: [{ ...file, key: `outputs/${mine.id}/elsewhere.txt`, version: 1 }],
+      files: [{ ...file, key: `outputs/${mine.id}/output/a.txt`, version: 1 }],
     });
-    expect(wrongKey.statusCode).toBe(400);
+    expect(wrongKey.statusCode).toBe(403);
     const badPath = await agentPost(mine.token, 'outputs/presign', {
       files: [describeOutput('.versions/2/a.txt', bytes)],
     });

@@ -170,6 +170,29 @@ export function storageContract(
       expect(disposition).toContain("filename*=UTF-8''r%C3%A9sum%C3%A9%201.bin");
     });
 
+    it('moves an object: the source URL then writes a new object there, never at the destination', async () => {
+      const [from, to] = ['staging/inst-5/upload-1', 'outputs/inst-5/moved.png'];
+      const data = testBytes(70_000, 30);
+      const url = await storage.presignPut(from, { expiresInSeconds: 300, contentLength: data.length });
+      expect((await put(url, data, { 'content-type': 'text/html' })).status).toBe(200);
+      await storage.put(to, Buffer.from('older'));
+      const { etag } = await storage.move(from, to, { contentType: 'image/png' });
+      expect(await storage.head(from)).toBeNull();
+      expect(await storage.head(to)).toMatchObject({ size: data.length, etag, contentType: 'image/png' });
+      expect((await put(url, testBytes(70_000, 31))).status).toBe(200);
+      expect(sha(await readAll(await storage.get(to)))).toBe(sha(data));
+      await expect(storage.move('staging/inst-5/none', to)).rejects.toBeInstanceOf(StorageNotFoundError);
+    });
+
+    it('serves a download with the type its URL signed, whatever the object was stored with', async () => {
+      const key = 'outputs/inst-6/evil.html';
+      await storage.put(key, Buffer.from('<script>alert(1)</script>'), { contentType: 'text/html' });
+      const signed = { contentType: 'application/octet-stream', downloadName: 'evil.html' };
+      const got = await download(await storage.presignGet(key, { expiresInSeconds: 60, ...signed }));
+      expect(got.res.headers.get('content-type')).toBe('application/octet-stream');
+      expect(got.res.headers.get('content-disposition')).toMatch(/^attachment; filename="evil\.html"/);
+    });
+
     it('resumes a presigned multipart upload: listParts shows what is stored', async () => {
       const key = 'models/sha256/0123456789abcdef';
       const parts = [1, 2, 3].map((n) => testBytes(MIN_PART_SIZE, 10 + n));

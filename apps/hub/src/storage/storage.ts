@@ -84,6 +84,8 @@ export interface PresignGetOptions {
   expiresInSeconds: number;
   /** File name offered to browsers: the answer gets `Content-Disposition: attachment; filename=…`. */
   downloadName?: string;
+  /** The answer's `Content-Type`, whatever type the object was stored with (signed into the URL). */
+  contentType?: string;
 }
 
 export interface PresignPutOptions {
@@ -145,6 +147,16 @@ export interface ObjectStorage {
 
   /** Removes the object. Idempotent: no error when it does not exist. */
   delete(key: string): Promise<void>;
+
+  /**
+   * Moves the object at `from` to `to`, replacing any object there, with `contentType` as its type when given
+   * (else the source's). Readers of `to` see the whole old or the whole new object. Afterwards `from` is gone:
+   * a later write to `from` (a presigned PUT still alive) makes a new object there and never changes `to`, so
+   * the hub can verify `to` knowing no URL it handed out reaches it. Runs inside the store (a rename locally,
+   * a server-side copy and a delete on S3/R2), never through the hub's memory.
+   * @throws StorageNotFoundError when `from` does not exist; StorageKeyError for a bad key.
+   */
+  move(from: string, to: string, opts?: { contentType?: string }): Promise<{ etag: string }>;
 
   /**
    * Keys starting with `prefix` (a plain string prefix, not a folder: `outputs/ab` matches `outputs/abc/x`),

@@ -93,3 +93,19 @@ export function cutToCodeUnits(text: string, maxUnits: number): string {
   const end = last >= 0xd800 && last <= 0xdbff ? maxUnits - 1 : maxUnits;
   return text.slice(0, Math.max(0, end));
 }
+
+/** Longest file name most file systems take, in bytes (ext4, APFS; NTFS counts UTF-16 units). */
+const MAX_SEGMENT_BYTES = 255;
+
+/**
+ * Why one segment of an output's path must not be written under its own name — to storage or to the user's
+ * disk — or null when it may: a `.git` folder (a repository's config there runs commands), bidi or invisible
+ * characters (the name displays as another), a name longer than 255 bytes (file systems refuse it).
+ */
+export function outputSegmentProblem(segment: string): string | null {
+  if (segment.toLowerCase() === '.git') return 'a ".git" segment';
+  if (hasDeceptiveCharacters(segment)) return 'bidirectional or invisible characters';
+  if (new TextEncoder().encode(segment).length > MAX_SEGMENT_BYTES)
+    return `a name over ${MAX_SEGMENT_BYTES} bytes`;
+  return null;
+}

@@ -6,6 +6,7 @@ import { ModelsRepository } from '../../repositories/models.repository.js';
 import type { ObjectStorage } from '../../storage/index.js';
 import type { ModelSites } from '../library/model-sites.js';
 import { launchedProfile, ownModel } from './agent-profile.js';
+import { SnapshotProvenance } from './snapshot-provenance.js';
 
 /** Long enough for a multi-GB download with retries. */
 const MODEL_URL_TTL_SECONDS = 6 * 3600;
@@ -19,6 +20,7 @@ const expiresAt = () => new Date(Date.now() + MODEL_URL_TTL_SECONDS * 1000).toIS
 export class AgentDownloads {
   private readonly instances: InstanceAgentRepository;
   private readonly models: ModelsRepository;
+  private readonly provenance: SnapshotProvenance;
 
   constructor(
     db: Db,
@@ -28,12 +30,15 @@ export class AgentDownloads {
   ) {
     this.instances = new InstanceAgentRepository(db);
     this.models = new ModelsRepository(db);
+    this.provenance = new SnapshotProvenance(db, this.instances, storage);
   }
 
   /**
    * Presigned GET URLs for models of the instance's own profile that the library holds, and the model-site
    * credentials for the origins of those models' own URLs (each only for its origin; see ModelSites). A model
-   * outside the profile is refused (403): an agent reads only what its profile lists.
+   * outside the profile is refused (403): an agent reads only what its profile lists. A model its snapshot
+   * version only claims (SnapshotProvenance: the snapshotted agent never uploaded it) gets no URL, as one the
+   * library lacks: a snapshot cannot pull another profile's model into a version by naming its sha256.
    */
   async modelUrls(
     instanceId: string,
@@ -47,7 +52,9 @@ export class AgentDownloads {
       if ('url' in listed.source && listed.source.url) sourceUrls.push(listed.source.url);
     }
     const urls: Record<string, string> = {};
+    const unproven = await this.provenance.unproven(instanceId);
     for (const sha of sha256s) {
+      if (unproven.has(sha)) continue;
       const model = await this.models.find(sha);
       if (model?.status === 'available' && model.storageKey) {
         urls[sha] = await this.storage.presignGet(model.storageKey, {

@@ -3,15 +3,15 @@ import pLimit from 'p-limit';
 import type { Db } from '../../db/db.js';
 import { conflict, forbidden } from '../../lib/http-error.js';
 import type { OutputsRepository } from '../../repositories/outputs.repository.js';
-import type { PendingOutputsRepository } from '../../repositories/pending-outputs.repository.js';
-import {
-  type ObjectStorage,
-  StorageMultipartError,
-  StorageUploadNotFoundError,
-} from '../../storage/index.js';
+import type {
+  PendingOutputsRepository,
+  PendingUpload,
+} from '../../repositories/pending-outputs.repository.js';
+import type { ObjectStorage } from '../../storage/index.js';
 import { MAX_THUMBNAIL_SOURCE_BYTES, type OutputDerivations } from './output-derivations.js';
-import { contentTypeOf, outputKey, THUMBNAILED } from './output-keys.js';
-import { badRequest, STORAGE_PARALLEL } from './output-upload-rules.js';
+import { contentTypeOf, outputKey, pathProblems, stagingPrefix, THUMBNAILED } from './output-keys.js';
+import { STORAGE_PARALLEL } from './output-upload-rules.js';
+import { verifyUpload } from './output-verify.js';
 
 type ConfirmedFile = ConfirmOutputsRequest['files'][number];
 
@@ -35,31 +35,54 @@ const mismatch = (i: number, file: ConfirmedFile) =>
     `files[${i}]: version ${file.version} of ${file.path} is already indexed with another sha256; presign it again`,
   );
 
-/** The index row of a confirmed file. */
-const indexRow = (file: ConfirmedFile) => ({
+/** The index row of a confirmed file: its original path, stored under its (maybe escaped) key. */
+const indexRow = (instanceId: string, file: ConfirmedFile) => ({
   path: file.path,
   version: file.version,
   sizeBytes: file.sizeBytes,
   sha256: file.sha256,
   mtime: file.mtime,
-  storageKey: file.key,
+  storageKey: outputKey(instanceId, file.path, file.version),
   contentType: contentTypeOf(file.path),
   searchText: file.path.toLowerCase(),
 });
 
-/** 403 for a key outside the instance's prefix, 400 for a key that is not the one of its path and version. */
+/** The warning event of a newly indexed file stored under an escaped key, or none. */
+function escapedWarning(instanceId: string, file: ConfirmedFile) {
+  const problems = pathProblems(file.path);
+  if (!problems.length) return [];
+  const key = outputKey(instanceId, file.path, file.version);
+  return [
+    {
+      kind: 'output.escaped',
+      message: `output ${JSON.stringify(file.path)} has ${problems.join(', ')}: stored as ${key}, listed under its own name`,
+      data: { path: file.path, version: file.version, key, problems },
+    },
+  ];
+}
+
+/** 403 for a key outside the instance's staging prefix (final keys are never the agent's to name). */
 function checkKeys(instanceId: string, files: ConfirmOutputsRequest['files']): void {
-  const prefix = `outputs/${instanceId}/`;
+  const prefix = stagingPrefix(instanceId);
   files.forEach((file, i) => {
     if (!file.key.startsWith(prefix))
-      throw forbidden(`files[${i}].key: ${file.key} is not under this instance's output prefix ${prefix}`);
-    const expected = outputKey(instanceId, file.path, file.version);
-    if (file.key !== expected)
-      throw badRequest(
-        `files[${i}].key`,
-        `expected ${expected} for version ${file.version} of ${file.path}, got ${file.key}`,
-      );
+      throw forbidden(`files[${i}].key: ${file.key} is not an upload key of this instance (${prefix}…)`);
   });
+}
+
+/** 409 unless the file is the one its reservation was handed out for (same path, version, sha256, size). */
+function checkReserved(i: number, file: ConfirmedFile, reserved: PendingUpload | undefined): void {
+  if (
+    reserved?.path === file.path &&
+    reserved.version === file.version &&
+    reserved.sha256 === file.sha256 &&
+    Number(reserved.sizeBytes) === file.sizeBytes
+  )
+    return;
+  throw conflict(
+    `files[${i}].key: no upload of version ${file.version} of ${file.path} with this sha256 and size is under ` +
+      `way at ${file.key}; presign it again`,
+  );
 }
 
 /**
@@ -78,9 +101,10 @@ export class OutputConfirm {
   ) {}
 
   /**
-   * Records uploaded files in the index, in request order: completes a multipart upload when its parts are
-   * given, checks the stored object's size (409 naming the path), inserts the row (idempotent: a second
-   * confirm answers the same id). Thumbnails and PNG metadata follow in the background.
+   * Records uploaded files in the index, in request order: each file not indexed yet must be the one its
+   * reservation was handed out for (409), and is moved from its staging key to its own and verified there
+   * (size and sha256, see `verifyUpload`; 409 naming the field). Idempotent: a second confirm answers the
+   * same id. Thumbnails and PNG metadata follow in the background.
    */
   async confirm(instanceId: string, files: ConfirmOutputsRequest['files']): Promise<ConfirmOutputsResponse> {
     checkKeys(instanceId, files);
@@ -97,22 +121,32 @@ export class OutputConfirm {
 
   /**
    * Per file, the row a repeated confirm finds already indexed (409 when its sha256 differs), or null once
-   * storage holds the file as claimed. Storage checks run side by side (a HEAD each, a completion for
-   * multipart files): a batch of 200 small files would otherwise wait for 200 round trips in a row. The first
-   * problem in request order is the one reported.
+   * its reservation matches and storage holds it verified. Storage checks run side by side: a batch of 200
+   * small files would otherwise wait for 200 round trips in a row. The first problem in request order is the
+   * one reported.
    */
   private async existing(
     instanceId: string,
     files: ConfirmOutputsRequest['files'],
   ): Promise<(StoredOutput | null)[]> {
     const already = new Map((await this.outputs.findVersions(instanceId, files)).map((r) => [place(r), r]));
+    const unknown = files.filter((file) => !already.has(place(file))).map((file) => file.key);
+    const reserved = new Map(
+      unknown.length
+        ? (await this.pending.findByKeys(instanceId, unknown)).map((p) => [p.storageKey, p])
+        : [],
+    );
     const limit = pLimit(STORAGE_PARALLEL);
     const checked = await Promise.allSettled(
       files.map(async (file, i): Promise<StoredOutput | null> => {
         const known = already.get(place(file));
-        if (!known) return limit(() => this.checkStored(i, file));
-        if (known.sha256 !== file.sha256) throw mismatch(i, file);
-        return known;
+        if (known) {
+          if (known.sha256 !== file.sha256) throw mismatch(i, file);
+          return known;
+        }
+        checkReserved(i, file, reserved.get(file.key));
+        const finalKey = outputKey(instanceId, file.path, file.version);
+        return limit(() => verifyUpload(this.storage, i, file, finalKey).then(() => null));
       }),
     );
     const failed = checked.find((r) => r.status === 'rejected');
@@ -121,9 +155,10 @@ export class OutputConfirm {
   }
 
   /**
-   * Inserts the files not indexed yet and forgets their reservations, in one transaction; answers each file's
-   * row in request order. Each new (path, version) is inserted once; a repeat of it in the batch answers the
-   * same row. 409 when a concurrent confirm indexed another sha256 at a place.
+   * Inserts the files not indexed yet, with a warning event for each stored under an escaped key, and forgets
+   * their reservations, in one transaction; answers each file's row in request order. Each new (path,
+   * version) is inserted once; a repeat of it in the batch answers the same row. 409 when a concurrent confirm
+   * indexed another sha256 at a place.
    */
   private index(
     instanceId: string,
@@ -136,7 +171,8 @@ export class OutputConfirm {
     });
     return this.db.transaction(async (tx) => {
       const toInsert = [...fresh.values()];
-      const placed = await this.outputs.insertMany(instanceId, toInsert.map(indexRow), tx);
+      const rows = toInsert.map((file) => indexRow(instanceId, file));
+      const placed = await this.outputs.insertMany(instanceId, rows, tx);
       const byPlace = new Map(placed.map((r) => [place(r), r]));
       const out = files.map((file, i): IndexedOutput => {
         const known = existing[i];
@@ -146,6 +182,9 @@ export class OutputConfirm {
         // Only the first file at a place inserted it; a repeat is not derived twice.
         return { id: row.id, inserted: row.inserted && fresh.get(place(file)) === file };
       });
+      const inserted = toInsert.filter((file) => byPlace.get(place(file))?.inserted);
+      const warnings = inserted.flatMap((file) => escapedWarning(instanceId, file));
+      await this.outputs.insertWarnings(instanceId, warnings, tx);
       await this.pending.deleteMany(
         toInsert.map((file) => file.key),
         tx,
@@ -159,38 +198,5 @@ export class OutputConfirm {
     const contentType = contentTypeOf(file.path);
     if (contentType && THUMBNAILED.has(contentType) && file.sizeBytes <= MAX_THUMBNAIL_SOURCE_BYTES)
       this.derivations.enqueue(outputId);
-  }
-
-  /**
-   * Verifies a file not yet indexed in storage (its multipart upload completed, its size as claimed).
-   * Throws 409 otherwise.
-   */
-  private async checkStored(i: number, file: ConfirmedFile): Promise<null> {
-    if (file.uploadId && file.parts?.length) await this.completeParts(i, file);
-    const stored = await this.storage.head(file.key);
-    if (!stored)
-      throw conflict(
-        `files[${i}].key: ${file.path} (version ${file.version}) is not in storage; upload it, then confirm`,
-      );
-    if (stored.size !== file.sizeBytes)
-      throw conflict(
-        `files[${i}].sizeBytes: ${file.path} (version ${file.version}) is stored with ${stored.size} bytes, ` +
-          `expected ${file.sizeBytes}; upload it again`,
-      );
-    return null;
-  }
-
-  /** Completes the file's multipart upload from its parts; 409 when the store refuses the parts. */
-  private async completeParts(i: number, file: ConfirmedFile): Promise<void> {
-    const parts = [...(file.parts ?? [])].sort((a, b) => a.partNumber - b.partNumber);
-    try {
-      await this.storage.completeMultipart(file.key, file.uploadId as string, parts);
-    } catch (error) {
-      // Completed by an earlier confirm whose answer was lost: the object is checked below.
-      if (error instanceof StorageUploadNotFoundError) return;
-      if (error instanceof StorageMultipartError)
-        throw conflict(`files[${i}].parts: ${file.path} (version ${file.version}): ${error.message}`);
-      throw error;
-    }
   }
 }

@@ -11,8 +11,8 @@ import type {
   PendingOutputsRepository,
   PendingUpload,
 } from '../../repositories/pending-outputs.repository.js';
-import { choosePartSize, MAX_KEY_BYTES, type ObjectStorage } from '../../storage/index.js';
-import { contentTypeOf, outputKey } from './output-keys.js';
+import { choosePartSize, type ObjectStorage } from '../../storage/index.js';
+import { stagingPrefix } from './output-keys.js';
 import {
   badRequest,
   STORAGE_PARALLEL,
@@ -21,21 +21,11 @@ import {
 } from './output-upload-rules.js';
 import { decideVersions, type VersionDecision } from './output-versions.js';
 
-/** 400 naming the first path whose storage key would be too long (checked at the largest version). */
-function checkKeyLengths(instanceId: string, files: readonly OutputFile[]): void {
-  files.forEach((file, i) => {
-    const bytes = Buffer.byteLength(outputKey(instanceId, file.path, 99_999), 'utf8');
-    if (bytes > MAX_KEY_BYTES)
-      throw badRequest(
-        `files[${i}].path`,
-        `expected a shorter path: its storage key would have ${bytes} bytes, at most ${MAX_KEY_BYTES} fit`,
-      );
-  });
-}
-
 /**
  * The first half of an output upload: reserves each file's version and hands out where to put it (a
- * presigned PUT, or a multipart upload scoped to the instance's own prefix and its part URLs).
+ * presigned PUT, or a multipart upload and its part URLs) — always a staging key of its own
+ * (`staging/<instance>/<uuid>`), never the key the file is indexed under: the hub moves the bytes there at
+ * confirm and verifies them, so no URL an agent holds can change an indexed file.
  */
 export class OutputPresign {
   constructor(
@@ -49,11 +39,10 @@ export class OutputPresign {
   /**
    * Plans the upload of each file, in request order: `indexed` when the latest indexed version of its path
    * has its sha256; otherwise the next version with a PUT URL or a multipart upload. Idempotent: the same
-   * (path, sha256) gets the same version, key and multipart upload until it is confirmed. 400 for a path too
-   * long to store, 404 for an unknown instance.
+   * (path, sha256) gets the same version, staging key and multipart upload until it is confirmed. 404 for an
+   * unknown instance. Every path gets a plan: names a store cannot hold are escaped at confirm (outputKey).
    */
   async presign(instanceId: string, files: OutputFile[]): Promise<PresignOutputsResponse> {
-    checkKeyLengths(instanceId, files);
     const decided = await this.reserve(instanceId, files);
     // URLs are signed side by side (multipart uploads may ask the store), in request order in the answer.
     const limit = pLimit(STORAGE_PARALLEL);
@@ -73,8 +62,8 @@ export class OutputPresign {
     uploadId: string,
     partNumbers: number[],
   ): Promise<PresignPartsResponse> {
-    if (!key.startsWith(`outputs/${instanceId}/`))
-      throw forbidden(`key: ${key} is not under this instance's output prefix outputs/${instanceId}/`);
+    if (!key.startsWith(stagingPrefix(instanceId)))
+      throw forbidden(`key: ${key} is not under this instance's upload prefix ${stagingPrefix(instanceId)}`);
     const pending = await this.pending.findByKey(instanceId, key);
     if (!pending || pending.uploadId !== uploadId || !pending.partSize)
       throw conflict(
@@ -142,8 +131,8 @@ export class OutputPresign {
       if (alive) return { uploadId: pending.uploadId, partSize: pending.partSize };
     }
     const partSize = choosePartSize(pending.sizeBytes, this.preferredPartSize);
-    const contentType = contentTypeOf(pending.path);
-    const created = await this.storage.createMultipart(key, contentType ? { contentType } : {});
+    // The type is set when the hub moves the verified bytes to their key (output-confirm.ts).
+    const created = await this.storage.createMultipart(key);
     const current = await this.pending.setUpload(key, pending.uploadId, { uploadId: created, partSize });
     if (current?.uploadId === created) return { uploadId: created, partSize };
     // Another presign of the same file won the race (or the file was confirmed meanwhile): use its upload.

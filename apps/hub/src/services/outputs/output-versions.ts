@@ -1,6 +1,6 @@
 import type { OutputFile } from '@podpilot/common';
 import type { PathVersions, PendingUpload } from '../../repositories/pending-outputs.repository.js';
-import { outputKey } from './output-keys.js';
+import { stagingKey } from './output-keys.js';
 
 /** A file of a presign batch that gets an upload: its reservation, and a multipart upload to abort first. */
 export interface ReservedUpload {
@@ -93,7 +93,7 @@ class VersionPlanner {
       sha256: file.sha256,
       sizeBytes: file.sizeBytes,
       version,
-      storageKey: outputKey(this.instanceId, file.path, version),
+      storageKey: stagingKey(this.instanceId),
       uploadId: null,
       partSize: null,
     };

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ConfirmOutputsRequest, OutputUploadPlan } from '@podpilot/common';
 import type { FastifyBaseLogger } from 'fastify';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +11,7 @@ import { HttpError } from '../../lib/http-error.js';
 import { LocalStorage } from '../../storage/index.js';
 import { insertInstance } from '../../test-support/costs.js';
 import { testDatabases } from '../../test-support/databases.js';
-import { OutputsService, outputKey } from './outputs.service.js';
+import { OutputsService, stagingKey } from './outputs.service.js';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const file = (path: string, text: string) => ({
@@ -78,18 +79,24 @@ describe.each(testDatabases())('OutputsService batches on $engine', ({ open }) =
 
   const instance = (name: string) =>
     insertInstance(db, { name, provider: 'local', state: 'launching', transitions: [] });
-  /** Stores the files' bytes at the planned keys and confirms them. */
-  const upload = async (id: string, files: { path: string; text: string; version: number }[]) => {
-    for (const f of files) await storage.put(outputKey(id, f.path, f.version), Buffer.from(f.text));
-    return service.confirm(
+  type Item = ConfirmOutputsRequest['files'][number];
+  /** Presigns the files and puts their bytes at the staging keys handed out: what confirms them. */
+  const stage = async (id: string, files: { path: string; text: string }[]): Promise<Item[]> => {
+    const plans = await service.presign(
       id,
-      files.map((f) => ({
-        ...file(f.path, f.text),
-        version: f.version,
-        key: outputKey(id, f.path, f.version),
-      })),
+      files.map((f) => file(f.path, f.text)),
     );
+    const items: Item[] = [];
+    for (const [i, f] of files.entries()) {
+      const plan = plans.files[i] as OutputUploadPlan;
+      const key = plan.status === 'indexed' ? stagingKey(id) : plan.key;
+      if (plan.status !== 'indexed') await storage.put(key, Buffer.from(f.text));
+      items.push({ ...file(f.path, f.text), version: plan.version, key });
+    }
+    return items;
   };
+  const upload = async (id: string, files: { path: string; text: string }[]) =>
+    service.confirm(id, await stage(id, files));
   const pending = (id: string) =>
     db.query<{ path: string; version: number; sizeBytes: number }>(
       `select path, version, size_bytes as "sizeBytes" from pending_output_uploads where instance_id = $1
@@ -111,17 +118,12 @@ describe.each(testDatabases())('OutputsService batches on $engine', ({ open }) =
       );
       const presign = queries() - before;
       expect(plans.files.map((p) => p.status)).toEqual(files.map(() => 'put'));
+      const items = await stage(id, files);
       before = queries();
-      await upload(
-        id,
-        files.map((f) => ({ ...f, version: 1 })),
-      );
+      await service.confirm(id, items);
       const confirm = queries() - before;
       before = queries();
-      await upload(
-        id,
-        files.map((f) => ({ ...f, version: 1 })),
-      );
+      await service.confirm(id, items);
       return { presign, confirm, again: queries() - before };
     };
     const one = await cost(1, 'one');
@@ -134,7 +136,7 @@ describe.each(testDatabases())('OutputsService batches on $engine', ({ open }) =
 
   it('decides versions in request order against indexed and reserved ones', async () => {
     const id = await instance('versions');
-    await upload(id, [{ path: 'output/p.txt', text: 'one', version: 1 }]);
+    await upload(id, [{ path: 'output/p.txt', text: 'one' }]);
     // v2 reserved, not confirmed.
     expect((await service.presign(id, [file('output/p.txt', 'two')])).files[0]).toMatchObject({ version: 2 });
     const plans = await service.presign(id, [
@@ -180,17 +182,17 @@ describe.each(testDatabases())('OutputsService batches on $engine', ({ open }) =
   it('confirms a mixed batch idempotently, once per (path, version), removing the reservations', async () => {
     const id = await instance('mixed');
     await service.presign(id, [file('output/a.txt', 'a'), file('output/b.txt', 'b')]);
-    const first = await upload(id, [{ path: 'output/a.txt', text: 'a', version: 1 }]);
-    const batch = [
-      { path: 'output/b.txt', text: 'b', version: 1 },
-      { path: 'output/a.txt', text: 'a', version: 1 },
-      { path: 'output/b.txt', text: 'b', version: 1 },
-    ];
-    const { confirmed } = await upload(id, batch);
+    const first = await upload(id, [{ path: 'output/a.txt', text: 'a' }]);
+    const batch = await stage(id, [
+      { path: 'output/b.txt', text: 'b' },
+      { path: 'output/a.txt', text: 'a' },
+      { path: 'output/b.txt', text: 'b' },
+    ]);
+    const { confirmed } = await service.confirm(id, batch);
     expect(confirmed.map((c) => c.path)).toEqual(['output/b.txt', 'output/a.txt', 'output/b.txt']);
     expect(confirmed[1]?.id).toBe(first.confirmed[0]?.id);
     expect(confirmed[2]?.id).toBe(confirmed[0]?.id);
-    expect((await upload(id, batch)).confirmed).toEqual(confirmed);
+    expect((await service.confirm(id, batch)).confirmed).toEqual(confirmed);
     expect(await pending(id)).toEqual([]);
     const rows = await db.query('select 1 from outputs where instance_id = $1', [id]);
     expect(rows).toHaveLength(2);
@@ -198,31 +200,20 @@ describe.each(testDatabases())('OutputsService batches on $engine', ({ open }) =
 
   it('refuses a conflicting sha256 with 409 naming the first file in request order', async () => {
     const id = await instance('conflicts');
-    await upload(id, [{ path: 'output/c.txt', text: 'c', version: 1 }]);
-    const indexed = await failure(
-      upload(id, [
-        { path: 'output/d.txt', text: 'd', version: 1 },
-        { path: 'output/c.txt', text: 'other', version: 1 },
-      ]),
-    );
+    await upload(id, [{ path: 'output/c.txt', text: 'c' }]);
+    const other = { ...file('output/c.txt', 'other'), version: 1, key: stagingKey(id) };
+    const [d] = await stage(id, [{ path: 'output/d.txt', text: 'd' }]);
+    const indexed = await failure(service.confirm(id, [d as Item, other]));
     expect(indexed.statusCode).toBe(409);
     expect(indexed.message).toMatch(/^files\[1\]: version 1 of output\/c\.txt is already indexed/);
     // Two different files for one (path, version) in one batch: nothing of the batch is indexed.
-    const twice = await failure(
-      upload(id, [
-        { path: 'output/e.txt', text: 'e', version: 1 },
-        { path: 'output/e.txt', text: 'f', version: 1 },
-      ]),
-    );
+    const [e] = (await stage(id, [{ path: 'output/e.txt', text: 'e' }])) as [Item];
+    const twice = await failure(service.confirm(id, [e, { ...e, ...file('output/e.txt', 'f') }]));
     expect(twice.statusCode).toBe(409);
-    expect(twice.message).toMatch(/^files\[1\]: /);
-    // A missing object before a conflicting one: the missing one is reported.
-    const missing = await failure(
-      service.confirm(id, [
-        { ...file('output/g.txt', 'g'), version: 1, key: outputKey(id, 'output/g.txt', 1) },
-        { ...file('output/c.txt', 'other'), version: 1, key: outputKey(id, 'output/c.txt', 1) },
-      ]),
-    );
+    expect(twice.message).toMatch(/^files\[1\]\.key: no upload of version 1 of output\/e\.txt/);
+    // A file never presigned before a conflicting one: the first is reported.
+    const g = { ...file('output/g.txt', 'g'), version: 1, key: stagingKey(id) };
+    const missing = await failure(service.confirm(id, [g, other]));
     expect(missing.message).toMatch(/^files\[0\]\.key: /);
     const paths = await db.query<{ path: string }>('select path from outputs where instance_id = $1', [id]);
     expect(paths.map((p) => p.path)).toEqual(['output/c.txt']);

@@ -22,11 +22,11 @@ import { PendingOutputsRepository } from '../../repositories/pending-outputs.rep
 import type { ObjectStorage } from '../../storage/index.js';
 import { OutputConfirm } from './output-confirm.js';
 import { OutputDerivations } from './output-derivations.js';
-import { baseName } from './output-keys.js';
+import { downloadNameOf, storedTypeOf } from './output-keys.js';
 import { OutputPresign } from './output-presign.js';
 import { MULTIPART_THRESHOLD_BYTES, PREFERRED_PART_SIZE } from './output-upload-rules.js';
 
-export { contentTypeOf, outputKey, thumbnailKey } from './output-keys.js';
+export { contentTypeOf, outputKey, stagingKey, thumbnailKey } from './output-keys.js';
 
 const DOWNLOAD_URL_TTL_SECONDS = 3600;
 const SYNC_POLL_MS = 250;
@@ -76,9 +76,10 @@ export interface OutputsServiceOptions {
 }
 
 /**
- * The output index: agents upload finished files through presigned URLs scoped to their own instance's
- * prefix and confirm them; the hub records each (path, version), makes thumbnails and reads the generation
- * settings PNGs carry; the owner lists, searches and downloads them.
+ * The output index: agents upload finished files through presigned URLs to staging keys of their own and
+ * confirm them; the hub moves each to its key, verifies it there (size, sha256), records each (path,
+ * version), makes thumbnails and reads the generation settings PNGs carry; the owner lists, searches and
+ * downloads them.
  */
 export class OutputsService {
   private readonly outputs: OutputsRepository;
@@ -179,16 +180,23 @@ export class OutputsService {
     return toSummary(await this.require(id));
   }
 
-  /** Presigned downloads: the file (offered under its own name) and its thumbnail when there is one. */
+  /**
+   * Presigned downloads: the file as an attachment (offered under its own name, or `output.<ext>` when that
+   * name misleads, see downloadNameOf) with the type of the hub's table whatever it was stored with, and its
+   * thumbnail when there is one.
+   */
   async urls(id: string): Promise<OutputUrlsResponse> {
     const row = await this.require(id);
-    const name = baseName(row.path);
     const url = await this.storage.presignGet(row.storageKey, {
       expiresInSeconds: DOWNLOAD_URL_TTL_SECONDS,
-      ...(name.length <= 255 ? { downloadName: name } : {}),
+      downloadName: downloadNameOf(row.path),
+      contentType: storedTypeOf(row.path),
     });
     const thumbnailUrl = row.thumbnailKey
-      ? await this.storage.presignGet(row.thumbnailKey, { expiresInSeconds: DOWNLOAD_URL_TTL_SECONDS })
+      ? await this.storage.presignGet(row.thumbnailKey, {
+          expiresInSeconds: DOWNLOAD_URL_TTL_SECONDS,
+          contentType: 'image/webp',
+        })
       : null;
     return {
       url,

@@ -11,7 +11,7 @@ import type { ModelsRepository } from '../../repositories/models.repository.js';
 import type { SnapshotUploadGrant } from '../../repositories/snapshots.repository.js';
 import { lastSegment, modelNameOf } from './snapshot-spec.js';
 
-/** A model the library lacks: what the agent is told to upload, and what the hub lets it upload. */
+/** A model new to the profile: what the agent is told to upload, and what the hub lets it upload. */
 export interface PlannedUpload {
   upload: SnapshotUpload;
   grant: SnapshotUploadGrant;
@@ -26,9 +26,12 @@ const short = (value: string) => value.slice(0, 12);
 
 /**
  * The snapshot's models, by sha256: launched entries are kept as they were, in their place; new ones follow
- * in the report's order, fetched from the library's storage, and those whose bytes the library lacks are
- * planned for upload by the agent (so the snapshot launches anywhere). Appends via `warn` models placed
- * outside the kind's folders and launched models the profile cannot fetch.
+ * in the report's order, fetched from the library's storage, and every one of them is planned for upload by
+ * the agent — whatever the library holds, so the answer tells the agent nothing about other models. Until
+ * the agent uploaded bytes hashing to it, a new model is only a claim: instances launched from the version get
+ * no URL for it (agents/snapshot-provenance.ts); the upload of a model the library has is verified and
+ * deduplicated (agents/granted-uploads.ts). Appends via `warn` models placed outside the kind's folders and
+ * launched models the profile cannot fetch.
  */
 export async function snapshotModels(
   base: Profile,
@@ -51,7 +54,7 @@ export async function snapshotModels(
     const entry = newModel(model, base, info, taken, warn);
     bySha.set(model.sha256, entry);
     fresh.push(entry);
-    if ((await library.find(model.sha256))?.status !== 'available') uploads.push(plannedUpload(model, entry));
+    uploads.push(plannedUpload(model, entry));
   }
   const models = [...base.models.filter((m) => bySha.has(m.sha256)), ...fresh];
   await warnNotInLibrary(base, bySha, library, warn);

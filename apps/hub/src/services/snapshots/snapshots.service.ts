@@ -20,6 +20,7 @@ import { ModelsRepository } from '../../repositories/models.repository.js';
 import { ProfilesRepository } from '../../repositories/profiles.repository.js';
 import { SnapshotsRepository } from '../../repositories/snapshots.repository.js';
 import type { ObjectStorage } from '../../storage/index.js';
+import { uploadProofKey } from '../agents/granted-uploads.js';
 import { AGENT_STATES } from '../instances/lifecycle.service.js';
 import { buildSnapshot } from './snapshot-build.js';
 import type { PlannedUpload } from './snapshot-models.js';
@@ -165,7 +166,8 @@ export class SnapshotsService {
 
   /**
    * The instance's stored results, newest first (of one command when `commandId` is set; empty until the
-   * agent reported), each with where its model uploads stand now: `available` in the library, `pending` while
+   * agent reported), each with where its model uploads stand now: `available` in the library (uploaded by this
+   * instance), `pending` while
    * the agent works on the command, `failed` once it finished (or stopped running) without it. 404 for an
    * unknown instance.
    */
@@ -179,7 +181,11 @@ export class SnapshotsService {
       const outcome = row.commandId ? await this.commands.outcome(row.commandId) : null;
       const uploads = [];
       for (const upload of row.result.uploads ?? []) {
-        const held = (await this.models.find(upload.sha256))?.status === 'available';
+        // Available once this instance uploaded bytes hashing to it (its proof), not merely because the
+        // library holds the model: the status must tell nothing about models the instance did not bring.
+        const held =
+          (await this.models.find(upload.sha256))?.status === 'available' &&
+          (await this.storage.head(uploadProofKey(instanceId, upload.sha256))) !== null;
         const status: SnapshotUploadStatus = held ? 'available' : outcome || gone ? 'failed' : 'pending';
         uploads.push({ ...upload, status });
       }

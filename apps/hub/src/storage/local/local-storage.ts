@@ -31,6 +31,7 @@ import {
   writeTemp,
 } from './files.js';
 import { listTree } from './list.js';
+import { moveLocal } from './move.js';
 import { LocalMultipart, validateLocalUploadId } from './multipart.js';
 import { grantUrl, loadOrCreateKey, type UrlGrant, verifyGrant } from './signing.js';
 import { type SweepOptions, sweepLocalStorage } from './sweep.js';
@@ -55,8 +56,8 @@ export type GrantCheck = 'ok' | 'bad-signature' | 'expired';
  * HMAC-SHA256 signature over everything they grant plus an expiry. Every write goes to a temp file first
  * and is renamed into place, so readers see a whole old or a whole new object.
  *
- * Keys map to file paths, so one key cannot also be a "folder" of others here (`a` and `a/b`); S3 allows
- * that, and such a put throws `StorageKeyError`. The hub's key scheme never needs it.
+ * Keys map to file paths, so one key cannot also be a "folder" of others here (`a` and `a/b`; S3 allows it):
+ * such a put throws `StorageKeyError`. The hub's key scheme never needs it.
  */
 export class LocalStorage implements ObjectStorage {
   readonly kind = 'local' as const;
@@ -84,12 +85,10 @@ export class LocalStorage implements ObjectStorage {
   async presignGet(key: string, opts: PresignGetOptions): Promise<string> {
     validateKey(key);
     if (opts.downloadName !== undefined) contentDisposition(opts.downloadName); // validates the name
-    return this.#url({
-      op: 'get',
-      key,
-      exp: this.#expiry(opts.expiresInSeconds),
-      ...(opts.downloadName === undefined ? {} : { downloadName: opts.downloadName }),
-    });
+    const { downloadName, contentType } = opts;
+    const named = downloadName === undefined ? {} : { downloadName };
+    const typed = contentType === undefined ? {} : { contentType };
+    return this.#url({ op: 'get', key, exp: this.#expiry(opts.expiresInSeconds), ...named, ...typed });
   }
 
   async presignPut(key: string, opts: PresignPutOptions): Promise<string> {
@@ -148,6 +147,13 @@ export class LocalStorage implements ObjectStorage {
         if (!isMissing(error) && !isCode(error, 'EISDIR', 'EPERM')) throw error;
       }
     }
+  }
+
+  async move(from: string, to: string, opts: { contentType?: string } = {}): Promise<{ etag: string }> {
+    validateKey(from);
+    validateKey(to);
+    const dirs = { objects: this.#objects, meta: this.#meta, tmp: this.#tmp };
+    return moveLocal(dirs, from, to, opts.contentType);
   }
 
   async list(prefix: string, opts?: ListOptions): Promise<ListResult> {

@@ -38,6 +38,7 @@ describe('local storage URLs', () => {
       'accept-ranges': 'bytes',
       'content-length': '1000',
       'content-type': 'image/webp',
+      'x-content-type-options': 'nosniff',
       etag: (await local.storage.head('outputs/i1/a.bin'))?.etag,
     });
     expect(Buffer.from(await res.arrayBuffer())).toEqual(testBytes(1000, 1));
@@ -45,6 +46,16 @@ describe('local storage URLs', () => {
     expect(head.status).toBe(200);
     expect(head.headers.get('content-length')).toBe('1000');
     expect((await head.arrayBuffer()).byteLength).toBe(0);
+  });
+
+  it('refuses a URL whose signed Content-Type was changed with 403', async () => {
+    const url = await local.storage.presignGet('outputs/i1/a.bin', {
+      expiresInSeconds: 60,
+      contentType: 'application/octet-stream',
+    });
+    expect((await fetch(url)).headers.get('content-type')).toBe('application/octet-stream');
+    const type = [...new URL(url).searchParams.keys()].find((k) => !['key', 'op', 'exp', 'sig'].includes(k));
+    await forbidden(tamper(url, type ?? 'type', 'text/html'));
   });
 
   it('refuses a tampered signature, key, operation or download name with 403', async () => {

@@ -23,7 +23,8 @@ const bodyOf = (request: FastifyRequest): Readable | Buffer =>
 /**
  * Serves a `LocalStorage`'s presigned URLs:
  * - `GET|HEAD /storage/v1/object?key&op=get&exp&sig[&name]`: the object, with `Range: bytes=` (206/416),
- *   `Accept-Ranges`, `Content-Length`, `ETag`, `Last-Modified`, and `Content-Disposition` when signed with a name;
+ *   `Accept-Ranges`, `Content-Length`, `ETag`, `Last-Modified`, `X-Content-Type-Options: nosniff`, the signed
+ *   `Content-Type` (else the stored one), and `Content-Disposition` when signed with a name;
  * - `PUT /storage/v1/object?key&op=put&exp&sig[&len][&type]`: streams the body to disk (any size up to
  *   `MAX_PUT_SIZE`, never buffered) and answers 200 with the `ETag`;
  * - `PUT /storage/v1/part?key&op=part&uploadId&partNumber&exp&sig`: one multipart part; answers 200 with `ETag`.
@@ -80,13 +81,18 @@ async function getObject(storage: LocalStorage, request: FastifyRequest, reply: 
   return reply.send(handle.createReadStream(range ? { start: range.start, end: range.end } : {}));
 }
 
-/** The headers of every object answer, ranged or not (the download name only when the URL signed one). */
+/**
+ * The headers of every object answer, ranged or not: the type the URL signed (else the stored one), the
+ * download name only when the URL signed one, and `nosniff` always.
+ */
 function setObjectHeaders(reply: FastifyReply, info: ObjectInfo, grant: UrlGrant): void {
   reply
     .header('accept-ranges', 'bytes')
     .header('etag', info.etag)
     .header('last-modified', info.lastModified.toUTCString())
-    .header('content-type', info.contentType ?? 'application/octet-stream');
+    .header('content-type', grant.contentType ?? info.contentType ?? 'application/octet-stream')
+    // Never guess a type from the bytes: a file stored as text or octets is never run as HTML or script.
+    .header('x-content-type-options', 'nosniff');
   if (grant.downloadName !== undefined)
     reply.header('content-disposition', contentDisposition(grant.downloadName));
 }

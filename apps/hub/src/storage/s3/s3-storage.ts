@@ -35,6 +35,7 @@ import {
   validateUploadId,
 } from '../validate.js';
 import { s3ErrorCode, translateS3Error } from './s3-errors.js';
+import { moveS3 } from './s3-move.js';
 
 /** Where and how to reach the bucket. For R2: endpoint `https://<account>.r2.cloudflarestorage.com`, region `auto`. */
 export interface S3StorageConfig {
@@ -50,10 +51,9 @@ export interface S3StorageConfig {
 }
 
 /**
- * `ObjectStorage` on any S3-compatible store through the AWS SDK v3, presigning SigV4 URLs that clients
- * use directly. Configured for R2: region `auto` and checksums only when an operation requires them (the
- * SDK's default CRC32 checksums were rejected by R2 and would also end up in presigned URLs).
- * Credentials live only inside the SDK client; nothing here logs them.
+ * `ObjectStorage` on any S3-compatible store through the AWS SDK v3, presigning SigV4 URLs that clients use
+ * directly. Configured for R2: region `auto`, checksums only when an operation requires them (R2 rejected the
+ * SDK's default CRC32 ones). Credentials live only inside the SDK client; nothing here logs them.
  */
 export class S3Storage implements ObjectStorage {
   readonly kind = 's3' as const;
@@ -80,6 +80,7 @@ export class S3Storage implements ObjectStorage {
       Bucket: this.#bucket,
       Key: key,
       ...(disposition ? { ResponseContentDisposition: disposition } : {}),
+      ...(opts.contentType ? { ResponseContentType: opts.contentType } : {}),
     });
     return getSignedUrl(this.#client, command, { expiresIn });
   }
@@ -141,19 +142,10 @@ export class S3Storage implements ObjectStorage {
     const type = opts.contentType === undefined ? {} : { ContentType: opts.contentType };
     try {
       if (Buffer.isBuffer(body)) {
-        const out = await this.#client.send(
-          new PutObjectCommand({
-            Bucket: this.#bucket,
-            Key: key,
-            Body: body,
-            ContentLength: body.length,
-            ...type,
-          }),
-        );
-        return { etag: out.ETag ?? '' };
+        const params = { Bucket: this.#bucket, Key: key, Body: body, ContentLength: body.length, ...type };
+        return { etag: (await this.#client.send(new PutObjectCommand(params))).ETag ?? '' };
       }
-      // A stream of unknown length: lib-storage buffers one part at a time (bounded memory) and switches to
-      // multipart only when the body is larger than a part.
+      // Unknown length: lib-storage buffers a part at a time, multipart only for a body larger than a part.
       const upload = new Upload({
         client: this.#client,
         params: { Bucket: this.#bucket, Key: key, Body: body, ...type },
@@ -175,6 +167,12 @@ export class S3Storage implements ObjectStorage {
       if (s3ErrorCode(error) === 'NoSuchKey' || s3ErrorCode(error) === 'NotFound') return;
       throw translateS3Error(error, key);
     }
+  }
+
+  async move(from: string, to: string, opts: { contentType?: string } = {}): Promise<{ etag: string }> {
+    validateKey(from);
+    validateKey(to);
+    return moveS3(this.#client, this.#bucket, from, to, opts.contentType);
   }
 
   async list(prefix: string, opts?: ListOptions): Promise<ListResult> {
