@@ -10,6 +10,7 @@ import { registerAuth } from './plugins/auth.js';
 import { registerErrorHandler } from './plugins/errors.js';
 import { registerMetrics } from './plugins/metrics.js';
 import { registerOpenApi, serveOpenApi } from './plugins/openapi.js';
+import { registerTextInput } from './plugins/text-input.js';
 import { registerWeb } from './plugins/web.js';
 import { useZodCompilers } from './plugins/zod-compilers.js';
 import { LocalStorage, type ObjectStorage, registerLocalStorageRoutes } from './storage/index.js';
@@ -79,13 +80,14 @@ function recordRoutes(app: FastifyInstance): RegisteredRoute[] {
   return routes;
 }
 
-/** Error format, cookies, rate limits, OpenAPI, owner authentication and metrics, before any route. */
+/** Error format, hostile text (repaired from agents, refused from people), cookies, rate limits, OpenAPI, owner authentication and metrics, before any route. */
 async function registerPlugins(
   app: FastifyInstance,
   config: AppConfig,
   services: HubServices,
 ): Promise<void> {
   registerErrorHandler(app);
+  registerTextInput(app);
   await app.register(fastifyCookie);
   await app.register(fastifyRateLimit, {
     global: false,

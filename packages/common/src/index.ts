@@ -20,7 +20,7 @@ export * from './api/tailscale.js';
 export * from './api/tokens.js';
 export { ConfigError, configProblems } from './config-error.js';
 export { errorMessage } from './error-message.js';
-export { NUL_MESSAGE, nulPaths } from './no-nul.js';
+export { profileTextIssues, type TextIssue, type TextPath, textIssues } from './no-nul.js';
 export * from './profile/index.js';
 export * from './retry/index.js';
 export * from './tailscale/index.js';

@@ -1,4 +1,4 @@
-import type { ActivityFacts, UiKind, WebuiBusy } from '@podpilot/common';
+import { type ActivityFacts, cutToCodeUnits, type UiKind, type WebuiBusy } from '@podpilot/common';
 import { type ConnectionReading, ConnectionSampler } from './connections.js';
 import { type GpuReading, sampleGpus } from './gpu.js';
 import { ProcessCpu } from './process-cpu.js';
@@ -53,7 +53,7 @@ export class ActivityMonitor {
   async sample(): Promise<ActivityFacts> {
     const { uiKind, port, gpuCommand } = this.options;
     const gpu = sampleGpus({ command: gpuCommand }).catch(
-      (error): GpuReading => ({ gpus: null, error: String(error).slice(0, 500) }),
+      (error): GpuReading => ({ gpus: null, error: cutToCodeUnits(String(error), 500) }),
     );
     const cpu = this.cpu.sample().catch(() => null);
     const webui = this.prober

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import type { GpuSample } from '@podpilot/common';
+import { cutToCodeUnits, type GpuSample } from '@podpilot/common';
 
 /** The arguments the agent passes to `nvidia-smi`; {@link parseNvidiaSmiCsv} reads exactly these columns. */
 export const NVIDIA_SMI_ARGS: readonly string[] = [
@@ -20,7 +20,7 @@ const numberOrNull = (field: string): number | null => {
 };
 
 const nameOrNull = (field: string): string | null =>
-  field === '' || /^\[.*\]$/.test(field) || field === 'N/A' ? null : field.slice(0, MAX_NAME);
+  field === '' || /^\[.*\]$/.test(field) || field === 'N/A' ? null : cutToCodeUnits(field, MAX_NAME);
 
 /**
  * Parses the output of `nvidia-smi` run with {@link NVIDIA_SMI_ARGS}: one GPU a line,
@@ -67,8 +67,11 @@ const firstLine = (text: string) =>
   text
     .split(/\r?\n/)
     .map((l) => l.trim())
-    .find((l) => l !== '')
-    ?.slice(0, 300);
+    .find((l) => l !== '');
+const firstLineCut = (text: string) => {
+  const line = firstLine(text);
+  return line === undefined ? undefined : cutToCodeUnits(line, 300);
+};
 
 /**
  * Runs nvidia-smi once and parses its answer. Never throws: a missing binary gives
@@ -89,9 +92,9 @@ export function sampleGpus(options: SampleGpusOptions = {}): Promise<GpuReading>
         if (failure.code === 'ENOENT') return resolve({ gpus: null, error: 'nvidia-smi not found' });
         if (failure.killed)
           return resolve({ gpus: null, error: `nvidia-smi timed out after ${timeoutMs} ms` });
-        const said = firstLine(stderr) ?? firstLine(stdout);
+        const said = firstLineCut(stderr) ?? firstLineCut(stdout);
         const how = typeof failure.code === 'number' ? `exited with code ${failure.code}` : failure.message;
-        resolve({ gpus: null, error: `nvidia-smi ${how}${said ? `: ${said}` : ''}`.slice(0, 500) });
+        resolve({ gpus: null, error: cutToCodeUnits(`nvidia-smi ${how}${said ? `: ${said}` : ''}`, 500) });
       },
     );
   });

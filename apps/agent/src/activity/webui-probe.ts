@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { UiKind, WebuiBusy } from '@podpilot/common';
+import { cutToCodeUnits, type UiKind, type WebuiBusy } from '@podpilot/common';
 import { z } from 'zod';
 
 /** Short names for details ("ComfyUI: 1 running, 2 queued"); the UI_KINDS labels are too long for that. */
@@ -50,7 +50,7 @@ const reasonOf = (error: unknown): string => {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ECONNREFUSED') return 'connection refused';
   if (code === 'ECONNRESET') return 'connection reset';
-  return (code ?? (error as Error).message ?? String(error)).slice(0, 200);
+  return cutToCodeUnits(code ?? (error as Error).message ?? String(error), 200);
 };
 
 function getJsonOnce(port: number, path: string, options: ProbeOptions): Promise<unknown> {
@@ -139,7 +139,7 @@ async function probeA1111(label: string, port: number, options: ProbeOptions): P
   const detail =
     state.job_count > 0
       ? `${label}: job ${Math.min((state.job_no ?? 0) + 1, state.job_count)}/${state.job_count} at ${percent}`
-      : `${label}: ${job ? `${job.slice(0, 100)} ` : 'job '}at ${percent}`;
+      : `${label}: ${job ? `${cutToCodeUnits(job, 100)} ` : 'job '}at ${percent}`;
   return { busy: true, source: 'api', detail };
 }
 

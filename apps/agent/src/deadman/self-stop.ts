@@ -1,3 +1,4 @@
+import { cutToCodeUnits } from '@podpilot/common';
 import { HttpClient, HttpFailure, type HttpResponse, isTransientStatus } from '@podpilot/common/node';
 
 /** Vast.ai's REST API, as containers reach it. */
@@ -118,7 +119,7 @@ function reasonOf(body: unknown): string | null {
 
 /** `503 Service Unavailable: maintenance`: the status and the provider's reason (or the start of its text). */
 function statusLine(res: HttpResponse): string {
-  const reason = reasonOf(res.body) ?? res.text.replace(/\s+/g, ' ').trim().slice(0, 300);
+  const reason = reasonOf(res.body) ?? cutToCodeUnits(res.text.replace(/\s+/g, ' ').trim(), 300);
   return `${res.status} ${res.statusText}${reason ? `: ${reason}` : ''}`.trim();
 }
 

@@ -96,4 +96,21 @@ describe('the agent’s hub connection', () => {
     expect(restarted.pendingEventCount).toBe(0);
     expect((await agentEvents(id)).map((e) => e.kind)).toEqual(['before', 'during-1', 'during-2']);
   });
+
+  it('delivers an event whose message is longer than the protocol takes, cut on a whole character', async () => {
+    const { id, bootstrap } = await newInstance();
+    const conn = new HubConnection({
+      hubUrl: hub.url,
+      bootstrapToken: bootstrap,
+      stateFile: join(dir, 'd', 'a.json'),
+    });
+    await conn.connect();
+    await conn.event({ level: 'error', kind: 'long', message: `${'x'.repeat(3999)}🦙${'y'.repeat(5000)}` });
+    expect(conn.pendingEventCount).toBe(0);
+    const [row] = await db.query<{ message: string }>(
+      `select message from events where instance_id = $1 and kind = 'long'`,
+      [id],
+    );
+    expect(row?.message).toBe('x'.repeat(3999));
+  });
 });

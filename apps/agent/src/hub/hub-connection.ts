@@ -9,6 +9,7 @@ import {
   type CallArgs,
   type ConfirmOutputsRequest,
   createApiClient,
+  cutToCodeUnits,
   type Endpoint,
   endpoints,
   type HeartbeatRequest,
@@ -83,7 +84,7 @@ function hubError(error: unknown): unknown {
     return new HubUnavailableError(`hub answered ${error.status}`, error.retryAfterMs);
   if (error.status < 300) return error; // an answer the schema refuses
   const path = error.path.slice(AGENT_API_PREFIX.length + 1);
-  return new AgentRejectedError(`hub refused ${path}: ${error.status} ${error.body.slice(0, 300)}`);
+  return new AgentRejectedError(`hub refused ${path}: ${error.status} ${cutToCodeUnits(error.body, 300)}`);
 }
 
 type EventInput = Omit<AgentEvent, 'id' | 'at'> & Partial<Pick<AgentEvent, 'id' | 'at'>>;
@@ -163,14 +164,14 @@ export class HubConnection {
     });
   }
 
-  /** Queues an event (persisted before this resolves) and tries to deliver the queue. Never throws for a hub outage. */
+  /**
+   * Queues an event (persisted before this resolves) and tries to deliver the queue; never throws for a hub
+   * outage. The message is cut to the protocol's 4,000 characters: a longer one would block every event.
+   */
   async event(input: EventInput): Promise<void> {
     const state = this.requireState();
-    state.pendingEvents.push({
-      id: input.id ?? randomUUID(),
-      at: input.at ?? new Date().toISOString(),
-      ...input,
-    } as AgentEvent);
+    const event = { id: randomUUID(), at: new Date().toISOString(), ...input };
+    state.pendingEvents.push({ ...event, message: cutToCodeUnits(input.message, 4000) } as AgentEvent);
     await this.file.save(state);
     await this.flushEvents().catch(() => {});
   }

@@ -1,3 +1,4 @@
+import { cutToCodeUnits } from '@podpilot/common';
 import type { PythonOutcome } from '../python/install-item.js';
 import { installPythonDeps } from '../python/python-deps.js';
 import { pythonSettings } from '../python/settings.js';
@@ -21,7 +22,7 @@ async function reportOutcome(
     await hub.event({
       level: 'warn',
       kind: 'python.failed',
-      message: `${what}: installing its Python packages failed: ${outcome.detail}`.slice(0, 4000),
+      message: cutToCodeUnits(`${what}: installing its Python packages failed: ${outcome.detail}`, 4000),
       data: { ...outcome },
     });
   } else if (outcome.status === 'installed') {

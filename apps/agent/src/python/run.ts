@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { loneSurrogateIndex } from '@podpilot/common';
 
 /** How a finished process ended, with what it printed (each stream capped at its last `MAX_OUTPUT` chars). */
 export interface RunResult {
@@ -17,7 +18,12 @@ export interface RunOptions {
   onLine?: (line: string) => void;
 }
 
-const keepTail = (text: string) => (text.length > MAX_OUTPUT ? text.slice(-MAX_OUTPUT) : text);
+/** The last `MAX_OUTPUT` units of `text`, without the low half of a pair whose high half was cut off. */
+const keepTail = (text: string) => {
+  if (text.length <= MAX_OUTPUT) return text;
+  const tail = text.slice(-MAX_OUTPUT);
+  return loneSurrogateIndex(tail) === 0 ? tail.slice(1) : tail;
+};
 
 /**
  * Runs `command args` to its end and resolves with its exit code and output; never rejects for a non-zero

@@ -1,4 +1,9 @@
-import type { AgentCommand, AgentCommandKind, AgentCommandOf } from '@podpilot/common';
+import {
+  type AgentCommand,
+  type AgentCommandKind,
+  type AgentCommandOf,
+  cutToCodeUnits,
+} from '@podpilot/common';
 import type { HubConnection } from '../hub/hub-connection.js';
 import type { Acknowledgement, AgentState } from './agent-state.js';
 import { runSyncCommand } from './output-sync.js';
@@ -74,7 +79,7 @@ export class CommandRunner {
 
 /** The protocol takes 2,000 characters of message: a longer one would make every later heartbeat refused. */
 const fitted = (result: Omit<Acknowledgement, 'id'>) =>
-  result.message === undefined ? result : { ...result, message: result.message.slice(0, 2000) };
+  result.message === undefined ? result : { ...result, message: cutToCodeUnits(result.message, 2000) };
 
 /** One command through its kind's handler (the kind passed apart, so TypeScript pairs the two). */
 async function run<K extends AgentCommandKind>(

@@ -1,4 +1,7 @@
-import type { LogLine } from '@podpilot/common';
+import { cutToCodeUnits, type LogLine } from '@podpilot/common';
+
+/** The longest line sent (UTF-16 units, as the protocol counts); longer ones are cut on a whole character. */
+export const MAX_LINE = 8000;
 
 /**
  * Collects log lines and hands them over in batches (every `intervalMs` or at `maxLines`), so a chatty UI
@@ -19,7 +22,7 @@ export class LogBatcher {
   }
 
   add(stream: LogLine['stream'], line: string): void {
-    this.lines.push({ at: new Date().toISOString(), stream, line: line.slice(0, 8000) });
+    this.lines.push({ at: new Date().toISOString(), stream, line: cutToCodeUnits(line, MAX_LINE) });
     if (this.lines.length > this.maxBuffered) this.lines.splice(0, this.lines.length - this.maxBuffered);
   }
 

@@ -1,4 +1,4 @@
-import type { ProvisioningItem } from '@podpilot/common';
+import { cutToCodeUnits, type ProvisioningItem } from '@podpilot/common';
 import cliProgress from 'cli-progress';
 import type { ProgressSnapshot, ProgressTracker } from '../provision/progress.js';
 
@@ -140,7 +140,8 @@ interface LineContext {
 function displayLines(snapshot: ProgressSnapshot, context: LineContext): string[] {
   const { items } = snapshot;
   if (items.length === 0) return [];
-  const fit = (line: string) => (line.length < context.width ? line : `${line.slice(0, context.width - 2)}…`);
+  const fit = (line: string) =>
+    line.length < context.width ? line : `${cutToCodeUnits(line, context.width - 2)}…`;
   const models = items.filter((i) => i.kind === 'model');
   const counts = [
     count(
@@ -216,7 +217,7 @@ function drawBar(fraction: number, width: number): string {
 
 /** Pads or cuts (with an ellipsis) to exactly `width` characters. */
 function cut(text: string, width: number): string {
-  return text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width);
+  return text.length > width ? `${cutToCodeUnits(text, width - 1)}…` : text.padEnd(width);
 }
 
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { AgentCommandOf, SnapshotResult, UiKind } from '@podpilot/common';
+import { type AgentCommandOf, cutToCodeUnits, type SnapshotResult, type UiKind } from '@podpilot/common';
 import type { HubConnection } from '../hub/hub-connection.js';
 import { type PromotionOutcome, promoteModels } from '../provision/promote-models.js';
 import { collectSnapshot } from '../snapshot/collect.js';
@@ -102,7 +102,7 @@ export async function runSnapshotCommand(
       // The failures first: the acknowledgement is cut at 2,000 characters.
       message = failed.length ? `${line} — ${message}` : `${message} — ${line}`;
     }
-    return { ok: failed.length === 0, message: message.slice(0, 2000) };
+    return { ok: failed.length === 0, message: cutToCodeUnits(message, 2000) };
   } catch (error) {
     return {
       ok: false,

@@ -1,3 +1,4 @@
+import { cutToCodeUnits } from '@podpilot/common';
 import { isTransientStatus, type PartUploader, uploadFileParts } from '@podpilot/common/node';
 import type { Entry, Plan } from './backlog.js';
 import type { ConfirmFile } from './confirmer.js';
@@ -21,7 +22,7 @@ export async function storeFile(
 ): Promise<Stored> {
   if (plan.status === 'put') {
     const res = await io.putter.put(plan.url, { path: e.abs, size: e.size }, io.signal);
-    const answer = `${res.status} ${res.body.slice(0, 200)}`;
+    const answer = `${res.status} ${cutToCodeUnits(res.body, 200)}`;
     if (isTransientStatus(res.status)) throw new Error(`storage answered ${answer}`);
     if (res.status < 200 || res.status >= 300) return { refused: `storage refused ${e.rel}: ${answer}` };
     return { parts: undefined };

@@ -1,5 +1,5 @@
 import { resolve, sep } from 'node:path';
-import type { SyncStatus } from '@podpilot/common';
+import { cutToCodeUnits, type SyncStatus } from '@podpilot/common';
 import { type OpenWriterCheck, openForWriting } from './open-files.js';
 import { childPath, type Folder, isIgnoredName, resolveFolders, shown } from './paths.js';
 import { type ScanResult, type ScanVisitor, scanFolders } from './scanner.js';
@@ -148,7 +148,7 @@ export class OutputSync {
       syncedFiles: this.synced.files,
       syncedBytes: this.synced.bytes,
       lastSyncAt: this.synced.at === null ? null : new Date(this.synced.at).toISOString(),
-      lastError: this.lastError === null ? null : this.lastError.slice(0, 2000),
+      lastError: this.lastError === null ? null : cutToCodeUnits(this.lastError, 2000),
     };
   }
 

@@ -1,5 +1,4 @@
 import type { ApiError, ErrorCode, ErrorIssue } from '@podpilot/common';
-import { NUL_MESSAGE, nulPaths } from '@podpilot/common';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { HttpError } from '../lib/http-error.js';
@@ -31,21 +30,10 @@ const codeForStatus = (status: number): ErrorCode =>
 
 /**
  * One shape for every error answer: `{error: {code, message, issues?}}`. Validation problems name the field
- * (`body.password: expected …`); unexpected errors are logged and answered without internals.
+ * (`body.password: expected …`); unexpected errors are logged and answered without internals. Text the database
+ * cannot hold (NUL, lone surrogates, controls) is handled before validation by plugins/text-input.ts.
  */
 export function registerErrorHandler(app: FastifyInstance): void {
-  // The database takes no NUL in text: refuse it here, naming the field, instead of failing the insert.
-  app.addHook('preValidation', async (request) => {
-    const paths = nulPaths(request.body);
-    if (!paths.length) return;
-    const issues = paths.map((p) => ({ path: ['body', ...p].join('.'), message: NUL_MESSAGE }));
-    throw new HttpError(
-      400,
-      'invalid_request',
-      issues.map((i) => `${i.path}: ${i.message}`).join('; '),
-      issues,
-    );
-  });
   app.setErrorHandler((error: FastifyError | HttpError, request, reply) => {
     if (error instanceof HttpError) {
       if (error.headers) reply.headers(error.headers);

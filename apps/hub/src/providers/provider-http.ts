@@ -2,6 +2,7 @@
  * How the provider adapters (and the Tailscale client) reach their APIs: the common HTTP core
  * (`@podpilot/common/node`) with Bearer auth, and its failures mapped to the providers' error classes.
  */
+import { cutToCodeUnits } from '@podpilot/common';
 import { HttpClient, type HttpFailure, type HttpResponse } from '@podpilot/common/node';
 import { AuthError, ProviderError, ProviderUnavailableError, RateLimitedError } from './errors.js';
 
@@ -93,7 +94,7 @@ export class ProviderHttp {
 
   /** For 2xx answers whose body is not the JSON the docs promise: the outcome is unknown. */
   malformed(answer: HttpAnswer): ProviderUnavailableError {
-    const snippet = answer.text.slice(0, 200);
+    const snippet = cutToCodeUnits(answer.text, 200);
     return new ProviderUnavailableError(
       this.options.provider,
       this.redact(`${answer.what}: unexpected answer ${snippet}`),

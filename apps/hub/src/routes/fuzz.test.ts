@@ -23,9 +23,6 @@ const [pglite] = testDatabases();
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const now = () => new Date().toISOString();
 
-/** True when the text holds U+0000, raw or escaped (JSON `\u0000`, YAML `\0` or `\x00`). */
-const hasNul = (text: string) => text.includes(String.fromCharCode(0)) || /\\u0000|\\0|\\x00/.test(text);
-
 /** A 400 names the field in `error.issues[].path`; returns what is wrong, or null. */
 function namesAField(res: LightMyRequestResponse): string | null {
   const body = res.json() as { error?: { code?: string; message?: string; issues?: { path?: unknown }[] } };
@@ -110,7 +107,6 @@ describe('hostile and generated input through the hub', () => {
       );
       const failures: string[] = [];
       let accepted = 0;
-      let nul = 0; // 500s of the known NUL gap (test below): counted apart, every other 500 fails
       await fc.assert(
         fc.asyncProperty(doc, fc.boolean(), async (text, asJson) => {
           const res = asJson
@@ -120,8 +116,7 @@ describe('hostile and generated input through the hub', () => {
           else if (res.statusCode === 400) {
             const problem = namesAField(res);
             if (problem) failures.push(`${problem}\n  for ${JSON.stringify(text).slice(0, 300)}`);
-          } else if (res.statusCode === 500 && hasNul(text)) nul++;
-          else
+          } else
             failures.push(
               `${res.statusCode} ${res.body.slice(0, 300)} for ${JSON.stringify(text).slice(0, 300)}`,
             );
@@ -130,7 +125,6 @@ describe('hostile and generated input through the hub', () => {
       );
       expect(failures.slice(0, 5)).toEqual([]);
       expect(accepted).toBeGreaterThan(0);
-      expect(nul).toBeLessThan(2_000);
     }, 120_000);
 
     it('refuses a NUL byte in a profile text field with a 400 naming it', async () => {
@@ -151,14 +145,22 @@ describe('hostile and generated input through the hub', () => {
   });
 
   describe('agent messages', () => {
-    const nul: string[] = []; // 500s of the known NUL gap (test below), by route
     const junk = fc.oneof(
       fc.constant(null),
       fc.boolean(),
       fc.integer(),
       fc.double(),
-      fc.string({ maxLength: 20 }),
-      fc.constantFrom('', '../x', 'x\u0000', 'outputs/other/x', '9'.repeat(400)),
+      fc.string({ unit: 'binary', maxLength: 20 }),
+      fc.constantFrom(
+        '',
+        '../x',
+        'x\u0000',
+        'a\ud800',
+        '\u202e',
+        'x\u200b',
+        'outputs/other/x',
+        '9'.repeat(400),
+      ),
       fc.array(fc.integer(), { maxLength: 3 }),
       fc.dictionary(fc.string({ maxLength: 4 }), fc.integer(), { maxKeys: 2 }),
     );
@@ -198,7 +200,11 @@ describe('hostile and generated input through the hub', () => {
         activity: junk,
         acknowledged: maybe(
           fc.array(
-            fc.record({ id: maybe(fc.uuid()), ok: maybe(fc.boolean()), message: maybe(fc.string()) }),
+            fc.record({
+              id: maybe(fc.uuid()),
+              ok: maybe(fc.boolean()),
+              message: maybe(fc.string({ unit: 'binary' })),
+            }),
             {
               maxLength: 2,
             },
@@ -212,9 +218,9 @@ describe('hostile and generated input through the hub', () => {
         id: maybe(fc.uuid()),
         at: maybe(time),
         level: maybe(fc.constantFrom('debug', 'info', 'warn', 'error', 'fatal')),
-        kind: maybe(fc.string({ maxLength: 10 })),
-        message: maybe(fc.string({ maxLength: 30 })),
-        data: maybe(fc.dictionary(fc.string({ maxLength: 4 }), junk, { maxKeys: 2 })),
+        kind: maybe(fc.string({ unit: 'binary', maxLength: 10 })),
+        message: maybe(fc.string({ unit: 'binary', maxLength: 30 })),
+        data: maybe(fc.dictionary(fc.string({ unit: 'binary', maxLength: 4 }), junk, { maxKeys: 2 })),
       },
       { requiredKeys: [] },
     );
@@ -222,7 +228,7 @@ describe('hostile and generated input through the hub', () => {
       {
         at: maybe(time),
         stream: maybe(fc.constantFrom('agent', 'webui', 'x')),
-        line: maybe(fc.string({ maxLength: 40 })),
+        line: maybe(fc.string({ unit: 'binary', maxLength: 40 })),
       },
       { requiredKeys: [] },
     );
@@ -238,7 +244,7 @@ describe('hostile and generated input through the hub', () => {
         '',
         'x\u0000y',
       ),
-      fc.string({ maxLength: 30 }),
+      fc.string({ unit: 'binary', maxLength: 30 }),
     );
     const outputFile = fc.record(
       {
@@ -294,8 +300,7 @@ describe('hostile and generated input through the hub', () => {
             fc.oneof({ weight: 9, arbitrary: body }, { weight: 1, arbitrary: fc.anything() }),
             async (payload) => {
               const res = await agent(A.token, path, JSON.stringify(payload) ?? 'null', JSON_BODY);
-              if (res.statusCode === 500 && hasNul(JSON.stringify(payload) ?? '')) nul.push(path);
-              else if (res.statusCode >= 500)
+              if (res.statusCode >= 500)
                 failures.push(
                   `${res.statusCode} ${res.body.slice(0, 200)} for ${JSON.stringify(payload).slice(0, 300)}`,
                 );
@@ -326,18 +331,18 @@ describe('hostile and generated input through the hub', () => {
       expect(failures).toEqual([]);
     });
 
-    it('refuses a NUL byte in log lines and events with a 400 naming the field', async () => {
+    it('repairs NUL and lone surrogates in log lines, events and heartbeats instead of refusing them', async () => {
       const failures: string[] = [];
       for (const [path, payload] of [
-        ['logs', { lines: [{ at: now(), stream: 'agent', line: 'a\u0000b' }] }],
+        ['logs', { lines: [{ at: now(), stream: 'agent', line: 'a\u0000b\ud800' }] }],
         [
           'events',
-          { events: [{ id: randomUUID(), at: now(), level: 'info', kind: 'x', message: 'a\u0000b' }] },
+          { events: [{ id: randomUUID(), at: now(), level: 'info', kind: 'x', message: 'a\u0000b\udc00' }] },
         ],
-        ['heartbeat', { agentVersion: 'a\u0000b', sentAt: now(), phase: 'ready' }],
+        ['heartbeat', { agentVersion: '0.1.0', sentAt: now(), phase: 'ready', acknowledged: [] }],
       ] as const) {
         const res = await agent(A.token, path, payload);
-        if (res.statusCode !== 400 || namesAField(res)) failures.push(`${path} → ${res.statusCode}`);
+        if (res.statusCode !== 200) failures.push(`${path} → ${res.statusCode} ${res.body.slice(0, 200)}`);
       }
       expect(failures).toEqual([]);
     });
@@ -448,7 +453,8 @@ describe('hostile and generated input through the hub', () => {
           const key = presign.json().files[0].key as string | undefined;
           if (
             key &&
-            (!key.startsWith(`outputs/${A.id}/`) || key.split('/').some((s) => s === '..' || s === '.'))
+            (![`outputs/${A.id}/`, `staging/${A.id}/`].some((p) => key.startsWith(p)) ||
+              key.split('/').some((s) => s === '..' || s === '.'))
           )
             failures.push(`presign ${JSON.stringify(h)} → key ${key}`);
         } else if (presign.statusCode !== 400)

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { NUL_MESSAGE, nulPaths } from '../no-nul.js';
+import { profileTextIssues } from '../no-nul.js';
 import { ProfilePython } from './profile-python.js';
 import {
   Arg,
@@ -225,7 +225,8 @@ function checkAgainstUi(profile: z.infer<typeof ProfileFields>, ctx: z.Refinemen
  */
 export const Profile = ProfileFields.superRefine(checkAgainstUi)
   .superRefine((profile, ctx) => {
-    for (const path of nulPaths(profile)) ctx.addIssue({ code: 'custom', path, message: NUL_MESSAGE });
+    for (const { path, message } of profileTextIssues(profile))
+      ctx.addIssue({ code: 'custom', path, message });
   })
   .transform(({ outputs, idle, ...rest }) => ({
     ...rest,

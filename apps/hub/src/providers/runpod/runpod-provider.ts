@@ -1,4 +1,4 @@
-import { compareCuda } from '@podpilot/common';
+import { compareCuda, cutToCodeUnits } from '@podpilot/common';
 import { NoCapacityError, NotYetTerminatedError, ProviderError } from '../errors.js';
 import { isRecord, num, str } from '../json.js';
 import {
@@ -46,7 +46,7 @@ export function runpodDescribe(body: unknown, text: string): string {
     if (title && detail) return `${title}: ${detail}`;
     if (title || detail) return (title ?? detail) as string;
   }
-  return text.slice(0, 200);
+  return cutToCodeUnits(text, 200);
 }
 
 /**

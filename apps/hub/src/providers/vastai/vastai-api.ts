@@ -2,7 +2,7 @@
  * Vast.ai REST v0 shapes (shared/provider-apis.md) and the pure mappings between them and the provider
  * interface. Kept apart from the HTTP calls so they can be tested and reused by the fake.
  */
-import { LaunchRequest } from '@podpilot/common';
+import { cutToCodeUnits, LaunchRequest } from '@podpilot/common';
 import { isRecord, num, str } from '../json.js';
 import {
   type LaunchSpec,
@@ -222,5 +222,5 @@ export function vastDescribe(body: unknown, text: string): string {
     const parts = [str(body.error), str(body.msg) ?? str(body.message) ?? str(body.detail)].filter(Boolean);
     if (parts.length > 0) return parts.join(': ');
   }
-  return text.slice(0, 200);
+  return cutToCodeUnits(text, 200);
 }

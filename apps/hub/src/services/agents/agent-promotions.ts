@@ -36,9 +36,8 @@ export class AgentPromotions {
   constructor(
     db: Db,
     private readonly library: ModelsService,
-    /** Where granted uploads are staged; the library's own storage when not given. */
-    // biome-ignore lint/complexity/useLiteralKeys: the library keeps its storage private; until AgentsService passes it, read it here
-    storage: ObjectStorage = library['storage'],
+    /** Where granted uploads are staged and verified (the library's storage). */
+    storage: ObjectStorage,
   ) {
     this.instances = new InstanceAgentRepository(db);
     this.snapshotUploads = new SnapshotsRepository(db);

@@ -75,7 +75,7 @@ export class AgentsService {
   ) {
     this.now = listeners.now ?? Date.now;
     this.downloads = new AgentDownloads(db, storage, library.sites);
-    this.promotions = new AgentPromotions(db, library);
+    this.promotions = new AgentPromotions(db, library, storage);
     this.credentials = new AgentCredentialsRepository(db);
     this.activity = new AgentActivityRepository(db);
     this.commands = new AgentCommandsRepository(db);

@@ -1,4 +1,5 @@
 import type { ProfileChange } from '@podpilot/common';
+import { cutToCodeUnits } from '@podpilot/common';
 
 // Pure helpers of the snapshot: remotes as a profile holds them, model names from file names, change lines.
 
@@ -29,7 +30,7 @@ export function modelNameOf(file: string, taken: Set<string>): string {
   const stem = file.includes('.') ? file.slice(0, file.lastIndexOf('.')) : file;
   let base = stem.replace(/[^A-Za-z0-9._-]/g, '-').replace(/^[^A-Za-z0-9]+/, '');
   if (!base) base = 'model';
-  base = base.slice(0, 90);
+  base = cutToCodeUnits(base, 90);
   let name = base;
   for (let n = 2; taken.has(name) || !MODEL_NAME_PATTERN.test(name); n++) name = `${base}-${n}`;
   taken.add(name);

@@ -1,4 +1,5 @@
 /** The Tailscale API v2 shapes the client returns, and the readers of its answers (shared/provider-apis.md). */
+import { cutToCodeUnits } from '@podpilot/common';
 import { isRecord, str } from '../../providers/json.js';
 
 /** A freshly minted auth key; `key` (the secret text) is returned by the API this once only. */
@@ -43,7 +44,7 @@ export function describe(body: unknown, text: string): string {
     const message = str(body.message) ?? str(body.error_description) ?? str(body.error);
     if (message) return message;
   }
-  return text.slice(0, 200);
+  return cutToCodeUnits(text, 200);
 }
 
 /** One device of `GET /tailnet/{t}/devices`, normalised; null when it has no id. */
