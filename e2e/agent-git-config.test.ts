@@ -1,13 +1,11 @@
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { git, makeRemote, tempDir } from '../apps/agent/src/provision/test-support/git-repos.js';
+import { describe, expect, it } from 'vitest';
+import { git, makeRemote } from '../apps/agent/src/provision/test-support/git-repos.js';
 import { freePort } from '../apps/agent/src/test-support/free-port.js';
-import type { Db } from '../apps/hub/src/db/db.js';
-import { migrate } from '../apps/hub/src/db/migrate.js';
-import { openPglite } from '../apps/hub/src/db/pglite.js';
-import { appWithOwner, hubRequests, type TestHub } from '../apps/hub/src/test-support/app.js';
-import { agentHarness, exitOf, TINY_UI, waitUntil } from './support/agent-harness.js';
+import { hubRequests } from '../apps/hub/src/test-support/app.js';
+import { exitOf, TINY_UI } from './support/agent-harness.js';
+import { useAgentHub } from './support/agent-hub.js';
 
 /**
  * A repository's own `.git/config` can make git run programs (core.fsmonitor on `git status`, a filter
@@ -16,41 +14,11 @@ import { agentHarness, exitOf, TINY_UI, waitUntil } from './support/agent-harnes
  * and nothing the config names ever runs (issue 19).
  */
 describe('git config planted in a checkout runs nothing in the agent (e2e)', () => {
-  const tmp = tempDir('podpilot-git-config-e2e-');
-  let db: Db;
-  let hub: TestHub & { cookie: string };
-
-  beforeAll(async () => {
-    db = await openPglite();
-    await migrate(db);
-    hub = await appWithOwner(db);
-  });
-  afterAll(async () => {
-    killAll();
-    await hub?.close();
-    await db?.close();
-    tmp.cleanup();
-  });
-
-  const { instanceOf, runAgent, waitForOutput, waitForState, killAll } = agentHarness(() => ({ hub, db }));
-  const { putProfile } = hubRequests(() => hub);
+  const { tmp, ref, snapshot, instanceOf, runAgent, waitForOutput, waitForState } =
+    useAgentHub('podpilot-git-config-e2e-');
+  const { putProfile } = hubRequests(() => ref.hub);
   const marker = join(tmp.dir, 'ran');
   const ran = () => (existsSync(marker) ? readFileSync(marker, 'utf8') : '');
-
-  /** Asks for a snapshot and waits until the hub stored it. */
-  async function snapshot(id: string) {
-    const { commandId } = await hub.services.snapshots.request(id, {});
-    let stored: Awaited<ReturnType<typeof hub.services.snapshots.list>> = [];
-    await waitUntil(
-      async () => {
-        stored = await hub.services.snapshots.list(id, commandId, 1);
-        return stored[0]?.complete === true;
-      },
-      () => `no snapshot stored for command ${commandId}`,
-      120_000,
-    );
-    return stored[0];
-  }
 
   it('refuses a profile that writes into .git', async () => {
     for (const path of ['.git/config', 'custom_nodes/x/.GIT/config', 'a/%2egit/config']) {
@@ -106,7 +74,7 @@ args: ["--port", "${port}"]
     chmodSync(join(tmp.dir, 'post-checkout'), 0o755);
     const second = runAgent(workspace);
     await waitForOutput(second, /ready: the WebUI answers/);
-    expect((await hub.services.instances.get(id)).state).toBe('ready');
+    expect((await ref.hub.services.instances.get(id)).state).toBe('ready');
 
     const clean = await snapshot(id);
     expect(clean, second.output()).toMatchObject({ created: false, warnings: [] });

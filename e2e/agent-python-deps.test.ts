@@ -1,13 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeRemote, tempDir } from '../apps/agent/src/provision/test-support/git-repos.js';
+import { describe, expect, it } from 'vitest';
+import { makeRemote } from '../apps/agent/src/provision/test-support/git-repos.js';
 import { freePort } from '../apps/agent/src/test-support/free-port.js';
-import type { Db } from '../apps/hub/src/db/db.js';
-import { migrate } from '../apps/hub/src/db/migrate.js';
-import { openPglite } from '../apps/hub/src/db/pglite.js';
-import { appWithOwner, type TestHub } from '../apps/hub/src/test-support/app.js';
-import { agentHarness, exitOf, TINY_UI, waitUntil } from './support/agent-harness.js';
+import { exitOf, TINY_UI, waitUntil } from './support/agent-harness.js';
+import { useAgentHub } from './support/agent-hub.js';
 import { writeWheel } from './support/wheels.js';
 
 /** The tiny UI, first writing which Python runs it and what it can import from the overlay. */
@@ -29,27 +26,11 @@ except ImportError as e:
 ${TINY_UI}`;
 
 describe('the agent installs the Python packages of custom nodes (e2e, offline)', () => {
-  const tmp = tempDir('podpilot-python-e2e-');
-  let db: Db;
-  let hub: TestHub & { cookie: string };
-
-  beforeAll(async () => {
-    db = await openPglite();
-    await migrate(db);
-    hub = await appWithOwner(db);
-  });
-  afterAll(async () => {
-    killAll();
-    await hub.close();
-    await db.close();
-    tmp.cleanup();
-  });
-
-  const { instanceOf, runAgent, waitForOutput, waitForState, killAll } = agentHarness(() => ({ hub, db }));
+  const { tmp, ref, instanceOf, runAgent, waitForOutput, waitForState } = useAgentHub('podpilot-python-e2e-');
   // pip sees only the profile's wheel folder: no index, not this machine's pip configuration.
   const offlinePip = { PIP_CONFIG_FILE: '/dev/null', PIP_NO_INDEX: '1', PIP_FIND_LINKS: '' };
 
-  const eventsOf = async (id: string) => await hub.services.instances.events(id, 200);
+  const eventsOf = async (id: string) => await ref.hub.services.instances.events(id, 200);
 
   it('ready with the good node installed and the bad one named with pip reason; a restart installs nothing', {
     timeout: 240_000,

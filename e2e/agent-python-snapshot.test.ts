@@ -1,15 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { Profile } from '@podpilot/common';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeRemote, tempDir } from '../apps/agent/src/provision/test-support/git-repos.js';
+import { describe, expect, it } from 'vitest';
+import { makeRemote } from '../apps/agent/src/provision/test-support/git-repos.js';
 import { freePort } from '../apps/agent/src/test-support/free-port.js';
-import type { Db } from '../apps/hub/src/db/db.js';
-import { migrate } from '../apps/hub/src/db/migrate.js';
-import { openPglite } from '../apps/hub/src/db/pglite.js';
-import { appWithOwner, hubRequests, type TestHub } from '../apps/hub/src/test-support/app.js';
+import { hubRequests } from '../apps/hub/src/test-support/app.js';
 import { insertInstance, latestProfileVersion } from '../apps/hub/src/test-support/costs.js';
-import { agentHarness, exitOf, TINY_UI, waitUntil } from './support/agent-harness.js';
+import { exitOf, TINY_UI } from './support/agent-harness.js';
+import { useAgentHub } from './support/agent-hub.js';
 import { writeWheel } from './support/wheels.js';
 
 /**
@@ -17,42 +15,13 @@ import { writeWheel } from './support/wheels.js';
  * pinned in the snapshot's profile version, and an instance provisioned from that version has it.
  */
 describe('a snapshot pins the Python packages installed by hand, and its launch installs them (e2e, offline)', () => {
-  const tmp = tempDir('podpilot-python-snapshot-e2e-');
-  let db: Db;
-  let hub: TestHub & { cookie: string };
-
-  beforeAll(async () => {
-    db = await openPglite();
-    await migrate(db);
-    hub = await appWithOwner(db);
-  });
-  afterAll(async () => {
-    killAll();
-    await hub?.close();
-    await db?.close();
-    tmp.cleanup();
-  });
-
-  const { instanceOf, runAgent, waitForState, killAll } = agentHarness(() => ({ hub, db }));
-  const { owner, ok } = hubRequests(() => hub);
+  const { tmp, ref, snapshot, instanceOf, runAgent, waitForState } = useAgentHub(
+    'podpilot-python-snapshot-e2e-',
+  );
+  const { owner, ok } = hubRequests(() => ref.hub);
   // pip sees only the test's wheel folder: no index, not this machine's pip configuration.
   const offlinePip = { PIP_CONFIG_FILE: '/dev/null', PIP_NO_INDEX: '1', PIP_FIND_LINKS: '' };
   const venvBin = (workspace: string, tool: string) => join(workspace, '.podpilot', 'venv', 'bin', tool);
-
-  /** Asks the instance's agent for a snapshot and waits until the hub stored it. */
-  async function snapshot(id: string) {
-    const { commandId } = await hub.services.snapshots.request(id, {});
-    let stored: Awaited<ReturnType<typeof hub.services.snapshots.list>> = [];
-    await waitUntil(
-      async () => {
-        stored = await hub.services.snapshots.list(id, commandId, 1);
-        return stored[0]?.complete === true;
-      },
-      () => `no snapshot stored for command ${commandId}`,
-      120_000,
-    );
-    return stored[0];
-  }
 
   it('lists the package in the snapshot, whose launch installs it', { timeout: 300_000 }, async () => {
     const wheels = join(tmp.dir, 'wheels');
@@ -89,15 +58,15 @@ args: ["--port", "${port}"]
     expect(await exitOf(first)).toBe(0);
 
     // --- a new instance of the snapshot's version, on a fresh workspace ---
-    const second = await insertInstance(db, {
+    const second = await insertInstance(ref.db, {
       name: 'pysnap-2',
       provider: 'local',
       state: 'launching',
-      profileVersionId: await latestProfileVersion(db, 'pysnap'),
+      profileVersionId: await latestProfileVersion(ref.db, 'pysnap'),
       transitions: [],
     });
     const ws2 = join(tmp.dir, 'ws2');
-    const agent2 = runAgent(ws2, await hub.services.bootstrapTokens.mint(second), offlinePip);
+    const agent2 = runAgent(ws2, await ref.hub.services.bootstrapTokens.mint(second), offlinePip);
     await waitForState(second, 'ready', 180_000).catch((error: Error) => {
       throw new Error(`${error.message}\nagent output:\n${agent2.output()}`);
     });

@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import { UI_KINDS, type UiKind } from '@podpilot/common';
 import { validate } from 'dockerfile-utils';
 import { describe, expect, it } from 'vitest';
-import { imageFor } from '../apps/hub/src/providers/image-variants.js';
 import {
   appDockerfile,
   argDefault,

@@ -2,15 +2,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AgentCommand } from '@podpilot/common';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HubConnection } from '../apps/agent/src/hub/hub-connection.js';
-import { git, makeRemote, tempDir } from '../apps/agent/src/provision/test-support/git-repos.js';
+import { git, makeRemote } from '../apps/agent/src/provision/test-support/git-repos.js';
 import { runSnapshotCommand } from '../apps/agent/src/runtime/snapshot-command.js';
-import type { Db } from '../apps/hub/src/db/db.js';
-import { migrate } from '../apps/hub/src/db/migrate.js';
-import { openPglite } from '../apps/hub/src/db/pglite.js';
-import { appWithOwner, type TestHub } from '../apps/hub/src/test-support/app.js';
-import { agentHarness } from './support/agent-harness.js';
+import { useAgentHub } from './support/agent-hub.js';
 
 const MiB = 1024 * 1024;
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -21,22 +17,7 @@ const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
  * named in the acknowledgement, which is then not ok.
  */
 describe('the snapshot command uploads what the library lacks (e2e)', () => {
-  const tmp = tempDir('podpilot-snapshot-command-');
-  let db: Db;
-  let hub: TestHub & { cookie: string };
-
-  beforeAll(async () => {
-    db = await openPglite();
-    await migrate(db);
-    hub = await appWithOwner(db);
-  });
-  afterAll(async () => {
-    await hub?.close();
-    await db?.close();
-    tmp.cleanup();
-  });
-
-  const { instanceOf } = agentHarness(() => ({ hub, db }));
+  const { tmp, ref, instanceOf } = useAgentHub('podpilot-snapshot-command-');
 
   it('uploads the unknown models, refuses one that changed since it was hashed, and says so', async () => {
     const remote = makeRemote(tmp.dir, 'ui');
@@ -53,12 +34,12 @@ describe('the snapshot command uploads what the library lacks (e2e)', () => {
       'snapcmd',
     );
     const connection = new HubConnection({
-      hubUrl: hub.url,
+      hubUrl: ref.hub.url,
       bootstrapToken: bootstrap,
       stateFile: join(tmp.dir, 'agent.json'),
     });
     await connection.connect();
-    const commandId = (await hub.services.snapshots.request(id, {})).commandId;
+    const commandId = (await ref.hub.services.snapshots.request(id, {})).commandId;
     const command: AgentCommand = {
       id: commandId,
       kind: 'snapshot',
@@ -84,10 +65,10 @@ describe('the snapshot command uploads what the library lacks (e2e)', () => {
       /^1 of 2 model upload\(s\) failed \(models\/loras\/growing\.safetensors: it changed after it was hashed\) — snapcmd@2: /,
     );
     expect(said).toContain('snapshot: uploading models/loras/kept.safetensors (2.0 MiB) to the library');
-    const library = await hub.services.models.get(sha(kept));
+    const library = await ref.hub.services.models.get(sha(kept));
     expect(library).toMatchObject({ status: 'available', kind: 'lora', name: 'kept' });
     // The stored object is the file, byte for byte.
-    const stored = await hub.storage.get(library.storageKey ?? '');
+    const stored = await ref.hub.storage.get(library.storageKey ?? '');
     const chunks: Buffer[] = [];
     for await (const chunk of stored) chunks.push(chunk as Buffer);
     expect(sha(Buffer.concat(chunks))).toBe(sha(kept));

@@ -106,6 +106,34 @@ function foundation(db: Db, deps: ServiceDeps, settings: Settings) {
   };
 }
 
+/** The instance lifecycle, with the options the settings give it. */
+function lifecycleOf(
+  db: Db,
+  base: ReturnType<typeof foundation>,
+  bootstrapTokens: BootstrapTokens,
+  settings: Settings,
+  deps: ServiceDeps,
+): LifecycleService {
+  const options = {
+    finalSyncMs: settings.finalSyncMs,
+    imagePrefix: settings.imagePrefix,
+    ...(settings.imageTag ? { imageTag: settings.imageTag } : {}),
+    ...(settings.pinnedVariant ? { imageVariant: settings.pinnedVariant } : {}),
+    hubUrl: deps.hubUrl,
+    budget: base.budgets,
+    tailscale: base.tailscale,
+  };
+  return new LifecycleService(
+    db,
+    base.providers,
+    base.instances,
+    bootstrapTokens,
+    base.outputs,
+    options,
+    deps.log,
+  );
+}
+
 /**
  * Builds every service of the hub once, in dependency order: each is constructed with everything it uses,
  * nothing is attached afterwards. Starts nothing (jobs start in server.ts).
@@ -114,34 +142,13 @@ export function buildServices(db: Db, deps: ServiceDeps) {
   const merged: LifecycleSettings = { ...LIFECYCLE_DEFAULTS, ...deps.lifecycle };
   const pinnedVariant = merged.imageVariant === 'auto' ? undefined : merged.imageVariant;
   const settings: Settings = { ...merged, pinnedVariant, now: deps.now ?? Date.now };
-  const { log, hubUrl } = deps;
+  const { log } = deps;
   const base = foundation(db, deps, settings);
   const { providers, tailscale, now } = { ...base, now: settings.now };
   const bootstrapTokens = new BootstrapTokens(db);
-  const lifecycle = new LifecycleService(
-    db,
-    providers,
-    base.instances,
-    bootstrapTokens,
-    base.outputs,
-    {
-      finalSyncMs: settings.finalSyncMs,
-      imagePrefix: settings.imagePrefix,
-      ...(settings.imageTag ? { imageTag: settings.imageTag } : {}),
-      ...(pinnedVariant ? { imageVariant: pinnedVariant } : {}),
-      hubUrl,
-      budget: base.budgets,
-      tailscale,
-    },
-    log,
-  );
-  const notifier = new Notifier(
-    db,
-    settings.webhookUrl,
-    log,
-    now,
-    new OutboundGuard({ allow: settings.outboundAllow }),
-  );
+  const lifecycle = lifecycleOf(db, base, bootstrapTokens, settings, deps);
+  const guard = new OutboundGuard({ allow: settings.outboundAllow });
+  const notifier = new Notifier(db, settings.webhookUrl, log, now, guard);
   const history = new ActivityRecorder(db, now, log);
   const idleOptions = { minuteMs: settings.idleMinuteMs, now, history };
   const idle = new IdleService(db, lifecycle, notifier, idleOptions, log);

@@ -6,7 +6,7 @@ describe('textIssues', () => {
     const doc = {
       name: 'a\u202eb',
       notes: ['ok', 'x\u0000'],
-      [`k\u200b`]: 1,
+      'k\u200b': 1,
       deep: { free: 'שלום\u202e\n' },
     };
     const issues = textIssues(doc, (path) => (path[0] === 'deep' ? 'free' : 'name'));
@@ -47,7 +47,7 @@ describe('profileTextIssues', () => {
     const bad = {
       ...profile,
       name: 'p\u200b',
-      env: { [`KEY\u202e`]: 'v', OK: 'bell\u0007' },
+      env: { 'KEY\u202e': 'v', OK: 'bell\u0007' },
       files: [{ path: 'user/a\u202egnp.json', content: 'x' }],
       extensions: [{ url: 'https://example.com/x.git', ref: 'a'.repeat(40), name: 'ext\u2066' }],
     };

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import {
   AGENT_API_PREFIX,
+  AGENT_SPEAKS,
   type AgentEvent,
   type AnswerOf,
   ApiCallError,
@@ -12,19 +13,18 @@ import {
   cutToCodeUnits,
   type Endpoint,
   endpoints,
-  type HeartbeatRequest,
   type HeartbeatResponse,
   isTransientError,
   type LogLine,
   type ModelSourceCredential,
   type OutputFile,
-  PODPILOT_VERSION,
   type RegisterResponse,
   type RetryOptions,
   type SnapshotReport,
   type UploadedPart,
 } from '@podpilot/common';
 import type { ForwardRoute } from '@podpilot/common/node';
+import type { HeartbeatFacts } from '../runtime/agent-state.js';
 import { AgentStateFile, type SavedState } from './agent-state.js';
 import { proxiedFetch } from './hub-proxy.js';
 
@@ -144,7 +144,7 @@ export class HubConnection {
     const answer = await this.call(api.register, {
       body: {
         bootstrapToken: this.options.bootstrapToken,
-        agentVersion: PODPILOT_VERSION,
+        ...AGENT_SPEAKS,
         hostname: hostname(),
         ...(this.options.provider ? { provider: this.options.provider } : {}),
       },
@@ -158,9 +158,9 @@ export class HubConnection {
   }
 
   /** One heartbeat; throws HubUnavailableError (the caller just tries again next tick). */
-  async heartbeat(report: Omit<HeartbeatRequest, 'agentVersion' | 'sentAt'>): Promise<HeartbeatResponse> {
+  async heartbeat(report: HeartbeatFacts): Promise<HeartbeatResponse> {
     return this.call(api.heartbeat, {
-      body: { ...report, agentVersion: PODPILOT_VERSION, sentAt: new Date().toISOString() },
+      body: { ...report, ...AGENT_SPEAKS, sentAt: new Date().toISOString() },
     });
   }
 

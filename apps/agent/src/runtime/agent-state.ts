@@ -13,7 +13,7 @@ export interface Acknowledgement {
 }
 
 /** What one heartbeat reports (the connection adds the agent's version and the time). */
-export type HeartbeatFacts = Omit<HeartbeatRequest, 'agentVersion' | 'sentAt'>;
+export type HeartbeatFacts = Omit<HeartbeatRequest, 'agentVersion' | 'protocolVersion' | 'sentAt'>;
 
 /**
  * The running agent in one object: what the heartbeat reports (phase, provisioning progress, the WebUI,

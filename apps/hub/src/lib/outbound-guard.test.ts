@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import ipaddr from 'ipaddr.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HUB_SETTINGS } from '../env-settings.js';
+import { closedPort } from '../test-support/closed-port.js';
 import { allowEntryProblem, isPublicAddress, OutboundAllowlist } from './outbound-address.js';
 import { OUTBOUND_REFUSED, OutboundGuard, outboundRefusal } from './outbound-guard.js';
 
@@ -27,14 +28,6 @@ async function site(location?: () => string) {
   servers.push(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { port: (server.address() as AddressInfo).port, seen };
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 const guard = (policy: ConstructorParameters<typeof OutboundGuard>[0] = {}) => {

@@ -1,6 +1,13 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { AGENT_PROTOCOL_VERSION, PODPILOT_VERSION } from '@podpilot/common';
 import { describe, expect, it } from 'vitest';
-import { heartbeat, localAgent, localInstance, RUNNING_WEBUI } from '../test-support/agents.js';
+import {
+  heartbeat,
+  localAgent,
+  localInstance,
+  RUNNING_WEBUI,
+  registerAgent,
+} from '../test-support/agents.js';
 import { hubRequests, useOwnerHub } from '../test-support/app.js';
 import { testDatabases } from '../test-support/databases.js';
 import { uploadInParts } from '../test-support/uploads.js';
@@ -28,6 +35,27 @@ describe.each(testDatabases())('agent protocol on $engine', ({ open }) => {
     const again = await register(bootstrap);
     expect(again.statusCode).toBe(401);
     expect(again.json().error.message).toBe('bootstrapToken: unknown, expired or already used');
+  });
+
+  it('refuses an agent of another protocol version, at registration and in heartbeats, naming both', async () => {
+    const { bootstrap } = await launch('agent-protocol');
+    const other = AGENT_PROTOCOL_VERSION + 1;
+    const refused = await stranger('POST', '/agent/v1/register', {
+      bootstrapToken: bootstrap,
+      agentVersion: '9.0.0',
+      protocolVersion: other,
+    });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().error.message).toBe(
+      `body.protocolVersion: the agent (9.0.0) speaks agent protocol ${other}, this hub (${PODPILOT_VERSION}) speaks ${AGENT_PROTOCOL_VERSION}: launch the images of the hub's version (tag <variant>-${PODPILOT_VERSION}) or update the hub`,
+    );
+    // Refused before anything changed: the bootstrap token still works for an agent of this protocol, and one
+    // too old to send the field (version 1) is taken too.
+    const token = await registerAgent(t.hub, bootstrap);
+    expect((await agentPost('heartbeat', token, beat('ready'))).statusCode).toBe(200);
+    const resumed = await agentPost('heartbeat', token, { ...beat('ready'), protocolVersion: other });
+    expect(resumed.statusCode).toBe(409);
+    expect(resumed.json().error.message).toContain(`speaks agent protocol ${other}`);
   });
 
   it('requires a valid agent token on every other agent route', async () => {

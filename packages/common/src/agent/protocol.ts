@@ -2,10 +2,27 @@ import { z } from 'zod';
 import { ModelUploadPlan, Sha256 } from '../api/models.js';
 import { SyncStatus } from '../api/outputs.js';
 import { Profile } from '../profile/profile.schema.js';
+import { PODPILOT_VERSION } from '../version.js';
 import { ActivityFacts } from './activity.js';
 
 /** Path prefix of every agent route on the hub. */
 export const AGENT_API_PREFIX = '/agent/v1';
+
+/**
+ * The version of the JSON hub and agent exchange under /agent/v1. Agents send it at registration and with each
+ * heartbeat; a hub refuses any other (409 naming both). Agents of releases before it send none: version 1.
+ * Bump it (and the path) only with a change on the wire.
+ */
+export const AGENT_PROTOCOL_VERSION = 1;
+
+/** Who the agent is, in every registration and heartbeat. */
+export const AGENT_SPEAKS = {
+  agentVersion: PODPILOT_VERSION,
+  protocolVersion: AGENT_PROTOCOL_VERSION,
+} as const;
+
+/** Absent: an agent older than the field, which speaks version 1. */
+const ProtocolVersion = z.number().int().positive().max(1_000_000).optional();
 
 const Timestamp = z.iso.datetime({ message: 'expected an ISO-8601 time with a Z offset' });
 
@@ -13,6 +30,7 @@ const Timestamp = z.iso.datetime({ message: 'expected an ISO-8601 time with a Z 
 export const RegisterRequest = z.object({
   bootstrapToken: z.string().min(1, 'expected the bootstrap token from the launch'),
   agentVersion: z.string().min(1).max(50),
+  protocolVersion: ProtocolVersion,
   hostname: z.string().max(255).optional(),
   /** What the provider says about this container, e.g. `{kind: 'vastai', instanceId: '123'}`. */
   provider: z.object({ kind: z.string().max(50), instanceId: z.string().max(200).optional() }).optional(),
@@ -56,6 +74,7 @@ export type WebuiState = z.infer<typeof WebuiState>;
 /** Facts, not decisions: the hub decides what they mean (idle, failed, …). */
 export const HeartbeatRequest = z.object({
   agentVersion: z.string().min(1).max(50),
+  protocolVersion: ProtocolVersion,
   sentAt: Timestamp,
   phase: AgentPhase,
   provisioning: z

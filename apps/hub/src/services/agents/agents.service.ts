@@ -13,6 +13,7 @@ import type {
   RegisterResponse,
   UploadedPart,
 } from '@podpilot/common';
+import { AGENT_PROTOCOL_VERSION, PODPILOT_VERSION } from '@podpilot/common';
 import type { Db } from '../../db/db.js';
 import { randomToken, sha256Hex } from '../../lib/crypto.js';
 import { HttpError } from '../../lib/http-error.js';
@@ -57,6 +58,19 @@ export interface AgentListeners {
  * The hub's side of `/agent/v1`: credentials, heartbeats (facts in, commands out), events and logs; presigned
  * downloads (AgentDownloads) and model promotions (AgentPromotions) limited to the instance's own profile.
  */
+/**
+ * Refuses an agent that speaks another protocol version than this hub (409 naming both): its messages would be
+ * misread. An agent too old to send the field speaks version 1.
+ */
+function assertProtocol(req: { agentVersion: string; protocolVersion?: number | undefined }): void {
+  const theirs = req.protocolVersion ?? 1;
+  if (theirs === AGENT_PROTOCOL_VERSION) return;
+  const message = `the agent (${req.agentVersion}) speaks agent protocol ${theirs}, this hub (${PODPILOT_VERSION}) speaks ${AGENT_PROTOCOL_VERSION}: launch the images of the hub's version (tag <variant>-${PODPILOT_VERSION}) or update the hub`;
+  throw new HttpError(409, 'conflict', `body.protocolVersion: ${message}`, [
+    { path: 'body.protocolVersion', message },
+  ]);
+}
+
 export class AgentsService {
   private readonly credentials: AgentCredentialsRepository;
   private readonly activity: AgentActivityRepository;
@@ -89,6 +103,7 @@ export class AgentsService {
    * carries a new WebUI link key for the instance (replacing an earlier agent's).
    */
   async register(req: RegisterRequest): Promise<RegisterResponse> {
+    assertProtocol(req);
     const agentToken = randomToken(AGENT_TOKEN_PREFIX);
     let webuiLinkKey = '';
     const instanceId = await this.db.transaction(async (tx) => {
@@ -167,6 +182,7 @@ export class AgentsService {
 
   /** Stores the facts, acknowledges finished commands, moves the lifecycle, and returns pending commands. */
   async heartbeat(instanceId: string, req: HeartbeatReport): Promise<HeartbeatResponse> {
+    assertProtocol(req); // a resumed agent (another image after a start) does not register again
     const { acknowledged, ...facts } = req;
     await this.activity.saveFacts(instanceId, facts, req.agentVersion, new Date(this.now()));
     if (acknowledged.length) await this.commands.acknowledge(instanceId, acknowledged);

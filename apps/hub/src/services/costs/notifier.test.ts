@@ -4,6 +4,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/db.js';
 import { OutboundGuard } from '../../lib/outbound-guard.js';
+import { closedPort } from '../../test-support/closed-port.js';
 import { Notifier, webhookUrlProblem } from './notifier.js';
 
 let server: Server | undefined;
@@ -56,14 +57,6 @@ function notifierFor(url: string | undefined, allow = ['127.0.0.1']) {
 }
 
 /** A loopback port nothing listens on (it did a moment ago). */
-async function closedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
 const notice = { kind: 'budget.warning', level: 'warn', instanceId: null, message: 'half spent' } as const;
 
 describe('Notifier webhook', () => {

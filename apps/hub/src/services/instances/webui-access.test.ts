@@ -62,11 +62,13 @@ describe.each(testDatabases())('the way into the WebUI on Vast.ai ($engine)', ({
       ts?.join(String(env.TS_AUTHKEY), String(env.TS_HOSTNAME));
       await registerAgent(t.hub, bootstrapTokenOf(t.fake, id));
       // The hub looks the device up after answering the registration.
-      await expect.poll(async () => (await api('GET', `/api/instances/${id}`)).json().access).toEqual({
-        kind: 'tailnet',
-        url: `http://podpilot-${id}.tail0fake.ts.net:8188/`,
-        ssh: `ssh root@podpilot-${id}.tail0fake.ts.net`,
-      });
+      await expect
+        .poll(async () => (await api('GET', `/api/instances/${id}`)).json().access)
+        .toEqual({
+          kind: 'tailnet',
+          url: `http://podpilot-${id}.tail0fake.ts.net:8188/`,
+          ssh: `ssh root@podpilot-${id}.tail0fake.ts.net`,
+        });
     });
   });
 

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HttpError } from '../../lib/http-error.js';
+import { closedPort } from '../../test-support/closed-port.js';
 import { ModelSites, type ModelSiteUrls } from './model-sites.js';
 import { ModelSourceResolver, type ModelSourceResolverOptions } from './model-source.js';
 
@@ -29,14 +30,6 @@ async function site() {
   servers.push(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { port: (server.address() as AddressInfo).port, seen };
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 const resolver = (options: ModelSourceResolverOptions = {}, urls: ModelSiteUrls = options) =>
