@@ -109,9 +109,10 @@ describe('WebUI supervisor', () => {
   it('stops the UI an earlier agent left running (killed before it could), and only that one', async () => {
     await writeFile(join(dir, 'crashes'), '0');
     const pidFile = join(dir, 'webui.pid');
-    const first = await supervisor([], [], { pidFile });
+    // The first agent "dies" (it never restarts anything again): its UI keeps running and holding the port.
+    const first = await supervisor([], [], { pidFile, maxRestarts: 0 });
     await first.sup.start();
-    // The agent "dies": its UI keeps running and holding the port. A new agent takes over with the same port.
+    // A new agent takes over with the same port.
     const lines: string[] = [];
     const second = new WebuiSupervisor(
       {
