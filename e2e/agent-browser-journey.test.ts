@@ -10,7 +10,7 @@ import { expect, it } from 'vitest';
 import { makeRemote, tempDir } from '../apps/agent/src/provision/test-support/git-repos.js';
 import { freePort } from '../apps/agent/src/test-support/free-port.js';
 import { TINY_UI } from './support/agent-harness.js';
-import { chromiumMissing, launchChromium, step } from './support/browser.js';
+import { launchChromium, requireChromium, step } from './support/browser.js';
 import { startHub } from './support/hub-process.js';
 
 /*
@@ -73,11 +73,7 @@ async function waitForBadge(page: Page, states: string[], timeout: number): Prom
 }
 
 it('goes from first-run setup to a stopped instance with an output in the gallery', async (ctx) => {
-  const reason = chromiumMissing();
-  if (reason) {
-    if (process.env.CI === 'true') throw new Error(`browser test cannot run in CI: ${reason}`);
-    ctx.skip(`browser test skipped: ${reason}`);
-  }
+  requireChromium(ctx);
 
   await mkdir(ARTIFACTS, { recursive: true });
   // This run's screenshots only: the ones of an earlier run (or its failure) would mislead.

@@ -11,7 +11,7 @@ import { openPglite } from '../apps/hub/src/db/pglite.js';
 import { WebuiLinks } from '../apps/hub/src/services/instances/webui-links.service.js';
 import { appWithOwner, hubRequests, type TestHub } from '../apps/hub/src/test-support/app.js';
 import { agentHarness, type RunningAgent } from './support/agent-harness.js';
-import { chromiumMissing, launchChromium, step } from './support/browser.js';
+import { launchChromium, requireChromium, step } from './support/browser.js';
 import { ECHO_UI } from './support/echo-ui.js';
 
 /** What a WebSocket to `url` with `cookie` gets back for `message`: the echo, or `refused` when it never opens. */
@@ -123,8 +123,7 @@ describe('the WebUI behind the link proxy (e2e)', () => {
   });
 
   it('opens in a real browser from the link: the page and its WebSocket work, the cookie is not readable', async (ctx) => {
-    const missing = chromiumMissing();
-    if (missing) ctx.skip();
+    requireChromium(ctx);
     const profile = await mkdtemp(join(tmpdir(), 'podpilot-chromium-'));
     const context = await launchChromium(profile);
     try {

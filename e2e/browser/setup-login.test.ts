@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { API_TOKEN_PREFIX } from '@podpilot/common';
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
-import { chromiumMissing, launchChromium, step } from '../support/browser.js';
+import { launchChromium, requireChromium, step } from '../support/browser.js';
 import { startHub } from '../support/hub-process.js';
 
 const PASSWORD = 'correct horse battery staple';
@@ -30,11 +30,7 @@ async function expectDashboard(page: Page, hubUrl: string): Promise<void> {
 }
 
 it('sets the owner password from the setup link, logs out and in, and creates an API token', async (ctx) => {
-  const reason = chromiumMissing();
-  if (reason) {
-    if (process.env.CI === 'true') throw new Error(`browser test cannot run in CI: ${reason}`);
-    ctx.skip(`browser test skipped: ${reason}`);
-  }
+  requireChromium(ctx);
 
   const hub = await startHub();
   const base = hub.url.replace(/\/$/, '');

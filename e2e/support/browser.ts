@@ -11,6 +11,17 @@ export function chromiumMissing(): string | null {
     : `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)`;
 }
 
+/**
+ * Skips the calling test when Chromium is missing — except in CI (`CI=true`), where that fails it: CI must
+ * never count a browser test it did not run.
+ */
+export function requireChromium(ctx: { skip(note?: string): void }): void {
+  const missing = chromiumMissing();
+  if (!missing) return;
+  if (process.env.CI === 'true') throw new Error(`browser test cannot run in CI: ${missing}`);
+  ctx.skip(`browser test skipped: ${missing}`);
+}
+
 /** Headless Chromium with a throwaway profile folder, quiet (no background networking, no sync). */
 export function launchChromium(
   profileDir: string,

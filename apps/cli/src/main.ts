@@ -10,6 +10,7 @@ import { registerIdleCommands } from './commands/idle.js';
 import { registerInstanceCommands } from './commands/instances.js';
 import { registerLoginCommands } from './commands/login.js';
 import { registerModelsCommands } from './commands/models.js';
+import { registerNotifyCommands } from './commands/notify.js';
 import { registerOffersCommand } from './commands/offers.js';
 import { registerOutputsCommands } from './commands/outputs.js';
 import { registerProfileCommands } from './commands/profile.js';
@@ -37,6 +38,7 @@ registerIdleCommands(program);
 registerCostCommand(program);
 registerBudgetCommands(program);
 registerTailscaleCommands(program);
+registerNotifyCommands(program);
 
 try {
   await program.parseAsync();

@@ -35,7 +35,7 @@ export type AppDeps = Omit<ServiceDeps, 'log' | 'sessionTtlMs' | 'hubUrl'> & {
 };
 
 export type AppConfig = Pick<HubConfig, 'sessionTtlMs' | 'loginMaxPerMinute' | 'webDir' | 'publicUrl'> &
-  Partial<Pick<HubConfig, 'tailscaleOwner'>>;
+  Partial<Pick<HubConfig, 'tailscaleOwner' | 'storage' | 'port'>>;
 
 /** Builds the hub's HTTP app on an open, migrated database and a storage backend. Does not listen. */
 export async function buildApp(config: AppConfig, db: Db, deps: AppDeps): Promise<HubApp> {

@@ -3,8 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError, configProblems } from '@podpilot/common';
 import { z } from 'zod';
 import { HUB_SETTINGS } from './env-settings.js';
-import type { DeadlineSettings } from './jobs/deadline-rules.js';
 import { webhookUrlProblem } from './services/costs/notifier.js';
+import type { DeadlineSettings } from './services/instances/deadline-rules.js';
 import { type StorageConfig, storageConfigFrom } from './storage/settings.js';
 
 export { HUB_SETTINGS };

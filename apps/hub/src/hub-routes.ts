@@ -14,9 +14,11 @@ import { instancesRoutes } from './routes/instances.routes.js';
 import { lifecycleRoutes } from './routes/lifecycle.routes.js';
 import { liveRoutes } from './routes/live.routes.js';
 import { modelsRoutes } from './routes/models.routes.js';
+import { notificationsRoutes } from './routes/notifications.routes.js';
 import { outputsRoutes } from './routes/outputs.routes.js';
 import { profilesRoutes } from './routes/profiles.routes.js';
 import { secretsRoutes } from './routes/secrets.routes.js';
+import { settingsRoutes } from './routes/settings.routes.js';
 import { snapshotsRoutes } from './routes/snapshots.routes.js';
 import { tailscaleRoutes } from './routes/tailscale.routes.js';
 import { tokensRoutes } from './routes/tokens.routes.js';
@@ -51,7 +53,9 @@ export async function registerRoutes(
   await app.register(lifecycleRoutes, { lifecycle: s.lifecycle, offers: s.offers });
   await app.register(idleRoutes, { idle: s.idle, instances: s.instances });
   await app.register(costsRoutes, { costs: s.costs, budgets: s.budgets });
-  await app.register(tailscaleRoutes, { tailscale: s.tailscale });
+  await app.register(tailscaleRoutes, { tailscale: s.tailscale, secrets: s.secrets, hubPort: config.port });
+  await app.register(settingsRoutes, { storage: config.storage });
+  await app.register(notificationsRoutes, { notifications: s.notifications });
   await app.register(liveRoutes, {
     feed: s.live,
     history: s.history,

@@ -7,6 +7,7 @@ import type { Db } from './db/db.js';
 import { LIFECYCLE_DEFAULTS, type LifecycleSettings } from './env.js';
 import { CostWatch } from './jobs/cost-watch.js';
 import { DeadlineWatch } from './jobs/deadlines.js';
+import { NotificationWatch } from './jobs/notification-watch.js';
 import { Reconciler } from './jobs/reconciler.js';
 import { OutboundGuard } from './lib/outbound-guard.js';
 import { ProviderRegistry, type ProviderRegistryOptions } from './providers/registry.js';
@@ -28,6 +29,7 @@ import { WebuiLinks } from './services/instances/webui-links.service.js';
 import { FilesService } from './services/library/files.service.js';
 import { ModelsService, type ModelsServiceOptions } from './services/library/models.service.js';
 import { ProfilesService } from './services/library/profiles.service.js';
+import { NotificationsService } from './services/notifications/notifications.service.js';
 import { OutputsService, type OutputsServiceOptions } from './services/outputs/outputs.service.js';
 import { SnapshotsService } from './services/snapshots/snapshots.service.js';
 import { TailscaleService, type TailscaleServiceOptions } from './services/tailscale/tailscale.service.js';
@@ -148,7 +150,14 @@ export function buildServices(db: Db, deps: ServiceDeps) {
   const bootstrapTokens = new BootstrapTokens(db);
   const lifecycle = lifecycleOf(db, base, bootstrapTokens, settings, deps);
   const guard = new OutboundGuard({ allow: settings.outboundAllow });
-  const notifier = new Notifier(db, settings.webhookUrl, log, now, guard);
+  const notifications = new NotificationsService(db, base.secrets, log, {
+    envUrl: settings.webhookUrl,
+    outboundAllow: settings.outboundAllow,
+    guard,
+    now,
+  });
+  const notificationWatch = new NotificationWatch(db, notifications, log);
+  const notifier = new Notifier(db, () => notificationWatch.wake());
   const history = new ActivityRecorder(db, now, log);
   const idleOptions = { minuteMs: settings.idleMinuteMs, now, history };
   const idle = new IdleService(db, lifecycle, notifier, idleOptions, log);
@@ -165,6 +174,8 @@ export function buildServices(db: Db, deps: ServiceDeps) {
     offers: new OffersService(providers, pinnedVariant ? { pinnedVariant } : {}),
     history,
     idle,
+    notifications,
+    notificationWatch,
     costWatch: new CostWatch(db, idle, base.budgets, notifier, log),
     deadlines: new DeadlineWatch(
       db,

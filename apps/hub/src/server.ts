@@ -116,7 +116,9 @@ function startJobs(services: HubServices, config: HubConfig, logger: Logger): ()
   const stopReconciler = services.reconciler.start(config.lifecycle.reconcileEveryMs);
   const stopCostWatch = services.costWatch.start(config.lifecycle.costWatchEveryMs);
   const stopDeadlines = services.deadlines.start(config.lifecycle.costWatchEveryMs);
+  const stopNotifications = services.notificationWatch.start(config.lifecycle.costWatchEveryMs);
   return () => {
+    stopNotifications();
     stopDeadlines();
     stopHousekeeping();
     stopCostWatch();

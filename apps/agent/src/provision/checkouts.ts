@@ -25,10 +25,11 @@ export interface CheckoutItemResult {
   error?: Error;
 }
 
-/** Progress: `started` when an item begins, then its final result. */
-export type CheckoutEvent = Pick<CheckoutItemResult, 'name' | 'kind' | 'commit' | 'error'> & {
-  status: 'started' | CheckoutItemResult['status'];
-};
+/** Progress: `started` when an item begins (with its remote and ref, for the log), then its final result. */
+export type CheckoutEvent = Pick<CheckoutItemResult, 'name' | 'kind' | 'commit' | 'error'> &
+  Partial<Pick<CheckoutItemResult, 'url' | 'ref'>> & {
+    status: 'started' | CheckoutItemResult['status'];
+  };
 
 export interface ProvisionCheckoutsOptions {
   /** Extensions checked out at once (default 4). */
@@ -166,7 +167,7 @@ function job(
 
 /** Checks out one item, recording its outcome on it; throws only when aborted. */
 async function checkoutItem({ item, url }: CheckoutJob, { signal, onItem }: ProvisionCheckoutsOptions) {
-  onItem?.({ name: item.name, kind: item.kind, status: 'started' });
+  onItem?.({ name: item.name, kind: item.kind, status: 'started', url: item.url, ref: item.ref });
   try {
     if (item.kind === 'extension' && !FOLDER.test(item.name)) {
       throw new Error(

@@ -41,4 +41,43 @@ describe('provisionModels', () => {
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain("model m: the library's copy is corrupt");
   });
+
+  it("says each model's start and end for the agent's log, and a failure at error level", async () => {
+    const good = server.serveRandom('/said.bin', 10_000);
+    const said: [string, string | undefined][] = [];
+    await provisionModels(profileWith(good.sha256, server.url('/said.bin')), {
+      cacheDir: join(tmp.dir, 'cache-said'),
+      uiDir: join(tmp.dir, 'ui-said'),
+      storageUrls: {},
+      progress: new ProgressTracker(),
+      onStep: (line, level) => said.push([line, level]),
+    });
+    expect(said).toEqual([
+      [`model m: fetching m.safetensors from 127.0.0.1:${new URL(server.url('/')).port}`, undefined],
+      [expect.stringMatching(/^model m: fetched 0\.0 MiB from url, sha256 verified$/), undefined],
+    ]);
+
+    said.length = 0;
+    const sha256 = 'b'.repeat(64);
+    const libraryOnly = Profile.parse({
+      name: 'p',
+      ui: { kind: 'comfyui', ref: COMMIT },
+      models: [
+        { name: 'sdxl-refiner', kind: 'lora', sha256, source: { storage: `models/sha256/${sha256}` } },
+      ],
+    });
+    const failed = provisionModels(libraryOnly, {
+      cacheDir: join(tmp.dir, 'cache-said'),
+      uiDir: join(tmp.dir, 'ui-said'),
+      storageUrls: {},
+      progress: new ProgressTracker(),
+      onStep: (line, level) => said.push([line, level]),
+    });
+    const reason = 'model sdxl-refiner: it is not in the library yet and has no URL to fetch it from';
+    await expect(failed).rejects.toThrow(reason);
+    expect(said).toEqual([
+      ['model sdxl-refiner: fetching sdxl-refiner.safetensors from nowhere', undefined],
+      [reason, 'error'],
+    ]);
+  });
 });

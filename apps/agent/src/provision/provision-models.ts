@@ -1,6 +1,6 @@
 import { link, lstat, mkdir, rm, stat, symlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { type ModelSourceCredential, type Profile, UI_KINDS } from '@podpilot/common';
+import { type LogLevel, type ModelSourceCredential, type Profile, UI_KINDS } from '@podpilot/common';
 import { fetchModel, HashMismatchError, sourceWithCredentials } from '../download/index.js';
 import type { ProgressTracker } from './progress.js';
 
@@ -17,6 +17,8 @@ export interface ProvisionModelsOptions {
   signal?: AbortSignal;
   /** Something the owner should hear about that did not stop provisioning. */
   onWarning?: (message: string) => void;
+  /** Each model's start, end and failure, as a line for the log (level: info when left out). */
+  onStep?: (line: string, level?: LogLevel) => void;
 }
 
 export interface ModelOutcome {
@@ -49,7 +51,7 @@ export async function provisionModels(
   const outcomes: ModelOutcome[] = [];
   const worker = async () => {
     for (let model = queue.shift(); model; model = queue.shift()) {
-      const fetched = await fetchFromBest(model, opts);
+      const fetched = await logged(model, opts, () => fetchFromBest(model, opts));
       const target = join(opts.uiDir, folders[model.kind], model.file);
       await linkInto(fetched.result.path, target);
       const { sizeBytes } = fetched.result;
@@ -69,6 +71,40 @@ export async function provisionModels(
     Array.from({ length: Math.min(opts.parallel ?? 2, Math.max(profile.models.length, 1)) }, worker),
   );
   return outcomes;
+}
+
+/** Says when a model's fetch starts, how it ended (from where, how much) and why it failed. */
+async function logged<T extends Awaited<ReturnType<typeof fetchFromBest>>>(
+  model: ProfileModel,
+  opts: ProvisionModelsOptions,
+  fetch: () => Promise<T>,
+): Promise<T> {
+  const own = 'url' in model.source ? model.source.url : undefined;
+  const from = opts.storageUrls[model.sha256] ? 'the library' : own ? hostOf(own) : 'nowhere';
+  opts.onStep?.(`model ${model.name}: fetching ${model.file} from ${from}`);
+  try {
+    const fetched = await fetch();
+    const { cached, fetchedBytes } = fetched.result;
+    const how = cached ? 'already in the cache' : `fetched ${mib(fetchedBytes)} from ${fetched.from}`;
+    opts.onStep?.(`model ${model.name}: ${how}, sha256 verified`);
+    return fetched;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const prefix = `model ${model.name}:`;
+    opts.onStep?.(message.startsWith(prefix) ? message : `${prefix} ${message}`, 'error');
+    throw error;
+  }
+}
+
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+
+/** The host of a model's own URL (never its path or query: they may carry a token). */
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return 'its URL';
+  }
 }
 
 /** Fetches one model into the cache from the library's copy when there is one, else from its own URL. */

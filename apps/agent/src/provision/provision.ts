@@ -2,7 +2,8 @@ import type { Profile } from '@podpilot/common';
 import type { HubConnection } from '../hub/hub-connection.js';
 import type { PythonOutcome } from '../python/install-item.js';
 import type { PythonSettings } from '../python/settings.js';
-import { type ProvisionCheckoutsResult, provisionCheckouts } from './checkouts.js';
+import type { Say } from '../runtime/terminal.js';
+import { type CheckoutEvent, type ProvisionCheckoutsResult, provisionCheckouts } from './checkouts.js';
 import { writeProfileFiles } from './files.js';
 import type { ProgressTracker } from './progress.js';
 import { type ModelOutcome, provisionModels } from './provision-models.js';
@@ -19,8 +20,8 @@ export interface ProvisionOptions {
   hub: ProvisionHub;
   /** Every item's progress, for heartbeats and the terminal. */
   progress: ProgressTracker;
-  /** A line for the terminal. */
-  say: (line: string) => void;
+  /** A line for the terminal and the hub's log (its level: info when left out). */
+  say: Say;
   signal: AbortSignal;
   /** The base interpreter and image seed (default: from the agent's environment, see {@link pythonSettings}). */
   python?: PythonSettings;
@@ -77,11 +78,19 @@ async function fetchCheckouts({
       progress.set(e.kind === 'ui' ? 'ui' : 'extension', e.name, {
         status: e.status === 'started' ? 'running' : e.status === 'failed' ? 'failed' : 'done',
       });
-      if (e.status !== 'started')
-        say(`${e.kind} ${e.name}: ${e.status}${e.commit ? ` at ${e.commit.slice(0, 12)}` : ''}`);
+      say(checkoutLine(e), e.status === 'failed' ? 'error' : e.status === 'skipped' ? 'warn' : 'info');
     },
   });
   return result;
+}
+
+/** One checkout step as the log says it: started (from where), then how it ended. */
+function checkoutLine(e: CheckoutEvent): string {
+  const what = `${e.kind} ${e.name}`;
+  if (e.status === 'started')
+    return `${what}: git checkout of ${e.url ?? 'its repository'} at ${e.ref ?? 'its ref'}`;
+  if (e.status === 'failed') return `${what}: git checkout failed: ${e.error?.message ?? 'unknown error'}`;
+  return `${what}: ${e.status}${e.commit ? ` at ${e.commit.slice(0, 12)}` : ''}`;
 }
 
 /** The models, from the library when it has them (presigned URLs from the hub), else from their URL. */
@@ -98,16 +107,18 @@ async function fetchModels(options: ProvisionOptions, uiDir: string): Promise<Mo
     credentials,
     progress: options.progress,
     signal,
-    onWarning: (message) => void hub.event({ level: 'warn', kind: 'model.storage-corrupt', message }),
+    onWarning: (message) => {
+      say(message, 'warn');
+      void hub.event({ level: 'warn', kind: 'model.storage-corrupt', message });
+    },
+    onStep: say,
   });
-  for (const m of models)
-    say(`model ${m.name}: ${m.from === 'cache' ? 'cached' : `fetched from ${m.from}`}, sha256 verified`);
   return models;
 }
 
 /** The profile's files: inline ones as written, storage ones through the presigned URLs the hub gives. */
 async function writeFiles(
-  { profile, hub, progress, signal }: ProvisionOptions,
+  { profile, hub, progress, say, signal }: ProvisionOptions,
   uiDir: string,
 ): Promise<void> {
   const fileUrls = await hub.fileUrls(
@@ -117,7 +128,10 @@ async function writeFiles(
   const written = await writeProfileFiles(profile.spec, uiDir, (key) =>
     readStorageFile(key, fileUrls[key], signal),
   );
-  for (const f of written) progress.set('file', f.path, { status: 'done' });
+  for (const f of written) {
+    progress.set('file', f.path, { status: 'done' });
+    say(`file ${f.path}: written`);
+  }
 }
 
 /** A profile file kept in storage, through the presigned URL the hub gave for its key. */

@@ -13,7 +13,7 @@ async function reportOutcome(
   const what =
     outcome.kind === 'packages' ? "the profile's python.packages" : `${outcome.kind} ${outcome.name}`;
   if (outcome.status === 'failed') {
-    say(`${what}: Python packages failed: ${outcome.detail}`);
+    say(`${what}: Python packages failed: ${outcome.detail}`, 'warn');
     if (outcome.kind !== 'packages')
       progress.set(outcome.kind, outcome.name, {
         status: 'failed',

@@ -1,4 +1,4 @@
-import { cutToCodeUnits, type LogLine } from '@podpilot/common';
+import { cutToCodeUnits, type LogLevel, type LogLine } from '@podpilot/common';
 
 /** The longest line sent (UTF-16 units, as the protocol counts); longer ones are cut on a whole character. */
 export const MAX_LINE = 8000;
@@ -21,8 +21,13 @@ export class LogBatcher {
     this.timer.unref();
   }
 
-  add(stream: LogLine['stream'], line: string): void {
-    this.lines.push({ at: new Date().toISOString(), stream, line: cutToCodeUnits(line, MAX_LINE) });
+  /** One line; `level` only for the agent's own lines (WebUI lines carry none). */
+  add(stream: LogLine['stream'], line: string, level?: LogLevel): void {
+    const at = new Date().toISOString();
+    const text = cutToCodeUnits(line, MAX_LINE);
+    this.lines.push(
+      level && stream === 'agent' ? { at, stream, line: text, level } : { at, stream, line: text },
+    );
     if (this.lines.length > this.maxBuffered) this.lines.splice(0, this.lines.length - this.maxBuffered);
   }
 

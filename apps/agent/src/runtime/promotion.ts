@@ -27,7 +27,7 @@ export function promoteFetchedModels(
 async function report(hub: HubConnection, outcomes: PromotionOutcome[], say: Say): Promise<void> {
   for (const o of outcomes) {
     if (o.status === 'failed') {
-      say(`model ${o.name}: not added to the library: ${o.error}`);
+      say(`model ${o.name}: not added to the library: ${o.error}`, 'warn');
       await hub.event({ level: 'warn', kind: 'model.promotion-failed', message: `${o.name}: ${o.error}` });
     } else {
       say(`model ${o.name}: ${o.status === 'exists' ? 'already in' : 'added to'} the library`);

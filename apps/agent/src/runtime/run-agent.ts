@@ -17,7 +17,7 @@ import { Terminal } from './terminal.js';
 export interface RunAgentOptions {
   /** Aborting stops the agent: the WebUI is stopped and a last heartbeat says so. */
   signal: AbortSignal;
-  /** Human-readable progress lines (the terminal). */
+  /** Human-readable progress lines (the terminal); each also goes to the hub's log with its level. */
   say?: (line: string) => void;
   /** A live view of provisioning progress (the terminal's); its `say` replaces `say` while it runs. */
   createDisplay?: (progress: ProgressTracker) => ProgressDisplay;
@@ -35,9 +35,8 @@ export async function runAgent(config: AgentConfig, options: RunAgentOptions): P
   const registered = await hub.connect(options.signal);
   const profile = registered?.profile ?? (await hub.profile(options.signal));
   if (!profile) throw new Error('the hub has no profile for this instance');
-  terminal.say(`instance ${hub.instanceId}: profile ${profile.name}@${profile.version}`);
-
   const rt = assemble({ config, paths, hub, profile, terminal }, options);
+  terminal.say(`instance ${hub.instanceId}: profile ${profile.name}@${profile.version}`);
   rt.heartbeat.start(registered?.heartbeatIntervalSeconds ?? 5);
   try {
     await rt.heartbeat.beat();
@@ -84,6 +83,7 @@ function assemble(
   const state = new AgentState();
   terminal.showDisplay(options.createDisplay?.(state.progress));
   const logs = new LogBatcher((lines) => hub.logs(lines));
+  terminal.logTo((line, level) => logs.add('agent', line, level));
   const own = new AbortController();
   const stop = { signal: AbortSignal.any([options.signal, own.signal]), abort: () => own.abort() };
   const commands = new CommandRunner({ state, hub, say: terminal.say, stop });

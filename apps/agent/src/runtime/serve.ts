@@ -24,7 +24,7 @@ export async function serve(rt: AgentRuntime, provisioned: Provisioned): Promise
     provisioned.uiDir,
     rt.config.workspace,
     hub,
-    (message) => rt.logs.add('agent', `output sync: ${message}`),
+    (message) => rt.logs.add('agent', `output sync: ${message}`, 'warn'),
     () => state.idleWatch?.noteOutput(),
   );
   state.sync = sync;
@@ -69,7 +69,7 @@ async function frontWithProxy(rt: AgentRuntime, publicPort: number, internalPort
     instanceId: rt.hub.instanceId ?? '',
     publicPort,
     internalPort,
-    log: (line) => rt.logs.add('agent', line),
+    log: (line) => rt.logs.add('agent', line, 'info'),
   });
   if (rt.stop.signal.aborted) await proxy.close();
   else rt.stop.signal.addEventListener('abort', () => void proxy.close(), { once: true });
@@ -86,7 +86,7 @@ function watchIdle(rt: AgentRuntime, launch: LaunchSpec, sync: OutputSync): Idle
     providerUrls: rt.config.providerUrls,
     finalSync: () => finalSync(sync, rt.config.finalSyncSeconds * 1000),
     onEvent: (level, message) => {
-      rt.terminal.say(`dead-man switch: ${message}`);
+      rt.terminal.say(`dead-man switch: ${message}`, level);
       void rt.hub.event({ level, kind: 'agent.deadman', message }).catch(() => {});
     },
     exit: () => rt.stop.abort(),
@@ -116,7 +116,7 @@ function supervise(rt: AgentRuntime, launch: LaunchSpec): WebuiSupervisor {
         rt.logs.add('webui', line);
         importFailures(line);
       },
-      onState: (state) => rt.terminal.say(`webui: ${state}`),
+      onState: (state) => rt.terminal.say(`webui: ${state}`, state === 'crashed' ? 'warn' : 'info'),
       pidFile: rt.paths.webuiPidFile,
     },
   );

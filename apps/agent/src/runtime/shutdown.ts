@@ -26,7 +26,7 @@ export async function shutdown(rt: AgentRuntime): Promise<void> {
 async function syncLastOutputs(rt: AgentRuntime, sync: OutputSync): Promise<void> {
   await rt.heartbeat.beat();
   const result = await finalSync(sync, rt.config.finalSyncSeconds * 1000);
-  rt.terminal.say(`final output sync: ${result.message}`);
+  rt.terminal.say(`final output sync: ${result.message}`, result.ok ? 'info' : 'error');
   await rt.hub.event({
     level: result.ok ? 'info' : 'error',
     kind: result.ok ? 'sync.final' : 'sync.final-incomplete',
@@ -39,6 +39,7 @@ async function syncLastOutputs(rt: AgentRuntime, sync: OutputSync): Promise<void
 export async function reportFailure(rt: AgentRuntime, error: unknown): Promise<void> {
   rt.state.phase = 'failed';
   const message = error instanceof Error ? error.message : String(error);
+  rt.terminal.say(`failed: ${message}`, 'error');
   await rt.hub.event({ level: 'error', kind: 'agent.failed', message }).catch(() => {});
   await rt.heartbeat.beat();
 }

@@ -4,6 +4,7 @@ import { type AgentCommandOf, cutToCodeUnits, type SnapshotResult, type UiKind }
 import type { HubConnection } from '../hub/hub-connection.js';
 import { type PromotionOutcome, promoteModels } from '../provision/promote-models.js';
 import { collectSnapshot } from '../snapshot/collect.js';
+import type { Say } from './terminal.js';
 
 /** What a snapshot needs to know of the provisioned instance; null while it is still provisioning. */
 export interface SnapshotContext {
@@ -29,7 +30,7 @@ async function uploadModels(
   hub: HubConnection,
   uiDir: string,
   uploads: SnapshotResult['uploads'],
-  say: (line: string) => void,
+  say: Say,
   signal?: AbortSignal,
 ): Promise<PromotionOutcome[]> {
   const outcomes: PromotionOutcome[] = [];
@@ -61,7 +62,7 @@ export async function runSnapshotCommand(
   hub: HubConnection,
   command: AgentCommandOf<'snapshot'>,
   context: SnapshotContext | null,
-  say: (line: string) => void,
+  say: Say,
   signal?: AbortSignal,
 ): Promise<{ ok: boolean; message: string }> {
   if (!context)
@@ -98,7 +99,7 @@ export async function runSnapshotCommand(
       const line = failed.length
         ? `${failed.length} of ${outcomes.length} model upload(s) failed (${failures})`
         : `${sent} model(s) uploaded to the library`;
-      say(`snapshot: ${line}`);
+      say(`snapshot: ${line}`, failed.length ? 'warn' : 'info');
       // The failures first: the acknowledgement is cut at 2,000 characters.
       message = failed.length ? `${line} — ${message}` : `${message} — ${line}`;
     }

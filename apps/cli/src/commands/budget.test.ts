@@ -1,7 +1,6 @@
-import { Command } from 'commander';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { budgetChangesFromFlags, formatBudget } from '../lib/budgets.js';
-import { captureOutput, type StubRoute, stubHub } from '../test-support/stub-hub.js';
+import { commandRunner, type StubRoute } from '../test-support/stub-hub.js';
 import { registerBudgetCommands } from './budget.js';
 
 const NO_LIMITS = { monthlyCapUsd: null, maxHoursPerInstance: null, maxPricePerHour: null };
@@ -60,31 +59,18 @@ describe('budget set flags', () => {
 });
 
 describe('podpilot budget', () => {
-  const hubs: Awaited<ReturnType<typeof stubHub>>[] = [];
-  afterEach(async () => {
-    vi.restoreAllMocks();
-    vi.unstubAllEnvs();
-    for (const hub of hubs.splice(0)) await hub.close();
+  const runCommand = commandRunner(registerBudgetCommands, {
+    'GET /api/budgets': () => ({ status: 200, body: status({ maxHoursPerInstance: 12 }) }),
+    'PUT /api/budgets': (req) => ({
+      status: 200,
+      body: status(req.body as Record<string, number | null>),
+    }),
   });
-
-  async function run(args: string[], routes: Record<string, StubRoute> = {}) {
-    const hub = await stubHub({
-      'GET /api/budgets': () => ({ status: 200, body: status({ maxHoursPerInstance: 12 }) }),
-      'PUT /api/budgets': (req) => ({
-        status: 200,
-        body: status(req.body as Record<string, number | null>),
-      }),
-      ...routes,
-    });
-    hubs.push(hub);
-    vi.stubEnv('PODPILOT_URL', hub.url);
-    vi.stubEnv('PODPILOT_TOKEN', 'pp_test');
-    const output = captureOutput();
-    const program = new Command('podpilot').exitOverride();
-    registerBudgetCommands(program);
-    await program.parseAsync(['budget', ...args], { from: 'user' });
-    return { ...output, seen: hub.seen };
-  }
+  const run = async (args: string[], routes: Record<string, StubRoute> = {}) => {
+    const result = await runCommand(['budget', ...args], routes);
+    if (result.error) throw result.error;
+    return result;
+  };
 
   it('shows the budget', async () => {
     const { stdout } = await run([]);
@@ -108,7 +94,7 @@ describe('podpilot budget', () => {
 
   it('set refuses a bad value before asking the hub, and shows the hub refusing', async () => {
     await expect(run(['set', '--max-price', 'cheap'])).rejects.toThrow(/^--max-price: .*got "cheap"$/);
-    expect(hubs.flatMap((h) => h.seen)).toEqual([]);
+    expect(runCommand.seenByRun.flat()).toEqual([]);
     await expect(
       run(['set', '--monthly-cap', '10'], {
         'PUT /api/budgets': () => ({

@@ -1,35 +1,21 @@
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { captureOutput, instance, type StubRoute, stubHub } from '../test-support/stub-hub.js';
+import { describe, expect, it, vi } from 'vitest';
+import { commandRunner, instance, type StubRoute } from '../test-support/stub-hub.js';
 import { registerInstanceCommands } from './instances.js';
 
 const ID = instance().id;
 
 describe('podpilot launch / ps / stop / destroy', () => {
-  const hubs: Awaited<ReturnType<typeof stubHub>>[] = [];
-  afterEach(async () => {
-    vi.restoreAllMocks();
-    vi.unstubAllEnvs();
-    for (const hub of hubs.splice(0)) await hub.close();
+  const runCommand = commandRunner(registerInstanceCommands, {
+    'GET /api/instances': () => ({ status: 200, body: { instances: [instance({ state: 'ready' })] } }),
   });
-
-  async function run(args: string[], routes: Record<string, StubRoute>) {
-    const hub = await stubHub({
-      'GET /api/instances': () => ({ status: 200, body: { instances: [instance({ state: 'ready' })] } }),
-      ...routes,
-    });
-    hubs.push(hub);
-    vi.stubEnv('PODPILOT_URL', hub.url);
-    vi.stubEnv('PODPILOT_TOKEN', 'pp_test');
-    const output = captureOutput();
-    const program = new Command('podpilot').exitOverride();
-    registerInstanceCommands(program);
-    await program.parseAsync(args, { from: 'user' });
-    return { ...output, seen: hub.seen };
-  }
+  const run = async (args: string[], routes: Record<string, StubRoute>) => {
+    const result = await runCommand(args, routes);
+    if (result.error) throw result.error;
+    return result;
+  };
 
   it('launch --wait prints each state change until ready', async () => {
     const states = ['launching', 'booting', 'ready'];
@@ -67,7 +53,7 @@ describe('podpilot launch / ps / stop / destroy', () => {
     await expect(
       run(['destroy', '0a1b2c'], { [`POST /api/instances/${ID}/destroy`]: destroy }),
     ).rejects.toThrow(/refusing without --yes/);
-    expect(hubs[0]?.seen.map((r) => r.method)).toEqual(['GET']);
+    expect(runCommand.seenByRun[0]?.map((r) => r.method)).toEqual(['GET']);
     const { stdout } = await run(['destroy', '0a1b2c', '--yes'], {
       [`POST /api/instances/${ID}/destroy`]: destroy,
     });

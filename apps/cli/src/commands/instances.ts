@@ -16,8 +16,8 @@ import {
   waitForInstance,
 } from '../lib/instances.js';
 import { type LaunchFlags, launchInstance, launchRequestFromFlags } from '../lib/launch.js';
-import { formatLogLine, streamLogs } from '../lib/logs.js';
 import { printJson } from '../lib/output.js';
+import { registerEvents, registerLogs } from './events.js';
 import { registerOpen } from './open.js';
 
 const client = async () => new HubClient(await loadCredentials());
@@ -44,12 +44,13 @@ async function confirm(question: string): Promise<boolean> {
   }
 }
 
-/** `podpilot launch|ps|stop|start|destroy|logs|open`: instances, from renting a GPU to giving it back. */
+/** `podpilot launch|ps|stop|start|destroy|logs|events|open`: instances, from renting a GPU to giving it back. */
 export function registerInstanceCommands(program: Command): void {
   registerLaunch(program);
   registerPs(program);
   for (const [verb, description] of VERBS) registerVerb(program, verb, description);
   registerLogs(program);
+  registerEvents(program);
   registerOpen(program);
 }
 
@@ -157,34 +158,4 @@ function registerVerb(program: Command, verb: InstanceAction, description: strin
       `${instance.name} (${instance.id.slice(0, 8)}): ${instance.state}${instance.stateReason ? ` (${instance.stateReason})` : ''}\n`,
     );
   });
-}
-
-function registerLogs(program: Command): void {
-  program
-    .command('logs')
-    .description("an instance's log (agent and WebUI lines); -f keeps following until Ctrl-C or destroy")
-    .argument('<id>', ID_HELP)
-    .option(
-      '-f, --follow',
-      'keep printing new lines (polls every 2 s) until Ctrl-C or the instance is destroyed',
-    )
-    .option('--since-line <n>', 'start after this line id (0: from the start)', '0')
-    .option('--json', 'print one JSON object per line')
-    .action(async (ref: string, opts: { follow?: boolean; sinceLine: string; json?: boolean }) => {
-      if (!/^\s*\d+\s*$/.test(opts.sinceLine) || !Number.isSafeInteger(Number(opts.sinceLine)))
-        throw new CliError(
-          `--since-line: expected a line id (a whole number, 0 or more), got "${opts.sinceLine}"`,
-        );
-      const hub = await client();
-      const target = await resolveInstanceRef(hub, ref);
-      const result = await streamLogs(hub, target.id, {
-        after: Number(opts.sinceLine),
-        follow: opts.follow === true,
-        signal: opts.follow ? interrupted() : undefined,
-        onLine: (line) =>
-          process.stdout.write(opts.json ? `${JSON.stringify(line)}\n` : `${formatLogLine(line)}\n`),
-      });
-      if (result.ended === 'destroyed' && !opts.json)
-        process.stderr.write(`${target.name} was destroyed; last line ${result.after}\n`);
-    });
 }

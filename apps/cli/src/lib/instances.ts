@@ -138,10 +138,10 @@ export async function waitForInstance(
       onChange?.(instance);
     }
     if (UP.includes(instance.state)) return instance;
+    // The reason itself (the hub states the agent's own error), never a pointer to somewhere else.
     if (DOWN.includes(instance.state))
       throw new CliError(
         `${instance.name} is ${instance.state}${instance.stateReason ? `: ${instance.stateReason}` : ''}`,
-        [`see its log: podpilot logs ${instance.id.slice(0, 8)}`],
       );
     await sleep(intervalMs, signal);
   }

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { vi } from 'vitest';
+import { Command } from 'commander';
+import { afterEach, vi } from 'vitest';
 import { HubClient } from '../lib/hub-client.js';
 
 /** A request the stub saw. */
@@ -91,4 +92,50 @@ export function captureOutput() {
   capture('stdout');
   capture('stderr');
   return out;
+}
+
+/** What one CLI run printed, how it ended (a thrown error, or undefined) and what the stub hub saw. */
+export interface CommandRun {
+  stdout: string;
+  stderr: string;
+  error: unknown;
+  seen: SeenRequest[];
+}
+
+/**
+ * A runner of the commands `register` adds, each run against a new stub hub answering `defaults` and the run's
+ * own `routes`, with PODPILOT_URL/PODPILOT_TOKEN pointing at it and the output captured. Call it in a
+ * `describe`: its `afterEach` closes the hubs and restores the environment.
+ */
+export function commandRunner(
+  register: (program: Command) => void,
+  defaults: Record<string, StubRoute> = {},
+): ((args: string[], routes?: Record<string, StubRoute>) => Promise<CommandRun>) & {
+  /** The requests each run's hub saw in the current test, in run order. */
+  seenByRun: SeenRequest[][];
+} {
+  const hubs: Awaited<ReturnType<typeof stubHub>>[] = [];
+  afterEach(async () => {
+    vi.restoreAllMocks();
+    vi.unstubAllEnvs();
+    for (const hub of hubs.splice(0)) await hub.close();
+  });
+  const run = async (args: string[], routes: Record<string, StubRoute> = {}) => {
+    const hub = await stubHub({ ...defaults, ...routes });
+    hubs.push(hub);
+    vi.stubEnv('PODPILOT_URL', hub.url);
+    vi.stubEnv('PODPILOT_TOKEN', 'pp_test');
+    const output = captureOutput();
+    const program = new Command('podpilot').exitOverride();
+    register(program);
+    let error: unknown;
+    await program.parseAsync(args, { from: 'user' }).catch((e: unknown) => {
+      error = e;
+    });
+    return { ...output, error, seen: hub.seen };
+  };
+  // A getter (Object.assign would copy one value): each read sees the current test's hubs.
+  return Object.defineProperty(run, 'seenByRun', { get: () => hubs.map((hub) => hub.seen) }) as typeof run & {
+    seenByRun: SeenRequest[][];
+  };
 }

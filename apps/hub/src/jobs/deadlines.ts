@@ -6,14 +6,14 @@ import { HttpError } from '../lib/http-error.js';
 import { DeadlinesRepository } from '../repositories/deadlines.repository.js';
 import { LifecycleRepository } from '../repositories/lifecycle.repository.js';
 import type { Notifier } from '../services/costs/notifier.js';
-import type { LifecycleService } from '../services/instances/lifecycle.service.js';
 import {
   type Deadline,
   type DeadlineRow,
   type DeadlineSettings,
   deadlineOf,
   type LaunchTimeouts,
-} from './deadline-rules.js';
+} from '../services/instances/deadline-rules.js';
+import type { LifecycleService } from '../services/instances/lifecycle.service.js';
 import { repeatEvery } from './repeat.js';
 
 export interface DeadlineWatchOptions {
@@ -23,7 +23,7 @@ export interface DeadlineWatchOptions {
 }
 
 /**
- * Holds every GPU-billed instance to its deadline (deadline-rules.ts): when one passes, the owner is told
+ * Holds every GPU-billed instance to its deadline (services/instances/deadline-rules.ts): when one passes, the owner is told
  * once (event + webhook) and the instance is stopped with reason `deadline` — destroyed instead only where
  * the provider cannot stop and it never was ready. One run at a time across hubs sharing the database.
  */

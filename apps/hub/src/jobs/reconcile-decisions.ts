@@ -1,6 +1,7 @@
-import { inGroup } from '@podpilot/common';
+import { cutToCodeUnits, inGroup, repairAgentText } from '@podpilot/common';
 import type { ProviderInstance } from '../providers/provider.js';
 import type { LifecycleRow } from '../repositories/lifecycle.repository.js';
+import type { ProviderFacts } from '../repositories/provider-facts.repository.js';
 
 // The reconciler's pure judgements of one labelled rental and its row; reconciler.ts acts on them.
 
@@ -66,4 +67,23 @@ export function crashReason(rental: ProviderInstance, row: LifecycleRow, keepsDi
   if (rental.status === 'exited') return `the container exited on its own (${rental.rawStatus})`;
   if (rental.status === 'failed') return `the provider reports the instance as ${rental.rawStatus}`;
   return null;
+}
+
+/** Provider text made storable (lone surrogates, NUL) and cut to `max` code units; null when empty. */
+const providerText = (text: string | null | undefined, max: number): string | null => {
+  const trimmed = text?.trim();
+  return trimmed ? cutToCodeUnits(repairAgentText(trimmed), max) : null;
+};
+
+/** What the reconciler records of a rental: the provider's own words, made safe to store and show. */
+export function providerFacts(rental: ProviderInstance): ProviderFacts {
+  return {
+    pricePerHour: rental.pricePerHour,
+    storagePerHour: rental.stoppedStoragePerHour ?? null,
+    gpuName: providerText(rental.gpuName, 100),
+    gpuCount: rental.gpuCount,
+    phase: providerText(rental.rawStatus, 100) ?? 'unknown',
+    message: providerText(rental.statusMessage, 500),
+    publicAddress: providerText(rental.publicIp, 100),
+  };
 }

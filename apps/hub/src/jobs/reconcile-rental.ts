@@ -10,8 +10,15 @@ import type { FastifyBaseLogger } from 'fastify';
 import { ProviderError } from '../providers/errors.js';
 import { type ComputeProvider, isStoppable, type ProviderInstance } from '../providers/provider.js';
 import type { LifecycleRepository, LifecycleRow } from '../repositories/lifecycle.repository.js';
+import type { ProviderFactsRepository } from '../repositories/provider-facts.repository.js';
 import type { LifecycleService } from '../services/instances/lifecycle.service.js';
-import { crashReason, leakReason, type StartFailure, startFailure } from './reconcile-decisions.js';
+import {
+  crashReason,
+  leakReason,
+  providerFacts,
+  type StartFailure,
+  startFailure,
+} from './reconcile-decisions.js';
 
 /** What one pass did, per provider; for tests and logs. */
 export interface ReconcileReport {
@@ -31,6 +38,7 @@ export interface ReconcileReport {
 
 export interface RentalReconcilerDeps {
   rows: LifecycleRepository;
+  facts: ProviderFactsRepository;
   lifecycle: LifecycleService;
   /** How long a launch may go without a rental, and a rental may stay `starting`. */
   options: { launchTimeoutMs: number; bootTimeoutMs: number };
@@ -41,6 +49,7 @@ export interface RentalReconcilerDeps {
 /** The reconciler's repairs of one rental, or of one row without its rental, counted in the pass's report. */
 export class RentalReconciler {
   private readonly rows: LifecycleRepository;
+  private readonly facts: ProviderFactsRepository;
   private readonly lifecycle: LifecycleService;
   private readonly options: RentalReconcilerDeps['options'];
   private readonly now: () => number;
@@ -48,6 +57,7 @@ export class RentalReconciler {
 
   constructor(deps: RentalReconcilerDeps) {
     this.rows = deps.rows;
+    this.facts = deps.facts;
     this.lifecycle = deps.lifecycle;
     this.options = deps.options;
     this.now = deps.now;
@@ -74,14 +84,15 @@ export class RentalReconciler {
       await this.lifecycle.attach(provider, row.id, instance, 'adopted by the reconciler');
       report.adopted++;
     }
-    // Cost accounting needs the price the provider bills (a launch answer often lacks it).
-    await this.rows.refreshPrice(row.id, instance.pricePerHour, instance.stoppedStoragePerHour ?? null);
+    // Price, GPU, status and address as the provider reports them (a launch answer often lacks them).
+    await this.facts.record(row.id, providerFacts(instance));
     if (row.state === 'stopping' && row.desiredState === 'destroyed')
       return this.lifecycle.finishDestroy(row.id);
     if (row.relaunchPending !== null && row.state === 'launching')
       return this.lifecycle.continueRelaunch(provider, row.id);
+    // The provider bills the GPU from here on (cost accounting, deadlines).
     if (instance.status === 'running' && row.providerRunningAt === null && inGroup(row.state, 'billed'))
-      await this.rows.markProviderRunning(row.id);
+      await this.facts.markRunning(row.id);
     if (instance.status === 'exited' || instance.status === 'failed') {
       const crash = crashReason(instance, row, await this.rows.keepsDisk(row.id));
       if (crash) return this.stopCrashed(provider, instance, row, crash, report);

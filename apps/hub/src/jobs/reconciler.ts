@@ -6,6 +6,7 @@ import { ProviderError } from '../providers/errors.js';
 import type { ComputeProvider, ProviderInstance } from '../providers/provider.js';
 import { PROVIDER_KINDS, ProviderNotConfiguredError, type ProviderRegistry } from '../providers/registry.js';
 import { LifecycleRepository } from '../repositories/lifecycle.repository.js';
+import { ProviderFactsRepository } from '../repositories/provider-facts.repository.js';
 import type { LifecycleService } from '../services/instances/lifecycle.service.js';
 import { type ReconcileReport, RentalReconciler } from './reconcile-rental.js';
 import { repeatEvery } from './repeat.js';
@@ -47,7 +48,8 @@ export class Reconciler {
   ) {
     this.rows = new LifecycleRepository(db);
     const now = options.now ?? Date.now;
-    this.rentals = new RentalReconciler({ rows: this.rows, lifecycle, options, now, log });
+    const facts = new ProviderFactsRepository(db);
+    this.rentals = new RentalReconciler({ rows: this.rows, facts, lifecycle, options, now, log });
   }
 
   /** One pass over every configured provider; `ran: false` when another pass holds the lock. */

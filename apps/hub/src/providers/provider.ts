@@ -91,8 +91,13 @@ export interface ProviderInstance {
   /** The PodPilot instance id read back from the label/name; null for instances PodPilot did not start. */
   podpilotId: string | null;
   status: ProviderStatus;
-  /** The provider's own status word, for messages. */
+  /** The provider's own status word, for messages (Vast.ai: `created` while `actual_status` is still null). */
   rawStatus: string;
+  /**
+   * The provider's own explanation of the status, when it gives one (Vast.ai `status_msg`: an image pull's
+   * progress, a container error); null or absent otherwise.
+   */
+  statusMessage?: string | null;
   pricePerHour: number | null;
   /** $/h billed while stopped (the kept disk or volume); null or absent when the provider does not say. */
   stoppedStoragePerHour?: number | null;

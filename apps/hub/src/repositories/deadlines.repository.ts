@@ -1,6 +1,6 @@
 import { type InstanceState, STATE_GROUPS } from '@podpilot/common';
 import type { Queryable } from '../db/db.js';
-import type { DeadlineRow } from '../jobs/deadline-rules.js';
+import type { DeadlineRow } from '../services/instances/deadline-rules.js';
 
 /** What the deadline watch reads: billed instances with their last signs of life, and its own notices. */
 export class DeadlinesRepository {

@@ -15,6 +15,14 @@ export interface InstanceRow {
   pricePerHour: number | null;
   createdAt: Date;
   stateChangedAt: Date;
+  /** What the provider last said (migration 019); null before the reconciler heard from it. */
+  providerPhase: string | null;
+  providerStatusMsg: string | null;
+  providerStatusAt: Date | null;
+  publicAddress: string | null;
+  /** When the provider first reported the current rental running; null before, and after a stop. */
+  providerRunningAt: Date | null;
+  lastHeartbeatAt: Date | null;
 }
 
 /** The summary columns of `instances` under the table alias `t`. */
@@ -22,7 +30,10 @@ const columnsOf = (
   t: string,
 ) => `${t}.id, ${t}.name, ${t}.provider, ${t}.provider_instance_id as "providerInstanceId",
   ${t}.state, ${t}.state_reason as "stateReason", ${t}.stop_reason as "stopReason", ${t}.gpu_name as "gpuName", ${t}.gpu_count as "gpuCount",
-  ${t}.price_per_hour as "pricePerHour", ${t}.created_at as "createdAt", ${t}.state_changed_at as "stateChangedAt"`;
+  ${t}.price_per_hour as "pricePerHour", ${t}.created_at as "createdAt", ${t}.state_changed_at as "stateChangedAt",
+  ${t}.provider_phase as "providerPhase", ${t}.provider_status_msg as "providerStatusMsg",
+  ${t}.provider_status_at as "providerStatusAt", ${t}.public_address as "publicAddress",
+  ${t}.provider_running_at as "providerRunningAt", ${t}.last_heartbeat_at as "lastHeartbeatAt"`;
 
 export class InstancesRepository {
   constructor(private readonly db: Queryable) {}
@@ -35,7 +46,6 @@ export class InstancesRepository {
 export interface InstanceAgentRow extends InstanceRow {
   agentFacts: Record<string, unknown> | null;
   agentVersion: string | null;
-  lastHeartbeatAt: Date | null;
   profileName: string | null;
   profileVersion: number | null;
 }
@@ -49,7 +59,7 @@ export class InstanceAgentRepository {
   async find(id: string): Promise<InstanceAgentRow | null> {
     const rows = await this.db.query<InstanceAgentRow>(
       `select ${columnsOf('i')}, i.agent_facts as "agentFacts", i.agent_version as "agentVersion",
-              i.last_heartbeat_at as "lastHeartbeatAt", p.name as "profileName", v.version as "profileVersion"
+              p.name as "profileName", v.version as "profileVersion"
          from instances i
          left join profile_versions v on v.id = i.profile_version_id
          left join profiles p on p.id = v.profile_id

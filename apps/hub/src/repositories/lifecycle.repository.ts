@@ -164,14 +164,6 @@ export class LifecycleRepository {
     return rows[0]?.keep ?? false;
   }
 
-  /** Notes that the provider reports the rental running (the first time only; a stop clears it). */
-  async markProviderRunning(id: string): Promise<void> {
-    await this.db.query(
-      `update instances set provider_running_at = now() where id = $1 and provider_running_at is null`,
-      [id],
-    );
-  }
-
   /** Sets what the owner wants without a state change (e.g. destroy while already `stopping`). */
   async setDesired(id: string, desired: DesiredState): Promise<void> {
     await this.db.query('update instances set desired_state = $2, updated_at = now() where id = $1', [

@@ -15,11 +15,11 @@ export const instancesRoutes: FastifyPluginAsyncZod<{ instances: InstancesServic
   route(app, api.get, async (request) => instances.get(request.params.id));
 
   route(app, api.events, async (request) => ({
-    events: await instances.events(request.params.id, request.query.limit),
+    events: await instances.events(request.params.id, request.query),
   }));
 
   route(app, api.logs, async (request) => ({
-    lines: await instances.logs(request.params.id, request.query.after, request.query.limit),
+    lines: await instances.logs(request.params.id, request.query),
   }));
 
   route(app, api.command, async (request, reply) =>

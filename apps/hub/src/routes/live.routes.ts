@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { ActivityRecorder } from '../services/agents/activity-recorder.js';
 import type { InstancesService } from '../services/instances/instances.service.js';
-import type { LiveClient, LiveFeed } from '../services/instances/live-feed.js';
+import type { LiveClient, LiveFeed, LogFollow } from '../services/instances/live-feed.js';
 import { route } from './route.js';
 
 /** How long a browser waits before reconnecting a dropped stream (the SSE `retry:` field). */
@@ -27,7 +27,29 @@ async function stillAuthorised(request: FastifyRequest, { auth, apiTokens }: Liv
   return session ? (await auth.userForSession(session)) !== null : false;
 }
 
-/** `/api/live`: instances as Server-Sent Events; and the activity history of an instance. */
+/**
+ * Which log the stream follows: `?instance=<id>` (404 when unknown), from the line after `Last-Event-ID` (a
+ * browser's reconnect: the last `logs` batch it got) or else `?after=` (default 0: the whole log).
+ */
+async function logFollow(
+  request: FastifyRequest,
+  query: { instance?: string | undefined; after?: number | undefined },
+  instances: InstancesService,
+): Promise<LogFollow | undefined> {
+  if (query.instance === undefined) return undefined;
+  await instances.get(query.instance); // 404 for an unknown instance
+  const header = request.headers['last-event-id'];
+  const resumed = typeof header === 'string' && /^\d{1,15}$/.test(header) ? Number(header) : undefined;
+  return { instanceId: query.instance, after: resumed ?? query.after ?? 0 };
+}
+
+/**
+ * `/api/live`: instances as Server-Sent Events (`instances` on connect, then `instance` and `removed`); with
+ * `?instance=<id>[&after=<line id>]` the same stream also carries that instance's log lines as `logs` events
+ * (`{ instanceId, lines }`, oldest first, each message's `id:` its last line id: the backlog on connect, then
+ * new lines as they are read). The instance page uses it so one stream feeds both its header and its log.
+ * Also the activity history of an instance.
+ */
 export const liveRoutes: FastifyPluginAsyncZod<{
   feed: LiveFeed;
   history: ActivityRecorder;
@@ -48,8 +70,9 @@ export const liveRoutes: FastifyPluginAsyncZod<{
       },
       end: () => raw.end(),
     };
+    const follow = await logFollow(request, request.query, instances);
     // Throws before anything is sent when the list cannot be read: the client gets a normal error answer.
-    const unsubscribe = await feed.subscribe(client);
+    const unsubscribe = await feed.subscribe(client, follow);
     reply.hijack();
     request.raw.socket?.setTimeout(0);
     raw.writeHead(200, {

@@ -38,15 +38,7 @@ class LiveConnection {
       this.attempt = 0;
       liveStatus.set('live');
     };
-    source.addEventListener('instances', (e) =>
-      this.apply(e, (data) => ({ event: 'instances', data: ListLiveInstancesResponse.parse(data) })),
-    );
-    source.addEventListener('instance', (e) =>
-      this.apply(e, (data) => ({ event: 'instance', data: LiveInstance.parse(data) })),
-    );
-    source.addEventListener('removed', (e) =>
-      this.apply(e, (data) => ({ event: 'removed', data: LiveRemovedEvent.parse(data) })),
-    );
+    followInstances(source, this.queryClient);
     source.onerror = () => {
       if (source.readyState === EventSource.CONNECTING) {
         // The browser reconnects by itself (after the hub's `retry:`).
@@ -63,19 +55,6 @@ class LiveConnection {
     };
   }
 
-  private apply(event: Event, parse: (data: unknown) => LiveMessage): void {
-    let message: LiveMessage;
-    try {
-      message = parse(JSON.parse((event as MessageEvent<string>).data));
-    } catch (error) {
-      // A message this page cannot read: say so in the console and fall back to a normal fetch.
-      console.error('live feed: unreadable message', error);
-      void this.queryClient.invalidateQueries({ queryKey: instancesQuery.queryKey });
-      return;
-    }
-    this.queryClient.setQueryData<LiveList>(instancesQuery.queryKey, (old) => applyLiveMessage(old, message));
-  }
-
   private shutdown(): void {
     this.lingerTimer = null;
     if (this.retryTimer) clearTimeout(this.retryTimer);
@@ -85,6 +64,72 @@ class LiveConnection {
     this.attempt = 0;
     liveStatus.set('connecting');
   }
+}
+
+/**
+ * Reads one message of the live feed with `parse` and hands it to `use`. A message this page cannot read is
+ * said in the console and the list falls back to a normal fetch.
+ */
+export function readLiveEvent<T>(
+  queryClient: QueryClient,
+  event: Event,
+  parse: (data: unknown) => T,
+  use: (value: T) => void,
+): void {
+  let value: T;
+  try {
+    value = parse(JSON.parse((event as MessageEvent<string>).data));
+  } catch (error) {
+    console.error('live feed: unreadable message', error);
+    void queryClient.invalidateQueries({ queryKey: instancesQuery.queryKey });
+    return;
+  }
+  use(value);
+}
+
+/**
+ * Keeps the instances list under `['instances']` current from `source`'s `instances`, `instance` and `removed`
+ * events; `onList` after each whole list (the first one answers the page's initial load).
+ */
+export function followInstances(source: EventSource, queryClient: QueryClient, onList?: () => void): void {
+  const apply = (message: LiveMessage) =>
+    queryClient.setQueryData<LiveList>(instancesQuery.queryKey, (old) => applyLiveMessage(old, message));
+  source.addEventListener('instances', (e) =>
+    readLiveEvent(
+      queryClient,
+      e,
+      (d) => ListLiveInstancesResponse.parse(d),
+      (data) => {
+        apply({ event: 'instances', data });
+        onList?.();
+      },
+    ),
+  );
+  source.addEventListener('instance', (e) =>
+    readLiveEvent(
+      queryClient,
+      e,
+      (d) => LiveInstance.parse(d),
+      (data) => apply({ event: 'instance', data }),
+    ),
+  );
+  source.addEventListener('removed', (e) =>
+    readLiveEvent(
+      queryClient,
+      e,
+      (d) => LiveRemovedEvent.parse(d),
+      (data) => apply({ event: 'removed', data }),
+    ),
+  );
+}
+
+/** The live feed's connection state, for any component. */
+export function useLiveStatus(): LiveStatus {
+  return useSyncExternalStore(
+    liveStatus.subscribe,
+    () => liveStatus.current,
+    () => liveStatus.current,
+  );
 }
 
 const connections = new WeakMap<QueryClient, LiveConnection>();
@@ -103,9 +148,5 @@ export function useLiveInstances(): LiveStatus {
     }
     return connection.acquire();
   }, [queryClient]);
-  return useSyncExternalStore(
-    liveStatus.subscribe,
-    () => liveStatus.current,
-    () => liveStatus.current,
-  );
+  return useLiveStatus();
 }

@@ -38,6 +38,10 @@ const instance = (id: string, createdAt: string, o: Partial<LiveInstance> = {}):
   webui: null,
   lastHeartbeatAt: null,
   access: null,
+  providerStatus: null,
+  bootDeadlineAt: null,
+  publicAddress: null,
+  gpuBilled: false,
   ...o,
 });
 

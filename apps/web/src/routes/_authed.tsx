@@ -1,6 +1,7 @@
 import { CatchBoundary, createFileRoute, Outlet, useRouterState } from '@tanstack/react-router';
 import type { MouseEvent } from 'react';
 import { AppHeader } from '../components/shell/AppHeader';
+import { BrowserNotices } from '../components/shell/BrowserNotices';
 import { NotFoundPanel } from '../components/shell/NotFoundPanel';
 import { RouteError } from '../components/shell/RouteError';
 import { requireUser } from '../lib/guards';
@@ -39,6 +40,7 @@ function AuthedLayout() {
       >
         Skip to content
       </a>
+      <BrowserNotices />
       <AppHeader username={user.username} />
       <main
         id="main"

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LogLevel, LogSource } from '../api/logs.js';
 import { ModelUploadPlan, Sha256 } from '../api/models.js';
 import { SyncStatus } from '../api/outputs.js';
 import { Profile } from '../profile/profile.schema.js';
@@ -205,8 +206,10 @@ export type EventsRequest = z.infer<typeof EventsRequest>;
 
 export const LogLine = z.object({
   at: Timestamp,
-  stream: z.enum(['agent', 'webui']),
+  stream: LogSource,
   line: z.string().max(8000),
+  /** The agent's own lines only (WebUI lines carry none); absent from agents older than levels. */
+  level: LogLevel.optional(),
 });
 export type LogLine = z.infer<typeof LogLine>;
 

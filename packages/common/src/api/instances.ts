@@ -16,6 +16,19 @@ export const WebuiAccess = z.object({
 });
 export type WebuiAccess = z.infer<typeof WebuiAccess>;
 
+/**
+ * The provider's own account of the rental, as its API last reported it: `phase` is its status word (Vast.ai
+ * `actual_status`, e.g. `created`, `loading`, `running`; Runpod `status`, e.g. `STARTING`), `message` its
+ * explanation when it gives one (Vast.ai `status_msg`, e.g. an image pull's progress), `at` when either last
+ * changed.
+ */
+export const ProviderStatusView = z.object({
+  phase: z.string(),
+  message: z.string().nullable(),
+  at: z.iso.datetime(),
+});
+export type ProviderStatusView = z.infer<typeof ProviderStatusView>;
+
 export const InstanceSummary = z.object({
   id: z.string(),
   name: z.string(),
@@ -34,6 +47,21 @@ export const InstanceSummary = z.object({
   stateChangedAt: z.iso.datetime(),
   /** The way into the WebUI while its container runs; null otherwise. */
   access: WebuiAccess.nullable().default(null), // default: answers of hubs older than access
+  // Defaults below: answers of hubs older than provider facts.
+  /** What the provider last said of the rental; null before it said anything (or for the local provider). */
+  providerStatus: ProviderStatusView.nullable().default(null),
+  /**
+   * While launching (or booting without a word from the agent): when the launch, boot or register deadline
+   * stops or fails the instance unless it gets further; null otherwise.
+   */
+  bootDeadlineAt: z.iso.datetime().nullable().default(null),
+  /** The rental's public IP address as the provider reports it; null until it does (or never, e.g. local). */
+  publicAddress: z.string().nullable().default(null),
+  /**
+   * The provider bills the GPU now: from when it reported the rental running until the stop. What the
+   * dashboard's "Burning $/h" adds up, and when the instance's `costUsd` grows by `pricePerHour`.
+   */
+  gpuBilled: z.boolean().default(false),
 });
 export type InstanceSummary = z.infer<typeof InstanceSummary>;
 
@@ -66,14 +94,8 @@ export const InstanceEvent = z.object({
 });
 export const ListInstanceEventsResponse = z.object({ events: z.array(InstanceEvent) });
 
-export const InstanceLogLine = z.object({
-  id: z.number().int(),
-  stream: z.enum(['agent', 'webui']),
-  at: z.iso.datetime(),
-  line: z.string(),
-});
-/** Pass the last `id` back as `after` to follow the log. */
-export const ListInstanceLogsResponse = z.object({ lines: z.array(InstanceLogLine) });
+// Log lines and the logs/events queries live in logs.ts; re-exported so earlier imports keep working.
+export { InstanceLogLine, ListInstanceLogsResponse } from './logs.js';
 
 export const CreateCommandRequest = z.object({
   kind: z.enum(AgentCommandKind.options, {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AgentPhase, ProvisioningItem, WebuiState } from '../agent/protocol.js';
 import { ActivityView } from './idle.js';
 import { InstanceSummary } from './instances.js';
+import { InstanceLogLine } from './logs.js';
 import { SyncStatus } from './outputs.js';
 
 const Timestamp = z.iso.datetime({ message: 'expected an ISO-8601 time with a Z offset' });
@@ -43,17 +44,37 @@ export const ListLiveInstancesResponse = z.object({ instances: z.array(LiveInsta
 export type ListLiveInstancesResponse = z.infer<typeof ListLiveInstancesResponse>;
 
 /**
+ * `GET /api/live?instance=<id>&after=<log line id>`: with `instance`, the stream also carries that instance's
+ * log lines (`logs` events): every line after `after` (default 0: from the first), then each new one. A
+ * browser's reconnect resumes after the last line it got (each `logs` message's SSE `id:` is its last line's
+ * id, sent back as `Last-Event-ID`, which wins over `after`).
+ */
+export const LiveStreamQuery = z.object({
+  instance: z.string().min(1, 'expected an instance id').max(100, 'expected an instance id').optional(),
+  after: z.coerce
+    .number({ message: 'expected a log line id (0, 1, …)' })
+    .int('expected a log line id (0, 1, …)')
+    .nonnegative('expected a log line id (0, 1, …)')
+    .optional(),
+});
+export type LiveStreamQuery = z.infer<typeof LiveStreamQuery>;
+
+/**
  * Server-Sent Events of `GET /api/live` (each `data:` is one JSON object):
  * - `instances`: every instance, sent once on connect (and after a reconnect);
  * - `instance`: one instance that changed or appeared;
- * - `removed`: an instance that is gone.
+ * - `removed`: an instance that is gone;
+ * - `logs`: new log lines of the instance named by `?instance=` (oldest first; only on such a stream).
  */
-export const LiveEventName = z.enum(['instances', 'instance', 'removed']);
+export const LiveEventName = z.enum(['instances', 'instance', 'removed', 'logs']);
 export type LiveEventName = z.infer<typeof LiveEventName>;
 export const LiveInstancesEvent = ListLiveInstancesResponse;
 export const LiveInstanceEvent = LiveInstance;
 export const LiveRemovedEvent = z.object({ id: z.string() });
 export type LiveRemovedEvent = z.infer<typeof LiveRemovedEvent>;
+/** A batch of log lines of one instance, in id order (a reconnect's backlog comes as several batches). */
+export const LiveLogsEvent = z.object({ instanceId: z.string(), lines: z.array(InstanceLogLine) });
+export type LiveLogsEvent = z.infer<typeof LiveLogsEvent>;
 
 /** One minute of an instance's activity: the busiest GPU's utilisation and the VRAM of all GPUs. */
 export const ActivitySample = z.object({

@@ -10,6 +10,8 @@ export interface Held {
   intended: 'running' | 'stopped';
   since: number;
   stuck: string | null;
+  /** `status_msg` set by the test (shown while loading or stuck); null: the fake's own for the phase. */
+  statusMsg: string | null;
   /** Its container exited on its own (crash, out of memory) while Vast intends it running. */
   exited: boolean;
   gpuTaken: boolean;
@@ -51,8 +53,8 @@ export function heldInstance(n: NewHeld): Held {
     json: {
       id: n.id,
       label: n.label,
-      status_msg: 'Pulling image',
-      // Vast sends the address with a trailing newline.
+      status_msg: null,
+      // Vast sends the address with a trailing newline (shown once the host took the rental).
       public_ipaddr: `203.0.113.${n.id % 250}\n`,
       ssh_host: 'ssh5.vast.ai',
       ssh_port: 10_000 + (n.id % 50_000),
@@ -71,6 +73,7 @@ export function heldInstance(n: NewHeld): Held {
     intended: 'running',
     since: n.since,
     stuck: null,
+    statusMsg: null,
     exited: false,
     gpuTaken: false,
     linger: 0,
@@ -78,7 +81,11 @@ export function heldInstance(n: NewHeld): Held {
   };
 }
 
-/** The instance as Vast shows it at `now`: `null`, then `loading` (second half of `startDelayMs`), then `running`. */
+/**
+ * The instance as Vast shows it at `now`: `null`, then `loading` (second half of `startDelayMs`), then `running`;
+ * `status_msg` follows (none, the image pull, `success, running …`) unless the test set one, and the public
+ * address appears once the host took the rental (from `loading` on).
+ */
 export function viewHeld(held: Held, now: number, startDelayMs: number): VastInstanceJson {
   const elapsed = now - held.since;
   const actual =
@@ -97,10 +104,19 @@ export function viewHeld(held: Held, now: number, startDelayMs: number): VastIns
   );
   return {
     ...held.json,
+    status_msg: held.statusMsg ?? ownStatusMessage(actual, held.json.image_uuid ?? ''),
+    public_ipaddr: actual === null ? null : held.json.public_ipaddr,
     actual_status: actual,
     intended_status: held.destroyed ? 'stopped' : held.intended,
     cur_state: held.intended,
     next_state: held.intended,
     ports: actual === 'running' ? ports : {},
   };
+}
+
+/** What Vast says of each phase: nothing before the host takes it, the image pull, then the container running. */
+function ownStatusMessage(actual: string | null, image: string): string | null {
+  if (actual === 'loading') return `Pulling image ${image}: downloading layers`;
+  if (actual === 'running') return `success, running ${image}`;
+  return null;
 }

@@ -99,9 +99,21 @@ export class FakeVastAi extends FakeServer<VastRoute> {
     if (offer) offer.rented = true;
   }
 
-  /** The instance stays in `actual_status` for good (`loading`, `exited`, `unknown`, `offline`). */
-  stuck(id: string, status: 'loading' | 'exited' | 'unknown' | 'offline'): void {
-    this.must(id).stuck = status;
+  /**
+   * The instance stays in `actual_status` until `release` (`loading`, `exited`, `unknown`, `offline`), with
+   * `statusMessage` as its `status_msg` when given (e.g. an image pull's progress; else the fake's own).
+   */
+  stuck(id: string, status: 'loading' | 'exited' | 'unknown' | 'offline', statusMessage?: string): void {
+    const held = this.must(id);
+    held.stuck = status;
+    held.statusMsg = statusMessage ?? null;
+  }
+
+  /** Ends `stuck`: the instance goes on as its clock says (running once its start delay has passed). */
+  release(id: string): void {
+    const held = this.must(id);
+    held.stuck = null;
+    held.statusMsg = null;
   }
 
   /** Its container exited on its own: `exited` (intended still `running`) until it is stopped or started. */

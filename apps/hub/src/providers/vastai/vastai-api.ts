@@ -2,7 +2,7 @@
  * Vast.ai REST v0 shapes (shared/provider-apis.md) and the pure mappings between them and the provider
  * interface. Kept apart from the HTTP calls so they can be tested and reused by the fake.
  */
-import { cutToCodeUnits, LaunchRequest } from '@podpilot/common';
+import { cutToCodeUnits, LaunchRequest, repairAgentText } from '@podpilot/common';
 import { isRecord, num, str } from '../json.js';
 import {
   type LaunchSpec,
@@ -185,7 +185,9 @@ export function vastInstance(raw: Record<string, unknown>): ProviderInstance {
     id: String(raw.id),
     podpilotId: podpilotIdOf(str(raw.label)),
     status: vastStatus(actual, str(raw.intended_status)),
-    rawStatus: actual ?? 'null',
+    // Vast reports no status at all until the host takes the rental: the adapter's `created`, as at launch.
+    rawStatus: actual ?? 'created',
+    statusMessage: vastStatusMessage(raw.status_msg),
     pricePerHour: num(raw.dph_total),
     stoppedStoragePerHour: vastStoragePerHour(num(raw.storage_cost), num(raw.disk_space)),
     gpuName: str(raw.gpu_name),
@@ -193,6 +195,15 @@ export function vastInstance(raw: Record<string, unknown>): ProviderInstance {
     publicIp: str(raw.public_ipaddr)?.trim() || null,
     portMap: vastPortMap(raw.ports),
   };
+}
+
+/**
+ * `status_msg` trimmed (Vast pads it with newlines), made storable (repairAgentText) and cut to 500 code units;
+ * null when empty.
+ */
+export function vastStatusMessage(value: unknown): string | null {
+  const text = str(value)?.trim();
+  return text ? cutToCodeUnits(repairAgentText(text), 500) : null;
 }
 
 /** `{"8188/tcp":[{"HostIp":"0.0.0.0","HostPort":"40000"}]}` → `{8188: 40000}`: the first mapping of each TCP port. */

@@ -29,6 +29,9 @@ import { type AgentProfile, launchedProfile } from './agent-profile.js';
 import { AgentPromotions } from './agent-promotions.js';
 
 export const AGENT_TOKEN_PREFIX = 'ppa_';
+/** A failed instance's reason while its agent has sent neither an error event nor an error log line. */
+export const AGENT_FAILED_UNSAID =
+  'the agent reported a failure without saying why (no error event or error line)';
 const HEARTBEAT_INTERVAL_SECONDS = 5;
 
 /** What each agent phase means for the instance's lifecycle state. */
@@ -195,7 +198,7 @@ export class AgentsService {
         instanceId,
         'failed',
         'agent reported failure',
-        'the agent failed; see its events',
+        (await this.activity.lastErrorMessage(instanceId)) ?? AGENT_FAILED_UNSAID,
       );
     const idle = await this.listeners.onHeartbeat?.(instanceId, req);
     return {
@@ -205,9 +208,16 @@ export class AgentsService {
     };
   }
 
-  /** Stores the agent's events; repeats (same agent-chosen id) are skipped. Returns how many were new. */
+  /**
+   * Stores the agent's events; repeats (same agent-chosen id) are skipped. Returns how many were new. The
+   * error that ended a run arriving after the heartbeat that said `failed` (it was queued while the hub was
+   * away) becomes the failed instance's reason.
+   */
   async addEvents(instanceId: string, events: AgentEvent[]): Promise<number> {
-    return this.activity.insertEvents(instanceId, events);
+    const added = await this.activity.insertEvents(instanceId, events);
+    const failure = events.find((e) => e.level === 'error' && e.kind === 'agent.failed');
+    if (failure) await this.activity.restateFailure(instanceId, AGENT_FAILED_UNSAID, failure.message);
+    return added;
   }
 
   /** Stores a batch of the agent's log lines; returns how many were stored. */

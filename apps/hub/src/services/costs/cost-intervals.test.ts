@@ -180,6 +180,53 @@ describe('instanceCost', () => {
     );
     expect(cost).toMatchObject({ usd: 0, gpuHours: 0, priceUnknown: false, lastGpuPrice: null });
     expect(cost.byDay.size).toBe(0);
+    expect(cost.billed).toBe(false);
+  });
+
+  it('bills launching from the provider billing start on, GPU and storage, not before', () => {
+    const cost = instanceCost(
+      {
+        ...facts(
+          [
+            t('requested', '2026-11-10T10:00:00Z'),
+            t('launching', '2026-11-10T10:00:00Z', 0.5),
+            t('booting', '2026-11-10T11:00:00Z', 0.5),
+            t('destroyed', '2026-11-10T12:00:00Z', 0.5),
+          ],
+          0.5,
+          0.1,
+        ),
+        // The image pulled for 30 min, then the provider ran the rental (and billed it) before the agent came.
+        gpuBillingStarts: [at('2026-11-10T10:30:00Z')],
+      },
+      NOVEMBER,
+      at('2026-11-20T00:00:00Z'),
+    );
+    expect(cost.gpuHours).toBe(1.5);
+    expect(round6(cost.usd)).toBe(0.9);
+    expect(cost.billed).toBe(true);
+  });
+
+  it('bills a launching instance still waiting for its agent up to now, and only its own stretch', () => {
+    const transitions = [
+      t('launching', '2026-11-10T10:00:00Z', 1),
+      // A relaunch: the first rental never ran; the second one runs from 10:40.
+      t('launching', '2026-11-10T10:20:00Z', 1),
+    ];
+    const cost = instanceCost(
+      { ...facts(transitions), gpuBillingStarts: [at('2026-11-10T10:40:00Z')] },
+      NOVEMBER,
+      at('2026-11-10T11:10:00Z'),
+    );
+    expect(round6(cost.gpuHours)).toBe(0.5);
+    expect(round6(cost.usd)).toBe(0.5);
+    // A billing start outside every launching stretch (or before the window) bills nothing of launching.
+    const none = instanceCost(
+      { ...facts(transitions), gpuBillingStarts: [at('2026-11-10T09:00:00Z')] },
+      NOVEMBER,
+      at('2026-11-10T11:10:00Z'),
+    );
+    expect(none).toMatchObject({ usd: 0, gpuHours: 0, billed: false });
   });
 });
 

@@ -33,6 +33,11 @@ export interface InstanceCostFacts {
   storagePricePerHour: number | null;
   /** In time order (ties in insertion order). */
   transitions: readonly CostTransition[];
+  /**
+   * When the provider started billing the GPU of a rental while the instance was still `launching` (it reported
+   * the rental running before the agent registered), epoch ms; none: `launching` costs nothing.
+   */
+  gpuBillingStarts?: readonly number[];
 }
 
 /** A half-open period `[from, to)` in epoch milliseconds. */
@@ -52,16 +57,36 @@ export interface IntervalCost {
   lastGpuPrice: number | null;
   /** Dollars by UTC day (`YYYY-MM-DD`), only days with a billed stretch. */
   byDay: Map<string, number>;
+  /** True when any billed stretch (GPU or storage) lay within the window. */
+  billed: boolean;
 }
 
 /** `YYYY-MM-DD` of the UTC day holding `ms`. */
 export const utcDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 
 /**
+ * Where the provider's billing of a state's interval `[at, next)` starts, and whether it bills the GPU; null
+ * when it bills nothing. `launching` is billed (GPU and storage) from the provider's billing start within it.
+ */
+function billedStretch(
+  transition: CostTransition,
+  next: number,
+  gpuBillingStarts: readonly number[],
+): { from: number; gpu: boolean } | null {
+  const state = transition.toState as InstanceState;
+  if (GPU_BILLED_STATES.includes(state)) return { from: transition.at, gpu: true };
+  if (STORAGE_BILLED_STATES.includes(state)) return { from: transition.at, gpu: false };
+  if (state !== 'launching') return null;
+  const start = gpuBillingStarts.find((at) => at >= transition.at && at < next);
+  return start === undefined ? null : { from: start, gpu: true };
+}
+
+/**
  * The cost of one instance within `window`, up to `now`. Pure; never throws.
  *
  * Each transition opens an interval in the state it entered, closed by the next transition (the last one by
- * `now`). GPU-billed intervals cost `(transition price ?? current price) + storage price` per hour,
+ * `now`). A `launching` interval is GPU-billed from a provider billing start within it (`gpuBillingStarts`:
+ * the provider reported the rental running) and free without one. GPU-billed intervals cost `(transition price ?? current price) + storage price` per hour,
  * storage-only intervals (`stopped`) cost the storage price, all others nothing. A GPU-billed interval with no
  * known GPU price adds only its storage price and sets `priceUnknown`. Intervals are clipped to
  * `[window.from, min(window.to, now))` and split at UTC midnights for `byDay`.
@@ -73,16 +98,19 @@ export function instanceCost(facts: InstanceCostFacts, window: CostWindow, now: 
     priceUnknown: false,
     lastGpuPrice: null,
     byDay: new Map(),
+    billed: false,
   };
   const end = Math.min(window.to, now);
   const storagePrice = facts.storagePricePerHour ?? 0;
   facts.transitions.forEach((transition, i) => {
-    const state = transition.toState as InstanceState;
-    const gpuBilled = GPU_BILLED_STATES.includes(state);
-    if (!gpuBilled && !STORAGE_BILLED_STATES.includes(state)) return;
-    const start = Math.max(transition.at, window.from);
-    const stop = Math.min(facts.transitions[i + 1]?.at ?? now, end);
+    const next = facts.transitions[i + 1]?.at ?? now;
+    const stretch = billedStretch(transition, next, facts.gpuBillingStarts ?? []);
+    if (!stretch) return;
+    const gpuBilled = stretch.gpu;
+    const start = Math.max(stretch.from, window.from);
+    const stop = Math.min(next, end);
     if (stop <= start) return;
+    result.billed = true;
     const gpuPrice = gpuBilled ? (transition.pricePerHour ?? facts.pricePerHour) : 0;
     if (gpuBilled) {
       result.gpuHours += (stop - start) / HOUR_MS;

@@ -1,6 +1,7 @@
 import type { CostsResponse, InstanceCost } from '@podpilot/common';
 import type { Db } from '../../db/db.js';
 import { CostsRepository, type CostTransitionRow } from '../../repositories/costs.repository.js';
+import { type BillingStart, ProviderFactsRepository } from '../../repositories/provider-facts.repository.js';
 import {
   type CostWindow,
   daysOf,
@@ -20,12 +21,16 @@ export interface InstanceTotal {
 /**
  * What instances cost, read from their state transitions.
  *
- * **Cost rule.** Each instance's transitions are walked in time order; the interval from one transition to
- * the next (the last one up to `now`) is in the state it entered.
- * - GPU-billed states: `booting, provisioning, ready, idle, stopping`, at the transition's `price_per_hour`,
- *   or the instance's current `price_per_hour` when the transition has none.
- * - Storage-billed states: every state except `requested, launching, destroyed, failed` (a stopped instance
- *   still pays for its disk), at `instances.storage_price_per_hour` (null = 0).
+ * **Cost rule.** The GPU costs from the moment the provider bills it: Vast.ai bills the GPU while the instance
+ * is running (not while it loads its image) and Runpod while the pod runs, both per second. Each instance's
+ * transitions are walked in time order; the interval from one transition to the next (the last one up to
+ * `now`) is in the state it entered.
+ * - GPU-billed states: `booting, provisioning, ready, idle, stopping`, and `launching` from when the provider
+ *   reported the rental running (`instance_transitions.provider_billed_at`, set by the reconciler), at the
+ *   transition's `price_per_hour`, or the instance's current `price_per_hour` when the transition has none.
+ * - Storage-billed states: the GPU-billed ones and `stopped` (a stopped instance still pays for its disk), at
+ *   `instances.storage_price_per_hour` (null = 0). Vast.ai bills the disk from creation: the minutes of an
+ *   image pull before the rental runs are not counted (a fraction of a cent).
  * - A GPU-billed interval with no known GPU price counts 0 for the GPU and sets `priceUnknown`.
  * - Intervals are clipped to the requested UTC month and split by UTC day for `byDay`.
  * Amounts are dollars, rounded to 6 decimals in answers. The arithmetic is `instanceCost` in
@@ -36,11 +41,14 @@ export interface InstanceTotal {
 export class CostsService {
   private readonly repo: CostsRepository;
 
+  private readonly facts: ProviderFactsRepository;
+
   constructor(
     db: Db,
     private readonly now: () => number = Date.now,
   ) {
     this.repo = new CostsRepository(db);
+    this.facts = new ProviderFactsRepository(db);
   }
 
   /**
@@ -53,15 +61,19 @@ export class CostsService {
     const now = this.now();
     const window = monthWindow(month, now);
     const end = Math.min(window.to, now);
+    // `launching` too: it bills from the provider's billing start (instances without one are left out below).
+    const states = [...STORAGE_BILLED_STATES, 'launching'];
     const rows =
       window.from < end
-        ? await this.repo.transitionsOverlapping(new Date(window.from), new Date(end), STORAGE_BILLED_STATES)
+        ? await this.repo.transitionsOverlapping(new Date(window.from), new Date(end), states)
         : [];
+    const starts = await this.startsOf(rows);
     const byInstance: InstanceCost[] = [];
     const byProfile = new Map<string | null, number>();
     const byDay = new Map(daysOf(window, now).map((day) => [day, 0]));
     for (const group of groupByInstance(rows)) {
-      const cost = instanceCost(factsOf(group), window, now);
+      const cost = instanceCost(factsOf(group, starts), window, now);
+      if (!cost.billed) continue;
       const first = group[0] as CostTransitionRow;
       byInstance.push({
         instanceId: first.instanceId,
@@ -98,8 +110,10 @@ export class CostsService {
     const life: CostWindow = { from: Number.NEGATIVE_INFINITY, to: Number.POSITIVE_INFINITY };
     const totals = new Map<string, InstanceTotal>((ids ?? []).map((id) => [id, { usd: 0, gpuHours: 0 }]));
     if (ids?.length === 0) return totals;
-    for (const group of groupByInstance(await this.repo.transitionsOf(ids))) {
-      const cost = instanceCost(factsOf(group), life, now);
+    const rows = await this.repo.transitionsOf(ids);
+    const starts = await this.startsOf(rows);
+    for (const group of groupByInstance(rows)) {
+      const cost = instanceCost(factsOf(group, starts), life, now);
       totals.set((group[0] as CostTransitionRow).instanceId, {
         usd: round6(cost.usd),
         gpuHours: round6(cost.gpuHours),
@@ -107,7 +121,16 @@ export class CostsService {
     }
     return totals;
   }
+
+  /** The provider billing starts of the instances in `rows`. */
+  private async startsOf(rows: CostTransitionRow[]): Promise<Starts> {
+    if (rows.length === 0) return new Map();
+    return byInstance(await this.facts.billingStarts([...new Set(rows.map((r) => r.instanceId))]));
+  }
 }
+
+/** Billing starts (epoch ms) by instance. */
+type Starts = Map<string, number[]>;
 
 /** Rows ordered by instance, split into one array per instance. */
 function groupByInstance(rows: CostTransitionRow[]): CostTransitionRow[][] {
@@ -120,8 +143,16 @@ function groupByInstance(rows: CostTransitionRow[]): CostTransitionRow[][] {
   return groups;
 }
 
-const factsOf = (group: CostTransitionRow[]): InstanceCostFacts => ({
+const factsOf = (group: CostTransitionRow[], starts: Starts): InstanceCostFacts => ({
   pricePerHour: group[0]?.instancePricePerHour ?? null,
   storagePricePerHour: group[0]?.storagePricePerHour ?? null,
   transitions: group.map((r) => ({ toState: r.toState, at: r.at.getTime(), pricePerHour: r.pricePerHour })),
+  gpuBillingStarts: starts.get(group[0]?.instanceId ?? '') ?? [],
 });
+
+function byInstance(starts: BillingStart[]): Starts {
+  const map: Starts = new Map();
+  for (const { instanceId, at } of starts)
+    map.set(instanceId, [...(map.get(instanceId) ?? []), at.getTime()]);
+  return map;
+}

@@ -2,6 +2,8 @@ import {
   type AgentCommandKind,
   agentCommandArgs,
   type InstanceDetail,
+  type InstanceEventsQuery,
+  type InstanceLogsQuery,
   type InstanceSummary,
 } from '@podpilot/common';
 import type { Db } from '../../db/db.js';
@@ -13,6 +15,7 @@ import { IdleRepository } from '../../repositories/idle.repository.js';
 import { InstanceAgentRepository, InstancesRepository } from '../../repositories/instances.repository.js';
 import { activityView } from '../costs/idle-clock.js';
 import { InstanceAccess, type ProviderInstanceLookup } from './instance-access.js';
+import { instanceSummary, type SummaryDeadlines } from './instance-summary.js';
 
 export interface InstancesOptions {
   /** Dollars accrued per instance over its whole life (CostsService.totals). */
@@ -24,6 +27,8 @@ export interface InstancesOptions {
    * there. Without it a Vast.ai instance reached publicly shows no URL.
    */
   providerInstance?: ProviderInstanceLookup;
+  /** The deadline rules the hub runs with: without them no summary has a `bootDeadlineAt`. */
+  deadlines?: SummaryDeadlines;
   now?: () => number;
 }
 
@@ -54,29 +59,29 @@ export class InstancesService {
     const rows = await this.instances.list();
     const ids = rows.map((r) => r.id);
     const [costs, access] = await Promise.all([this.options.costs.totals(ids), this.access.of(ids)]);
-    return rows.map((row) => ({
-      ...row,
-      costUsd: costs.get(row.id)?.usd ?? 0,
-      access: access.get(row.id) ?? null,
-      createdAt: iso(row.createdAt),
-      stateChangedAt: iso(row.stateChangedAt),
-    }));
+    return rows.map((row) =>
+      instanceSummary(row, {
+        costUsd: costs.get(row.id)?.usd ?? 0,
+        access: access.get(row.id) ?? null,
+        deadlines: this.options.deadlines,
+      }),
+    );
   }
 
   /** One instance with its agent's latest facts. Throws 404. */
   async get(id: string): Promise<InstanceDetail> {
     const row = await this.withAgent.find(id);
     if (!row) throw notFound(`instance ${id}`);
-    const { agentFacts, agentVersion, lastHeartbeatAt, profileName, profileVersion, ...summary } = row;
+    const { agentFacts, agentVersion, lastHeartbeatAt, profileName, profileVersion } = row;
     const idle = await this.idle.find(id);
     const [costs, access] = await Promise.all([this.options.costs.totals([id]), this.access.of([id])]);
     return {
-      ...summary,
-      costUsd: costs.get(id)?.usd ?? 0,
-      access: access.get(id) ?? null,
+      ...instanceSummary(row, {
+        costUsd: costs.get(id)?.usd ?? 0,
+        access: access.get(id) ?? null,
+        deadlines: this.options.deadlines,
+      }),
       activity: idle ? activityView(idle, this.now(), this.options.idleMinuteMs) : null,
-      createdAt: iso(summary.createdAt),
-      stateChangedAt: iso(summary.stateChangedAt),
       profile: profileName && profileVersion ? { name: profileName, version: profileVersion } : null,
       agent:
         agentVersion || lastHeartbeatAt
@@ -90,14 +95,19 @@ export class InstancesService {
     if (!(await this.withAgent.find(id))) throw notFound(`instance ${id}`);
   }
 
-  async events(id: string, limit: number) {
+  /** Newest first; `query.level` is the minimum level, `query.since` an ISO time (a number: the limit alone). */
+  async events(id: string, query: InstanceEventsQuery | number) {
     await this.mustExist(id);
-    return (await this.activity.listEvents(id, limit)).map((e) => ({ ...e, at: iso(e.at) }));
+    const q = typeof query === 'number' ? { limit: query } : query;
+    const filter = { ...q, since: q.since === undefined ? undefined : new Date(q.since) };
+    return (await this.activity.listEvents(id, filter)).map((e) => ({ ...e, at: iso(e.at) }));
   }
 
-  async logs(id: string, after: number, limit: number) {
+  /** Oldest first after `query.after`, by source, minimum level and time (see InstanceLogsQuery). */
+  async logs(id: string, query: InstanceLogsQuery) {
     await this.mustExist(id);
-    return (await this.activity.listLogs(id, after, limit)).map((l) => ({ ...l, at: iso(l.at) }));
+    const filter = { ...query, since: query.since === undefined ? undefined : new Date(query.since) };
+    return (await this.activity.listLogs(id, filter)).map((l) => ({ ...l, at: iso(l.at) }));
   }
 
   /**

@@ -1,9 +1,11 @@
 import type { HeartbeatReport, LiveEventName, LiveInstance } from '@podpilot/common';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../../db/db.js';
+import { AgentActivityRepository } from '../../repositories/agent-activity.repository.js';
 import { IdleRepository, type IdleRow } from '../../repositories/idle.repository.js';
 import { activityView } from '../costs/idle-clock.js';
 import type { InstancesService } from './instances.service.js';
+import { LiveLogs, type ReadLogs } from './live-logs.js';
 
 export interface LiveFeedOptions {
   /** How often the shared poller reads the instances while a client listens (2 000 ms). */
@@ -26,16 +28,25 @@ export function sseMessage(event: LiveEventName, data: unknown): string {
   return `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
+/** A stream that follows one instance's log too: the lines after `after` (a log line id), then each new one. */
+export interface LogFollow {
+  instanceId: string;
+  after: number;
+}
+
 /** What the agent's facts say beyond activity (the facts are the last heartbeat, as sent). */
 type Facts = Partial<HeartbeatReport> | null;
 
 /**
  * The live feed behind `GET /api/live`: one poller per hub process reads every instance with its activity,
  * sync and provisioning every `intervalMs`, only while at least one client listens, and broadcasts only what
- * changed (`instance`, `removed`). A client gets the whole list (`instances`) when it connects.
+ * changed (`instance`, `removed`). A client gets the whole list (`instances`) when it connects. A client that
+ * follows an instance's log also gets its lines (`logs`): the backlog when it connects, then what is new on
+ * every poll, or sooner when `logsArrived` says that lines came in.
  */
 export class LiveFeed {
   private readonly idle: IdleRepository;
+  private readonly logs: LiveLogs<LiveClient>;
   private readonly clients = new Set<LiveClient>();
   /** The last list sent, by id: the instance and the key its changes are judged by. */
   private snapshot = new Map<string, { instance: LiveInstance; key: string }>();
@@ -53,6 +64,10 @@ export class LiveFeed {
   ) {
     this.idle = new IdleRepository(db);
     this.now = options.now ?? Date.now;
+    const activity = new AgentActivityRepository(db);
+    const read: ReadLogs = async (instanceId, after, limit) =>
+      (await activity.listLogs(instanceId, { after, limit })).map((l) => ({ ...l, at: l.at.toISOString() }));
+    this.logs = new LiveLogs(read, (client, chunk) => this.sendTo(client, chunk));
   }
 
   get clientCount(): number {
@@ -68,18 +83,39 @@ export class LiveFeed {
   }
 
   /**
-   * Adds a client: it gets the whole list first, then every change. Returns the function that removes it.
-   * Throws (and adds nothing) when the list cannot be read or the feed is closed.
+   * Adds a client: it gets the whole list first, then every change; with `follow`, that instance's log lines
+   * after `follow.after` too. Returns the function that removes it. Throws (and adds nothing) when the list
+   * or the log cannot be read or the feed is closed.
    */
-  async subscribe(client: LiveClient): Promise<() => void> {
+  async subscribe(client: LiveClient, follow?: LogFollow): Promise<() => void> {
     if (this.closed) throw new Error('the live feed is closed');
     // With no client the poller sleeps and the last list may be old: read a fresh one first.
     if (!this.clients.size) await this.refresh();
     else if (this.running) await this.running;
     client.write(sseMessage('instances', { instances: [...this.snapshot.values()].map((e) => e.instance) }));
     this.clients.add(client);
+    if (follow) {
+      this.logs.add(client, follow.instanceId, follow.after);
+      try {
+        await this.logs.catchUp(client);
+      } catch (error) {
+        this.unsubscribe(client);
+        throw error;
+      }
+    }
     this.start();
     return () => this.unsubscribe(client);
+  }
+
+  /**
+   * Lines of `instanceId` came in: the streams that follow its log get them now rather than at the next poll.
+   * Never throws (a failed read is logged and retried by the poll).
+   */
+  logsArrived(instanceId: string): void {
+    if (!this.logs.size || this.closed) return;
+    this.logs
+      .pollAll(instanceId)
+      .catch((error: unknown) => this.log?.warn({ err: error }, 'live feed: reading log lines failed'));
   }
 
   /**
@@ -103,6 +139,7 @@ export class LiveFeed {
 
   private unsubscribe(client: LiveClient): void {
     this.clients.delete(client);
+    this.logs.remove(client);
     if (!this.clients.size) this.stop();
   }
 
@@ -116,15 +153,22 @@ export class LiveFeed {
     for (const id of this.snapshot.keys()) if (!next.has(id)) messages.push(sseMessage('removed', { id }));
     this.snapshot = next;
     if (messages.length) this.broadcast(messages.join(''));
+    if (this.logs.size) await this.logs.pollAll();
   }
 
   private broadcast(chunk: string): void {
-    for (const client of this.clients) {
-      try {
-        client.write(chunk);
-      } catch {
-        this.unsubscribe(client);
-      }
+    for (const client of this.clients) this.sendTo(client, chunk);
+  }
+
+  /** Writes to one client; a client whose stream fails is forgotten. */
+  private sendTo(client: LiveClient, chunk: string): boolean {
+    if (!this.clients.has(client)) return false;
+    try {
+      client.write(chunk);
+      return true;
+    } catch {
+      this.unsubscribe(client);
+      return false;
     }
   }
 

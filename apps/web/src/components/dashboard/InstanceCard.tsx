@@ -15,31 +15,51 @@ import { SshCommand } from '../shared/OpenWebui';
 import { RelativeTime } from '../shared/RelativeTime';
 import { StateBadge } from '../shared/StateBadge';
 import { ActivityBadge } from './ActivityBadge';
+import { GpuSparkline } from './GpuSparkline';
 import { InstanceActions } from './InstanceActions';
 import { ProvisioningBar } from './ProvisioningBar';
 
+interface CardProps {
+  instance: LiveInstance;
+  now: number;
+  /** Whether the card is selected for a bulk action; absent: no checkbox. */
+  selected?: boolean;
+  onSelect?(on: boolean): void;
+}
+
 /** One instance on the dashboard: what it is, what it does, what it costs, and its quick actions. */
-export function InstanceCard({ instance, now }: { instance: LiveInstance; now: number }) {
+export function InstanceCard({ instance, now, selected, onSelect }: CardProps) {
   const backlog = instance.sync;
   return (
     <article
       aria-labelledby={`instance-${instance.id}`}
-      className="space-y-4 rounded-lg border border-slate-200 bg-white p-4 shadow-sm dark:border-slate-800 dark:bg-slate-900"
+      className={`space-y-4 rounded-lg border bg-white p-4 shadow-sm dark:bg-slate-900 ${selected ? 'border-indigo-500 ring-1 ring-indigo-500' : 'border-slate-200 dark:border-slate-800'}`}
     >
       <header className="flex flex-wrap items-start justify-between gap-2">
-        <div className="min-w-0">
-          <h3 id={`instance-${instance.id}`} className="truncate text-base font-semibold">
-            <Link
-              to="/instances/$id"
-              params={{ id: instance.id }}
-              className="rounded-sm hover:underline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-500"
-            >
-              {instance.name}
-            </Link>
-          </h3>
-          <p className="mt-0.5 text-xs text-slate-500 dark:text-slate-400">
-            {instance.provider} · {formatGpuName(instance)} · {formatPrice(instance.pricePerHour)}
-          </p>
+        <div className="flex min-w-0 items-start gap-3">
+          {onSelect ? (
+            <input
+              type="checkbox"
+              checked={selected ?? false}
+              onChange={(e) => onSelect(e.target.checked)}
+              aria-label={`Select ${instance.name}`}
+              className="mt-1 size-4 shrink-0 accent-indigo-600"
+            />
+          ) : null}
+          <div className="min-w-0">
+            <h3 id={`instance-${instance.id}`} className="truncate text-base font-semibold">
+              <Link
+                to="/instances/$id"
+                params={{ id: instance.id }}
+                className="rounded-sm hover:underline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-500"
+              >
+                {instance.name}
+              </Link>
+            </h3>
+            <p className="mt-0.5 text-xs text-slate-500 dark:text-slate-400">
+              {instance.provider} · {formatGpuName(instance)} · {formatPrice(instance.pricePerHour)}
+            </p>
+          </div>
         </div>
         <div className="flex flex-wrap items-center gap-2">
           <StateBadge
@@ -51,9 +71,7 @@ export function InstanceCard({ instance, now }: { instance: LiveInstance; now: n
         </div>
       </header>
 
-      {instance.stateReason ? (
-        <p className="text-sm text-slate-600 dark:text-slate-300">{instance.stateReason}</p>
-      ) : null}
+      <StateLine instance={instance} />
 
       <CardStats instance={instance} now={now} />
 
@@ -70,9 +88,43 @@ export function InstanceCard({ instance, now }: { instance: LiveInstance; now: n
         <ProvisioningBar provisioning={instance.provisioning} />
       ) : null}
 
+      {isRunning(instance.state) ? <GpuSparkline instanceId={instance.id} /> : null}
       {isRunning(instance.state) ? <SshCommand access={instance.access} /> : null}
       <InstanceActions instance={instance} />
     </article>
+  );
+}
+
+/**
+ * Why it is in its state: a failed (or crashed) instance's reason itself, in red; while it launches, what the
+ * provider says it is doing (its phase and message) and when the boot deadline gives up.
+ */
+function StateLine({ instance }: { instance: LiveInstance }) {
+  const status = instance.providerStatus ?? null;
+  const launching = ['requested', 'launching', 'booting'].includes(instance.state);
+  const failed = instance.state === 'failed';
+  return (
+    <>
+      {instance.stateReason ? (
+        <p
+          className={`text-sm ${failed ? 'font-medium text-red-700 dark:text-red-400' : 'text-slate-600 dark:text-slate-300'}`}
+        >
+          {failed ? 'Failed: ' : ''}
+          {instance.stateReason}
+        </p>
+      ) : null}
+      {launching && status ? (
+        <p className="text-sm text-slate-600 dark:text-slate-300">
+          <span className="font-medium">Provider: {status.phase}</span>
+          {status.message ? ` — ${status.message}` : ''}
+        </p>
+      ) : null}
+      {launching && instance.bootDeadlineAt ? (
+        <p className="text-xs text-slate-600 dark:text-slate-400">
+          Gives up <RelativeTime iso={instance.bootDeadlineAt} /> unless it gets further.
+        </p>
+      ) : null}
+    </>
   );
 }
 

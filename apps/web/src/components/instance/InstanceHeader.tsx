@@ -1,6 +1,7 @@
 import { Link } from '@tanstack/react-router';
-import type { useLiveInstances } from '../../api/live';
+import type { LiveStatus } from '../../api/instances';
 import { formatPrice } from '../../lib/format';
+import { type Headline, headline, pageSections } from '../../lib/instance-page';
 import { formatGpuName, formatSpan, formatUsd, isRunning, uptimeMs } from '../../lib/live';
 import { webuiHref } from '../../lib/webui-access';
 import { ActivityBadge } from '../dashboard/ActivityBadge';
@@ -9,18 +10,23 @@ import { LiveIndicator } from '../dashboard/LiveIndicator';
 import { Fact } from '../shared/Fact';
 import { OpenWebui, SshCommand } from '../shared/OpenWebui';
 import { StateBadge } from '../shared/StateBadge';
+import { Relaunch } from './InstanceSections';
 import type { InstanceView } from './useInstanceView';
 
-/** The instance page's top: name, state, live status, the key facts, the WebUI and the actions. */
+/**
+ * The instance page's top: name, state, live status, what is happening now and why (the headline), the key
+ * facts, the WebUI and the actions.
+ */
 export function InstanceHeader({
   instance: i,
   live,
   now,
 }: {
   instance: InstanceView;
-  live: ReturnType<typeof useLiveInstances>;
+  live: LiveStatus;
   now: number;
 }) {
+  const h = headline(i, now);
   return (
     <div className="space-y-3">
       <p className="text-sm">
@@ -39,18 +45,49 @@ export function InstanceHeader({
           <LiveIndicator status={live} />
         </span>
       </div>
-      {i.stateReason ? <p className="text-sm text-slate-600 dark:text-slate-300">{i.stateReason}</p> : null}
+      <HeadlineBox headline={h} />
       <InstanceFacts instance={i} now={now} />
       <div className="flex flex-wrap items-start gap-2">
         {isRunning(i.state) ? <WebUi instance={i} /> : null}
       </div>
-      <InstanceActions instance={i} showOpen={false} />
+      <div className="flex flex-wrap items-start gap-2">
+        <InstanceActions instance={i} showOpen={false} />
+        {pageSections(i.state).relaunch ? <Relaunch instance={i} /> : null}
+      </div>
+    </div>
+  );
+}
+
+const TONES: Record<Headline['tone'], string> = {
+  error: 'border-red-300 bg-red-50 text-red-900 dark:border-red-900 dark:bg-red-950 dark:text-red-100',
+  warn: 'border-amber-300 bg-amber-50 text-amber-950 dark:border-amber-900 dark:bg-amber-950 dark:text-amber-100',
+  progress: 'border-sky-300 bg-sky-50 text-sky-950 dark:border-sky-900 dark:bg-sky-950 dark:text-sky-100',
+  ok: 'border-emerald-300 bg-emerald-50 text-emerald-950 dark:border-emerald-900 dark:bg-emerald-950 dark:text-emerald-100',
+  muted:
+    'border-slate-200 bg-white text-slate-900 dark:border-slate-800 dark:bg-slate-900 dark:text-slate-100',
+};
+
+/** What is happening now and why; an error's reason is announced to screen readers. */
+function HeadlineBox({ headline: h }: { headline: Headline }) {
+  return (
+    <div
+      role={h.tone === 'error' ? 'alert' : 'status'}
+      data-testid="instance-headline"
+      className={`rounded-lg border px-4 py-3 ${TONES[h.tone]}`}
+    >
+      <p className="flex flex-wrap items-baseline gap-x-3 font-semibold">
+        {h.title}
+        {h.countdown ? <span className="text-sm font-medium">{h.countdown}</span> : null}
+      </p>
+      {h.detail ? <p className="mt-1 text-sm break-words">{h.detail}</p> : null}
     </div>
   );
 }
 
 function InstanceFacts({ instance: i, now }: { instance: InstanceView; now: number }) {
   const uptime = uptimeMs(i, now);
+  // `publicAddress`: hubs with provider facts (older ones send none).
+  const publicAddress = (i as { publicAddress?: string | null }).publicAddress ?? null;
   return (
     <dl className="grid grid-cols-2 gap-x-4 gap-y-3 rounded-lg border border-slate-200 bg-white p-4 shadow-sm sm:grid-cols-3 lg:grid-cols-6 dark:border-slate-800 dark:bg-slate-900">
       <Fact label="Provider">
@@ -61,6 +98,7 @@ function InstanceFacts({ instance: i, now }: { instance: InstanceView; now: numb
       </Fact>
       <Fact label="GPU">{formatGpuName(i)}</Fact>
       <Fact label="Price">{formatPrice(i.pricePerHour)}</Fact>
+      {publicAddress ? <Fact label="Address">{publicAddress}</Fact> : null}
       <Fact label="Cost so far">{formatUsd(i.costUsd)}</Fact>
       <Fact label={uptime === null ? 'State since' : 'Up for'}>
         {uptime === null ? new Date(i.stateChangedAt).toLocaleString() : formatSpan(uptime)}

@@ -1,40 +1,4 @@
 import { Card, Code } from '../shared/Card';
-import { externalLink } from '../shared/styles';
-import { SecretRow } from './SecretRow';
-
-/** Private networking is not built yet; its API key can already be stored. */
-export function TailscaleCard({ updatedAt }: { updatedAt: string | null }) {
-  return (
-    <Card className="space-y-4">
-      <div className="flex flex-wrap items-center gap-2">
-        <span className="inline-flex rounded-full bg-sky-50 px-2 py-0.5 text-xs font-medium text-sky-700 ring-1 ring-sky-200 ring-inset dark:bg-sky-950 dark:text-sky-300 dark:ring-sky-900">
-          Coming with private networking
-        </span>
-      </div>
-      <p className="text-sm text-slate-700 dark:text-slate-300">
-        Instances will join your tailnet so their WebUIs are reachable only from your own devices, without
-        public ports. See{' '}
-        <a
-          href="https://tailscale.com/kb/1085/auth-keys"
-          target="_blank"
-          rel="noreferrer"
-          className={externalLink}
-        >
-          Tailscale’s documentation on keys
-        </a>
-        .
-      </p>
-      <ul>
-        <SecretRow
-          name="tailscale.api_key"
-          label="Tailscale API key"
-          hint="Stored encrypted now; used once private networking arrives."
-          updatedAt={updatedAt}
-        />
-      </ul>
-    </Card>
-  );
-}
 
 export function IdlePolicyCard() {
   return (

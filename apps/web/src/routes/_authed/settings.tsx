@@ -2,10 +2,15 @@ import { useQuery } from '@tanstack/react-query';
 import { createFileRoute } from '@tanstack/react-router';
 import { healthQuery, secretsQuery } from '../../api/settings';
 import { tokensQuery } from '../../api/tokens';
+import { BrowserNoticesCard } from '../../components/settings/BrowserNoticesCard';
 import { HubInfo } from '../../components/settings/HubInfo';
-import { IdlePolicyCard, TailscaleCard } from '../../components/settings/InfoCards';
+import { IdlePolicyCard } from '../../components/settings/InfoCards';
 import { ModelSiteTokens } from '../../components/settings/ModelSiteTokens';
+import { NotificationTargets } from '../../components/settings/NotificationTargets';
+import { notificationTargetsQuery } from '../../components/settings/notification-targets-queries';
 import { ProviderCredentials } from '../../components/settings/ProviderCredentials';
+import { storageQuery, tailscaleCheckQuery } from '../../components/settings/settings-queries';
+import { TailscaleCard } from '../../components/settings/TailscaleCard';
 import { QueryState } from '../../components/shared/QueryState';
 import { Section } from '../../components/shared/Section';
 import { ApiTokens } from '../../components/tokens/ApiTokens';
@@ -16,6 +21,9 @@ export const Route = createFileRoute('/_authed/settings')({
     void context.queryClient.prefetchQuery(secretsQuery);
     void context.queryClient.prefetchQuery(tokensQuery);
     void context.queryClient.prefetchQuery(healthQuery);
+    void context.queryClient.prefetchQuery(storageQuery);
+    void context.queryClient.prefetchQuery(tailscaleCheckQuery);
+    void context.queryClient.prefetchQuery(notificationTargetsQuery);
   },
   component: Settings,
 });
@@ -46,19 +54,25 @@ function Settings() {
       <Section title="Idle policy" description="How PodPilot keeps a forgotten GPU from running up the bill.">
         <IdlePolicyCard />
       </Section>
+      <Section
+        title="Notifications"
+        description="Word when an instance is ready, fails, crashes or stops, and when the budget runs out."
+      >
+        <div className="space-y-4">
+          <NotificationTargets />
+          <BrowserNoticesCard />
+        </div>
+      </Section>
       <Section title="Hub and storage" description="Set when the hub starts; read-only here.">
         <HubInfo />
       </Section>
-      <Section title="Tailscale" description="Private networking for your instances.">
-        {secrets.data ? (
-          <TailscaleCard
-            updatedAt={secrets.data.secrets.find((s) => s.name === 'tailscale.api_key')?.updatedAt ?? null}
-          />
-        ) : (
-          <p className="text-sm text-slate-500 dark:text-slate-400">
-            {secrets.isError ? 'Credentials could not be loaded (see above).' : 'Loading…'}
-          </p>
-        )}
+      <Section
+        title="Tailscale"
+        description="Private networking: instances reachable from your own devices only."
+      >
+        <QueryState query={secrets} what="credentials">
+          {(data) => <TailscaleCard secrets={data.secrets} />}
+        </QueryState>
       </Section>
     </>
   );

@@ -5,8 +5,10 @@ import { costsEndpoints, healthEndpoints, tailscaleEndpoints } from './hub.js';
 import { instancesEndpoints } from './instances.js';
 import { liveEndpoints, snapshotsEndpoints } from './live.js';
 import { filesEndpoints, modelsEndpoints } from './models.js';
+import { notificationsEndpoints } from './notifications.js';
 import { outputsEndpoints } from './outputs.js';
 import { profilesEndpoints } from './profiles.js';
+import { settingsEndpoints } from './settings.js';
 
 export * from './params.js';
 export {
@@ -18,9 +20,11 @@ export {
   instancesEndpoints,
   liveEndpoints,
   modelsEndpoints,
+  notificationsEndpoints,
   outputsEndpoints,
   profilesEndpoints,
   secretsEndpoints,
+  settingsEndpoints,
   snapshotsEndpoints,
   tailscaleEndpoints,
   tokensEndpoints,
@@ -43,6 +47,8 @@ export const ownerEndpoints = {
   files: filesEndpoints,
   costs: costsEndpoints,
   tailscale: tailscaleEndpoints,
+  notifications: notificationsEndpoints,
+  settings: settingsEndpoints,
   health: healthEndpoints,
 };
 

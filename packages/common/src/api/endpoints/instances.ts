@@ -10,9 +10,10 @@ import {
 } from '../instances.js';
 import { LaunchRequest, ListTransitionsResponse, OffersQuery, OffersResponse } from '../launch.js';
 import { ActivitySamplesQuery, ListActivitySamplesResponse } from '../live.js';
+import { InstanceEventsQuery, InstanceLogsQuery } from '../logs.js';
 import { SyncInstanceRequest, SyncInstanceResponse } from '../outputs.js';
 import { WebuiLinkResponse } from '../webui-link.js';
-import { InstanceEventsQuery, InstanceIdParams, InstanceLogsQuery } from './params.js';
+import { InstanceIdParams } from './params.js';
 
 const errors = apiErrors(400, 401, 404);
 const lifecycleErrors = apiErrors(400, 401, 404, 409);
@@ -57,7 +58,7 @@ export const instancesEndpoints = {
     query: InstanceEventsQuery,
     responses: { 200: ListInstanceEventsResponse, ...errors },
     answer: 'json',
-    summary: 'Events of an instance, newest first',
+    summary: 'Events of an instance, newest first, by minimum level and time',
   }),
   logs: endpoint({
     ...instance,
@@ -67,7 +68,7 @@ export const instancesEndpoints = {
     query: InstanceLogsQuery,
     responses: { 200: ListInstanceLogsResponse, ...errors },
     answer: 'json',
-    summary: 'Log lines after a given line id (0 for the start)',
+    summary: 'Log lines after a given line id (0 for the start), by source, minimum level and time',
   }),
   webuiLink: endpoint({
     ...instance,

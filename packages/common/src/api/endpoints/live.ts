@@ -1,5 +1,5 @@
 import { apiErrors, endpoint } from '../endpoint.js';
-import { ListLiveInstancesResponse } from '../live.js';
+import { ListLiveInstancesResponse, LiveStreamQuery } from '../live.js';
 import { CreateSnapshotRequest, ListSnapshotsResponse, SnapshotStatus } from '../snapshots.js';
 import {
   InstanceIdParams,
@@ -16,10 +16,11 @@ export const liveEndpoints = {
     ...instance,
     method: 'GET',
     path: '/api/live',
-    responses: { ...apiErrors(401) },
+    query: LiveStreamQuery,
+    responses: { ...apiErrors(400, 401, 404) },
     answer: 'sse',
     summary:
-      'Server-Sent Events: `instances` (every instance, on connect), then `instance` (one changed) and `removed`',
+      'Server-Sent Events: `instances` (every instance, on connect), then `instance` (one changed) and `removed`; with ?instance=, its log lines (`logs`)',
   }),
   instances: endpoint({
     ...instance,

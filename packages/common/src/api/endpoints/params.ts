@@ -29,22 +29,7 @@ export const ProfileVersionQuery = z.object({ version: VersionNumber.optional() 
 /** `?from=A&to=B` of a profile diff. */
 export const ProfileDiffQuery = z.object({ from: VersionNumber, to: VersionNumber });
 
-/** A page size in a query: 1 to `max`, `fallback` when left out. */
-const count = (max: number, fallback: number) =>
-  z.coerce
-    .number({ message: `expected a number from 1 to ${max}` })
-    .int()
-    .min(1)
-    .max(max, `expected a number from 1 to ${max}`)
-    .default(fallback);
-
-/** `?limit=` of an instance's events. */
-export const InstanceEventsQuery = z.object({ limit: count(1000, 100) });
-/** `?after=&limit=` of an instance's log lines. */
-export const InstanceLogsQuery = z.object({
-  after: z.coerce.number().int().min(0).default(0),
-  limit: count(5000, 1000),
-});
+// An instance's events and log lines: their queries are in ../logs.ts.
 
 const CommandId = z.uuid({ message: 'expected a command id (UUID)' });
 /** `?commandId=` of the latest snapshot. */

@@ -1,15 +1,15 @@
 import { createFileRoute, Link } from '@tanstack/react-router';
 import { instanceQuery, instancesQuery } from '../../../api/instances';
-import { useLiveInstances } from '../../../api/live';
 import { InstanceHeader } from '../../../components/instance/InstanceHeader';
 import { InstanceSections } from '../../../components/instance/InstanceSections';
 import { ProvisioningPanel } from '../../../components/instance/ProvisioningPanel';
+import { useInstanceLive } from '../../../components/instance/useInstanceLive';
 import { mergeLive, useInstanceView } from '../../../components/instance/useInstanceView';
 import { Loading, QueryError } from '../../../components/shared/QueryState';
 import { Section } from '../../../components/shared/Section';
 import { useNow } from '../../../hooks/useNow';
 import { usePageTitle } from '../../../hooks/usePageTitle';
-import { isActive, isRunning } from '../../../lib/live';
+import { pageSections } from '../../../lib/instance-page';
 
 export const Route = createFileRoute('/_authed/instances/$id')({
   loader: ({ context, params }) => {
@@ -21,7 +21,8 @@ export const Route = createFileRoute('/_authed/instances/$id')({
 
 function InstancePage() {
   const { id } = Route.useParams();
-  const live = useLiveInstances();
+  // One stream for the page: the instances (header) and this instance's log.
+  const { status, lines, loaded } = useInstanceLive(id);
   const { detail, live: liveInstance } = useInstanceView(id);
   const now = useNow(1_000);
   usePageTitle(detail.data?.name ?? liveInstance?.name ?? 'Instance');
@@ -43,13 +44,12 @@ function InstancePage() {
     );
 
   const i = mergeLive(detail.data, liveInstance);
-  const provisioning =
-    i.state === 'provisioning' || (i.provisioning && isActive(i.state) && !isRunning(i.state));
+  const sections = pageSections(i.state);
   return (
     <>
-      <InstanceHeader instance={i} live={live} now={now} />
+      <InstanceHeader instance={i} live={status} now={now} />
 
-      {provisioning ? (
+      {sections.provisioning ? (
         <Section title="Provisioning" description="What the agent downloads and sets up from the profile.">
           {i.provisioning ? (
             <ProvisioningPanel provisioning={i.provisioning} />
@@ -61,7 +61,7 @@ function InstancePage() {
         </Section>
       ) : null}
 
-      <InstanceSections id={id} instance={i} now={now} />
+      <InstanceSections id={id} instance={i} sections={sections} log={{ lines, loaded }} now={now} />
     </>
   );
 }

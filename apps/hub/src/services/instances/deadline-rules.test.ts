@@ -1,6 +1,6 @@
 import { InstanceState, inGroup, STATE_GROUPS } from '@podpilot/common';
 import { describe, expect, it } from 'vitest';
-import { LIFECYCLE_DEFAULTS } from '../env.js';
+import { LIFECYCLE_DEFAULTS } from '../../env.js';
 import { type DeadlineRow, deadlineOf } from './deadline-rules.js';
 
 const MINUTE = 60_000;

@@ -128,3 +128,14 @@ export function deadlineOf(row: DeadlineRow, s: DeadlineSettings, t: LaunchTimeo
       return silentDeadline(row, s);
   }
 }
+
+/**
+ * The deadline a launch is held to until its agent is heard from — no rental confirmed (`launch`), the rental
+ * not running (`boot`), running without a word from the agent (`register`) — or null once past that or in
+ * another state. The same rules as `deadlineOf` (what the instance page counts down to).
+ */
+export function bootDeadlineOf(row: DeadlineRow, s: DeadlineSettings, t: LaunchTimeouts): Deadline | null {
+  if (row.state !== 'launching' && row.state !== 'booting') return null;
+  const deadline = deadlineOf(row, s, t);
+  return deadline && ['launch', 'boot', 'register'].includes(deadline.kind) ? deadline : null;
+}
