@@ -13,7 +13,8 @@ import { ownerApiToken, startHub } from './support/hub-process.js';
 /*
  * The instance page in every state the local provider reaches — launching, ready, idle, stopped, failed,
  * destroyed — screenshotted at 1440 and 375 px into the artifacts folder; a launch that fails provisioning
- * states its reason at the top of the page. A real hub process (PGlite, `local` provider), its agents and
+ * states its reason at the top of the page, on its dashboard card and in a browser notification; a webhook that
+ * cannot be reached shows its last error in Settings. A real hub process (PGlite, `local` provider), its agents and
  * Chromium; the instances are driven through the API, the page only watched.
  */
 
@@ -22,6 +23,19 @@ const ARTIFACTS =
   process.env.PODPILOT_ARTIFACTS_DIR ?? fileURLToPath(new URL('../e2e-artifacts/', import.meta.url));
 const MISSING_SHA = 'ab'.repeat(32);
 const REASON = 'model refiner: it is not in the library yet and has no URL to fetch it from';
+
+/** Runs in every page before its own scripts: browser notifications are recorded in `podpilotNotices`. */
+const RECORD_NOTIFICATIONS = `(() => {
+  const Real = globalThis.Notification;
+  const seen = [];
+  globalThis.podpilotNotices = seen;
+  class Recording {
+    constructor(title, options) { seen.push({ title, body: options && options.body }); }
+    static get permission() { return Real.permission; }
+    static requestPermission() { return Real.requestPermission(); }
+  }
+  globalThis.Notification = Recording;
+})();`;
 
 function profileYaml(name: string, repo: string, ref: string, port: number, broken: boolean): string {
   return [
@@ -54,7 +68,14 @@ it('shows the instance page shaped by each state, a failed launch with its reaso
   for (const file of await readdir(ARTIFACTS))
     if (/^instance-state-.*\.png$/.test(file)) await rm(join(ARTIFACTS, file), { force: true });
   const repos = tempDir('podpilot-states-');
-  const hub = await startHub({ env: { PODPILOT_RECONCILE_SECONDS: '5', PODPILOT_IDLE_MINUTE_SECONDS: '1' } });
+  const hub = await startHub({
+    env: {
+      PODPILOT_RECONCILE_SECONDS: '5',
+      PODPILOT_IDLE_MINUTE_SECONDS: '1',
+      // A webhook receiver on loopback (a closed port: a receiver that never answers).
+      PODPILOT_OUTBOUND_ALLOW: '127.0.0.1',
+    },
+  });
   const base = hub.url.replace(/\/$/, '');
   const browserProfile = await mkdtemp(join(tmpdir(), 'podpilot-chromium-'));
   const live: string[] = [];
@@ -113,6 +134,9 @@ it('shows the instance page shaped by each state, a failed launch with its reaso
       );
 
     context = await launchChromium(browserProfile, { width: 1440, height: 900 });
+    // Browser notifications: allowed for the hub's origin, and recorded instead of shown.
+    await context.grantPermissions(['notifications'], { origin: base });
+    await context.addInitScript(RECORD_NOTIFICATIONS);
     const page = context.pages()[0] ?? (await context.newPage());
     page.setDefaultTimeout(15_000);
     page.on('pageerror', (error) => pageErrors.push(`[${page.url()}] ${error.message}`));
@@ -183,6 +207,25 @@ it('shows the instance page shaped by each state, a failed launch with its reaso
       await shoot('destroyed');
     });
 
+    await step(
+      'settings: a failing webhook shows its last error; browser notifications turned on',
+      async () => {
+        const closed = await freePort();
+        await api('POST', '/api/notifications/targets', {
+          name: 'dead-receiver',
+          format: 'discord',
+          url: `http://127.0.0.1:${closed}/hook`,
+          events: ['failed'],
+        });
+        await page.goto(`${base}/settings`);
+        await page.getByRole('button', { name: 'Send a test notice to dead-receiver' }).click();
+        await page.getByText(/^Test not delivered: /).waitFor({ timeout: 60_000 });
+        await page.getByText(/^Last error \(/).waitFor({ timeout: 30_000 });
+        await page.getByRole('button', { name: 'Turn on in this browser' }).click();
+        await page.getByText(/^On: while a PodPilot tab is open/).waitFor();
+      },
+    );
+
     await step('failed: the reason itself at the top of the page, relaunch offered', async () => {
       const broken = await launch('states-broken');
       await open(broken);
@@ -194,6 +237,18 @@ it('shows the instance page shaped by each state, a failed launch with its reaso
       await page.getByRole('link', { name: 'Launch states-broken@1 again' }).waitFor();
       expect(await page.getByRole('heading', { name: 'Idle stopping' }).count()).toBe(0);
       await shoot('failed');
+      // The browser told of it too (the tab was open), with the reason.
+      await page.waitForFunction(
+        (reason) =>
+          (globalThis as unknown as { podpilotNotices: { body: string }[] }).podpilotNotices.some(
+            (n) => n.body === reason,
+          ),
+        REASON,
+        { timeout: 20_000 },
+      );
+      // The dashboard card states the same reason.
+      await page.goto(`${base}/`);
+      await page.getByText(`Failed: ${REASON}`).first().waitFor({ timeout: 20_000 });
     });
 
     expect(pageErrors, pageErrors.join('\n')).toEqual([]);
