@@ -252,13 +252,24 @@ export class LocalProvider implements StoppableProvider {
     });
   }
 
-  /** The instance as `get` shows it, with what this provider saw of its agent's end (a pending restart). */
-  #describe(record: InstanceRecord): Promise<ProviderInstance> {
-    const pid = record.process?.pid;
-    return describeInstance(this.#root, record, {
-      transition: this.#transitions.get(record.id),
-      agentEnd: async () => (pid === undefined ? undefined : this.#supervisor.ended(record.id, pid)),
-    });
+  /**
+   * The instance as `get` shows it, with what this provider saw of its agent's end (a pending restart). An
+   * agent that looks gone is checked against the record once more: a restart may have replaced it while this
+   * looked (the new agent is recorded before it is watched), and showing `exited` then would be a false crash.
+   */
+  async #describe(record: InstanceRecord): Promise<ProviderInstance> {
+    let current = record;
+    for (let look = 0; ; look++) {
+      const pid = current.process?.pid;
+      const described = await describeInstance(this.#root, current, {
+        transition: this.#transitions.get(current.id),
+        agentEnd: async () => (pid === undefined ? undefined : this.#supervisor.ended(current.id, pid)),
+      });
+      if (described.status !== 'exited' || look === 2) return described;
+      const fresh = await readRecord(this.#root, current.id);
+      if (fresh === null || fresh instanceof UnreadableRecord || fresh.process?.pid === pid) return described;
+      current = fresh;
+    }
   }
 
   /** Runs `work` (a start or stop on the instance's turn) with the status saying so meanwhile. */
