@@ -12,6 +12,7 @@ import { registerMetrics } from './plugins/metrics.js';
 import { registerOpenApi, serveOpenApi } from './plugins/openapi.js';
 import { registerTextInput } from './plugins/text-input.js';
 import { registerWeb } from './plugins/web.js';
+import { registerCompression } from './plugins/compression.js';
 import { useZodCompilers } from './plugins/zod-compilers.js';
 import { LocalStorage, type ObjectStorage, registerLocalStorageRoutes } from './storage/index.js';
 
@@ -80,7 +81,7 @@ function recordRoutes(app: FastifyInstance): RegisteredRoute[] {
   return routes;
 }
 
-/** Error format, hostile text (repaired from agents, refused from people), cookies, rate limits, OpenAPI, owner authentication and metrics, before any route. */
+/** Error format, hostile text (repaired from agents, refused from people), compression, cookies, rate limits, OpenAPI, owner authentication and metrics, before any route. */
 async function registerPlugins(
   app: FastifyInstance,
   config: AppConfig,
@@ -88,6 +89,7 @@ async function registerPlugins(
 ): Promise<void> {
   registerErrorHandler(app);
   registerTextInput(app);
+  await registerCompression(app);
   await app.register(fastifyCookie);
   await app.register(fastifyRateLimit, {
     global: false,

@@ -21,7 +21,15 @@ export async function registerWeb(
   registerSecurityHeaders(app, security);
   const hasBuild = existsSync(join(webDir, 'index.html'));
   if (hasBuild) {
-    await app.register(fastifyStatic, { root: webDir, wildcard: false, index: false, cacheControl: false });
+    // `preCompressed`: the build writes `.br` and `.gz` beside each asset (scripts/precompress.mjs); the one
+    // the browser accepts is sent as it is, with no compression work per request.
+    await app.register(fastifyStatic, {
+      root: webDir,
+      wildcard: false,
+      index: false,
+      cacheControl: false,
+      preCompressed: true,
+    });
   }
   app.setNotFoundHandler(async (request, reply) => {
     const isPage = request.method === 'GET' && !API_PREFIXES.some((p) => request.url.startsWith(p));
