@@ -29,7 +29,7 @@ import {
   workspaceDir,
   writeRecord,
 } from './instance-record.js';
-import { describeInstance, freeDiskGb, LOCAL_OFFER, unreadableInstance } from './local-status.js';
+import { describeCurrent, freeDiskGb, LOCAL_OFFER, unreadableInstance } from './local-status.js';
 import { probe } from './processes.js';
 import { SerialQueue } from './serial-queue.js';
 import { pickWebuiPort, recordedPorts } from './webui-port.js';
@@ -252,24 +252,15 @@ export class LocalProvider implements StoppableProvider {
     });
   }
 
-  /**
-   * The instance as `get` shows it, with what this provider saw of its agent's end (a pending restart). An
-   * agent that looks gone is checked against the record once more: a restart may have replaced it while this
-   * looked (the new agent is recorded before it is watched), and showing `exited` then would be a false crash.
-   */
-  async #describe(record: InstanceRecord): Promise<ProviderInstance> {
-    let current = record;
-    for (let look = 0; ; look++) {
+  /** The instance as `get` shows it, with what this provider saw of its agent's end (a pending restart). */
+  #describe(record: InstanceRecord): Promise<ProviderInstance> {
+    return describeCurrent(this.#root, record, (current) => {
       const pid = current.process?.pid;
-      const described = await describeInstance(this.#root, current, {
+      return {
         transition: this.#transitions.get(current.id),
         agentEnd: async () => (pid === undefined ? undefined : this.#supervisor.ended(current.id, pid)),
-      });
-      if (described.status !== 'exited' || look === 2) return described;
-      const fresh = await readRecord(this.#root, current.id);
-      if (fresh === null || fresh instanceof UnreadableRecord || fresh.process?.pid === pid) return described;
-      current = fresh;
-    }
+      };
+    });
   }
 
   /** Runs `work` (a start or stop on the instance's turn) with the status saying so meanwhile. */

@@ -4,7 +4,14 @@ import { dirname } from 'node:path';
 import { type Offer, type ProviderInstance, type ProviderStatus, podpilotIdOf } from '../provider.js';
 import { howItEnded } from './agent-restarts.js';
 import type { AgentEnd } from './agent-supervisor.js';
-import { errorCode, type InstanceRecord, logPath, RECORD, type UnreadableRecord } from './instance-record.js';
+import {
+  errorCode,
+  type InstanceRecord,
+  logPath,
+  RECORD,
+  readRecord,
+  UnreadableRecord,
+} from './instance-record.js';
 import { probe } from './processes.js';
 
 /** The one offer: this machine, free, no GPU of its own to rent. */
@@ -73,6 +80,27 @@ async function statusOf(
     return ['running', `restarting (attempt ${attempt} of ${of}): the agent ${howItEnded(end.exit)}`];
   }
   return ['exited', ended(root, record, record.process.pid, end)];
+}
+
+/**
+ * `describeInstance` of the latest record: an agent that looks gone is checked against the record once more,
+ * since a restart may have replaced it while this looked (the new agent is recorded before it is watched) and
+ * showing `exited` then would be a false crash. `view` gives the live view of a record.
+ */
+export async function describeCurrent(
+  root: string,
+  record: InstanceRecord,
+  view: (record: InstanceRecord) => LiveView,
+): Promise<ProviderInstance> {
+  let current = record;
+  for (let look = 0; ; look++) {
+    const described = await describeInstance(root, current, view(current));
+    if (described.status !== 'exited' || look === 2) return described;
+    const fresh = await readRecord(root, current.id);
+    const same = fresh === null || fresh instanceof UnreadableRecord;
+    if (same || fresh.process?.pid === current.process?.pid) return described;
+    current = fresh;
+  }
 }
 
 /** How the agent ended, for `rawStatus`, pointing at its log. */
