@@ -2,9 +2,10 @@ import type { ParseError } from 'jsonc-parser';
 import * as jsoncModule from 'jsonc-parser';
 
 // jsonc-parser ships UMD for Node (whose named exports Node cannot detect: they sit under `default`) and ESM
-// for bundlers (named exports, no `default`): take whichever this runtime gave.
+// for bundlers (named exports, no `default`): take whichever this runtime gave. Read through Reflect so a
+// bundler does not warn that the ESM build has no `default`.
 const jsonc: typeof jsoncModule =
-  (jsoncModule as typeof jsoncModule & { default?: typeof jsoncModule }).default ?? jsoncModule;
+  (Reflect.get(jsoncModule, 'default') as typeof jsoncModule | undefined) ?? jsoncModule;
 
 /** HuJSON text that is not valid (the message says where and what). */
 export class HuJsonError extends Error {
