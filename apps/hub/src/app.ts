@@ -7,12 +7,12 @@ import { registerRoutes } from './hub-routes.js';
 import { buildServices, type HubServices, type ServiceDeps } from './hub-services.js';
 import { HttpError } from './lib/http-error.js';
 import { registerAuth } from './plugins/auth.js';
+import { registerCompression } from './plugins/compression.js';
 import { registerErrorHandler } from './plugins/errors.js';
 import { registerMetrics } from './plugins/metrics.js';
 import { registerOpenApi, serveOpenApi } from './plugins/openapi.js';
 import { registerTextInput } from './plugins/text-input.js';
 import { registerWeb } from './plugins/web.js';
-import { registerCompression } from './plugins/compression.js';
 import { useZodCompilers } from './plugins/zod-compilers.js';
 import { LocalStorage, type ObjectStorage, registerLocalStorageRoutes } from './storage/index.js';
 
