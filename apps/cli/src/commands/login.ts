@@ -1,8 +1,8 @@
-import { createInterface } from 'node:readline/promises';
 import { endpoints } from '@podpilot/common';
 import type { Command } from 'commander';
 import { CliError } from '../lib/cli-error.js';
 import { forgetCredentials, saveCredentials } from '../lib/credentials.js';
+import { askHidden } from '../lib/hidden-prompt.js';
 import { HubClient } from '../lib/hub-client.js';
 
 async function askToken(hubUrl: string): Promise<string> {
@@ -13,12 +13,7 @@ async function askToken(hubUrl: string): Promise<string> {
     return text.trim();
   }
   process.stderr.write(`Create an API token in the web UI (${hubUrl}/settings), then paste it here.\n`);
-  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
-  try {
-    return (await rl.question('API token: ')).trim();
-  } finally {
-    rl.close();
-  }
+  return askHidden('API token (not shown): ');
 }
 
 /** `podpilot login URL` / `podpilot logout`: keep an API token for the other commands. */

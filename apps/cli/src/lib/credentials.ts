@@ -31,20 +31,40 @@ export async function forgetCredentials(env: NodeJS.ProcessEnv = process.env): P
 }
 
 /**
- * The hub to talk to: `PODPILOT_URL` + `PODPILOT_TOKEN` when both are set (scripts, CI), else what
- * `podpilot login` stored. Throws CliError saying how to log in.
+ * The hub to talk to: `PODPILOT_URL` and `PODPILOT_TOKEN` (scripts, CI) over what `podpilot login` stored — the
+ * token alone uses the stored hub; the URL alone uses the stored token only when it was stored for that same
+ * hub (a token is never sent to another one). Throws CliError saying how to log in.
  */
 export async function loadCredentials(env: NodeJS.ProcessEnv = process.env): Promise<Credentials> {
   if (env.PODPILOT_URL && env.PODPILOT_TOKEN) return { hubUrl: env.PODPILOT_URL, token: env.PODPILOT_TOKEN };
+  const stored = await storedCredentials(env);
+  const url = env.PODPILOT_URL?.replace(/\/+$/, '');
+  if (url && stored?.hubUrl !== url)
+    throw new CliError(
+      `PODPILOT_URL is set but no token for ${url}: set PODPILOT_TOKEN or run \`podpilot login ${url}\``,
+    );
+  if (!stored)
+    throw new CliError(
+      'not logged in: run `podpilot login <hub URL>` (or set PODPILOT_URL and PODPILOT_TOKEN)',
+    );
+  return env.PODPILOT_TOKEN ? { ...stored, token: env.PODPILOT_TOKEN } : stored;
+}
+
+/** What `podpilot login` stored, or null when nothing is. Throws CliError when the file is damaged. */
+async function storedCredentials(env: NodeJS.ProcessEnv): Promise<Credentials | null> {
   let text: string;
   try {
     text = await readFile(file(env), 'utf8');
   } catch {
-    throw new CliError(
-      'not logged in: run `podpilot login <hub URL>` (or set PODPILOT_URL and PODPILOT_TOKEN)',
-    );
+    return null;
   }
-  const parsed = Credentials.safeParse(JSON.parse(text));
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = null;
+  }
+  const parsed = Credentials.safeParse(json);
   if (!parsed.success) throw new CliError(`${file(env)} is damaged: run \`podpilot login <hub URL>\` again`);
   return parsed.data;
 }
