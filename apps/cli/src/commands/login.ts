@@ -4,6 +4,7 @@ import { CliError } from '../lib/cli-error.js';
 import { forgetCredentials, saveCredentials } from '../lib/credentials.js';
 import { askHidden } from '../lib/hidden-prompt.js';
 import { HubClient } from '../lib/hub-client.js';
+import { printJson } from '../lib/output.js';
 
 async function askToken(hubUrl: string): Promise<string> {
   if (!process.stdin.isTTY) {
@@ -26,7 +27,8 @@ export function registerLoginCommands(program: Command): void {
       '--token <token>',
       'the API token (pp_…); prefer stdin or the prompt, which keep it out of your shell history',
     )
-    .action(async (url: string, opts: { token?: string }) => {
+    .option('--json', 'print as JSON')
+    .action(async (url: string, opts: { token?: string; json?: boolean }) => {
       if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) {
         throw new CliError(`url: expected an http(s) URL, got "${url}"`);
       }
@@ -35,14 +37,17 @@ export function registerLoginCommands(program: Command): void {
       if (!token.startsWith('pp_')) throw new CliError('token: expected an API token starting with pp_');
       await new HubClient({ hubUrl, token }).call(endpoints.tokens.list);
       const path = await saveCredentials({ hubUrl, token });
+      if (opts.json) return printJson({ hubUrl, credentialsFile: path });
       process.stdout.write(`Logged in to ${hubUrl} (token kept in ${path})\n`);
     });
 
   program
     .command('logout')
     .description('forget the stored API token')
-    .action(async () => {
+    .option('--json', 'print as JSON')
+    .action(async (opts: { json?: boolean }) => {
       await forgetCredentials();
+      if (opts.json) return printJson({ loggedOut: true });
       process.stdout.write('Logged out\n');
     });
 }

@@ -134,10 +134,12 @@ function registerRm(models: Command): void {
     .command('rm')
     .description('delete a model and its stored bytes (refused while a profile version uses it)')
     .argument('<model>', 'name, sha256, or its first 8+ characters')
-    .action(async (ref: string) => {
+    .option('--json', 'print as JSON')
+    .action(async (ref: string, opts: { json?: boolean }) => {
       const hub = await client();
       const model = await resolveModel(hub, ref);
       await hub.call(endpoints.models.remove, { params: { sha256: model.sha256 } });
+      if (opts.json) return printJson({ name: model.name, sha256: model.sha256, deleted: true });
       process.stdout.write(`${model.name} (${model.sha256.slice(0, 12)}): deleted\n`);
     });
 }

@@ -197,8 +197,11 @@ function registerRm(profile: Command): void {
     .command('rm')
     .description('delete a profile (refused while an instance uses it)')
     .argument('<name>')
-    .action(async (name: string) => {
-      await (await client()).call(endpoints.profiles.remove, { params: { name: parseRef(name).name } });
+    .option('--json', 'print as JSON')
+    .action(async (name: string, opts: { json?: boolean }) => {
+      const profile = parseRef(name).name;
+      await (await client()).call(endpoints.profiles.remove, { params: { name: profile } });
+      if (opts.json) return printJson({ name: profile, deleted: true });
       process.stdout.write(`${name}: deleted\n`);
     });
 }

@@ -42,10 +42,16 @@ export function registerTailscaleCommands(program: Command): void {
     .option('--hub-port <N>', HUB_PORT_HELP)
     .option('--owner <SELECTOR>', OWNER_HELP)
     .option('--test-user <EMAIL>', TEST_USER_HELP)
-    .action(async (opts: TailscaleFlags) => {
+    .option('--json', 'print the differences as JSON ({"differences": [...]}; exit 1 when there are any)')
+    .action(async (opts: TailscaleFlags & { json?: boolean }) => {
       const wanted = podpilotPolicy(policyOptionsFromFlags(opts));
       const live = await fetchLivePolicy(new HubClient(await loadCredentials()));
       const differences = checkPolicy(live, wanted);
+      if (opts.json) {
+        printJson({ differences });
+        if (differences.length) process.exitCode = 1;
+        return;
+      }
       process.stdout.write(formatCheck(differences));
       if (differences.length)
         throw new CliError(
