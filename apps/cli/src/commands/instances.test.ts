@@ -37,6 +37,29 @@ describe('podpilot launch / ps / stop / destroy', () => {
     });
   }, 20_000);
 
+  it('start --wait prints each state change until ready again, and fails with the reason', async () => {
+    const states = ['booting', 'provisioning', 'ready'];
+    const started = await run(['start', 'box', '--wait'], {
+      'GET /api/instances': () => ({ status: 200, body: { instances: [instance({ state: 'stopped' })] } }),
+      [`POST /api/instances/${ID}/start`]: () => ({ status: 200, body: instance({ state: 'booting' }) }),
+      [`GET /api/instances/${ID}`]: () => ({ status: 200, body: instance({ state: states.shift() }) }),
+    });
+    const lines = started.stdout.trim().split('\n');
+    const changes = lines.slice(0, -1).map((l) => l.slice(10));
+    expect(changes).toEqual(['box: booting', 'box: provisioning', 'box: ready']);
+    expect(lines.at(-1)).toBe('box (0a1b2c3d): ready');
+    const reason = 'the provider has no GPU free on this host';
+    await expect(
+      run(['start', 'box', '--wait'], {
+        [`POST /api/instances/${ID}/start`]: () => ({ status: 200, body: instance({ state: 'booting' }) }),
+        [`GET /api/instances/${ID}`]: () => ({
+          status: 200,
+          body: instance({ state: 'failed', stateReason: reason }),
+        }),
+      }),
+    ).rejects.toThrow(`box is failed: ${reason}`);
+  }, 20_000);
+
   it('stop resolves a name and prints the new state', async () => {
     const { stdout, seen } = await run(['stop', 'box'], {
       [`POST /api/instances/${ID}/stop`]: () => ({ status: 200, body: instance({ state: 'stopping' }) }),

@@ -143,7 +143,12 @@ function registerVerb(program: Command, verb: InstanceAction, description: strin
     .argument('<id>', ID_HELP)
     .option('--json', 'print the instance as JSON');
   if (verb === 'destroy') command.option('-y, --yes', 'do not ask for confirmation');
-  command.action(async (ref: string, opts: { json?: boolean; yes?: boolean }) => {
+  if (verb === 'start')
+    command.option(
+      '--wait',
+      'wait until the instance is ready again (or failed), printing each state change',
+    );
+  command.action(async (ref: string, opts: { json?: boolean; yes?: boolean; wait?: boolean }) => {
     const hub = await client();
     const target = await resolveInstanceRef(hub, ref);
     if (verb === 'destroy' && !opts.yes) {
@@ -152,7 +157,14 @@ function registerVerb(program: Command, verb: InstanceAction, description: strin
         throw new CliError(`destroy: refusing without --yes when not run from a terminal (${what})`);
       if (!(await confirm(`Destroy ${what} and its disk?`))) throw new CliError('not destroyed', [], 1);
     }
-    const instance = await instanceAction(hub, target.id, verb);
+    let instance = await instanceAction(hub, target.id, verb);
+    if (opts.wait) {
+      const out = opts.json ? process.stderr : process.stdout;
+      instance = await waitForInstance(hub, instance.id, {
+        signal: interrupted(),
+        onChange: (i) => out.write(stateLine(i)),
+      });
+    }
     if (opts.json) return printJson(instance);
     process.stdout.write(
       `${instance.name} (${instance.id.slice(0, 8)}): ${instance.state}${instance.stateReason ? ` (${instance.stateReason})` : ''}\n`,
