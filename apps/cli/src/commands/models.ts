@@ -55,6 +55,9 @@ function registerPush(models: Command): void {
             name: opts.name,
             parallel: opts.parallel,
             onProgress: bar.update,
+            onResume: (stored, of) => {
+              if (!opts.json) process.stderr.write(`resuming: ${stored} of ${of} parts already on the hub\n`);
+            },
           });
           bar.stop();
           if (opts.json) return printJson(result);

@@ -63,7 +63,7 @@ describe('podpilot models push (engine)', () => {
       model: { name: 'style', status: 'available', fileName: 'style.safetensors' },
     });
     expect(result.sentParts.sort()).toEqual([1, 2, 3]);
-    expect([...phases]).toEqual(['hash', 'upload']);
+    expect([...phases]).toEqual(['hash', 'upload', 'finish']);
     expect(await stored(sha256)).toBe(sha256);
   });
 
@@ -92,12 +92,15 @@ describe('podpilot models push (engine)', () => {
     ).rejects.toThrow();
     expect(first).toEqual([1, 2]);
     const phases: PushProgress['phase'][] = [];
+    const resumes: [number, number][] = [];
     const resumed = await pushModel(client, journal, {
       file: path,
       kind: 'checkpoint',
       onProgress: (p) => phases.push(p.phase),
+      onResume: (stored, of) => resumes.push([stored, of]),
     });
     expect(resumed.sentParts.sort()).toEqual([3, 4]);
+    expect(resumes).toEqual([[2, 4]]);
     expect(phases).not.toContain('hash');
     expect(await stored(sha256)).toBe(sha256);
   });

@@ -9,7 +9,8 @@ import type { HubClient } from './hub-client.js';
 import type { UploadJournal } from './upload-journal.js';
 
 export interface PushProgress {
-  phase: 'hash' | 'upload';
+  /** `finish`: every part is sent; the hub joins them and checks the sha256 (a while for a large file). */
+  phase: 'hash' | 'upload' | 'finish';
   doneBytes: number;
   totalBytes: number;
 }
@@ -21,6 +22,8 @@ export interface PushOptions {
   /** Parts in flight at once (each holds one part in memory). */
   parallel?: number;
   onProgress?: (progress: PushProgress) => void;
+  /** An earlier push of this file left `stored` of its `of` parts on the hub: only the rest are sent. */
+  onResume?: (stored: number, of: number) => void;
   /** Called after each part is stored (tests count what a resumed push re-sends). */
   onPartUploaded?: (partNumber: number) => void;
   signal?: AbortSignal;
@@ -87,6 +90,7 @@ export async function pushModel(
     return { sha256, outcome: 'exists', model: start.model, sentParts: [] };
   }
 
+  if (start.uploaded.length) options.onResume?.(start.uploaded.length, start.partCount);
   let parts: UploadedPart[];
   let sentParts: number[];
   try {
@@ -109,6 +113,7 @@ export async function pushModel(
     throw error;
   }
 
+  options.onProgress?.({ phase: 'finish', doneBytes: info.size, totalBytes: info.size });
   const model = await hub.call(endpoints.models.completeUpload, { params: { sha256 }, body: { parts } });
   await journal.forget(path);
   return { sha256, outcome: 'uploaded', model, sentParts };

@@ -22,6 +22,22 @@ export function printTable(headers: string[], rows: (string | number | null | un
 
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
 
+/** 75 → "1 min 15 s", 3720 → "1 h 2 min", 9 → "9 s"; "…" when unknown (no rate yet, or none at all). */
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return '…';
+  const s = Math.round(seconds);
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min${s % 60 ? ` ${s % 60} s` : ''}`;
+  const minutes = Math.round((s % 3600) / 60);
+  return `${Math.floor(s / 3600)} h${minutes ? ` ${minutes} min` : ''}`;
+}
+
+/** Bytes per second as "12.3 MiB/s"; "…" before a rate is known. */
+export const formatRate = (bytesPerSecond: number): string =>
+  Number.isFinite(bytesPerSecond) && bytesPerSecond > 0
+    ? `${formatBytes(Math.round(bytesPerSecond))}/s`
+    : '…';
+
 /** 1536 → "1.5 KiB". */
 export function formatBytes(bytes: number | null): string {
   if (bytes === null) return '-';

@@ -1,20 +1,37 @@
 import cliProgress from 'cli-progress';
 import type { PushProgress } from './model-push.js';
-import { formatBytes } from './output.js';
+import { formatBytes, formatDuration, formatRate } from './output.js';
 import type { PullProgress } from './outputs-pull.js';
 
+const PHASE_LABELS: Record<PushProgress['phase'], string> = {
+  hash: 'hash  ',
+  upload: 'upload',
+  finish: 'finish',
+};
+
 /**
- * A progress bar on stderr with bytes, speed and ETA, per phase (hash, then upload). Silent when stderr
- * is not a terminal, so logs and pipes stay clean.
+ * The push bar's words after the bar: bytes done of all, rate and time left in human units; while the hub
+ * joins the parts and checks the sha256 (`finish`), says so instead of standing still at 100 %.
+ */
+export function pushProgressText(p: PushProgress, seconds: number, phaseStartBytes: number): string {
+  if (p.phase === 'finish') return `${formatBytes(p.totalBytes)} sent | the hub checks the sha256…`;
+  const rate = seconds > 0.5 ? (p.doneBytes - phaseStartBytes) / seconds : 0;
+  const left = rate > 0 ? (p.totalBytes - p.doneBytes) / rate : Number.NaN;
+  return `${formatBytes(p.doneBytes)} / ${formatBytes(p.totalBytes)} | ${formatRate(rate)} | ${formatDuration(left)} left`;
+}
+
+/**
+ * A progress bar on stderr per phase (hash, upload, then the hub's check), with bytes, rate and time left.
+ * Silent when stderr is not a terminal, so logs and pipes stay clean.
  */
 export function pushProgressBar(enabled = process.stderr.isTTY === true) {
   if (!enabled) return { update: (_p: PushProgress) => {}, stop: () => {} };
   const bar = new cliProgress.SingleBar(
     {
       stream: process.stderr,
-      format: '{phase} [{bar}] {percentage}% | {done} / {total} | {speed} | ETA {eta_formatted}',
+      // Only our own tokens after the bar: cli-progress's `{total}` and `{eta}` are raw numbers.
+      format: '{phase} [{bar}] {percentage}% | {text}',
       hideCursor: true,
-      etaBuffer: 20,
       fps: 10,
     },
     cliProgress.Presets.shades_classic,
@@ -29,16 +46,10 @@ export function pushProgressBar(enabled = process.stderr.isTTY === true) {
         phase = p.phase;
         phaseStart = performance.now();
         phaseStartBytes = p.doneBytes;
-        bar.start(p.totalBytes, p.doneBytes, {
-          phase: p.phase.padEnd(6),
-          done: '',
-          total: formatBytes(p.totalBytes),
-          speed: '',
-        });
+        bar.start(Math.max(p.totalBytes, 1), p.doneBytes, { phase: PHASE_LABELS[p.phase], text: '' });
       }
       const seconds = (performance.now() - phaseStart) / 1000;
-      const speed = seconds > 0 ? `${formatBytes((p.doneBytes - phaseStartBytes) / seconds)}/s` : '';
-      bar.update(p.doneBytes, { done: formatBytes(p.doneBytes), speed });
+      bar.update(p.doneBytes, { text: pushProgressText(p, seconds, phaseStartBytes) });
     },
     stop() {
       if (phase) bar.stop();
@@ -75,7 +86,7 @@ export function pullProgressBar(enabled = process.stderr.isTTY === true) {
         bar.start(Math.max(p.totalBytes, 1), p.bytes, { ...values, speed: '' });
       }
       const seconds = (performance.now() - started) / 1000;
-      const speed = seconds > 0.5 ? `${formatBytes(Math.round(p.downloadedBytes / seconds))}/s` : '';
+      const speed = seconds > 0.5 ? formatRate(p.downloadedBytes / seconds) : '';
       bar.update(p.totalBytes ? p.bytes : p.files === p.totalFiles ? 1 : 0, { ...values, speed });
     },
     stop() {
