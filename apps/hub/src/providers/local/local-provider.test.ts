@@ -29,10 +29,14 @@ describe('LocalProvider', () => {
     local = make();
   });
 
-  it('offers this machine: one free offer without a GPU, whatever is asked', async () => {
-    const offers = await local.searchOffers({ gpuName: 'RTX 4090', minVramGb: 24 });
+  it('offers this machine (free, no GPU) unless the search asks for a GPU or more disk than is free', async () => {
+    const offers = await local.searchOffers({ maxPricePerHour: 0.5, minDiskGb: 1 });
     expect(offers).toHaveLength(1);
     expect(offers[0]).toMatchObject({ ...LOCAL_OFFER, diskGb: expect.any(Number) });
+    expect(await local.searchOffers({})).toHaveLength(1);
+    for (const gpu of [{ gpuName: 'RTX 4090' }, { gpuCount: 1 }, { minVramGb: 24 }, { minCuda: '12.4' }])
+      expect(await local.searchOffers(gpu), JSON.stringify(gpu)).toEqual([]);
+    expect(await local.searchOffers({ minDiskGb: 1e9 })).toEqual([]);
     expect(existsSync(root())).toBe(false); // read-only
   });
 

@@ -29,7 +29,13 @@ import {
   workspaceDir,
   writeRecord,
 } from './instance-record.js';
-import { describeCurrent, freeDiskGb, LOCAL_OFFER, unreadableInstance } from './local-status.js';
+import {
+  describeCurrent,
+  freeDiskGb,
+  LOCAL_OFFER,
+  localOfferMeets,
+  unreadableInstance,
+} from './local-status.js';
 import { probe } from './processes.js';
 import { SerialQueue } from './serial-queue.js';
 import { pickWebuiPort, recordedPorts } from './webui-port.js';
@@ -102,11 +108,12 @@ export class LocalProvider implements StoppableProvider {
   }
 
   /**
-   * The one offer (`LOCAL_OFFER`, with the free disk under `root`), whatever the requirements: there is
-   * nothing to choose between, and the agent runs without a GPU. Read-only.
+   * The one offer (`LOCAL_OFFER`, with the free disk under `root`) when it meets `requirements`: none asking
+   * for a GPU (name, count, VRAM, CUDA: the agent runs without one) and enough free disk. Read-only.
    */
-  async searchOffers(_requirements?: OfferRequirements): Promise<Offer[]> {
-    return [{ ...LOCAL_OFFER, diskGb: await freeDiskGb(this.#root) }];
+  async searchOffers(requirements: OfferRequirements = {}): Promise<Offer[]> {
+    const offer = { ...LOCAL_OFFER, diskGb: await freeDiskGb(this.#root) };
+    return localOfferMeets(offer, requirements) ? [offer] : [];
   }
 
   /**

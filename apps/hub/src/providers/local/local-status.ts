@@ -1,7 +1,13 @@
 /** How the local provider shows its instances: the one offer, and each instance folder as a ProviderInstance. */
 import { statfs } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { type Offer, type ProviderInstance, type ProviderStatus, podpilotIdOf } from '../provider.js';
+import {
+  type Offer,
+  type OfferRequirements,
+  type ProviderInstance,
+  type ProviderStatus,
+  podpilotIdOf,
+} from '../provider.js';
 import { howItEnded } from './agent-restarts.js';
 import type { AgentEnd } from './agent-supervisor.js';
 import {
@@ -28,6 +34,17 @@ export const LOCAL_OFFER: Readonly<Offer> = Object.freeze({
   diskGb: null,
   location: 'this machine',
 });
+
+/**
+ * Whether this machine's offer meets an offers search: not when it asks for a GPU (a name, a count, VRAM or a
+ * CUDA version; the local agent runs without one), nor for more disk than is free; price and reliability always.
+ */
+export function localOfferMeets(offer: Offer, r: OfferRequirements): boolean {
+  const wantsGpu =
+    r.gpuName !== undefined || (r.gpuCount ?? 0) > 0 || (r.minVramGb ?? 0) > 0 || r.minCuda !== undefined;
+  const disk = offer.diskGb ?? Number.POSITIVE_INFINITY;
+  return !wantsGpu && (r.minDiskGb === undefined || disk >= r.minDiskGb) && (r.limit ?? 1) > 0;
+}
 
 /** What only the provider object serving the instance knows, beyond its record. */
 export interface LiveView {
