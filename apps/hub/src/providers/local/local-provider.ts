@@ -29,13 +29,7 @@ import {
   workspaceDir,
   writeRecord,
 } from './instance-record.js';
-import {
-  describeCurrent,
-  freeDiskGb,
-  LOCAL_OFFER,
-  localOfferMeets,
-  unreadableInstance,
-} from './local-status.js';
+import { describeCurrent, LOCAL_OFFER, localOffers, unreadableInstance } from './local-status.js';
 import { probe } from './processes.js';
 import { SerialQueue } from './serial-queue.js';
 import { pickWebuiPort, recordedPorts } from './webui-port.js';
@@ -107,13 +101,9 @@ export class LocalProvider implements StoppableProvider {
     );
   }
 
-  /**
-   * The one offer (`LOCAL_OFFER`, with the free disk under `root`) when it meets `requirements`: none asking
-   * for a GPU (name, count, VRAM, CUDA: the agent runs without one) and enough free disk. Read-only.
-   */
-  async searchOffers(requirements: OfferRequirements = {}): Promise<Offer[]> {
-    const offer = { ...LOCAL_OFFER, diskGb: await freeDiskGb(this.#root) };
-    return localOfferMeets(offer, requirements) ? [offer] : [];
+  /** This machine's one offer when it meets `requirements` (see `localOffers`). Read-only. */
+  searchOffers(requirements: OfferRequirements = {}): Promise<Offer[]> {
+    return localOffers(this.#root, requirements);
   }
 
   /**

@@ -46,6 +46,12 @@ export function localOfferMeets(offer: Offer, r: OfferRequirements): boolean {
   return !wantsGpu && (r.minDiskGb === undefined || disk >= r.minDiskGb) && (r.limit ?? 1) > 0;
 }
 
+/** The one offer (`LOCAL_OFFER`, with the free disk under `root`) when it meets `requirements`, else none. */
+export async function localOffers(root: string, requirements: OfferRequirements): Promise<Offer[]> {
+  const offer = { ...LOCAL_OFFER, diskGb: await freeDiskGb(root) };
+  return localOfferMeets(offer, requirements) ? [offer] : [];
+}
+
 /** What only the provider object serving the instance knows, beyond its record. */
 export interface LiveView {
   /** A start or stop of the instance in progress. */
