@@ -5,6 +5,8 @@ import { registerInstanceCommands } from './instances.js';
 
 const ID = instance().id;
 const at = (second: number) => `2026-11-28T10:00:${String(second).padStart(2, '0')}.000Z`;
+/** As the CLI prints a time: to the second. */
+const shown = (second: number) => at(second).replace('.000Z', 'Z');
 const line = (id: number, second: number, stream: string, text: string, level: string | null = null) => ({
   id,
   stream,
@@ -56,11 +58,11 @@ describe('podpilot logs / events / launch --wait', () => {
     const { stdout, error } = await run(['logs', 'box'], routes);
     expect(error).toBeUndefined();
     expect(stdout.split('\n')).toEqual([
-      `${at(1)} agent info | ui ComfyUI: git checkout of https://github.com/x/ComfyUI at v0.3`,
-      `${at(2)} event warn python.failed: extension Manager: installing its Python packages failed`,
-      `${at(3)} webui | Starting server`,
-      `${at(5)} agent error | model sdxl-refiner: it is not in the library yet and has no URL`,
-      `${at(6)} event error agent.failed: model sdxl-refiner: it is not in the library yet and has no URL`,
+      `${shown(1)} agent info | ui ComfyUI: git checkout of https://github.com/x/ComfyUI at v0.3`,
+      `${shown(2)} event warn python.failed: extension Manager: installing its Python packages failed`,
+      `${shown(3)} webui | Starting server`,
+      `${shown(5)} agent error | model sdxl-refiner: it is not in the library yet and has no URL`,
+      `${shown(6)} event error agent.failed: model sdxl-refiner: it is not in the library yet and has no URL`,
       '',
     ]);
     expect(stdout).not.toContain('\x1b[');
@@ -98,8 +100,8 @@ describe('podpilot logs / events / launch --wait', () => {
   it('events prints them newest last, and --json as an array newest last', async () => {
     const text = await run(['events', 'box', '--level', 'warn'], routes);
     expect(text.stdout.trim().split('\n')).toEqual([
-      `${at(2)} event warn python.failed: extension Manager: installing its Python packages failed`,
-      `${at(6)} event error agent.failed: model sdxl-refiner: it is not in the library yet and has no URL`,
+      `${shown(2)} event warn python.failed: extension Manager: installing its Python packages failed`,
+      `${shown(6)} event error agent.failed: model sdxl-refiner: it is not in the library yet and has no URL`,
     ]);
     expect(text.seen.find((r) => r.path.endsWith('/events'))?.query.get('level')).toBe('warn');
     const json = await run(['events', 'box', '--json'], routes);

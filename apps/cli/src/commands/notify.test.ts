@@ -44,8 +44,8 @@ describe('podpilot notify', () => {
       'slack',
       'https://hooks.slack.com/…',
       'ready,failed',
-      'failed 2026-01-02T00:00:00.000Z',
-      '2026-01-02T00:00:00.000Z: the receiver answered 500 (after 4 tries)',
+      'failed 2026-01-02T00:00:00Z',
+      '2026-01-02T00:00:00Z: the receiver answered 500 (after 4 tries)',
       '00000000-0000-4000-8000-000000000001',
     ]);
   });

@@ -9,7 +9,7 @@ import type { Command } from 'commander';
 import { CliError } from '../lib/cli-error.js';
 import { loadCredentials } from '../lib/credentials.js';
 import { HubClient } from '../lib/hub-client.js';
-import { printJson, printTable } from '../lib/output.js';
+import { formatTime, printJson, printTable } from '../lib/output.js';
 
 const client = async () => new HubClient(await loadCredentials());
 const api = endpoints.notifications;
@@ -41,8 +41,8 @@ export function targetRows(targets: NotificationTarget[]): string[][] {
     t.format,
     t.urlHint,
     t.events.length === NotificationEvent.options.length ? 'all' : t.events.join(','),
-    t.lastDeliveryAt ? `${t.lastStatus ?? ''} ${t.lastDeliveryAt}` : 'never',
-    t.lastError ? `${t.lastErrorAt}: ${t.lastError}` : '',
+    t.lastDeliveryAt ? `${t.lastStatus ?? ''} ${formatTime(t.lastDeliveryAt)}` : 'never',
+    t.lastError ? `${t.lastErrorAt ? formatTime(t.lastErrorAt) : '?'}: ${t.lastError}` : '',
     t.id,
   ]);
 }

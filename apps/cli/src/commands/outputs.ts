@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { CliError } from '../lib/cli-error.js';
 import { loadCredentials } from '../lib/credentials.js';
 import { HubClient } from '../lib/hub-client.js';
-import { formatBytes, printJson, printTable } from '../lib/output.js';
+import { formatBytes, formatTime, printJson, printTable } from '../lib/output.js';
 import { pullOutputs } from '../lib/outputs-pull.js';
 import { listOutputs, type OutputsFilter, resolveInstance } from '../lib/outputs-query.js';
 import { pullProgressBar } from '../lib/progress.js';
@@ -74,7 +74,7 @@ function registerLs(outputs: Command): void {
       printTable(
         ['CREATED', 'INSTANCE', 'PATH', 'VERSION', 'SIZE'],
         list.map((o) => [
-          o.createdAt.replace(/\.\d+Z$/, 'Z'),
+          formatTime(o.createdAt),
           o.instanceName,
           o.path,
           o.version,

@@ -57,7 +57,7 @@ describe('the activity view', () => {
     );
     expect(text).toContain('sdxl-1: idle — GPU idle (max 0%); last WebUI request 24 min ago');
     expect(text).toContain('policy: stop after 30 idle min (from the profile)');
-    expect(text).toContain('stop at 2026-11-29 10:06 UTC (in 6 min) unless work resumes');
+    expect(text).toContain('stop at 2026-11-29T10:06:00Z (in 6 min) unless work resumes');
   });
 
   it('says when idle stopping does not apply', () => {

@@ -7,6 +7,7 @@ import {
 } from '@podpilot/common';
 import { CliError } from './cli-error.js';
 import type { HubClient } from './hub-client.js';
+import { formatTime } from './output.js';
 import { durationMs } from './time-option.js';
 
 /**
@@ -51,8 +52,8 @@ export function idleOverrideFromFlags(flags: IdleFlags): IdlePolicyOverride | nu
 
 const clock = (iso: string, now: number) => {
   const minutes = Math.round((Date.parse(iso) - now) / 60_000);
-  const when = new Date(iso).toISOString().slice(0, 16).replace('T', ' ');
-  return minutes >= 0 ? `${when} UTC (in ${minutes} min)` : `${when} UTC (${-minutes} min ago)`;
+  const when = formatTime(iso);
+  return minutes >= 0 ? `${when} (in ${minutes} min)` : `${when} (${-minutes} min ago)`;
 };
 
 /** Busy or idle and why, the policy, and when the idle action is due: for `podpilot idle ID`. */

@@ -8,7 +8,7 @@ import {
 } from '@podpilot/common';
 import { CliError } from './cli-error.js';
 import { type HubClient, HubError } from './hub-client.js';
-import { formatTable } from './output.js';
+import { formatTable, formatTime } from './output.js';
 import { formatAccess } from './webui.js';
 
 export const listAllInstances = async (hub: HubClient): Promise<InstanceSummary[]> =>
@@ -17,7 +17,7 @@ export const listAllInstances = async (hub: HubClient): Promise<InstanceSummary[
 /** The shortest id prefix `resolveInstanceRef` takes. */
 export const MIN_PREFIX = 6;
 
-const describe = (i: InstanceSummary) => `${i.id}  ${i.name}  ${i.state}  created ${i.createdAt}`;
+const describe = (i: InstanceSummary) => `${i.id}  ${i.name}  ${i.state}  created ${formatTime(i.createdAt)}`;
 
 /**
  * An instance by its full id, a unique id prefix (6+ characters) or a unique name. A name shared with

@@ -8,6 +8,7 @@ import {
 } from '@podpilot/common';
 import type { z } from 'zod';
 import { type HubClient, HubError } from './hub-client.js';
+import { formatTime } from './output.js';
 
 export type LogLine = InstanceLogLine;
 export type InstanceEvent = z.infer<typeof ListInstanceEventsResponse>['events'][number];
@@ -168,7 +169,7 @@ const paint = (level: LogLevel | null, text: string, colour: boolean | undefined
 };
 
 const stamp = (at: string, time: LogFormat['time']) =>
-  time === 'none' ? '' : `${time === 'iso' ? at : at.slice(11, 19)} `;
+  time === 'none' ? '' : `${time === 'iso' ? formatTime(at) : at.slice(11, 19)} `;
 
 /** One log line as printed: when, who wrote it (agent with its level, or webui), then the line. */
 export const formatLogLine = (line: LogLine, format: LogFormat = { time: 'none' }) =>

@@ -20,6 +20,15 @@ export function printTable(headers: string[], rows: (string | number | null | un
   process.stdout.write(formatTable(headers, rows));
 }
 
+/**
+ * A moment as every command prints it: ISO 8601 in UTC to the second, `2026-12-07T10:00:05Z` (sorts as text,
+ * parses anywhere, no time zone to guess). Text that is not a time is printed as it is.
+ */
+export function formatTime(iso: string): string {
+  const ms = Date.parse(iso);
+  return Number.isFinite(ms) ? new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z') : iso;
+}
+
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
 
 /** 75 → "1 min 15 s", 3720 → "1 h 2 min", 9 → "9 s"; "…" when unknown (no rate yet, or none at all). */

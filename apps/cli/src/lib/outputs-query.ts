@@ -1,6 +1,7 @@
 import { endpoints, type InstanceSummary, type OutputSummary } from '@podpilot/common';
 import { CliError } from './cli-error.js';
 import type { HubClient } from './hub-client.js';
+import { formatTime } from './output.js';
 
 /** The hub's `GET /api/outputs` filters (times already in ISO form). */
 export interface OutputsFilter {
@@ -50,7 +51,7 @@ export async function resolveInstance(hub: HubClient, ref: string): Promise<stri
   if (byName.length > 1)
     throw new CliError(
       `--instance: ${byName.length} instances are named "${ref}"; give the id`,
-      byName.map((i) => `${i.id}  ${i.state}  created ${i.createdAt}`),
+      byName.map((i) => `${i.id}  ${i.state}  created ${formatTime(i.createdAt)}`),
     );
   const byPrefix = ref.length >= 8 ? instances.filter((i) => i.id.startsWith(ref.toLowerCase())) : [];
   if (byPrefix.length === 1 && byPrefix[0]) return byPrefix[0].id;

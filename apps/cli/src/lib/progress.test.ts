@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, formatRate } from './output.js';
+import { formatDuration, formatRate, formatTime } from './output.js';
 import { pushProgressText } from './progress.js';
 
 const MiB = 1024 * 1024;
@@ -34,6 +34,10 @@ describe('push progress in human units', () => {
       '…',
     ]);
     expect(formatRate(1536)).toBe('1.5 KiB/s');
+    // One time format everywhere: UTC to the second.
+    expect(formatTime('2026-12-07T10:00:05.123Z')).toBe('2026-12-07T10:00:05Z');
+    expect(formatTime('2026-12-07T11:00:05+01:00')).toBe('2026-12-07T10:00:05Z');
+    expect(formatTime('not a time')).toBe('not a time');
     expect(formatRate(0)).toBe('…');
   });
 });
