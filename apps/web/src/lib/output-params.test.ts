@@ -28,6 +28,29 @@ describe('parseA1111Parameters', () => {
     ]);
   });
 
+  it('keeps a Hashes JSON object whole, and Template lines out of the negative prompt', () => {
+    // As A1111 1.6+ with the Dynamic Prompts extension writes them: Hashes as JSON, templates after the settings.
+    const text = [
+      'a red car',
+      'Negative prompt: ugly',
+      'Steps: 25, Sampler: Euler a, CFG scale: 6.5, Seed: 42, Size: 512x768, Model hash: 6ce0161689, ' +
+        'Model: v1-5-pruned-emaonly, Hashes: {"model": "6ce0161689", "lora:film": "a1b2c3d4e5f6"}, Version: v1.9.4',
+      'Template: a {red|blue} car',
+      'Negative Template: ugly',
+    ].join('\n');
+    const parsed = parseA1111Parameters(text);
+    expect(parsed.prompt).toBe('a red car');
+    expect(parsed.negativePrompt).toBe('ugly');
+    const value = (label: string) => parsed.settings.find((s) => s.label === label)?.value;
+    expect(value('Seed')).toBe('42');
+    expect(value('Steps')).toBe('25');
+    expect(value('Sampler')).toBe('Euler a');
+    expect(value('Hashes')).toBe('{"model": "6ce0161689", "lora:film": "a1b2c3d4e5f6"}');
+    expect(value('Version')).toBe('v1.9.4');
+    expect(value('Template')).toBe('a {red|blue} car');
+    expect(value('Negative Template')).toBe('ugly');
+  });
+
   it('reads a prompt without negative prompt or settings', () => {
     expect(parseA1111Parameters('just a cat')).toEqual({
       prompt: 'just a cat',

@@ -11,9 +11,12 @@ export interface A1111Parameters {
   settings: Setting[];
 }
 
-// `Key: value` pairs of the settings line; a value may be a quoted string holding commas.
-const SETTING = /\s*([\w][\w \-/()+.]*?):\s*("(?:\\.|[^\\"])*"|[^,]*)(?:,|$)/g;
+// `Key: value` pairs of the settings line; a value may be a quoted string or a JSON object (`Hashes: {"model":
+// "…", "lora:x": "…"}`) holding commas.
+const SETTING = /\s*([\w][\w \-/()+.]*?):\s*("(?:\\.|[^\\"])*"|\{[^{}]*\}|[^,]*)(?:,|$)/g;
 const NEGATIVE = 'Negative prompt:';
+// Lines the Dynamic Prompts extension writes after the settings line: the prompt templates it expanded.
+const TEMPLATE = /^(Template|Negative Template):\s?(.*)$/;
 
 function parseSettingsLine(line: string): Setting[] {
   const settings: Setting[] = [];
@@ -40,16 +43,28 @@ function isSettingsLine(line: string): boolean {
 
 /**
  * Splits A1111/Forge `parameters` text: the prompt (any number of lines), then `Negative prompt: …` (also
- * possibly several lines), then the last line of `Key: value` settings (`Steps: 20, Sampler: Euler a, …`).
+ * possibly several lines), then the last line of `Key: value` settings (`Steps: 20, Sampler: Euler a, …`),
+ * then any `Template:` / `Negative Template:` lines (Dynamic Prompts), which join the settings.
  */
 export function parseA1111Parameters(text: string): A1111Parameters {
   const lines = text.replace(/\r\n?/g, '\n').trim().split('\n');
+  // Template lines come last, after the settings line: set them aside (they are shown as settings too).
+  const templates: Setting[] = [];
+  for (
+    let match = TEMPLATE.exec(lines.at(-1) ?? '');
+    match && lines.length > 1;
+    match = TEMPLATE.exec(lines.at(-1) ?? '')
+  ) {
+    templates.unshift({ label: match[1] ?? 'Template', value: match[2] ?? '' });
+    lines.pop();
+  }
   let settings: Setting[] = [];
   const last = lines.at(-1);
   if (last !== undefined && lines.length > 0 && isSettingsLine(last)) {
     settings = parseSettingsLine(last);
     lines.pop();
   }
+  settings.push(...templates);
   const body = lines.join('\n');
   const negativeAt = body.startsWith(NEGATIVE) ? 0 : body.indexOf(`\n${NEGATIVE}`);
   if (negativeAt === -1) return { prompt: body.trim(), negativePrompt: null, settings };
