@@ -1,3 +1,5 @@
+import { parseFooocusParameters } from './fooocus-params';
+
 /** One labelled generation setting, in the order the UI wrote it. */
 export interface Setting {
   label: string;
@@ -190,7 +192,7 @@ export function summarizeComfyUi(
 
 /** What the full view shows of an output's embedded metadata. */
 export interface OutputParams {
-  source: 'a1111' | 'comfyui' | null;
+  source: 'a1111' | 'fooocus' | 'comfyui' | null;
   prompt: string | null;
   negativePrompt: string | null;
   settings: Setting[];
@@ -200,6 +202,9 @@ export function outputParams(
   metadata: { parameters?: string; prompt?: string; workflow?: string } | null | undefined,
 ): OutputParams {
   if (metadata?.parameters?.trim()) {
+    // Fooocus writes `parameters` as JSON in its own scheme, as A1111 text in the A1111 one.
+    const fooocus = parseFooocusParameters(metadata.parameters);
+    if (fooocus) return { source: 'fooocus', ...fooocus, prompt: fooocus.prompt || null };
     const parsed = parseA1111Parameters(metadata.parameters);
     return { source: 'a1111', ...parsed, prompt: parsed.prompt || null };
   }

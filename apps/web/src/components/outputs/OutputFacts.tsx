@@ -7,6 +7,12 @@ import { formatBytes } from '../../lib/transfer';
 import { CopyButton } from '../shared/CopyButton';
 import { RelativeTime } from '../shared/RelativeTime';
 
+const SOURCE_LABELS: Record<NonNullable<OutputParams['source']>, string> = {
+  a1111: 'A1111 / Forge parameters',
+  fooocus: 'Fooocus parameters',
+  comfyui: 'ComfyUI graph',
+};
+
 /** How the output was made: prompts and settings read from the file, and the raw metadata. */
 export function GenerationFacts({ output, params }: { output: OutputSummary; params: OutputParams }) {
   if (!params.source)
@@ -18,7 +24,7 @@ export function GenerationFacts({ output, params }: { output: OutputSummary; par
       <h3 id="output-generation" className="font-semibold">
         Generation{' '}
         <span className="font-normal text-slate-500 dark:text-slate-400">
-          ({params.source === 'a1111' ? 'A1111 / Forge parameters' : 'ComfyUI graph'})
+          ({SOURCE_LABELS[params.source]})
         </span>
       </h3>
       {params.prompt ? <Quoted label="Prompt">{params.prompt}</Quoted> : null}
