@@ -142,7 +142,7 @@ args: ["--port", "${port}"]
     const second = runAgent(workspace);
     await waitForOutput(second, /ready: the WebUI answers/);
     expect(files.requests.length).toBe(requestsBefore);
-    expect(second.output()).toContain('model base: cached');
+    expect(second.output()).toContain('model base: already in the cache, sha256 verified');
     second.child.kill('SIGTERM');
     expect(await exitOf(second)).toBe(0);
     await rename(join(tmp.dir, 'remotes-away'), join(tmp.dir, 'remotes'));

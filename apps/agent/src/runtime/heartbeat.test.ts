@@ -35,4 +35,31 @@ describe('Heartbeat', () => {
     expect(report).not.toHaveProperty('activity');
     expect(handled).toEqual([sync]);
   });
+
+  it('never has two beats on the way: one asked meanwhile goes after, with the newer state; asks share it', async () => {
+    const state = new AgentState();
+    let inFlight = 0;
+    let most = 0;
+    const phases: string[] = [];
+    let release: () => void = () => {};
+    const send = vi.fn<Send>().mockImplementation(async (report) => {
+      inFlight++;
+      most = Math.max(most, inFlight);
+      phases.push(report.phase);
+      if (phases.length === 1) await new Promise<void>((r) => (release = r)); // the first is slow
+      inFlight--;
+      return { commands: [], serverTime: new Date().toISOString() };
+    });
+    const heartbeat = new Heartbeat({ heartbeat: send }, state, tmpdir(), async () => {});
+    const first = heartbeat.beat(); // provisioning, held by the hub
+    await vi.waitFor(() => expect(send).toHaveBeenCalledTimes(1));
+    state.phase = 'ready';
+    const second = heartbeat.beat();
+    const third = heartbeat.beat(); // asked while the second waits: the same beat
+    expect(third).toBe(second);
+    release();
+    await Promise.all([first, second, third]);
+    expect(phases).toEqual(['provisioning', 'ready']);
+    expect(most).toBe(1);
+  });
 });

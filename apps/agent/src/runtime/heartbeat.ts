@@ -10,6 +10,10 @@ import type { AgentState } from './agent-state.js';
  */
 export class Heartbeat {
   private timer: NodeJS.Timeout | undefined;
+  /** The last beat asked for (sent or waiting); the next one goes after it. */
+  private tail: Promise<void> = Promise.resolve();
+  /** A beat waiting for the one in flight, shared by every ask until it starts. */
+  private queued: Promise<void> | null = null;
 
   constructor(
     private readonly hub: Pick<HubConnection, 'heartbeat'>,
@@ -28,8 +32,23 @@ export class Heartbeat {
     clearInterval(this.timer);
   }
 
-  /** One heartbeat; never throws. */
-  async beat(): Promise<void> {
+  /**
+   * One heartbeat; never throws. Beats never overlap: a beat asked for while one is on its way is sent after it
+   * (with the state as it is then), and asks meanwhile share that one. Two in flight could reach the hub in the
+   * wrong order, and an older `provisioning` answered after a newer `ready` moves the instance back.
+   */
+  beat(): Promise<void> {
+    if (this.queued) return this.queued;
+    const next = this.tail.then(() => {
+      this.queued = null; // from here on, a new ask waits for this beat and sends a fresher one
+      return this.send();
+    });
+    this.queued = next;
+    this.tail = next;
+    return next;
+  }
+
+  private async send(): Promise<void> {
     const disk = await statfs(this.workspace).catch(() => null);
     const report = this.state.report(disk ? disk.bavail * disk.bsize : null);
     try {
