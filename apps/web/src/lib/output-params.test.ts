@@ -134,3 +134,56 @@ describe('outputParams', () => {
     expect(outputParams(null)).toEqual({ source: null, prompt: null, negativePrompt: null, settings: [] });
   });
 });
+
+/** A FLUX graph as ComfyUI's own template writes it: SamplerCustomAdvanced with its settings on wired nodes. */
+const CUSTOM_ADVANCED = JSON.stringify({
+  '8': { class_type: 'VAEDecode', inputs: { samples: ['13', 0], vae: ['10', 0] } },
+  '10': { class_type: 'VAELoader', inputs: { vae_name: 'ae.safetensors' } },
+  '12': { class_type: 'UNETLoader', inputs: { unet_name: 'flux1-dev.safetensors', weight_dtype: 'default' } },
+  '13': {
+    class_type: 'SamplerCustomAdvanced',
+    inputs: {
+      noise: ['25', 0],
+      guider: ['22', 0],
+      sampler: ['16', 0],
+      sigmas: ['17', 0],
+      latent_image: ['27', 0],
+    },
+  },
+  '6': { class_type: 'CLIPTextEncode', inputs: { text: 'a lighthouse in a storm', clip: ['11', 0] } },
+  '26': { class_type: 'FluxGuidance', inputs: { guidance: 3.5, conditioning: ['6', 0] } },
+  '22': { class_type: 'BasicGuider', inputs: { model: ['12', 0], conditioning: ['26', 0] } },
+  '16': { class_type: 'KSamplerSelect', inputs: { sampler_name: 'euler' } },
+  '17': {
+    class_type: 'BasicScheduler',
+    inputs: { scheduler: 'simple', steps: 20, denoise: 1, model: ['12', 0] },
+  },
+  '25': { class_type: 'RandomNoise', inputs: { noise_seed: 219670278747233 } },
+  '27': { class_type: 'EmptySD3LatentImage', inputs: { width: 1024, height: 1024, batch_size: 1 } },
+});
+
+describe('summarizeComfyUi with custom samplers', () => {
+  it('reads seed, steps, sampler and scheduler from the nodes wired into SamplerCustomAdvanced', () => {
+    const summary = summarizeComfyUi(CUSTOM_ADVANCED, undefined);
+    expect(summary?.prompt).toBe('a lighthouse in a storm');
+    const value = (label: string) => summary?.settings.find((s) => s.label === label)?.value;
+    expect(value('Seed')).toBe('219670278747233');
+    expect(value('Steps')).toBe('20');
+    expect(value('Sampler')).toBe('euler');
+    expect(value('Scheduler')).toBe('simple');
+    expect(value('Model')).toBe('flux1-dev.safetensors');
+    expect(value('Size')).toBe('1024×1024');
+  });
+
+  it('takes the CFG and both texts from a CFGGuider', () => {
+    const graph = JSON.parse(CUSTOM_ADVANCED) as Record<string, unknown>;
+    graph['22'] = {
+      class_type: 'CFGGuider',
+      inputs: { model: ['12', 0], positive: ['6', 0], negative: ['7', 0], cfg: 4.5 },
+    };
+    graph['7'] = { class_type: 'CLIPTextEncode', inputs: { text: 'calm sea', clip: ['11', 0] } };
+    const summary = summarizeComfyUi(JSON.stringify(graph), undefined);
+    expect(summary?.negativePrompt).toBe('calm sea');
+    expect(summary?.settings.find((s) => s.label === 'CFG')?.value).toBe('4.5');
+  });
+});

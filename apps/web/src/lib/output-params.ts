@@ -122,6 +122,23 @@ function textOf(graph: Record<string, ComfyNode>, link: unknown, depth = 0): str
   return null;
 }
 
+/** The node a `[nodeId, outputIndex]` link points at. */
+const linked = (graph: Record<string, ComfyNode>, link: unknown): ComfyNode | undefined =>
+  Array.isArray(link) ? graph[String(link[0])] : undefined;
+
+/**
+ * A sampler's settings live on it (KSampler) or on the nodes wired into it (SamplerCustom, SamplerCustomAdvanced:
+ * the seed on RandomNoise, the sampler on KSamplerSelect, steps and scheduler on BasicScheduler, the CFG on
+ * CFGGuider): its own inputs, then those of its `noise`, `guider`, `sampler` and `sigmas` nodes.
+ */
+function samplerParts(
+  graph: Record<string, ComfyNode>,
+  inputs: Record<string, unknown>,
+): Record<string, unknown>[] {
+  const wired = ['noise', 'guider', 'sampler', 'sigmas'].map((key) => linked(graph, inputs[key])?.inputs);
+  return [inputs, ...wired.filter((i): i is Record<string, unknown> => isRecord(i))];
+}
+
 const SAMPLER_FIELDS: [string, string][] = [
   ['seed', 'Seed'],
   ['noise_seed', 'Seed'],
@@ -175,9 +192,11 @@ export function summarizeComfyUi(
       if (w && h) add('Size', `${w}×${h}`);
     }
     if (/KSampler|SamplerCustom/.test(type)) {
-      for (const [key, label] of SAMPLER_FIELDS) add(label, scalar(inputs[key]));
-      positive ??= textOf(byId, inputs.positive);
-      negative ??= textOf(byId, inputs.negative);
+      for (const part of samplerParts(byId, inputs))
+        for (const [key, label] of SAMPLER_FIELDS) add(label, scalar(part[key]));
+      const guider = linked(byId, inputs.guider)?.inputs ?? {};
+      positive ??= textOf(byId, inputs.positive) ?? textOf(byId, guider.positive ?? guider.conditioning);
+      negative ??= textOf(byId, inputs.negative) ?? textOf(byId, guider.negative);
     }
   }
   if (positive === null) {
