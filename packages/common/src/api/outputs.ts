@@ -120,6 +120,8 @@ export const OutputMetadata = z.object({
   /** ComfyUI's `prompt` (API graph) and `workflow` (editor graph), as JSON text. */
   prompt: z.string().optional(),
   workflow: z.string().optional(),
+  /** Other text the file carries (another UI's own keywords), raw, keyword → text. */
+  texts: z.record(z.string(), z.string()).optional(),
   width: z.number().int().optional(),
   height: z.number().int().optional(),
 });

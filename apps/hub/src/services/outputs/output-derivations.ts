@@ -6,6 +6,7 @@ import { pngTextChunks } from '../../lib/png-text.js';
 import type { OutputsRepository } from '../../repositories/outputs.repository.js';
 import type { ObjectStorage } from '../../storage/index.js';
 import { THUMBNAILED, thumbnailKey } from './output-keys.js';
+import { pngMetadata } from './png-metadata.js';
 
 const MiB = 1024 * 1024;
 /** Images bigger than this get no thumbnail (the hub reads the whole file into memory for it). */
@@ -69,14 +70,7 @@ export class OutputDerivations {
     const row = await this.outputs.find(outputId);
     if (!row) return;
     const bytes = await readAll(await this.storage.get(row.storageKey));
-    const metadata: OutputMetadata = {};
-    if (row.contentType === 'image/png') {
-      const texts = pngTextChunks(bytes);
-      for (const keyword of ['parameters', 'prompt', 'workflow'] as const) {
-        const text = texts[keyword];
-        if (text !== undefined) metadata[keyword] = text;
-      }
-    }
+    const metadata: OutputMetadata = row.contentType === 'image/png' ? pngMetadata(pngTextChunks(bytes)) : {};
     let thumbnail: string | null = null;
     try {
       const info = await sharp(bytes).metadata();

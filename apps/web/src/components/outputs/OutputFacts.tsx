@@ -15,8 +15,21 @@ const SOURCE_LABELS: Record<NonNullable<OutputParams['source']>, string> = {
 
 /** How the output was made: prompts and settings read from the file, and the raw metadata. */
 export function GenerationFacts({ output, params }: { output: OutputSummary; params: OutputParams }) {
+  const others = Object.entries(output.metadata?.texts ?? {});
   if (!params.source)
-    return (
+    return others.length ? (
+      <section aria-labelledby="output-texts" className="space-y-2">
+        <h3 id="output-texts" className="font-semibold">
+          Text in the file{' '}
+          <span className="font-normal text-slate-500 dark:text-slate-400">(as written)</span>
+        </h3>
+        {others.map(([keyword, text]) => (
+          <Quoted key={keyword} label={keyword}>
+            {text}
+          </Quoted>
+        ))}
+      </section>
+    ) : (
       <p className="text-slate-500 dark:text-slate-400">No generation settings embedded in this file.</p>
     );
   return (
