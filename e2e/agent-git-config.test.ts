@@ -74,7 +74,8 @@ args: ["--port", "${port}"]
     chmodSync(join(tmp.dir, 'post-checkout'), 0o755);
     const second = runAgent(workspace);
     await waitForOutput(second, /ready: the WebUI answers/);
-    expect((await ref.hub.services.instances.get(id)).state).toBe('ready');
+    // The agent says so before its next heartbeat tells the hub: wait for the hub, not for the line.
+    await waitForState(id, 'ready', 30_000);
 
     const clean = await snapshot(id);
     expect(clean, second.output()).toMatchObject({ created: false, warnings: [] });

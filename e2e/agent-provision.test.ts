@@ -191,7 +191,7 @@ args: ["--port", "${port}"]
     // plus each run's 1-byte probe. Starting over would be 256 MiB; one chunk per connection would be 32 MiB.
     expect(refetched - 2).toBeLessThan(2 * chunk);
     expect(sha(await readFile(join(workspace, 'ComfyUI/models/checkpoints/resume.bin')))).toBe(model.sha256);
-    expect((await hub.services.instances.get(id)).state).toBe('ready');
+    await waitForState(id, 'ready', 30_000); // the hub hears it with the agent's next heartbeat
     second.child.kill('SIGTERM');
     expect(await exitOf(second)).toBe(0);
   });
