@@ -131,9 +131,12 @@ describe('the Runpod fake with containers', () => {
     await waitFor(() => expect(runs(containers, kept)).toEqual([`inst-2 ${kept}`]));
     await waitFor(() => expect(onDisk(containers, lost)).toBe(true));
     for (const id of [kept, lost]) await act(id, 'stop');
-    await waitFor(() => expect(onDisk(containers, kept) || onDisk(containers, lost)).toBe(false));
-    expect(existsSync(join(containers.dirs(kept)?.workspace ?? '', 'runs'))).toBe(true);
-    expect(existsSync(join(containers.dirs(lost)?.workspace ?? '', 'runs'))).toBe(false);
+    // The wipe removes the disk, then the workspace: wait for the whole of it, not its first half.
+    const ran = (id: string) => existsSync(join(containers.dirs(id)?.workspace ?? '', 'runs'));
+    await waitFor(() =>
+      expect([onDisk(containers, kept), onDisk(containers, lost), ran(lost)]).toEqual([false, false, false]),
+    );
+    expect(ran(kept)).toBe(true);
   });
 
   it('restarts a container that exits on its own as a new one, the pod still RUNNING', async () => {
