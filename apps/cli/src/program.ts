@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { registerAgentCommand } from './commands/agent.js';
 import { registerBudgetCommands } from './commands/budget.js';
 import { registerCostCommand } from './commands/cost.js';
+import { registerDemoCommand } from './commands/demo.js';
 import { registerFilesCommands } from './commands/files.js';
 import { registerHubCommand } from './commands/hub.js';
 import { registerIdleCommands } from './commands/idle.js';
@@ -38,6 +39,7 @@ export function buildProgram(json: boolean): Command {
   registerOutputsCommands(program);
   registerOffersCommand(program);
   registerInstanceCommands(program);
+  registerDemoCommand(program);
   registerSnapshotCommand(program);
   registerSecretsCommands(program);
   registerIdleCommands(program);

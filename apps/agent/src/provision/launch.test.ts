@@ -84,6 +84,41 @@ describe('launchSpec', () => {
   });
 });
 
+describe('launchSpec with ui.command', () => {
+  it("runs the profile's program: node is the agent's own Node, python the overlay venv", () => {
+    const node = profile({ ui: { kind: 'comfyui', ref: 'v1', command: ['node', 'demo-webui.js'] } });
+    const spec = launchSpec(node, '/w', 43000);
+    expect([spec.command, ...spec.args]).toEqual([
+      process.execPath,
+      'demo-webui.js',
+      '--listen',
+      '0.0.0.0',
+      '--port',
+      '43000',
+    ]);
+    const python = profile({
+      ui: { kind: 'comfyui', ref: 'v1', command: ['python', '-X', 'utf8', 'main.py'] },
+    });
+    expect(launchSpec(python, '/w').command).toBe('/w/.podpilot/venv/bin/python');
+    expect(launchSpec(python, '/w').args.slice(0, 3)).toEqual(['-X', 'utf8', 'main.py']);
+  });
+
+  it('keeps every script word in place when it moves the UI to loopback', () => {
+    const p = profile({
+      ui: { kind: 'comfyui', ref: 'v1', command: ['node', '--max-old-space-size=512', 'demo-webui.js'] },
+      args: ['--listen', '0.0.0.0'],
+    });
+    expect(loopbackLaunch(p, launchSpec(p, '/w', 43000), 45002).args).toEqual([
+      '--max-old-space-size=512',
+      'demo-webui.js',
+      '--listen',
+      '127.0.0.1',
+      '--port',
+      '45002',
+    ]);
+  });
+});
+
 describe('loopbackLaunch', () => {
   it('binds ComfyUI to loopback on the internal port, over the profile args', () => {
     const p = profile({

@@ -46,6 +46,13 @@ function portFromArgs(args: string[], flag: string): number | undefined {
   return port;
 }
 
+/** The program and script words: the profile's `ui.command`, else the kind's own. */
+export const launchCommand = (profile: Profile): string[] =>
+  profile.ui.command ?? UI_KINDS[profile.ui.kind].launch.command;
+
+/** Whether the UI runs on Python (the kind's own launcher, or a `ui.command` that starts python). */
+export const launchesPython = (profile: Profile): boolean => launchCommand(profile)[0] === 'python';
+
 /**
  * The command that starts the profile's UI in `workspace` (an absolute path), from the UI kind's
  * launch command and args plus the profile's `args` (appended, so a repeated flag wins) and `env`
@@ -56,10 +63,11 @@ function portFromArgs(args: string[], flag: string): number | undefined {
  */
 export function launchSpec(profile: Profile, workspace: string, defaultPort?: number): LaunchSpec {
   const info = UI_KINDS[profile.ui.kind];
-  const [program = 'python', ...script] = info.launch.command;
+  const [program = 'python', ...script] = launchCommand(profile);
   const python = pythonPaths(workspace);
-  // The overlay venv provisioning made: the image's (or host's) packages plus what the extensions need.
-  const command = program === 'python' ? python.python : program;
+  // The overlay venv provisioning made: the image's (or host's) packages plus what the extensions need;
+  // `node` is the agent's own Node (a UI in JavaScript, like the demo, needs no other).
+  const command = program === 'python' ? python.python : program === 'node' ? process.execPath : program;
   const flag = portFlag(info.launch.args, info.port);
   const kindArgs =
     flag === undefined || defaultPort === undefined
@@ -112,17 +120,12 @@ export function loopbackLaunch(profile: Profile, spec: LaunchSpec, internalPort:
     throw new Error(`${profile.ui.kind}: its port is not set by a flag; cannot proxy it`);
   const listenAt = info.launch.args.indexOf('--listen');
   const valued = listenAt >= 0 && !(info.launch.args[listenAt + 1] ?? '--').startsWith('--');
-  const [script, ...rest] = spec.args;
-  const args = without(without(rest, '--listen', valued), flag, true);
+  const scriptWords = launchCommand(profile).length - 1;
+  const script = spec.args.slice(0, scriptWords);
+  const args = without(without(spec.args.slice(scriptWords), '--listen', valued), flag, true);
   return {
     ...spec,
-    args: [
-      ...(script === undefined ? [] : [script]),
-      ...args,
-      ...(valued ? ['--listen', '127.0.0.1'] : []),
-      flag,
-      String(internalPort),
-    ],
+    args: [...script, ...args, ...(valued ? ['--listen', '127.0.0.1'] : []), flag, String(internalPort)],
     port: internalPort,
   };
 }

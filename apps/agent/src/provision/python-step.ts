@@ -3,6 +3,7 @@ import type { PythonOutcome } from '../python/install-item.js';
 import { installPythonDeps } from '../python/python-deps.js';
 import { pythonSettings } from '../python/settings.js';
 import type { ProvisionCheckoutsResult } from './checkouts.js';
+import { launchesPython } from './launch.js';
 import type { ProvisionOptions } from './provision.js';
 
 /** Tells the terminal, the progress and the hub how one item's Python packages went (failures at warn level). */
@@ -43,10 +44,17 @@ async function reportOutcome(
  * outcome is reported as it is known. A failed item is an outcome (the instance still starts, with the
  * warning). @throws Error when the overlay cannot be made at all (no usable base interpreter).
  */
-export function installPython(
+export async function installPython(
   options: ProvisionOptions,
   checkouts: ProvisionCheckoutsResult,
 ): Promise<PythonOutcome[]> {
+  const spec = options.profile.spec;
+  // A UI that does not run on Python (the demo's `ui.command: [node, ...]`) with nothing else to install
+  // needs no venv, so no Python on the machine either.
+  if (!launchesPython(spec) && spec.extensions.length === 0 && !spec.python?.packages?.length) {
+    options.say('Python: not needed (the UI is not started with python and there are no extensions)');
+    return [];
+  }
   return installPythonDeps({
     profile: options.profile.spec,
     workspace: options.workspace,

@@ -35,6 +35,19 @@ describe('diffProfiles', () => {
     expect(diffProfiles(profile(), profile())).toEqual([]);
   });
 
+  it('reports a ui command as the words it runs', () => {
+    const withCommand = (command: string[]) => profile({ ui: { kind: 'comfyui', ref: 'v0.3.68', command } });
+    expect(diffProfiles(profile(), withCommand(['node', 'demo-webui.js'])).map((c) => c.summary)).toEqual([
+      'command set to "node demo-webui.js"',
+    ]);
+    expect(
+      diffProfiles(withCommand(['node', 'a.js']), withCommand(['node', 'b.js'])).map((c) => [
+        c.key,
+        c.change,
+      ]),
+    ).toEqual([['command', 'changed']]);
+  });
+
   it('reports ui, description and idle fields', () => {
     const to = profile({
       description: 'now described',

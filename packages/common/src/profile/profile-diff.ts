@@ -189,6 +189,7 @@ export function diffProfiles(from: Profile, to: Profile): ProfileChange[] {
   return [
     ...scalarChange('description', 'description', from.description, to.description),
     ...(['kind', 'ref', 'repo'] as const).flatMap((key) => scalarChange('ui', key, from.ui[key], to.ui[key])),
+    ...scalarChange('ui', 'command', from.ui.command?.join(' '), to.ui.command?.join(' ')),
     ...keyed(
       'extensions',
       from.extensions,

@@ -52,7 +52,7 @@ describe('parseProfileYaml: errors with positions', () => {
 
   it('points an unknown key at the key, and an empty value at its key', () => {
     expect(errorsOf(lines('name: x', 'ui:', '  kind: comfyui', '  ref: v1', '  branch: main'))).toEqual([
-      '5:3: ui.branch: expected one of the keys kind, ref, repo, got "branch"',
+      '5:3: ui.branch: expected one of the keys kind, ref, repo, command, got "branch"',
     ]);
     expect(errorsOf(lines('name: x', 'ui:', '  kind: comfyui', '  ref:'))).toEqual([
       '4:3: ui.ref: expected a tag, branch or 40-hex commit, got null',

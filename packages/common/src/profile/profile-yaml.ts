@@ -143,8 +143,13 @@ function changesUnderYaml11(text: string): boolean {
 function canonicalData(profile: Profile): Record<string, unknown> {
   const data: Record<string, unknown> = { name: profile.name };
   if (profile.description !== undefined) data.description = profile.description;
-  const { kind, ref, repo } = profile.ui;
-  data.ui = repo === undefined ? { kind, ref } : { kind, ref, repo };
+  const { kind, ref, repo, command } = profile.ui;
+  data.ui = {
+    kind,
+    ref,
+    ...(repo === undefined ? {} : { repo }),
+    ...(command === undefined ? {} : { command }),
+  };
   data.extensions = profile.extensions.map(({ url, ref, name }) => ({ url, ref, name }));
   data.models = profile.models.map(({ name, kind, sha256, source, file }) => ({
     name,

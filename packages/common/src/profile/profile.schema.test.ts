@@ -103,17 +103,17 @@ describe('Profile: the document and its name', () => {
 describe('Profile: ui', () => {
   it('requires kind and ref', () => {
     expect(problems({ name: 'x' })).toEqual([
-      'ui: expected a ui mapping (kind, ref, repo), but the key is missing',
+      'ui: expected a ui mapping (kind, ref, repo, command), but the key is missing',
     ]);
     expect(problems(base({ ui: 'comfyui' }))).toEqual([
-      'ui: expected a ui mapping (kind, ref, repo), got "comfyui"',
+      'ui: expected a ui mapping (kind, ref, repo, command), got "comfyui"',
     ]);
     expect(problems(base({ ui: { kind: 'comfyui' } }))).toEqual([`ui.ref: ${REF}, but the key is missing`]);
     expect(problems(base({ ui: { kind: 'invokeai', ref: 'v1' } }))).toEqual([
       'ui.kind: expected a UI kind: a1111, comfyui, forge, fooocus or kohya, got "invokeai"',
     ]);
     expect(problems(base({ ui: { kind: 'comfyui', ref: 'v1', tag: 'v2' } }))).toEqual([
-      'ui.tag: expected one of the keys kind, ref, repo, got "tag"',
+      'ui.tag: expected one of the keys kind, ref, repo, command, got "tag"',
     ]);
   });
 
@@ -149,6 +149,28 @@ describe('Profile: ui', () => {
     expect(withRepo('https://github.com')).toEqual([`ui.repo: ${GIT_URL}, got "https://github.com"`]);
     expect(withRepo('git@github.com:-x/y')).toEqual([`ui.repo: ${GIT_URL}, got "git@github.com:-x/y"`]);
     expect(withRepo('https://user:ghp_secret@github.com/me/x')).toEqual([`ui.repo: ${CREDENTIALS}`]);
+  });
+
+  it('takes a command for a UI not started with python, program first', () => {
+    const withCommand = (command: unknown) => problems(base({ ui: { kind: 'comfyui', ref: 'v1', command } }));
+    expect(withCommand(['node', 'demo-webui.js'])).toEqual([]);
+    expect(withCommand(['python', 'main.py', '--fast'])).toEqual([]);
+    expect(
+      parsed(base({ ui: { kind: 'comfyui', ref: 'v1', command: ['node', 'x.js'] } })).ui.command,
+    ).toEqual(['node', 'x.js']);
+    expect(withCommand('node main.js')).toEqual([
+      'ui.command: expected the command as a list of strings, such as [node, main.mjs], got "node main.js"',
+    ]);
+    expect(withCommand([])).toEqual([
+      'ui.command: expected at least the program, such as [node, main.mjs], got a list of 0 items',
+    ]);
+    for (const program of ['/bin/sh', 'a b', '', '-x', 'nöde'])
+      expect(withCommand([program, 'x'])).toEqual([
+        `ui.command[0]: expected a program name (letters, digits, ".", "_", "-"), such as node or python, got ${JSON.stringify(program)}`,
+      ]);
+    expect(withCommand(['node', 'a\u0000b'])).toEqual([
+      'ui.command[1]: expected no NUL characters (they cannot reach a process), got "a\\u0000b"',
+    ]);
   });
 });
 

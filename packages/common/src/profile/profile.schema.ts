@@ -64,10 +64,25 @@ function exactlyOne(a: string, b: string) {
   };
 }
 
-export const ProfileUi = mapping('a ui mapping (kind, ref, repo)', {
+/**
+ * `ui.command`: the program and script that start the UI instead of its kind's own (`python main.py`); the
+ * kind's args and the profile's `args` follow. For a UI not written in Python, such as the demo UI
+ * (`[node, main.mjs]`). `python` is the instance's venv, `node` the agent's own Node.
+ */
+export const UiCommand = z
+  .array(Arg, { error: 'expected the command as a list of strings, such as [node, main.mjs]' })
+  .min(1, 'expected at least the program, such as [node, main.mjs]')
+  .max(20, 'expected at most 20 command words')
+  .refine((words) => words.length === 0 || /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(words[0] ?? ''), {
+    message: 'expected a program name (letters, digits, ".", "_", "-"), such as node or python',
+    path: [0],
+  });
+
+export const ProfileUi = mapping('a ui mapping (kind, ref, repo, command)', {
   kind: UiKind,
   ref: GitRef,
   repo: GitUrl.optional(),
+  command: UiCommand.optional(),
 });
 export type ProfileUi = z.infer<typeof ProfileUi>;
 

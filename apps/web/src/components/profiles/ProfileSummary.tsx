@@ -27,6 +27,11 @@ function UiPart({ profile }: { profile: Profile }) {
       <p className="mt-1 text-slate-500 dark:text-slate-400">
         from <span className={mono}>{profile.ui.repo ?? ui.repo}</span>
       </p>
+      {profile.ui.command && (
+        <p className="mt-1 text-slate-500 dark:text-slate-400">
+          started with <code className={mono}>{profile.ui.command.join(' ')}</code>
+        </p>
+      )}
     </Part>
   );
 }
