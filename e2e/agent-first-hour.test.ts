@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PODPILOT_VERSION } from '@podpilot/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ownerApiToken } from './support/hub-process.js';
+import { hubGone, ownerApiToken } from './support/hub-process.js';
 
 // A newcomer's first hour, as the README tells it: a clean copy of the tree, `npm ci`, `npm start`, then
 // `npx podpilot demo` — with no network (every proxy points at a closed loopback port) and no Python (PATH
@@ -16,7 +16,19 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'podpilot-first-hour-'));
 const clone = join(work, 'podpilot');
 const bin = join(work, 'bin');
-const CLOSED = 'http://127.0.0.1:9'; // the discard port: nothing listens there
+/** A loopback port nothing listens on: one the system just gave out and took back. */
+function closedPort(): number {
+  const probe = spawnSync(
+    process.execPath,
+    [
+      '-e',
+      "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})",
+    ],
+    { encoding: 'utf8' },
+  );
+  return Number(probe.stdout.trim());
+}
+const CLOSED = `http://127.0.0.1:${closedPort()}`;
 const PASSWORD = 'a long enough owner password';
 
 /** Where a program is on this machine's PATH. */
@@ -66,9 +78,11 @@ async function listening(started: ReturnType<typeof npmStart>): Promise<string> 
   }
 }
 
+/** Stops the group and waits until the hub is gone from its home (npm may exit before the hub does). */
 async function stop(started: ReturnType<typeof npmStart>): Promise<void> {
   if (started.child.exitCode === null && started.child.pid) process.kill(-started.child.pid, 'SIGTERM');
   await started.exited;
+  await expect.poll(() => hubGone(env.PODPILOT_HOME ?? ''), { timeout: 30_000 }).toBe(true);
 }
 
 const npx = (args: string[], extra: Record<string, string> = {}) =>

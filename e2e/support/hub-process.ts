@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -87,4 +88,23 @@ export async function ownerApiToken(hub: HubProcess, password: string, name = 'e
     body: JSON.stringify({ name }),
   });
   return ((await created.json()) as { token: string }).token;
+}
+
+/**
+ * Whether no hub holds `home` any more: no `hub.lock`, or one whose process has ended (a hub stopped twice
+ * over, as a signal to its process group does, may exit before it removes the file; the next one takes it over).
+ */
+export function hubGone(home: string): boolean {
+  let pid: number;
+  try {
+    pid = (JSON.parse(readFileSync(join(home, 'hub.lock'), 'utf8')) as { pid: number }).pid;
+  } catch {
+    return true; // no lock (or one half written: a hub that is only starting, which the caller did not start)
+  }
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch {
+    return true;
+  }
 }

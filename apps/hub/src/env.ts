@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError, configProblems } from '@podpilot/common';
 import { z } from 'zod';
 import { HUB_SETTINGS } from './env-settings.js';
-import { webhookUrlProblem } from './services/costs/notifier.js';
+import { webhookUrlProblem } from './lib/webhook-url.js';
 import type { DeadlineSettings } from './services/instances/deadline-rules.js';
 import { type StorageConfig, storageConfigFrom } from './storage/settings.js';
 

@@ -55,6 +55,12 @@ function git(dir: string, args: string[]): Promise<string> {
   ).then(({ stdout }) => stdout.trim());
 }
 
+/** Where the compiled demo files are: next to this module in tsc's output, under demo/ beside the CLI's bundle. */
+function compiledDir(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  return existsSync(join(here, DEMO_FILES[0] as string)) ? here : join(here, 'demo');
+}
+
 /** The compiled file without its source-map comment (the map is not copied). */
 async function compiled(sourceDir: string, name: string): Promise<string> {
   const text = await readFile(join(sourceDir, name), 'utf8').catch(() => {
@@ -65,13 +71,13 @@ async function compiled(sourceDir: string, name: string): Promise<string> {
 
 /**
  * Makes (or brings up to date) the demo UI's git repository in `dir` from the compiled files in `sourceDir`
- * (default: next to this module in the built CLI), committing only when a file changed, so the same CLI
+ * (default: tsc's output of this folder), committing only when a file changed, so the same CLI
  * always yields the same commit. Returns its `file://` URL and commit. Idempotent. Throws when git is missing
  * or `sourceDir` lacks a file (the CLI is not built).
  */
 export async function writeDemoRepo(
   dir: string,
-  sourceDir: string = dirname(fileURLToPath(import.meta.url)),
+  sourceDir: string = compiledDir(),
 ): Promise<{ url: string; commit: string }> {
   const files: [string, string][] = [];
   for (const name of DEMO_FILES) files.push([name, await compiled(sourceDir, name)]);

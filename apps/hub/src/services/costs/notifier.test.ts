@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Db } from '../../db/db.js';
-import { Notifier, webhookUrlProblem } from './notifier.js';
+import { webhookUrlProblem } from '../../lib/webhook-url.js';
+import { Notifier } from './notifier.js';
 
 describe('Notifier', () => {
   it('records the notice as a hub event, then wakes the notification job (which delivers it)', async () => {

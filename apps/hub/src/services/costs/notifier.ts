@@ -1,18 +1,5 @@
 import type { Db } from '../../db/db.js';
-import { OutboundAllowlist, outboundUrlProblem } from '../../lib/outbound-address.js';
 import { LifecycleRepository } from '../../repositories/lifecycle.repository.js';
-import { WEBHOOK_REFUSED } from '../notifications/delivery.js';
-
-/**
- * Why a webhook URL cannot be saved, judged by what it says (no lookup): not http(s), a metadata or
- * localhost name, or a literal address that is neither public nor in `allow` (`PODPILOT_OUTBOUND_ALLOW`);
- * null when it can.
- * A name that resolves to a private address is refused when the POST connects.
- */
-export function webhookUrlProblem(url: string, allow: readonly string[] = []): string | null {
-  const problem = outboundUrlProblem(url, new OutboundAllowlist(allow));
-  return problem && problem !== 'expected an http(s) URL' ? WEBHOOK_REFUSED : problem;
-}
 
 export interface Notice {
   /** `idle.warning`, `idle.cancelled`, `idle.action`, `budget.warning`, `budget.exceeded`, … */

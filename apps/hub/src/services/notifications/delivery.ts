@@ -1,9 +1,7 @@
 import { maskWebhookUrl, type NotificationDelivery, type RetryOptions, retry } from '@podpilot/common';
 import { HttpFailure, httpRequest } from '@podpilot/common/node';
 import { type OutboundGuard, outboundRefusal } from '../../lib/outbound-guard.js';
-
-export const WEBHOOK_REFUSED =
-  'expected a public http(s) address, got one that resolves to a private address (list it in PODPILOT_OUTBOUND_ALLOW to permit it)';
+import { WEBHOOK_REFUSED } from '../../lib/webhook-url.js';
 
 /** How deliveries retry: tries in all and the backoff between them (tests shorten it). */
 export interface DeliveryPolicy {

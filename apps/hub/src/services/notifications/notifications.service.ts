@@ -12,12 +12,12 @@ import type { Db } from '../../db/db.js';
 import { isoOrNull } from '../../lib/dates.js';
 import { conflict, HttpError, notFound } from '../../lib/http-error.js';
 import { OutboundGuard } from '../../lib/outbound-guard.js';
+import { webhookUrlProblem } from '../../lib/webhook-url.js';
 import {
   type NotificationTargetRow,
   NotificationTargetsRepository,
 } from '../../repositories/notification-targets.repository.js';
 import type { SecretsService } from '../auth/secrets.service.js';
-import { webhookUrlProblem } from '../costs/notifier.js';
 import { DEFAULT_DELIVERY_POLICY, type DeliveryPolicy, deliver } from './delivery.js';
 import { formatNotice, type OutgoingNotice } from './formats.js';
 
