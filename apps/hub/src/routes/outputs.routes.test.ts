@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { heartbeat, localAgent } from '../test-support/agents.js';
 import { hubRequests, useOwnerHub } from '../test-support/app.js';
 import { testDatabases } from '../test-support/databases.js';
+import { jpegWithExif, tiff, unicodeUserComment, webpWithExif } from '../test-support/exif.js';
 import { iTXt, pngWithText, tEXt } from '../test-support/png.js';
 import { describeOutput, putToUrl, syncOutputs, uploadInParts } from '../test-support/uploads.js';
 
@@ -304,6 +305,29 @@ describe.each(testDatabases())('outputs on $engine', ({ open }) => {
     expect(await sharp((await download(tall.thumbnailUrl)).body).metadata()).toMatchObject({
       width: 128,
       height: 256,
+    });
+  });
+
+  it("reads A1111's settings from a JPEG's EXIF and ComfyUI's graph from a WebP's", async () => {
+    const { token } = await launch('out-x');
+    const parameters = 'a harbour at night, 夜\nNegative prompt: blurry\nSteps: 25, Seed: 9';
+    const jpeg = await jpegWithExif(
+      tiff('MM', [], [{ tag: 0x9286, type: 7, data: unicodeUserComment(parameters) }]),
+    );
+    const graph = JSON.stringify({ '3': { class_type: 'KSampler', inputs: { seed: 5 } } });
+    const webp = await webpWithExif(tiff('II', [{ tag: 0x0110, type: 2, data: `prompt:${graph}` }]), true);
+    const { confirmed } = await sync(token, [
+      { path: 'outputs/txt2img/00002-9.jpg', bytes: jpeg },
+      { path: 'output/ComfyUI_00002_.webp', bytes: webp },
+    ]);
+    await t.hub.services.outputs.idle();
+    const [fromJpeg, fromWebp] = await Promise.all(
+      confirmed.map(async (c) => (await owner('GET', `/api/outputs/${c.id}`)).json()),
+    );
+    expect(fromJpeg).toMatchObject({ hasThumbnail: true, metadata: { parameters, width: 64, height: 48 } });
+    expect(fromWebp).toMatchObject({
+      hasThumbnail: true,
+      metadata: { prompt: graph, width: 64, height: 48 },
     });
   });
 

@@ -5,6 +5,7 @@ import sharp from 'sharp';
 import { pngTextChunks } from '../../lib/png-text.js';
 import type { OutputsRepository } from '../../repositories/outputs.repository.js';
 import type { ObjectStorage } from '../../storage/index.js';
+import { exifTexts } from './exif-texts.js';
 import { THUMBNAILED, thumbnailKey } from './output-keys.js';
 import { pngMetadata } from './png-metadata.js';
 
@@ -62,18 +63,21 @@ export class OutputDerivations {
   }
 
   /**
-   * Makes the thumbnail (WebP, 256 px on the longer side) and reads width, height and, from PNGs, the
-   * generation settings UIs embed: A1111/Forge `parameters`, ComfyUI `prompt` and `workflow`. A broken image
+   * Makes the thumbnail (WebP, 256 px on the longer side) and reads width, height and the generation
+   * settings UIs embed (PNG text chunks, JPEG/WebP EXIF): A1111/Forge/Fooocus `parameters`, ComfyUI `prompt`
+   * and `workflow`. A broken image
    * gets no thumbnail (logged); whatever could be read is still recorded.
    */
   private async derive(outputId: string): Promise<void> {
     const row = await this.outputs.find(outputId);
     if (!row) return;
     const bytes = await readAll(await this.storage.get(row.storageKey));
-    const metadata: OutputMetadata = row.contentType === 'image/png' ? pngMetadata(pngTextChunks(bytes)) : {};
+    let metadata: OutputMetadata = row.contentType === 'image/png' ? pngMetadata(pngTextChunks(bytes)) : {};
     let thumbnail: string | null = null;
     try {
       const info = await sharp(bytes).metadata();
+      // JPEG and WebP keep the UIs' settings in EXIF (A1111's UserComment, ComfyUI's animated WebP graph).
+      if (row.contentType !== 'image/png') metadata = pngMetadata(exifTexts(info.exif));
       if (info.width) metadata.width = info.width;
       // An animated image's `height` is the sum of its pages; `pageHeight` is one frame.
       const height = info.pageHeight ?? info.height;
