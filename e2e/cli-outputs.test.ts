@@ -99,8 +99,8 @@ describe('podpilot outputs ls and pull against a real hub', () => {
     const table = await podpilot(['outputs', 'ls', '--since', '1h']);
     expect(table.code, table.stderr).toBe(0);
     const lines = table.stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^CREATED\s+INSTANCE\s+PATH\s+VERSION\s+SIZE$/);
-    expect(lines[1]).toMatch(/^\S+Z\s+lab\s+output\/test\.txt\s+2\s+11 B$/);
+    expect(lines[0]).toMatch(/^ID\s+CREATED\s+INSTANCE\s+PATH\s+VERSION\s+SIZE$/);
+    expect(lines[1]).toMatch(/^[0-9a-f-]{36}\s+\S+Z\s+lab\s+output\/test\.txt\s+2\s+11 B$/);
     expect(lines).toHaveLength(5);
     expect((await podpilot(['outputs', 'ls', '--since', '2030-01-01'])).stdout).toBe('No outputs match.\n');
 
@@ -157,5 +157,39 @@ describe('podpilot outputs ls and pull against a real hub', () => {
     expect(res.stderr).toMatch(
       /studio\/output\/portrait_00002_\.png: sha256 mismatch: expected [0-9a-f]{64}, got [0-9a-f]{64}/,
     );
+  });
+
+  it('moves outputs to the trash by id or filter, lists the trash, and restores them', async () => {
+    const [first] = JSON.parse(
+      (await podpilot(['outputs', 'ls', '--instance', studio.id, '--json'])).stdout,
+    ) as {
+      id: string;
+    }[];
+    const byId = await podpilot(['outputs', 'rm', first?.id ?? '']);
+    expect(byId.code, byId.stderr).toBe(0);
+    expect(byId.stdout).toMatch(/^moved 1 output to the trash; restorable until \S+Z/);
+    const trash = JSON.parse((await podpilot(['outputs', 'ls', '--deleted', '--json'])).stdout);
+    expect(trash.map((o: { id: string }) => o.id)).toEqual([first?.id]);
+
+    // A filter's result needs --yes when nobody can be asked; nothing or both is refused.
+    const unasked = await podpilot(['outputs', 'rm', '--instance', 'lab']);
+    expect(unasked.code).toBe(1);
+    expect(unasked.stderr).toMatch(/without --yes/);
+    expect((await podpilot(['outputs', 'rm'])).stderr).toMatch(/give output ids .* or at least one filter/);
+    expect((await podpilot(['outputs', 'rm', first?.id ?? '', '--instance', 'lab'])).stderr).toMatch(
+      /not both/,
+    );
+    const filtered = JSON.parse(
+      (await podpilot(['outputs', 'rm', '--instance', 'lab', '--yes', '--json'])).stdout,
+    );
+    expect(filtered.deleted).toBe(2);
+    expect(JSON.parse((await podpilot(['outputs', 'ls', '--json'])).stdout)).toHaveLength(1);
+
+    const ids = JSON.parse((await podpilot(['outputs', 'ls', '--deleted', '--json'])).stdout).map(
+      (o: { id: string }) => o.id,
+    );
+    const restored = await podpilot(['outputs', 'restore', ...ids]);
+    expect(restored.stdout).toBe('restored 3 outputs\n');
+    expect(JSON.parse((await podpilot(['outputs', 'ls', '--json'])).stdout)).toHaveLength(4);
   });
 });

@@ -112,7 +112,7 @@ function listeningPort(app: FastifyInstance, config: HubConfig): number {
 
 /** Starts the periodic jobs; returns one function that stops them all. */
 function startJobs(services: HubServices, config: HubConfig, logger: Logger): () => void {
-  const stopHousekeeping = startHousekeeping(services.auth, logger);
+  const stopHousekeeping = startHousekeeping(services.auth, services.outputs.trash, logger);
   const stopReconciler = services.reconciler.start(config.lifecycle.reconcileEveryMs);
   const stopCostWatch = services.costWatch.start(config.lifecycle.costWatchEveryMs);
   const stopDeadlines = services.deadlines.start(config.lifecycle.costWatchEveryMs);

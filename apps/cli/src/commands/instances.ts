@@ -1,7 +1,7 @@
-import { createInterface } from 'node:readline/promises';
 import { type InstanceDetail, ProviderKind } from '@podpilot/common';
 import { type Command, Option } from 'commander';
 import { CliError } from '../lib/cli-error.js';
+import { confirm } from '../lib/confirm.js';
 import { loadCredentials } from '../lib/credentials.js';
 import { HubClient } from '../lib/hub-client.js';
 import {
@@ -32,16 +32,6 @@ function interrupted(): AbortSignal {
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
   return controller.signal;
-}
-
-/** Asks on the terminal; true for y/yes. */
-async function confirm(question: string): Promise<boolean> {
-  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
-  try {
-    return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
-  } finally {
-    rl.close();
-  }
 }
 
 /** `podpilot launch|ps|stop|start|destroy|logs|events|open`: instances, from renting a GPU to giving it back. */

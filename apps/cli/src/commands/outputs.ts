@@ -7,6 +7,7 @@ import { pullOutputs } from '../lib/outputs-pull.js';
 import { listOutputs, type OutputsFilter, resolveInstance } from '../lib/outputs-query.js';
 import { pullProgressBar } from '../lib/progress.js';
 import { parseTimeOption } from '../lib/time-option.js';
+import { registerRestore, removeOutputs } from './outputs-trash.js';
 
 const client = async () => new HubClient(await loadCredentials());
 
@@ -60,21 +61,46 @@ export function registerOutputsCommands(program: Command): void {
     .description('files the instances produced (images, videos, …), as their agents synced them');
   registerLs(outputs);
   registerPull(outputs);
+  registerRm(outputs);
+  registerRestore(outputs, client);
+}
+
+function registerRm(outputs: Command): void {
+  filterOptions(
+    outputs
+      .command('rm')
+      .description(
+        "move outputs to the hub's trash, by id or by filter (restorable for a grace period, then removed from storage)",
+      )
+      .argument('[ids...]', 'output ids (from `podpilot outputs ls`)'),
+  )
+    .option('-y, --yes', "do not ask before deleting a filter's result")
+    .option('--json', 'print the result as JSON')
+    .action(async (ids: string[], opts: FilterOptions & { yes?: boolean; json?: boolean }) => {
+      const hub = await client();
+      await removeOutputs(hub, ids, await toFilter(hub, opts), opts);
+    });
 }
 
 function registerLs(outputs: Command): void {
   filterOptions(outputs.command('ls').description('list outputs, newest first'))
     .option('--limit <n>', 'show at most this many', positiveInt('--limit', 1_000_000), 100)
+    .option('--deleted', 'list the trash (deleted, not yet removed) instead')
     .option('--json', 'print as JSON')
-    .action(async (opts: FilterOptions & { limit: number; json?: boolean }) => {
+    .action(async (opts: FilterOptions & { limit: number; deleted?: boolean; json?: boolean }) => {
       const hub = await client();
-      const list = await listOutputs(hub, await toFilter(hub, opts), opts.limit);
+      const filter = {
+        ...(await toFilter(hub, opts)),
+        ...(opts.deleted ? { deleted: 'true' as const } : {}),
+      };
+      const list = await listOutputs(hub, filter, opts.limit);
       if (opts.json) return printJson(list);
       if (!list.length) return void process.stdout.write('No outputs match.\n');
       printTable(
-        ['CREATED', 'INSTANCE', 'PATH', 'VERSION', 'SIZE'],
+        ['ID', opts.deleted ? 'DELETED' : 'CREATED', 'INSTANCE', 'PATH', 'VERSION', 'SIZE'],
         list.map((o) => [
-          formatTime(o.createdAt),
+          o.id,
+          formatTime(opts.deleted ? (o.deletedAt ?? o.createdAt) : o.createdAt),
           o.instanceName,
           o.path,
           o.version,

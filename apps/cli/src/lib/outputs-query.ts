@@ -14,6 +14,8 @@ export interface OutputsFilter {
   path?: string;
   /** Words searched in the path and the embedded prompt. */
   q?: string;
+  /** `'true'`: the trash instead. */
+  deleted?: 'true';
 }
 
 /** The most the hub answers per page. */

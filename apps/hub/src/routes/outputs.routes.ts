@@ -13,6 +13,10 @@ export const outputsRoutes: FastifyPluginAsyncZod<{ outputs: OutputsService }> =
 
   route(app, api.urls, async (request) => outputs.urls(request.params.id));
 
+  route(app, api.remove, async (request) => outputs.trash.remove(request.body));
+
+  route(app, api.restore, async (request) => outputs.trash.restore(request.body.ids));
+
   route(app, endpoints.instances.sync, async (request) => {
     const { timeoutSeconds } = request.body ?? SyncInstanceRequest.parse({});
     return outputs.finalSync(request.params.id, timeoutSeconds * 1000);

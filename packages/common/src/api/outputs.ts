@@ -141,6 +141,8 @@ export const OutputSummary = z.object({
   createdAt: Timestamp,
   hasThumbnail: z.boolean(),
   metadata: OutputMetadata.nullable(),
+  /** When the owner deleted it (it is in the trash, restorable until `deletedAt` + the grace period); else null. */
+  deletedAt: Timestamp.nullable(),
 });
 export type OutputSummary = z.infer<typeof OutputSummary>;
 
@@ -156,8 +158,62 @@ export const ListOutputsQuery = z.object({
   q: z.string().min(1).max(500).optional(),
   limit: z.coerce.number().int().min(1).max(1000, 'expected at most 1000').default(100),
   cursor: z.string().optional(),
+  /** `true`: the trash (deleted outputs not yet purged) instead of the kept ones. */
+  deleted: z
+    .enum(['true', 'false'], { error: 'expected true or false' })
+    .transform((value) => value === 'true')
+    .optional(),
 });
 export type ListOutputsQuery = z.infer<typeof ListOutputsQuery>;
+
+/** The filters of a list, without paging: what `POST /api/outputs/delete` takes to delete a search's result. */
+export const OutputsFilter = ListOutputsQuery.pick({
+  instance: true,
+  profile: true,
+  since: true,
+  until: true,
+  path: true,
+  q: true,
+}).strict();
+export type OutputsFilter = z.infer<typeof OutputsFilter>;
+
+const OutputIds = z
+  .array(z.uuid({ message: 'expected an output id (UUID)' }), { error: 'expected a list of output ids' })
+  .min(1, 'expected at least one output id')
+  .max(1000, 'expected at most 1000 output ids (delete a filter for more)');
+
+/**
+ * `POST /api/outputs/delete`: the outputs named by `ids`, or every kept one that `filter` matches (at least one
+ * of its fields must be set: an empty filter would be everything). They go to the trash; idempotent.
+ */
+export const DeleteOutputsRequest = z
+  .strictObject({ ids: OutputIds.optional(), filter: OutputsFilter.optional() })
+  .superRefine((body, ctx) => {
+    if ((body.ids === undefined) === (body.filter === undefined))
+      ctx.addIssue({ code: 'custom', message: 'expected exactly one of ids or filter' });
+    else if (body.filter && Object.values(body.filter).every((v) => v === undefined))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['filter'],
+        message: 'expected at least one filter (instance, profile, since, until, path or q)',
+      });
+  });
+export type DeleteOutputsRequest = z.infer<typeof DeleteOutputsRequest>;
+
+export const DeleteOutputsResponse = z.object({
+  /** How many outputs went to the trash now (those already there are not counted again). */
+  deleted: z.number().int(),
+  /** Until when they can be restored; after that their files are removed for good. */
+  restoreUntil: Timestamp,
+});
+export type DeleteOutputsResponse = z.infer<typeof DeleteOutputsResponse>;
+
+/** `POST /api/outputs/restore`: takes outputs back out of the trash (those still there). */
+export const RestoreOutputsRequest = z.strictObject({ ids: OutputIds });
+export type RestoreOutputsRequest = z.infer<typeof RestoreOutputsRequest>;
+
+export const RestoreOutputsResponse = z.object({ restored: z.number().int() });
+export type RestoreOutputsResponse = z.infer<typeof RestoreOutputsResponse>;
 
 export const ListOutputsResponse = z.object({
   outputs: z.array(OutputSummary),

@@ -24,6 +24,7 @@ import { OutputConfirm } from './output-confirm.js';
 import { OutputDerivations } from './output-derivations.js';
 import { downloadNameOf, storedTypeOf } from './output-keys.js';
 import { OutputPresign } from './output-presign.js';
+import { filterOf, OutputTrash } from './output-trash.js';
 import { MULTIPART_THRESHOLD_BYTES, PREFERRED_PART_SIZE } from './output-upload-rules.js';
 
 export { contentTypeOf, outputKey, stagingKey, thumbnailKey } from './output-keys.js';
@@ -45,6 +46,7 @@ const toSummary = (row: OutputRow): OutputSummary => ({
   createdAt: iso(row.createdAt),
   hasThumbnail: row.thumbnailKey !== null,
   metadata: row.metadata,
+  deletedAt: isoOrNull(row.deletedAt),
 });
 
 const encodeCursor = (row: OutputRow) =>
@@ -73,6 +75,8 @@ export interface OutputsServiceOptions {
   multipartThresholdBytes?: number;
   /** Preferred part size of those uploads (default 16 MiB; at least 5 MiB is used). */
   preferredPartSize?: number;
+  /** How long deleted outputs stay restorable (default 7 days). */
+  trashGraceMs?: number;
 }
 
 /**
@@ -89,6 +93,8 @@ export class OutputsService {
   private readonly presigner: OutputPresign;
   /** Confirms uploaded files into the index (output-confirm.ts). */
   private readonly confirmer: OutputConfirm;
+  /** Deleting, restoring and purging (output-trash.ts). */
+  readonly trash: OutputTrash;
 
   constructor(
     db: Db,
@@ -108,6 +114,7 @@ export class OutputsService {
       options.preferredPartSize ?? PREFERRED_PART_SIZE,
     );
     this.confirmer = new OutputConfirm(db, storage, this.outputs, pending, this.derivations);
+    this.trash = new OutputTrash(this.outputs, storage, log, options.trashGraceMs);
   }
 
   // --- agent side -----------------------------------------------------------------------------------------
@@ -157,14 +164,9 @@ export class OutputsService {
   // --- owner side -----------------------------------------------------------------------------------------
 
   async list(query: ListOutputsQuery): Promise<ListOutputsResponse> {
-    const words = query.q?.toLowerCase().split(/\s+/).filter(Boolean);
     const rows = await this.outputs.list({
-      ...(query.instance ? { instanceId: query.instance } : {}),
-      ...(query.profile ? { profile: query.profile } : {}),
-      ...(query.since ? { since: query.since } : {}),
-      ...(query.until ? { until: query.until } : {}),
-      ...(query.path ? { path: query.path } : {}),
-      ...(words?.length ? { words } : {}),
+      ...filterOf(query),
+      ...(query.deleted ? { deleted: true } : {}),
       ...(query.cursor ? { after: decodeCursor(query.cursor) } : {}),
       limit: query.limit + 1,
     });

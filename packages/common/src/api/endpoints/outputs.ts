@@ -1,5 +1,14 @@
 import { apiErrors, endpoint } from '../endpoint.js';
-import { ListOutputsQuery, ListOutputsResponse, OutputSummary, OutputUrlsResponse } from '../outputs.js';
+import {
+  DeleteOutputsRequest,
+  DeleteOutputsResponse,
+  ListOutputsQuery,
+  ListOutputsResponse,
+  OutputSummary,
+  OutputUrlsResponse,
+  RestoreOutputsRequest,
+  RestoreOutputsResponse,
+} from '../outputs.js';
 import { OutputIdParams } from './params.js';
 
 const errors = apiErrors(400, 401, 404);
@@ -34,5 +43,23 @@ export const outputsEndpoints = {
     responses: { 200: OutputUrlsResponse, ...errors },
     answer: 'json',
     summary: 'Presigned download URLs for the file and its thumbnail',
+  }),
+  remove: endpoint({
+    ...output,
+    method: 'POST',
+    path: '/api/outputs/delete',
+    body: DeleteOutputsRequest,
+    responses: { 200: DeleteOutputsResponse, ...errors },
+    answer: 'json',
+    summary: "Move outputs (by id, or a filter's result) to the trash; restorable for the grace period",
+  }),
+  restore: endpoint({
+    ...output,
+    method: 'POST',
+    path: '/api/outputs/restore',
+    body: RestoreOutputsRequest,
+    responses: { 200: RestoreOutputsResponse, ...errors },
+    answer: 'json',
+    summary: 'Take outputs back out of the trash',
   }),
 };

@@ -1,0 +1,4 @@
+-- Deleted outputs wait in the trash for a grace period (restorable), then the housekeeping job removes their
+-- files and thumbnails from storage and their rows. deleted_at: when the owner deleted it; null = kept.
+alter table outputs add column deleted_at timestamptz;
+create index outputs_deleted_at on outputs (deleted_at) where deleted_at is not null;
