@@ -24,6 +24,7 @@ export * from './api/tokens.js';
 export { ConfigError, configProblems } from './config-error.js';
 export { errorMessage } from './error-message.js';
 export { profileTextIssues, type TextIssue, type TextPath, textIssues } from './no-nul.js';
+export * from './outputs/index.js';
 export * from './profile/index.js';
 export * from './retry/index.js';
 export * from './tailscale/index.js';

@@ -15,6 +15,8 @@ export interface OutputRow {
   contentType: string | null;
   thumbnailKey: string | null;
   metadata: OutputMetadata | null;
+  /** The prompt as typed, cut short (see OutputSummary.prompt). */
+  promptSummary: string | null;
   createdAt: Date;
   /** When it went to the trash; null while kept. */
   deletedAt: Date | null;
@@ -37,10 +39,18 @@ export interface OutputFilter {
   limit: number;
 }
 
-const columns = `o.id, o.instance_id as "instanceId", i.name as "instanceName", p.name as profile, o.path, o.version,
-  o.size_bytes as "sizeBytes", o.sha256, o.mtime, o.storage_key as "storageKey", o.content_type as "contentType",
-  o.thumbnail_key as "thumbnailKey", o.metadata, o.created_at as "createdAt", o.deleted_at as "deletedAt",
+/** The row's columns with `metadata` as given: all of it for one output, only the size in lists. */
+const columnsWith = (metadata: string) => `o.id, o.instance_id as "instanceId", i.name as "instanceName",
+  p.name as profile, o.path, o.version, o.size_bytes as "sizeBytes", o.sha256, o.mtime,
+  o.storage_key as "storageKey", o.content_type as "contentType", o.thumbnail_key as "thumbnailKey",
+  ${metadata} as metadata, o.prompt_summary as "promptSummary", o.created_at as "createdAt",
+  o.deleted_at as "deletedAt",
   to_char(o.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "createdAtExact"`;
+const columns = columnsWith('o.metadata');
+const listColumns = columnsWith(
+  `case when o.metadata is null then null else jsonb_strip_nulls(jsonb_build_object(
+     'width', o.metadata->'width', 'height', o.metadata->'height')) end`,
+);
 
 const from = `from outputs o
   join instances i on i.id = o.instance_id
@@ -87,7 +97,7 @@ export class OutputsRepository {
   async list(filter: OutputFilter): Promise<OutputRow[]> {
     const { where, params, param } = whereOf(filter);
     return this.db.query<OutputRow>(
-      `select ${columns} ${from} ${where.length ? `where ${where.join(' and ')}` : ''}
+      `select ${listColumns} ${from} ${where.length ? `where ${where.join(' and ')}` : ''}
         order by o.created_at desc, o.id desc limit ${param(filter.limit)}`,
       params,
     );
@@ -223,19 +233,39 @@ export class OutputsRepository {
   /** Records what the hub read from the file: its thumbnail, embedded metadata and search text. */
   async setDerived(
     id: string,
-    input: { thumbnailKey: string | null; metadata: OutputMetadata | null; searchText: string },
+    input: {
+      thumbnailKey: string | null;
+      metadata: OutputMetadata | null;
+      searchText: string;
+      promptSummary: string | null;
+    },
   ): Promise<void> {
     await this.db.query(
       `update outputs set thumbnail_key = coalesce($2, thumbnail_key), metadata = coalesce($3::jsonb, metadata),
-              search_text = $4
+              search_text = $4, prompt_summary = $5
         where id = $1`,
       [
         id,
         input.thumbnailKey,
         input.metadata === null ? null : JSON.stringify(input.metadata),
         input.searchText,
+        input.promptSummary,
       ],
     );
+  }
+
+  /** Outputs derived before prompt summaries existed (settings read, no summary): their ids and settings. */
+  async unsummarised(limit: number): Promise<{ id: string; metadata: OutputMetadata }[]> {
+    return this.db.query(
+      `select id, metadata from outputs
+        where prompt_summary is null and (metadata ? 'parameters' or metadata ? 'prompt') limit $1`,
+      [limit],
+    );
+  }
+
+  /** Records the prompt summary alone ('' when the settings hold no prompt, so it is not looked at again). */
+  async setPromptSummary(id: string, summary: string): Promise<void> {
+    await this.db.query('update outputs set prompt_summary = $2 where id = $1', [id, summary]);
   }
 
   /** Whether the instance exists. */

@@ -64,14 +64,6 @@ export const instanceOutputsQuery = (id: string) =>
     queryFn: () => apiCall(endpoints.outputs.list, { query: { instance: id, limit: 12 } }),
   });
 
-export const outputUrlsQuery = (outputId: string) =>
-  queryOptions({
-    queryKey: ['outputs', outputId, 'urls'],
-    queryFn: () => apiCall(endpoints.outputs.urls, { params: { id: outputId } }),
-    // Presigned: refreshed well before they expire.
-    staleTime: 5 * 60_000,
-  });
-
 export const logsPage = (id: string, after: number) =>
   apiCall(api.logs, { params: { id }, query: { after, limit: 1000 } });
 

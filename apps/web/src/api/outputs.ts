@@ -17,6 +17,8 @@ export function outputsQuery(filters: Filters) {
       apiCall(endpoints.outputs.list, { query: outputsQueryParams(key, pageParam, OUTPUTS_PAGE_SIZE) }),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
+    // The thumbnails' signed URLs last an hour: pages are fetched again before they run out.
+    refetchInterval: 45 * 60_000,
   });
 }
 

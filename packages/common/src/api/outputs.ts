@@ -140,6 +140,14 @@ export const OutputSummary = z.object({
   contentType: z.string().nullable(),
   createdAt: Timestamp,
   hasThumbnail: z.boolean(),
+  /** A signed URL of the thumbnail (valid an hour); null when there is none. */
+  thumbnailUrl: z.string().nullable(),
+  /** The prompt as typed (A1111, Forge, Fooocus, ComfyUI), cut to 300 characters; null when none is known. */
+  prompt: z.string().nullable(),
+  /**
+   * Everything read from the file (`GET /api/outputs/:id`); in list answers only `width` and `height` (a
+   * ComfyUI workflow is large: the detail has it).
+   */
   metadata: OutputMetadata.nullable(),
   /** When the owner deleted it (it is in the trash, restorable until `deletedAt` + the grace period); else null. */
   deletedAt: Timestamp.nullable(),

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { OutputMetadata } from '@podpilot/common';
+import { cutToCodeUnits, type OutputMetadata, outputParams } from '@podpilot/common';
 import type { FastifyBaseLogger } from 'fastify';
 import sharp from 'sharp';
 import { pngTextChunks } from '../../lib/png-text.js';
@@ -13,6 +13,12 @@ const MiB = 1024 * 1024;
 /** Images bigger than this get no thumbnail (the hub reads the whole file into memory for it). */
 export const MAX_THUMBNAIL_SOURCE_BYTES = 64 * MiB;
 const THUMBNAIL_MAX_SIDE = 256;
+/** The longest prompt a list shows (on a whole character). */
+export const PROMPT_SUMMARY_LENGTH = 300;
+
+/** The prompt as typed, cut for lists; '' when the settings hold none (so it is known to be done). */
+export const promptSummaryOf = (metadata: OutputMetadata): string =>
+  cutToCodeUnits(outputParams(metadata).prompt ?? '', PROMPT_SUMMARY_LENGTH);
 
 async function readAll(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -50,6 +56,7 @@ export class OutputDerivations {
   async resume(limit = 10_000): Promise<number> {
     const ids = await this.outputs.underived([...THUMBNAILED], MAX_THUMBNAIL_SOURCE_BYTES, limit);
     for (const id of ids) this.enqueue(id);
+    await this.summariseOlder(limit);
     return ids.length;
   }
 
@@ -101,6 +108,14 @@ export class OutputDerivations {
       thumbnailKey: thumbnail,
       metadata, // `{}` when the image holds nothing: still marks it as done
       searchText,
+      promptSummary: promptSummaryOf(metadata),
     });
+  }
+
+  /** Summarises the prompts of outputs derived before summaries existed, from their stored settings. */
+  private async summariseOlder(limit: number): Promise<number> {
+    const rows = await this.outputs.unsummarised(limit);
+    for (const row of rows) await this.outputs.setPromptSummary(row.id, promptSummaryOf(row.metadata));
+    return rows.length;
   }
 }

@@ -32,7 +32,7 @@ export { contentTypeOf, outputKey, stagingKey, thumbnailKey } from './output-key
 const DOWNLOAD_URL_TTL_SECONDS = 3600;
 const SYNC_POLL_MS = 250;
 
-const toSummary = (row: OutputRow): OutputSummary => ({
+const toSummary = (row: OutputRow, thumbnailUrl: string | null): OutputSummary => ({
   id: row.id,
   instanceId: row.instanceId,
   instanceName: row.instanceName,
@@ -45,6 +45,8 @@ const toSummary = (row: OutputRow): OutputSummary => ({
   contentType: row.contentType,
   createdAt: iso(row.createdAt),
   hasThumbnail: row.thumbnailKey !== null,
+  thumbnailUrl,
+  prompt: row.promptSummary || null,
   metadata: row.metadata,
   deletedAt: isoOrNull(row.deletedAt),
 });
@@ -173,13 +175,23 @@ export class OutputsService {
     const page = rows.slice(0, query.limit);
     const last = page[page.length - 1];
     return {
-      outputs: page.map(toSummary),
+      outputs: await Promise.all(page.map(async (row) => toSummary(row, await this.thumbnailUrl(row)))),
       nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null,
     };
   }
 
   async get(id: string): Promise<OutputSummary> {
-    return toSummary(await this.require(id));
+    const row = await this.require(id);
+    return toSummary(row, await this.thumbnailUrl(row));
+  }
+
+  /** The thumbnail's signed URL (signed here, no request to storage), or null when there is none. */
+  private thumbnailUrl(row: OutputRow): Promise<string | null> {
+    if (!row.thumbnailKey) return Promise.resolve(null);
+    return this.storage.presignGet(row.thumbnailKey, {
+      expiresInSeconds: DOWNLOAD_URL_TTL_SECONDS,
+      contentType: 'image/webp',
+    });
   }
 
   /**
@@ -194,12 +206,7 @@ export class OutputsService {
       downloadName: downloadNameOf(row.path),
       contentType: storedTypeOf(row.path),
     });
-    const thumbnailUrl = row.thumbnailKey
-      ? await this.storage.presignGet(row.thumbnailKey, {
-          expiresInSeconds: DOWNLOAD_URL_TTL_SECONDS,
-          contentType: 'image/webp',
-        })
-      : null;
+    const thumbnailUrl = await this.thumbnailUrl(row);
     return {
       url,
       thumbnailUrl,

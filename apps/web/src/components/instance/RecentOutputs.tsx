@@ -1,34 +1,29 @@
 import type { OutputSummary } from '@podpilot/common';
 import { useQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
-import { instanceOutputsQuery, outputUrlsQuery } from '../../api/instances';
+import { instanceOutputsQuery } from '../../api/instances';
 import { formatSize } from '../../lib/live';
 import { QueryState } from '../shared/QueryState';
 
 const fileName = (path: string) => path.split('/').pop() ?? path;
 
+/** A thumbnail (signed in the list answer) linking to the gallery's full view of the output. */
 function Thumb({ output }: { output: OutputSummary }) {
-  const urls = useQuery({ ...outputUrlsQuery(output.id), enabled: output.hasThumbnail });
   const name = fileName(output.path);
-  const src = urls.data?.thumbnailUrl;
+  const src = output.thumbnailUrl;
   return (
     <figure className="overflow-hidden rounded-md border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
       {src ? (
-        <a
-          href={urls.data?.url}
-          target="_blank"
-          rel="noreferrer"
+        <Link
+          to="/outputs"
+          search={{ view: output.id }}
           className="block focus-visible:outline-2 focus-visible:outline-indigo-500"
         >
           <img src={src} alt={name} loading="lazy" className="aspect-square w-full object-cover" />
-        </a>
+        </Link>
       ) : (
         <div className="flex aspect-square items-center justify-center bg-slate-100 p-2 text-center text-xs text-slate-500 dark:bg-slate-800 dark:text-slate-400">
-          {urls.isError
-            ? 'no preview (could not sign the URL)'
-            : output.hasThumbnail
-              ? 'loading…'
-              : 'no preview'}
+          no preview
         </div>
       )}
       <figcaption className="truncate px-2 py-1 text-xs" title={output.path}>

@@ -1,7 +1,6 @@
-import type { OutputSummary } from '@podpilot/common';
+import { type OutputParams, type OutputSummary, outputParams } from '@podpilot/common';
 import { useQuery } from '@tanstack/react-query';
-import { outputUrlsQuery } from '../../api/outputs';
-import { type OutputParams, outputParams } from '../../lib/output-params';
+import { outputQuery, outputUrlsQuery } from '../../api/outputs';
 import { baseName, isImage } from '../../lib/outputs-search';
 import { Button } from '../shared/Button';
 import { QueryError } from '../shared/QueryState';
@@ -10,7 +9,9 @@ import { FileFacts, GenerationFacts } from './OutputFacts';
 /** The output dialog's content: the image (or a note), and beside it Download, its settings and the file. */
 export function OutputBody({ output }: { output: OutputSummary }) {
   const urls = useQuery(outputUrlsQuery(output.id));
-  const params = outputParams(output.metadata);
+  // A list's row has only the size of the settings; the detail has all of them.
+  const detail = useQuery(outputQuery(output.id)).data ?? output;
+  const params = outputParams(detail.metadata);
   const name = baseName(output.path);
   return (
     <div className="flex min-h-0 flex-1 flex-col overflow-y-auto lg:flex-row lg:overflow-hidden">
@@ -43,8 +44,8 @@ export function OutputBody({ output }: { output: OutputSummary }) {
             <Button disabled>Download</Button>
           )}
         </div>
-        <GenerationFacts output={output} params={params} />
-        <FileFacts output={output} />
+        <GenerationFacts output={detail} params={params} />
+        <FileFacts output={detail} />
       </aside>
     </div>
   );

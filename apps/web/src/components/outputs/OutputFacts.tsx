@@ -1,8 +1,7 @@
-import type { OutputSummary } from '@podpilot/common';
+import type { OutputParams, OutputSummary } from '@podpilot/common';
 import { Link } from '@tanstack/react-router';
 import type { ReactNode } from 'react';
 import { formatDateTime } from '../../lib/format';
-import type { OutputParams } from '../../lib/output-params';
 import { formatBytes } from '../../lib/transfer';
 import { CopyButton } from '../shared/CopyButton';
 import { RelativeTime } from '../shared/RelativeTime';

@@ -1,15 +1,11 @@
 import type { OutputSummary } from '@podpilot/common';
-import { useQuery } from '@tanstack/react-query';
-import { memo, useRef } from 'react';
-import { outputUrlsQuery } from '../../api/outputs';
-import { useNearViewport } from '../../hooks/useNearViewport';
+import { memo } from 'react';
 import { formatRelative } from '../../lib/format';
-import { outputParams } from '../../lib/output-params';
 import { baseName } from '../../lib/outputs-search';
 
 /** What a tile's image is described as: the start of its prompt when it has one, else its file name. */
 export function describeOutput(output: OutputSummary): string {
-  const prompt = outputParams(output.metadata).prompt;
+  const prompt = output.prompt;
   const name = baseName(output.path);
   return prompt ? `${name}: ${prompt.length > 120 ? `${prompt.slice(0, 120)}…` : prompt}` : name;
 }
@@ -23,9 +19,6 @@ interface OutputTileProps {
 
 /** One square of the gallery: the thumbnail (asked for once it nears the screen), a checkbox, a caption. */
 export const OutputTile = memo(function OutputTile({ output, selected, onToggle, onOpen }: OutputTileProps) {
-  const box = useRef<HTMLDivElement>(null);
-  const near = useNearViewport(box);
-  const urls = useQuery({ ...outputUrlsQuery(output.id), enabled: near && output.hasThumbnail });
   const name = baseName(output.path);
   const extension = name.includes('.') ? name.slice(name.lastIndexOf('.') + 1).toUpperCase() : 'FILE';
   return (
@@ -37,7 +30,7 @@ export const OutputTile = memo(function OutputTile({ output, selected, onToggle,
           : 'border-slate-200 dark:border-slate-800')
       }
     >
-      <div ref={box} className="relative aspect-square bg-slate-100 dark:bg-slate-800">
+      <div className="relative aspect-square bg-slate-100 dark:bg-slate-800">
         <button
           type="button"
           onClick={() => onOpen(output.id)}
@@ -45,12 +38,7 @@ export const OutputTile = memo(function OutputTile({ output, selected, onToggle,
           data-output={output.id}
           className="absolute inset-0 block size-full focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-indigo-500"
         >
-          <Thumbnail
-            output={output}
-            url={urls.data?.thumbnailUrl}
-            failed={urls.isError}
-            extension={extension}
-          />
+          <Thumbnail output={output} extension={extension} />
         </button>
         <SelectBox name={name} selected={selected} onToggle={() => onToggle(output.id)} />
       </div>
@@ -66,42 +54,25 @@ export const OutputTile = memo(function OutputTile({ output, selected, onToggle,
   );
 });
 
-/** The thumbnail once signed, a pulse while it loads, or the file's extension when there is none. */
-function Thumbnail({
-  output,
-  url,
-  failed,
-  extension,
-}: {
-  output: OutputSummary;
-  url: string | null | undefined;
-  failed: boolean;
-  extension: string;
-}) {
-  return (
-    <>
-      {url ? (
-        <img
-          src={url}
-          alt={describeOutput(output)}
-          loading="lazy"
-          decoding="async"
-          width={256}
-          height={256}
-          className="size-full object-cover"
-        />
-      ) : (
-        <span
-          aria-hidden="true"
-          className={
-            'flex size-full items-center justify-center text-xs font-semibold tracking-wide text-slate-400 dark:text-slate-500 ' +
-            (output.hasThumbnail && !failed ? 'animate-pulse' : '')
-          }
-        >
-          {output.hasThumbnail && !failed ? '' : extension}
-        </span>
-      )}
-    </>
+/** The thumbnail (signed in the list answer; the browser loads it lazily), or the file's extension. */
+function Thumbnail({ output, extension }: { output: OutputSummary; extension: string }) {
+  return output.thumbnailUrl ? (
+    <img
+      src={output.thumbnailUrl}
+      alt={describeOutput(output)}
+      loading="lazy"
+      decoding="async"
+      width={256}
+      height={256}
+      className="size-full object-cover"
+    />
+  ) : (
+    <span
+      aria-hidden="true"
+      className="flex size-full items-center justify-center text-xs font-semibold tracking-wide text-slate-400 dark:text-slate-500"
+    >
+      {extension}
+    </span>
   );
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseFooocusParameters } from './fooocus-params';
-import { outputParams } from './output-params';
+import { parseFooocusParameters } from './fooocus-params.js';
+import { outputParams } from './output-params.js';
 
 /** What Fooocus 2.5 writes in `parameters` with its own scheme (json.dumps of its sorted metadata). */
 const FOOOCUS = JSON.stringify({

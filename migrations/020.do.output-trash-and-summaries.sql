@@ -2,3 +2,7 @@
 -- files and thumbnails from storage and their rows. deleted_at: when the owner deleted it; null = kept.
 alter table outputs add column deleted_at timestamptz;
 create index outputs_deleted_at on outputs (deleted_at) where deleted_at is not null;
+
+-- What a list shows of an output's settings: the prompt as typed (A1111, Fooocus, ComfyUI), at most 300
+-- characters, read when the hub derives the thumbnail, so a list never ships or parses whole workflows.
+alter table outputs add column prompt_summary text;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { outputParams, parseA1111Parameters, summarizeComfyUi } from './output-params';
+import { outputParams, parseA1111Parameters, summarizeComfyUi } from './output-params.js';
 
 const A1111 = [
   'a lighthouse at dusk, (oil painting:1.2),',

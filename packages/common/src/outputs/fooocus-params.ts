@@ -1,4 +1,4 @@
-import type { Setting } from './output-params';
+import type { Setting } from './output-params.js';
 
 /** Fooocus' own metadata scheme, as its generation settings. */
 export interface FooocusParameters {

@@ -1,4 +1,4 @@
-import { parseFooocusParameters } from './fooocus-params';
+import { parseFooocusParameters } from './fooocus-params.js';
 
 /** One labelled generation setting, in the order the UI wrote it. */
 export interface Setting {
