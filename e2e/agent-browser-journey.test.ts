@@ -280,6 +280,17 @@ it('goes from first-run setup to a stopped instance with an output in the galler
       await screenshot('outputs');
     });
 
+    await step('the output can be deleted (after a confirmation) and brought back with Undo', async () => {
+      await page.getByRole('checkbox', { name: `Select ${IMAGE}` }).check();
+      await page.getByRole('button', { name: 'Delete file' }).click();
+      const confirm = page.getByRole('dialog', { name: 'Delete file?' });
+      await confirm.getByRole('button', { name: 'Delete', exact: true }).click();
+      await page.getByRole('status').filter({ hasText: 'Moved 1 output to the trash' }).waitFor();
+      await page.getByRole('button', { name: `Open ${IMAGE}` }).waitFor({ state: 'detached' });
+      await page.getByRole('button', { name: 'Undo' }).click();
+      await page.getByRole('button', { name: `Open ${IMAGE}` }).waitFor();
+    });
+
     await step('Models, Costs and Settings open', async () => {
       for (const [name, path] of [
         ['Models', '/models'],

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { relative, resolve, sep } from 'node:path';
 import { type InstanceSummary, type OutputSummary, outputSegmentProblem } from '@podpilot/common';
 
+export { versionedPath } from '@podpilot/common';
+
 // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
 const UNSAFE_NAME = /[/\\\u0000-\u001f\u007f]/;
 
@@ -26,15 +28,6 @@ export function instanceFolders(instances: InstanceSummary[]): (output: OutputSu
     isSafeFolderName(output.instanceName) && count.get(output.instanceName.toLowerCase()) === 1
       ? output.instanceName
       : output.instanceId;
-}
-
-/** `a/b.png` for version 1; `a/b.v3.png` for version 3 (`a/.env.v3`, `a/README.v3`). */
-export function versionedPath(path: string, version: number): string {
-  if (version <= 1) return path;
-  const name = path.slice(path.lastIndexOf('/') + 1);
-  const dot = name.lastIndexOf('.');
-  const ext = dot > 0 ? name.slice(dot) : '';
-  return `${path.slice(0, path.length - ext.length)}.v${version}${ext}`;
 }
 
 /**

@@ -1,87 +1,8 @@
 import type { OutputMetadata } from '@podpilot/common';
 import type { Queryable } from '../db/db.js';
+import { columns, from, listColumns, type OutputFilter, type OutputRow, whereOf } from './outputs-sql.js';
 
-export interface OutputRow {
-  id: string;
-  instanceId: string;
-  instanceName: string;
-  profile: string | null;
-  path: string;
-  version: number;
-  sizeBytes: number;
-  sha256: string;
-  mtime: Date | null;
-  storageKey: string;
-  contentType: string | null;
-  thumbnailKey: string | null;
-  metadata: OutputMetadata | null;
-  /** The prompt as typed, cut short (see OutputSummary.prompt). */
-  promptSummary: string | null;
-  createdAt: Date;
-  /** When it went to the trash; null while kept. */
-  deletedAt: Date | null;
-  /** `created_at` with its microseconds, for cursors (a JS Date keeps only milliseconds). */
-  createdAtExact: string;
-}
-
-export interface OutputFilter {
-  instanceId?: string;
-  profile?: string;
-  since?: string;
-  until?: string;
-  path?: string;
-  /** Lower-cased words; each must occur in `search_text`. */
-  words?: string[];
-  /** Rows strictly after this position in the newest-first order. */
-  after?: { createdAt: string; id: string };
-  /** true: only the trash; otherwise only kept outputs. */
-  deleted?: boolean;
-  limit: number;
-}
-
-/** The row's columns with `metadata` as given: all of it for one output, only the size in lists. */
-const columnsWith = (metadata: string) => `o.id, o.instance_id as "instanceId", i.name as "instanceName",
-  p.name as profile, o.path, o.version, o.size_bytes as "sizeBytes", o.sha256, o.mtime,
-  o.storage_key as "storageKey", o.content_type as "contentType", o.thumbnail_key as "thumbnailKey",
-  ${metadata} as metadata, o.prompt_summary as "promptSummary", o.created_at as "createdAt",
-  o.deleted_at as "deletedAt",
-  to_char(o.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "createdAtExact"`;
-const columns = columnsWith('o.metadata');
-const listColumns = columnsWith(
-  `case when o.metadata is null then null else jsonb_strip_nulls(jsonb_build_object(
-     'width', o.metadata->'width', 'height', o.metadata->'height')) end`,
-);
-
-const from = `from outputs o
-  join instances i on i.id = o.instance_id
-  left join profile_versions v on v.id = i.profile_version_id
-  left join profiles p on p.id = v.profile_id`;
-
-/** The SQL conditions of `filter` (kept or trashed, the filters, the cursor) and their parameters. */
-function whereOf(filter: OutputFilter) {
-  const where: string[] = [filter.deleted ? 'o.deleted_at is not null' : 'o.deleted_at is null'];
-  const params: unknown[] = [];
-  const param = (value: unknown) => {
-    params.push(value);
-    return `$${params.length}`;
-  };
-  if (filter.instanceId) where.push(`o.instance_id = ${param(filter.instanceId)}`);
-  if (filter.profile) where.push(`p.name = ${param(filter.profile)}`);
-  if (filter.since) where.push(`o.created_at >= ${param(filter.since)}::timestamptz`);
-  if (filter.until) where.push(`o.created_at < ${param(filter.until)}::timestamptz`);
-  // strpos rather than LIKE: no wildcard escaping, same answer on PGlite and PostgreSQL.
-  if (filter.path) where.push(`strpos(lower(o.path), ${param(filter.path.toLowerCase())}) > 0`);
-  for (const word of filter.words ?? [])
-    where.push(`strpos(coalesce(o.search_text, lower(o.path)), ${param(word)}) > 0`);
-  if (filter.after) {
-    const at = param(filter.after.createdAt);
-    const id = param(filter.after.id);
-    where.push(
-      `(o.created_at < ${at}::timestamptz or (o.created_at = ${at}::timestamptz and o.id < ${id}::uuid))`,
-    );
-  }
-  return { where, params, param };
-}
+export type { OutputFilter, OutputRow } from './outputs-sql.js';
 
 /** The output index (`outputs`); the uploads under way are PendingOutputsRepository's. */
 export class OutputsRepository {
@@ -103,55 +24,6 @@ export class OutputsRepository {
     );
   }
 
-  /** Moves the kept outputs among `ids` to the trash; returns how many moved. */
-  async trash(ids: string[]): Promise<number> {
-    const rows = await this.db.query(
-      'update outputs set deleted_at = now() where id = any($1::uuid[]) and deleted_at is null returning id',
-      [ids],
-    );
-    return rows.length;
-  }
-
-  /** Moves every kept output `filter` matches (at most `limit`) to the trash; returns how many moved. */
-  async trashWhere(
-    filter: Omit<OutputFilter, 'limit' | 'after' | 'deleted'>,
-    limit: number,
-  ): Promise<number> {
-    const { where, params, param } = whereOf({ ...filter, limit });
-    const rows = await this.db.query(
-      `update outputs set deleted_at = now() where id in (
-         select o.id ${from} where ${where.join(' and ')} order by o.created_at desc limit ${param(limit)})
-       returning id`,
-      params,
-    );
-    return rows.length;
-  }
-
-  /** Takes the outputs among `ids` that are in the trash back out; returns how many. */
-  async restore(ids: string[]): Promise<number> {
-    const rows = await this.db.query(
-      'update outputs set deleted_at = null where id = any($1::uuid[]) and deleted_at is not null returning id',
-      [ids],
-    );
-    return rows.length;
-  }
-
-  /** Trashed outputs deleted before `before`, oldest first: what the purge removes. */
-  async expired(
-    before: Date,
-    limit: number,
-  ): Promise<Pick<OutputRow, 'id' | 'storageKey' | 'thumbnailKey'>[]> {
-    return this.db.query(
-      `select id, storage_key as "storageKey", thumbnail_key as "thumbnailKey" from outputs
-        where deleted_at < $1 order by deleted_at limit $2`,
-      [before, limit],
-    );
-  }
-
-  /** Removes the rows of purged outputs (their files are gone). */
-  async removeRows(ids: string[]): Promise<void> {
-    await this.db.query('delete from outputs where id = any($1::uuid[]) and deleted_at is not null', [ids]);
-  }
   /**
    * Inserts the rows unless their (instance, path, version) is indexed already, in one statement; returns
    * the rows now at those places (inserted or found), with `inserted` telling which. (path, version) must be

@@ -17,6 +17,18 @@ export const outputsRoutes: FastifyPluginAsyncZod<{ outputs: OutputsService }> =
 
   route(app, api.restore, async (request) => outputs.trash.restore(request.body.ids));
 
+  route(app, api.zip, async (request) => outputs.zips.create(request.body.ids));
+
+  route(app, api.zipDownload, async (request, reply) => {
+    const zip = await outputs.zips.open(request.params.ticket);
+    reply
+      .header('content-type', 'application/zip')
+      .header('content-disposition', `attachment; filename="${zip.filename}"`)
+      .header('cache-control', 'no-store');
+    if (zip.size >= 0) reply.header('content-length', zip.size);
+    return reply.send(zip.stream);
+  });
+
   route(app, endpoints.instances.sync, async (request) => {
     const { timeoutSeconds } = request.body ?? SyncInstanceRequest.parse({});
     return outputs.finalSync(request.params.id, timeoutSeconds * 1000);

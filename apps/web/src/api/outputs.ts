@@ -64,27 +64,28 @@ export const outputProfilesQuery = queryOptions({
   staleTime: 60_000,
 });
 
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/**
- * Downloads outputs one after another: a presigned URL each (the hub names the file), opened through a
- * temporary link. The pause lets the browser start each download; most ask once to allow several.
- */
-export async function downloadOutputs(
-  queryClient: QueryClient,
-  ids: string[],
-  onProgress?: (done: number) => void,
-): Promise<void> {
-  for (const [index, id] of ids.entries()) {
-    const { url } = await queryClient.fetchQuery(outputUrlsQuery(id));
-    const link = document.createElement('a');
-    link.href = url;
-    link.download = '';
-    link.rel = 'noopener';
-    document.body.append(link);
-    link.click();
-    link.remove();
-    onProgress?.(index + 1);
-    if (index < ids.length - 1) await pause(600);
-  }
+/** Starts the browser's download of `url` (same origin, or a signed storage URL) as an attachment. */
+function startDownload(url: string): void {
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = '';
+  link.rel = 'noopener';
+  document.body.append(link);
+  link.click();
+  link.remove();
 }
+
+/** Downloads one output as its file, several as one zip the hub streams (one download, any number of files). */
+export async function downloadOutputs(queryClient: QueryClient, ids: string[]): Promise<void> {
+  if (ids.length === 1 && ids[0]) {
+    startDownload((await queryClient.fetchQuery(outputUrlsQuery(ids[0]))).url);
+    return;
+  }
+  startDownload((await apiCall(endpoints.outputs.zip, { body: { ids } })).url);
+}
+
+/** Moves outputs to the trash (restorable for a while); answers until when. */
+export const deleteOutputs = (ids: string[]) => apiCall(endpoints.outputs.remove, { body: { ids } });
+
+/** Takes outputs back out of the trash. */
+export const restoreOutputs = (ids: string[]) => apiCall(endpoints.outputs.restore, { body: { ids } });

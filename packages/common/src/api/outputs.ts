@@ -250,3 +250,21 @@ export const SyncInstanceResponse = z.object({
   sync: SyncStatus.nullable(),
 });
 export type SyncInstanceResponse = z.infer<typeof SyncInstanceResponse>;
+
+/** `POST /api/outputs/zip`: a link that downloads these outputs as one zip, streamed by the hub. */
+export const ZipOutputsRequest = z.strictObject({ ids: OutputIds });
+export type ZipOutputsRequest = z.infer<typeof ZipOutputsRequest>;
+
+export const ZipOutputsResponse = z.object({
+  /** The hub's path of the zip (GET it: no session needed, it is the ticket); valid until `expiresAt`. */
+  url: z.string(),
+  expiresAt: Timestamp,
+  files: z.number().int(),
+  /** The zip's size: the files' bytes plus the archive's headers. */
+  sizeBytes: z.number().int(),
+});
+export type ZipOutputsResponse = z.infer<typeof ZipOutputsResponse>;
+
+export const ZipTicketParams = z.object({
+  ticket: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'expected a zip ticket from POST /api/outputs/zip'),
+});

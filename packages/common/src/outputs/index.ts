@@ -8,3 +8,4 @@ export {
   type Setting,
   summarizeComfyUi,
 } from './output-params.js';
+export { versionedPath } from './versioned-path.js';

@@ -5,7 +5,7 @@ import type {
   RestoreOutputsResponse,
 } from '@podpilot/common';
 import type { FastifyBaseLogger } from 'fastify';
-import type { OutputsRepository } from '../../repositories/outputs.repository.js';
+import type { OutputTrashRepository } from '../../repositories/output-trash.repository.js';
 import type { ObjectStorage } from '../../storage/index.js';
 
 /** How long a deleted output can be restored before its files are removed (default). */
@@ -31,7 +31,7 @@ export const filterOf = (filter: OutputsFilter) => ({
  */
 export class OutputTrash {
   constructor(
-    private readonly outputs: OutputsRepository,
+    private readonly outputs: OutputTrashRepository,
     private readonly storage: ObjectStorage,
     private readonly log: FastifyBaseLogger,
     private readonly graceMs: number = TRASH_GRACE_MS,

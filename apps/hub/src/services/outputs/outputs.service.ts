@@ -17,6 +17,7 @@ import type { Db } from '../../db/db.js';
 import { iso, isoOrNull } from '../../lib/dates.js';
 import { HttpError, notFound } from '../../lib/http-error.js';
 import { AgentCommandsRepository } from '../../repositories/agent-commands.repository.js';
+import { OutputTrashRepository } from '../../repositories/output-trash.repository.js';
 import { type OutputRow, OutputsRepository } from '../../repositories/outputs.repository.js';
 import { PendingOutputsRepository } from '../../repositories/pending-outputs.repository.js';
 import type { ObjectStorage } from '../../storage/index.js';
@@ -26,6 +27,7 @@ import { downloadNameOf, storedTypeOf } from './output-keys.js';
 import { OutputPresign } from './output-presign.js';
 import { filterOf, OutputTrash } from './output-trash.js';
 import { MULTIPART_THRESHOLD_BYTES, PREFERRED_PART_SIZE } from './output-upload-rules.js';
+import { OutputZips } from './output-zips.js';
 
 export { contentTypeOf, outputKey, stagingKey, thumbnailKey } from './output-keys.js';
 
@@ -97,6 +99,8 @@ export class OutputsService {
   private readonly confirmer: OutputConfirm;
   /** Deleting, restoring and purging (output-trash.ts). */
   readonly trash: OutputTrash;
+  /** Selections as one zip (output-zips.ts). */
+  readonly zips: OutputZips;
 
   constructor(
     db: Db,
@@ -116,7 +120,8 @@ export class OutputsService {
       options.preferredPartSize ?? PREFERRED_PART_SIZE,
     );
     this.confirmer = new OutputConfirm(db, storage, this.outputs, pending, this.derivations);
-    this.trash = new OutputTrash(this.outputs, storage, log, options.trashGraceMs);
+    this.trash = new OutputTrash(new OutputTrashRepository(db), storage, log, options.trashGraceMs);
+    this.zips = new OutputZips(db, storage);
   }
 
   // --- agent side -----------------------------------------------------------------------------------------

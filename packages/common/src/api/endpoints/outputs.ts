@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { apiErrors, endpoint } from '../endpoint.js';
 import {
   DeleteOutputsRequest,
@@ -8,6 +9,9 @@ import {
   OutputUrlsResponse,
   RestoreOutputsRequest,
   RestoreOutputsResponse,
+  ZipOutputsRequest,
+  ZipOutputsResponse,
+  ZipTicketParams,
 } from '../outputs.js';
 import { OutputIdParams } from './params.js';
 
@@ -52,6 +56,26 @@ export const outputsEndpoints = {
     responses: { 200: DeleteOutputsResponse, ...errors },
     answer: 'json',
     summary: "Move outputs (by id, or a filter's result) to the trash; restorable for the grace period",
+  }),
+  zip: endpoint({
+    ...output,
+    method: 'POST',
+    path: '/api/outputs/zip',
+    body: ZipOutputsRequest,
+    responses: { 200: ZipOutputsResponse, ...errors },
+    answer: 'json',
+    summary: 'A short-lived link that downloads the outputs as one zip, streamed by the hub',
+  }),
+  /** The zip itself: the ticket in the path is the authorisation (a browser download sends no header). */
+  zipDownload: endpoint({
+    auth: 'public',
+    tags: ['outputs'],
+    method: 'GET',
+    path: '/api/outputs/zip/:ticket',
+    params: ZipTicketParams,
+    responses: { 200: z.unknown(), ...apiErrors(400, 404) },
+    answer: 'zip',
+    summary: 'Download a zip made by POST /api/outputs/zip (until it expires)',
   }),
   restore: endpoint({
     ...output,
