@@ -3,6 +3,10 @@
 // file is missing, and apps/cli/dist is only made by the build): it runs the built CLI — its one-file bundle
 // (scripts/bundle-cli.mjs; starts in half the time), else tsc's output — or says how to build it.
 import { existsSync } from 'node:fs';
+import module from 'node:module';
+
+// Node ≥ 22.1 keeps the compiled bundle on disk between runs (a no-op on Node 20, which has no such cache).
+module.enableCompileCache?.();
 
 const bundle = new URL('../dist/podpilot.mjs', import.meta.url);
 const main = new URL('../dist/main.js', import.meta.url);
