@@ -3,7 +3,14 @@ import { hubRequests, useTestHub } from '../test-support/app.js';
 import { type TestDatabase, testDatabases } from '../test-support/databases.js';
 
 /** The only /api routes anyone may call without logging in. Adding one here is a security decision. */
-const PUBLIC_API_ROUTES = ['GET /api/auth/state', 'POST /api/auth/login', 'POST /api/auth/setup'];
+const PUBLIC_API_ROUTES = [
+  'GET /api/auth/state',
+  'POST /api/auth/login',
+  'POST /api/auth/setup',
+  // A zip download: the ticket in its path (32 random bytes, 15 minutes, only its hash kept) is the key,
+  // as a presigned URL's signature is (a browser download sends no header).
+  'GET /api/outputs/zip/:ticket',
+];
 
 const [pglite] = testDatabases();
 

@@ -14,6 +14,8 @@ const PUBLIC_ROUTES = [
   'GET /api/auth/state',
   'POST /api/auth/login',
   'POST /api/auth/setup',
+  // The path's ticket (32 random bytes, 15 minutes, only its hash stored) authorises, like a presigned URL.
+  'GET /api/outputs/zip/:ticket',
   'GET /metrics',
   'POST /agent/v1/register',
   'GET /storage/v1/object',
