@@ -195,8 +195,12 @@ args: ["--port", "${port}"]
     await waitUntil(
       async () => {
         lastFacts = (await hub.services.instances.get(instanceId)).agent?.facts;
-        const res = await hubRequests(() => hub).owner('GET', '/api/outputs?q=lighthouse');
-        return res.json().outputs?.[0]?.metadata?.parameters?.startsWith('a lighthouse') === true;
+        const { owner } = hubRequests(() => hub);
+        // The list answers the prompt as typed; the detail has the parameters as written.
+        const found = (await owner('GET', '/api/outputs?q=lighthouse')).json().outputs?.[0];
+        if (!found?.prompt?.startsWith('a lighthouse at dusk')) return false;
+        const detail = (await owner('GET', `/api/outputs/${found.id}`)).json();
+        return detail.metadata?.parameters === 'a lighthouse at dusk\nSteps: 20, Sampler: Euler';
       },
       () => `the PNG's parameters were never indexed:\n${agent.output()}\n${JSON.stringify(lastFacts)}`,
     );
