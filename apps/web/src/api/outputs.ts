@@ -1,5 +1,6 @@
+import type { OutputSummary } from '@podpilot/common';
 import { infiniteQueryOptions, type QueryClient, queryOptions } from '@tanstack/react-query';
-import { type OutputsSearch, outputsQueryParams } from '../lib/outputs-search';
+import { isImage, type OutputsSearch, outputsQueryParams } from '../lib/outputs-search';
 import { apiCall } from './client';
 import { endpoints } from './endpoints';
 
@@ -17,10 +18,25 @@ export function outputsQuery(filters: Filters) {
       apiCall(endpoints.outputs.list, { query: outputsQueryParams(key, pageParam, OUTPUTS_PAGE_SIZE) }),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
-    // The thumbnails' signed URLs last an hour: pages are fetched again before they run out.
-    refetchInterval: 45 * 60_000,
+    refetchInterval: (query) =>
+      (query.state.data?.pages ?? []).some((page) => page.outputs.some(awaitsThumbnail))
+        ? THUMBNAIL_WAIT_POLL_MS
+        : // The thumbnails' signed URLs last an hour: pages are fetched again before they run out.
+          45 * 60_000,
   });
 }
+
+const THUMBNAIL_WAIT_POLL_MS = 3_000;
+
+/**
+ * An image synced moments ago whose thumbnail the hub is still making (it does so right after the upload):
+ * the gallery asks again shortly rather than show its file type until the next refresh. An image that
+ * never gets one (unreadable) stops the asking after two minutes.
+ */
+export const awaitsThumbnail = (output: OutputSummary, now = Date.now()): boolean =>
+  !output.hasThumbnail &&
+  isImage(output.contentType, output.path) &&
+  now - Date.parse(output.createdAt) < 120_000;
 
 /**
  * The newest output under these filters, asked every 30 s while the page is visible: one tiny request
