@@ -156,7 +156,8 @@ describe('LocalProvider', () => {
     const started = Date.now();
     await provider.stop(id);
     expect(Date.now() - started).toBeGreaterThanOrEqual(250);
-    expect(alive(agent.pid)).toBe(false);
+    // SIGKILL is sent; the kernel (and the reaper of a detached process) finish it a moment later.
+    await expect.poll(() => alive(agent.pid), { timeout: 10_000 }).toBe(false);
     expect(await provider.get(id)).toMatchObject({ status: 'stopped' });
   });
 
