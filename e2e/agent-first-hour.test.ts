@@ -170,7 +170,15 @@ describe("a newcomer's first hour (clean clone, no network, no Python)", () => {
     const picture = await api<{ metadata: { prompt?: string } | null }>(`/api/outputs/${listed?.id}`);
     expect(JSON.parse(picture.metadata?.prompt ?? '{}')['3']?.class_type).toBe('KSampler');
 
-    await api(`/api/instances/${instance.id}/destroy`, 'POST');
+    // `ps` and `destroy` run their own bundles (the demo's and `--version`'s ran theirs above).
+    const cli = { PODPILOT_URL: url, PODPILOT_TOKEN: token };
+    const ps = npx(['ps', '--json'], cli);
+    expect(
+      (JSON.parse(ps.stdout) as { id: string }[]).map((i) => i.id),
+      ps.stderr,
+    ).toEqual([instance.id]);
+    const destroy = npx(['destroy', instance.id, '--yes', '--json'], cli);
+    expect(destroy.status, `${destroy.stdout}\n${destroy.stderr}`).toBe(0);
     await expect
       .poll(async () => (await api<{ state: string }>(`/api/instances/${instance.id}`)).state, {
         timeout: 120_000,
@@ -185,6 +193,7 @@ describe("a newcomer's first hour (clean clone, no network, no Python)", () => {
     hub = npmStart();
     await listening(hub);
     expect(hub.output()).toContain('web app: up to date');
+    expect(hub.output()).toContain('cli: up to date');
     expect(hub.output()).not.toMatch(/vite v\d|transforming/);
     await stop(hub);
     hub = undefined;

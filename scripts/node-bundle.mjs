@@ -16,7 +16,9 @@ export function workspaceSources(sources, external = []) {
     setup(b) {
       b.onResolve({ filter: /^@podpilot\// }, (args) => {
         const source = sources[args.path];
-        if (source) return { path: resolve(root, source) };
+        // The workspace packages' modules only declare (package.json "sideEffects": false): a bundle keeps
+        // just the modules whose exports it uses.
+        if (source) return { path: resolve(root, source), sideEffects: false };
         if (external.includes(args.path)) return { path: args.path, external: true };
         return { errors: [{ text: `${args.path} must not be in this bundle` }] };
       });

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { ConfigError, configProblems } from '@podpilot/common';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type PythonSettings, pythonSettings } from './python/settings.js';
 
 /**

@@ -1,28 +1,15 @@
 import { PODPILOT_VERSION } from '@podpilot/common';
-import { Command } from 'commander';
-import { registerAgentCommand } from './commands/agent.js';
-import { registerBudgetCommands } from './commands/budget.js';
-import { registerCostCommand } from './commands/cost.js';
-import { registerDemoCommand } from './commands/demo.js';
-import { registerFilesCommands } from './commands/files.js';
-import { registerHubCommand } from './commands/hub.js';
-import { registerIdleCommands } from './commands/idle.js';
-import { registerInstanceCommands } from './commands/instances.js';
-import { registerLoginCommands } from './commands/login.js';
-import { registerModelsCommands } from './commands/models.js';
-import { registerNotifyCommands } from './commands/notify.js';
-import { registerOffersCommand } from './commands/offers.js';
-import { registerOutputsCommands } from './commands/outputs.js';
-import { registerProfileCommands } from './commands/profile.js';
-import { registerSecretsCommands } from './commands/secrets.js';
-import { registerSnapshotCommand } from './commands/snapshot.js';
-import { registerTailscaleCommands } from './commands/tailscale.js';
+import { Command, CommanderError } from 'commander';
+import { failureOf, wantsJson } from './lib/failure.js';
+
+/** Adds one module's commands to a program. */
+export type Register = (program: Command) => void;
 
 /**
- * The `podpilot` program with every command. Usage errors are thrown (not an exit); with `json` they are not
- * printed either: the caller reports them as JSON.
+ * The `podpilot` program with the commands `registers` add. Usage errors are thrown (not an exit); with
+ * `json` they are not printed either: the caller reports them as JSON.
  */
-export function buildProgram(json: boolean): Command {
+export function buildProgram(json: boolean, registers: readonly Register[]): Command {
   const program = new Command('podpilot')
     .description('PodPilot: run image-diffusion work on rented GPUs')
     .version(PODPILOT_VERSION)
@@ -30,22 +17,20 @@ export function buildProgram(json: boolean): Command {
     // Set before the commands are added, so each inherits it.
     .exitOverride();
   if (json) program.configureOutput({ outputError: () => {} });
-  registerHubCommand(program);
-  registerAgentCommand(program);
-  registerLoginCommands(program);
-  registerProfileCommands(program);
-  registerModelsCommands(program);
-  registerFilesCommands(program);
-  registerOutputsCommands(program);
-  registerOffersCommand(program);
-  registerInstanceCommands(program);
-  registerDemoCommand(program);
-  registerSnapshotCommand(program);
-  registerSecretsCommands(program);
-  registerIdleCommands(program);
-  registerCostCommand(program);
-  registerBudgetCommands(program);
-  registerTailscaleCommands(program);
-  registerNotifyCommands(program);
+  for (const register of registers) register(program);
   return program;
+}
+
+/** Runs the program with `registers` on this process's arguments, reports a failure and sets the exit code. */
+export async function runPodpilot(registers: readonly Register[]): Promise<void> {
+  const json = wantsJson(process.argv.slice(2));
+  try {
+    await buildProgram(json, registers).parseAsync();
+  } catch (error) {
+    // --help and --version end through here too, successfully; a usage error was printed by commander.
+    if (error instanceof CommanderError && (error.exitCode === 0 || !json)) process.exit(error.exitCode);
+    const failure = failureOf(error, json, process.env.PODPILOT_DEBUG === '1');
+    process[failure.stream].write(failure.text);
+    process.exit(failure.exitCode);
+  }
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { allowEntryProblem, splitAllowSetting } from './lib/outbound-address.js';
 import { STORAGE_SETTINGS } from './storage/settings.js';
 

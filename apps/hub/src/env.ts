@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, configProblems } from '@podpilot/common';
-import { z } from 'zod';
+import * as z from 'zod';
 import { HUB_SETTINGS } from './env-settings.js';
 import { webhookUrlProblem } from './lib/webhook-url.js';
 import type { DeadlineSettings } from './services/instances/deadline-rules.js';

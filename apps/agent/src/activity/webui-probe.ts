@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { cutToCodeUnits, type UiKind, type WebuiBusy } from '@podpilot/common';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Short names for details ("ComfyUI: 1 running, 2 queued"); the UI_KINDS labels are too long for that. */
 const LABELS: Record<UiKind, string> = {

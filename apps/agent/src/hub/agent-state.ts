@@ -1,7 +1,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { AgentEvent } from '@podpilot/common';
-import { z } from 'zod';
+import * as z from 'zod';
 
 const SavedState = z.object({
   hubUrl: z.string(),

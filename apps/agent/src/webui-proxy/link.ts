@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Longest link accepted: a real one is ~150 characters; anything far longer is not ours. */
 const MAX_LINK_LENGTH = 1024;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { endpoints, type InstanceDetail } from '@podpilot/common';
+import { type InstanceDetail, profilesEndpoints } from '@podpilot/common';
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { demoGraph } from '../demo/demo-graph.js';
@@ -56,7 +56,7 @@ async function demo(opts: DemoFlags): Promise<void> {
       'it needs git on this machine and a built CLI (npm run build)',
     ]);
   });
-  const applied = await hub.call(endpoints.profiles.apply, {
+  const applied = await hub.call(profilesEndpoints.apply, {
     params: { name: PROFILE },
     rawBody: { text: demoProfileYaml(repo.url, repo.commit, idleMinutes), contentType: 'application/yaml' },
   });

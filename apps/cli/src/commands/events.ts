@@ -1,4 +1,4 @@
-import { endpoints, LogLevel } from '@podpilot/common';
+import { instancesEndpoints, LogLevel } from '@podpilot/common';
 import { type Command, Option } from 'commander';
 import { CliError } from '../lib/cli-error.js';
 import { loadCredentials } from '../lib/credentials.js';
@@ -101,7 +101,7 @@ export function registerEvents(program: Command): void {
         const since = opts.since === undefined ? undefined : parseTimeOption('--since', opts.since);
         const hub = await client();
         const target = await resolveInstanceRef(hub, ref);
-        const { events } = await hub.call(endpoints.instances.events, {
+        const { events } = await hub.call(instancesEndpoints.events, {
           params: { id: target.id },
           query: { limit, ...(opts.level ? { level: opts.level } : {}), ...(since ? { since } : {}) },
         });

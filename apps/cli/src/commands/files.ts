@@ -1,7 +1,7 @@
 import { openAsBlob } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import { endpoints, FilePathInStorage, MAX_FILE_SIZE } from '@podpilot/common';
+import { FilePathInStorage, filesEndpoints, MAX_FILE_SIZE } from '@podpilot/common';
 import type { Command } from 'commander';
 import { CliError } from '../lib/cli-error.js';
 import { loadCredentials } from '../lib/credentials.js';
@@ -61,7 +61,7 @@ export function registerFilesCommands(program: Command): void {
           `${file}: ${formatBytes(info.size)} is more than one upload takes (${formatBytes(MAX_FILE_SIZE)}); push it as a model instead`,
         );
       const path = storagePath(file, opts.as);
-      const start = await (await client()).call(endpoints.files.startUpload, {
+      const start = await (await client()).call(filesEndpoints.startUpload, {
         body: { path, sizeBytes: info.size },
       });
       await putFile(local, start.url);
@@ -77,7 +77,7 @@ export function registerFilesCommands(program: Command): void {
     .description('list the files in storage')
     .option('--json', 'print as JSON')
     .action(async (opts: { json?: boolean }) => {
-      const { files: list } = await (await client()).call(endpoints.files.list);
+      const { files: list } = await (await client()).call(filesEndpoints.list);
       if (opts.json) return printJson(list);
       if (!list.length) return void process.stdout.write('No files yet: podpilot files push FILE\n');
       printTable(

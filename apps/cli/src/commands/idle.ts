@@ -1,4 +1,4 @@
-import { endpoints } from '@podpilot/common';
+import { instancesEndpoints } from '@podpilot/common';
 import type { Command } from 'commander';
 import { loadCredentials } from '../lib/credentials.js';
 import { HubClient } from '../lib/hub-client.js';
@@ -47,7 +47,7 @@ export function registerIdleCommands(program: Command): void {
       const { id } = await resolveInstanceRef(hub, ref);
       const instance = override
         ? await setIdlePolicy(hub, id, override)
-        : await hub.call(endpoints.instances.get, { params: { id } });
+        : await hub.call(instancesEndpoints.get, { params: { id } });
       if (opts.json) return printJson(instance);
       process.stdout.write(formatActivity(instance));
     });

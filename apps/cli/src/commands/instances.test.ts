@@ -4,13 +4,20 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { commandRunner, instance, type StubRoute } from '../test-support/stub-hub.js';
 import { registerInstanceCommands } from './instances.js';
+import { registerPsCommand } from './ps.js';
 
 const ID = instance().id;
 
 describe('podpilot launch / ps / stop / destroy', () => {
-  const runCommand = commandRunner(registerInstanceCommands, {
-    'GET /api/instances': () => ({ status: 200, body: { instances: [instance({ state: 'ready' })] } }),
-  });
+  const runCommand = commandRunner(
+    (program) => {
+      registerPsCommand(program);
+      registerInstanceCommands(program);
+    },
+    {
+      'GET /api/instances': () => ({ status: 200, body: { instances: [instance({ state: 'ready' })] } }),
+    },
+  );
   const run = async (args: string[], routes: Record<string, StubRoute>) => {
     const result = await runCommand(args, routes);
     if (result.error) throw result.error;

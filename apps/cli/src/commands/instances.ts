@@ -6,13 +6,10 @@ import { loadCredentials } from '../lib/credentials.js';
 import { HubClient } from '../lib/hub-client.js';
 import {
   formatGpu,
-  formatInstances,
   formatPrice,
   type InstanceAction,
   instanceAction,
-  listAllInstances,
   resolveInstanceRef,
-  visibleInstances,
   waitForInstance,
 } from '../lib/instances.js';
 import { type LaunchFlags, launchInstance, launchRequestFromFlags } from '../lib/launch.js';
@@ -34,10 +31,9 @@ function interrupted(): AbortSignal {
   return controller.signal;
 }
 
-/** `podpilot launch|ps|stop|start|destroy|logs|events|open`: instances, from renting a GPU to giving it back. */
+/** `podpilot launch|stop|start|destroy|logs|events|open`: instances, from renting a GPU to giving it back. */
 export function registerInstanceCommands(program: Command): void {
   registerLaunch(program);
-  registerPs(program);
   for (const [verb, description] of VERBS) registerVerb(program, verb, description);
   registerLogs(program);
   registerEvents(program);
@@ -96,23 +92,6 @@ async function launch(
   }
   if (opts.json) return printJson(instance);
   if (!opts.wait) process.stdout.write(`follow it: podpilot logs ${instance.name} -f  (or podpilot ps)\n`);
-}
-
-function registerPs(program: Command): void {
-  program
-    .command('ps')
-    .description('list instances, newest first (destroyed ones only with --all)')
-    .option('--all', 'include destroyed instances')
-    .option('--json', 'print as JSON')
-    .action(async (opts: { all?: boolean; json?: boolean }) => {
-      const instances = await listAllInstances(await client());
-      if (opts.json) return printJson(visibleInstances(instances, opts.all === true));
-      if (!visibleInstances(instances, opts.all === true).length)
-        return void process.stdout.write(
-          'No instances: podpilot offers, then podpilot launch PROFILE --offer ID --provider P\n',
-        );
-      process.stdout.write(formatInstances(instances, opts.all === true));
-    });
 }
 
 const VERBS: [InstanceAction, string][] = [

@@ -1,4 +1,4 @@
-import { endpoints } from '@podpilot/common';
+import { tokensEndpoints } from '@podpilot/common';
 import type { Command } from 'commander';
 import { CliError } from '../lib/cli-error.js';
 import { forgetCredentials, saveCredentials } from '../lib/credentials.js';
@@ -35,7 +35,7 @@ export function registerLoginCommands(program: Command): void {
       const hubUrl = url.replace(/\/+$/, '');
       const token = opts.token ?? (await askToken(hubUrl));
       if (!token.startsWith('pp_')) throw new CliError('token: expected an API token starting with pp_');
-      await new HubClient({ hubUrl, token }).call(endpoints.tokens.list);
+      await new HubClient({ hubUrl, token }).call(tokensEndpoints.list);
       const path = await saveCredentials({ hubUrl, token });
       if (opts.json) return printJson({ hubUrl, credentialsFile: path });
       process.stdout.write(`Logged in to ${hubUrl} (token kept in ${path})\n`);

@@ -1,4 +1,4 @@
-import { endpoints, type ModelKind, ModelKind as ModelKindSchema } from '@podpilot/common';
+import { type ModelKind, ModelKind as ModelKindSchema, modelsEndpoints } from '@podpilot/common';
 import { type Command, Option } from 'commander';
 import { CliError } from '../lib/cli-error.js';
 import { configDir, loadCredentials } from '../lib/credentials.js';
@@ -14,7 +14,7 @@ const kindOption = () =>
 
 /** A model by full sha256, or by a unique prefix (≥ 8 hex) or name from the library. */
 async function resolveModel(hub: HubClient, ref: string) {
-  const { models } = await hub.call(endpoints.models.list);
+  const { models } = await hub.call(modelsEndpoints.list);
   const matches = models.filter(
     (m) => m.sha256 === ref || m.name === ref || (ref.length >= 8 && m.sha256.startsWith(ref)),
   );
@@ -89,7 +89,7 @@ function registerAdd(models: Command): void {
         url: string,
         opts: { kind: ModelKind; name?: string; sha256?: string; file?: string; json?: boolean },
       ) => {
-        const model = await (await client()).call(endpoints.models.add, {
+        const model = await (await client()).call(modelsEndpoints.add, {
           body: {
             url,
             kind: opts.kind,
@@ -114,7 +114,7 @@ function registerLs(models: Command): void {
     .description('list the models in the library')
     .option('--json', 'print as JSON')
     .action(async (opts: { json?: boolean }) => {
-      const { models: list } = await (await client()).call(endpoints.models.list);
+      const { models: list } = await (await client()).call(modelsEndpoints.list);
       if (opts.json) return printJson(list);
       if (!list.length)
         return void process.stdout.write('No models yet: podpilot models push FILE --kind KIND\n');
@@ -141,7 +141,7 @@ function registerRm(models: Command): void {
     .action(async (ref: string, opts: { json?: boolean }) => {
       const hub = await client();
       const model = await resolveModel(hub, ref);
-      await hub.call(endpoints.models.remove, { params: { sha256: model.sha256 } });
+      await hub.call(modelsEndpoints.remove, { params: { sha256: model.sha256 } });
       if (opts.json) return printJson({ name: model.name, sha256: model.sha256, deleted: true });
       process.stdout.write(`${model.name} (${model.sha256.slice(0, 12)}): deleted\n`);
     });

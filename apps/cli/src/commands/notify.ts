@@ -1,9 +1,9 @@
 import {
   CreateNotificationTarget,
-  endpoints,
   NotificationEvent,
   NotificationFormat,
   type NotificationTarget,
+  notificationsEndpoints,
 } from '@podpilot/common';
 import type { Command } from 'commander';
 import { CliError } from '../lib/cli-error.js';
@@ -12,7 +12,7 @@ import { HubClient } from '../lib/hub-client.js';
 import { formatTime, printJson, printTable } from '../lib/output.js';
 
 const client = async () => new HubClient(await loadCredentials());
-const api = endpoints.notifications;
+const api = notificationsEndpoints;
 const EVENTS = NotificationEvent.options.join(', ');
 
 /** `--events ready,failed` as the hub's event names; throws naming the flag for an unknown one. */

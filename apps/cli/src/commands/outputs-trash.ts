@@ -1,4 +1,4 @@
-import { endpoints } from '@podpilot/common';
+import { outputsEndpoints } from '@podpilot/common';
 import type { Command } from 'commander';
 import { CliError } from '../lib/cli-error.js';
 import { confirm } from '../lib/confirm.js';
@@ -43,7 +43,7 @@ export async function removeOutputs(
     if (!(await confirm(`Delete ${count} outputs (restorable for a while from the trash)?`)))
       throw new CliError('nothing deleted', [], 1);
   }
-  const result = await hub.call(endpoints.outputs.remove, { body });
+  const result = await hub.call(outputsEndpoints.remove, { body });
   if (opts.json) return printJson(result);
   process.stdout.write(
     `moved ${result.deleted} ${result.deleted === 1 ? 'output' : 'outputs'} to the trash; restorable until ${formatTime(result.restoreUntil)} (podpilot outputs ls --deleted, then outputs restore ID…)\n`,
@@ -58,7 +58,7 @@ export function registerRestore(outputs: Command, client: () => Promise<HubClien
     .argument('<ids...>', 'output ids')
     .option('--json', 'print the result as JSON')
     .action(async (ids: string[], opts: { json?: boolean }) => {
-      const result = await (await client()).call(endpoints.outputs.restore, { body: { ids } });
+      const result = await (await client()).call(outputsEndpoints.restore, { body: { ids } });
       if (opts.json) return printJson(result);
       process.stdout.write(`restored ${result.restored} ${result.restored === 1 ? 'output' : 'outputs'}\n`);
     });

@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import {
   diffProfiles,
   type ErrorIssue,
-  endpoints,
   formatProfileIssue,
   type ProfileIssue,
   parseProfileYaml,
+  profilesEndpoints,
   unifiedProfileDiff,
 } from '@podpilot/common';
 import type { Command } from 'commander';
@@ -26,7 +26,7 @@ function parseRef(ref: string): { name: string; version: number | null } {
 
 async function fetchVersion(hub: HubClient, ref: string) {
   const { name, version } = parseRef(ref);
-  return hub.call(endpoints.profiles.get, { params: { name }, query: { version: version || undefined } });
+  return hub.call(profilesEndpoints.get, { params: { name }, query: { version: version || undefined } });
 }
 
 /** YAML files named on the command line; a folder stands for its *.yaml and *.yml files. */
@@ -110,7 +110,7 @@ function registerApply(profile: Command): void {
       const results = [];
       for (const { file, yaml } of parsed) {
         const name = (parseProfileYaml(yaml) as { profile: { name: string } }).profile.name;
-        const result = await hub.call(endpoints.profiles.apply, {
+        const result = await hub.call(profilesEndpoints.apply, {
           params: { name },
           rawBody: { text: yaml, contentType: 'application/yaml' },
         });
@@ -133,7 +133,7 @@ function registerLs(profile: Command): void {
     .description('list profiles')
     .option('--json', 'print as JSON')
     .action(async (opts: { json?: boolean }) => {
-      const { profiles } = await (await client()).call(endpoints.profiles.list);
+      const { profiles } = await (await client()).call(profilesEndpoints.list);
       if (opts.json) return printJson(profiles);
       if (!profiles.length)
         return void process.stdout.write('No profiles yet: podpilot profile apply FILE\n');
@@ -200,7 +200,7 @@ function registerRm(profile: Command): void {
     .option('--json', 'print as JSON')
     .action(async (name: string, opts: { json?: boolean }) => {
       const profile = parseRef(name).name;
-      await (await client()).call(endpoints.profiles.remove, { params: { name: profile } });
+      await (await client()).call(profilesEndpoints.remove, { params: { name: profile } });
       if (opts.json) return printJson({ name: profile, deleted: true });
       process.stdout.write(`${name}: deleted\n`);
     });

@@ -1,4 +1,10 @@
-import { endpoints, type SnapshotResult, type SnapshotStatus, sleep, urlFor } from '@podpilot/common';
+import {
+  type SnapshotResult,
+  type SnapshotStatus,
+  sleep,
+  snapshotsEndpoints,
+  urlFor,
+} from '@podpilot/common';
 import type { Command } from 'commander';
 import { CliError } from '../lib/cli-error.js';
 import { loadCredentials } from '../lib/credentials.js';
@@ -11,7 +17,7 @@ const WAIT_TIMEOUT_MS = 10 * 60_000;
 const POLL_MS = 3_000;
 
 const MIB = 1024 * 1024;
-const { latest } = endpoints.snapshots;
+const { latest } = snapshotsEndpoints;
 
 /** The result as text: `profile@version`, then the changes, the warnings and the model uploads. */
 export function formatSnapshot(result: SnapshotResult | SnapshotStatus): string {
@@ -83,7 +89,7 @@ export function registerSnapshotCommand(program: Command): void {
     .action(async (ref: string, opts: { as?: string; wait?: boolean; json?: boolean }) => {
       const hub = new HubClient(await loadCredentials());
       const { id, name } = await resolveInstanceRef(hub, ref);
-      const { commandId } = await hub.call(endpoints.snapshots.request, {
+      const { commandId } = await hub.call(snapshotsEndpoints.request, {
         params: { id },
         body: opts.as === undefined ? {} : { as: opts.as },
       });

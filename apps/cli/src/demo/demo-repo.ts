@@ -55,10 +55,10 @@ function git(dir: string, args: string[]): Promise<string> {
   ).then(({ stdout }) => stdout.trim());
 }
 
-/** Where the compiled demo files are: next to this module in tsc's output, under demo/ beside the CLI's bundle. */
+/** Where the compiled demo files are: next to this module in tsc's output, at ../demo/ from the CLI's bundles. */
 function compiledDir(): string {
   const here = dirname(fileURLToPath(import.meta.url));
-  return existsSync(join(here, DEMO_FILES[0] as string)) ? here : join(here, 'demo');
+  return existsSync(join(here, DEMO_FILES[0] as string)) ? here : join(here, '../demo');
 }
 
 /** The compiled file without its source-map comment (the map is not copied). */

@@ -1,4 +1,4 @@
-import { type BudgetStatus, Budgets, endpoints } from '@podpilot/common';
+import { type BudgetStatus, Budgets, costsEndpoints } from '@podpilot/common';
 import { CliError } from './cli-error.js';
 import { budgetLine, usd } from './costs.js';
 import { type FlagSpec, parseFlags } from './flags.js';
@@ -52,11 +52,11 @@ export function budgetChangesFromFlags(flags: BudgetFlags): Partial<Budgets> {
 }
 
 /** `GET /api/budgets`. */
-export const fetchBudget = (hub: HubClient): Promise<BudgetStatus> => hub.call(endpoints.costs.budget);
+export const fetchBudget = (hub: HubClient): Promise<BudgetStatus> => hub.call(costsEndpoints.budget);
 
 /** `PUT /api/budgets`: replaces all three limits. */
 export const putBudget = (hub: HubClient, budgets: Budgets): Promise<BudgetStatus> =>
-  hub.call(endpoints.costs.setBudget, { body: budgets });
+  hub.call(costsEndpoints.setBudget, { body: budgets });
 
 /** `0.6` → `$0.60`, `0.605` → `$0.605`: two decimals, more only when they matter. */
 const perHour = (value: number) => `$${value.toFixed(4).replace(/0{1,2}$/, '')}`;

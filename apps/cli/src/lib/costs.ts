@@ -1,4 +1,4 @@
-import { type BudgetStatus, CostsQuery, type CostsResponse, endpoints } from '@podpilot/common';
+import { type BudgetStatus, CostsQuery, type CostsResponse, costsEndpoints } from '@podpilot/common';
 import { parseFlags } from './flags.js';
 import type { HubClient } from './hub-client.js';
 import { formatTable } from './output.js';
@@ -18,7 +18,7 @@ export function costsQueryFromFlags(flags: { month?: string }): CostsQuery {
 
 /** `GET /api/costs` for a month (the current one when left out). */
 export async function fetchCosts(hub: HubClient, query: CostsQuery): Promise<CostsResponse> {
-  return hub.call(endpoints.costs.month, { query: { month: query.month || undefined } });
+  return hub.call(costsEndpoints.month, { query: { month: query.month || undefined } });
 }
 
 /**

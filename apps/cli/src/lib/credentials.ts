@@ -1,7 +1,7 @@
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import envPaths from 'env-paths';
-import { z } from 'zod';
+import * as z from 'zod';
 import { CliError } from './cli-error.js';
 
 const Credentials = z.object({ hubUrl: z.url(), token: z.string().min(1) });

@@ -9,6 +9,7 @@ import {
 } from '@podpilot/common';
 import { CliError } from './cli-error.js';
 import type { Credentials } from './credentials.js';
+import { httpFetch } from './http-fetch.js';
 
 /** No answer in a minute means something is wrong; say so rather than hang. */
 const TIMEOUT_MS = 60_000;
@@ -43,6 +44,7 @@ export class HubClient {
       baseUrl: credentials.hubUrl,
       headers: () => ({ authorization: `Bearer ${credentials.token}` }),
       timeoutMs: TIMEOUT_MS,
+      fetch: httpFetch,
     });
   }
 

@@ -1,8 +1,8 @@
 import {
   type ActivityView,
-  endpoints,
   IdlePolicyOverride,
   type InstanceDetail,
+  instancesEndpoints,
   MAX_KEEP_AWAKE_HOURS,
 } from '@podpilot/common';
 import { CliError } from './cli-error.js';
@@ -72,7 +72,7 @@ export function formatActivity(instance: InstanceDetail, now: number = Date.now(
 }
 
 export function keepAwake(hub: HubClient, id: string, until: string | null): Promise<InstanceDetail> {
-  return hub.call(endpoints.instances.keepAwake, { params: { id }, body: { until } });
+  return hub.call(instancesEndpoints.keepAwake, { params: { id }, body: { until } });
 }
 
 export function setIdlePolicy(
@@ -81,6 +81,6 @@ export function setIdlePolicy(
   override: IdlePolicyOverride | 'reset',
 ): Promise<InstanceDetail> {
   return override === 'reset'
-    ? hub.call(endpoints.instances.resetIdlePolicy, { params: { id } })
-    : hub.call(endpoints.instances.setIdlePolicy, { params: { id }, body: override });
+    ? hub.call(instancesEndpoints.resetIdlePolicy, { params: { id } })
+    : hub.call(instancesEndpoints.setIdlePolicy, { params: { id }, body: override });
 }

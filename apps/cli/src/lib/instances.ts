@@ -1,18 +1,18 @@
 import {
-  endpoints,
   type InstanceDetail,
   type InstanceState,
   type InstanceSummary,
+  instanceLifecycleEndpoints,
   STATE_GROUPS,
   sleep,
+  type WebuiAccess,
 } from '@podpilot/common';
 import { CliError } from './cli-error.js';
 import { type HubClient, HubError } from './hub-client.js';
 import { formatTable, formatTime } from './output.js';
-import { formatAccess } from './webui.js';
 
 export const listAllInstances = async (hub: HubClient): Promise<InstanceSummary[]> =>
-  (await hub.call(endpoints.instances.list)).instances;
+  (await hub.call(instanceLifecycleEndpoints.list)).instances;
 
 /** The shortest id prefix `resolveInstanceRef` takes. */
 export const MIN_PREFIX = 6;
@@ -64,6 +64,9 @@ export function formatAge(since: string, now: number = Date.now()): string {
 export const formatGpu = (i: { gpuName: string | null; gpuCount: number | null }) =>
   i.gpuName === null ? '-' : `${i.gpuName} ×${i.gpuCount ?? 1}`;
 
+/** The `ACCESS` cell of `podpilot ps`: the WebUI's address, or "—" while there is none. */
+export const formatAccess = (access: WebuiAccess | null | undefined): string => access?.url ?? '—';
+
 export const formatPrice = (price: number | null) => (price === null ? '-' : `$${price.toFixed(3)}`);
 
 /** The `podpilot ps` table; destroyed instances only with `all`. */
@@ -94,7 +97,7 @@ export type InstanceAction = 'stop' | 'start' | 'destroy';
 
 /** `POST /api/instances/:id/<action>`; the instance as the hub left it. */
 export function instanceAction(hub: HubClient, id: string, action: InstanceAction): Promise<InstanceDetail> {
-  return hub.call(endpoints.instances[action], { params: { id } });
+  return hub.call(instanceLifecycleEndpoints[action], { params: { id } });
 }
 
 /** Polls in a row that may go unanswered before waiting gives up. */
@@ -126,7 +129,7 @@ export async function waitForInstance(
     signal?.throwIfAborted();
     let instance: InstanceDetail;
     try {
-      instance = await hub.call(endpoints.instances.get, { params: { id } });
+      instance = await hub.call(instanceLifecycleEndpoints.get, { params: { id } });
       failures = 0;
     } catch (error) {
       if (!(error instanceof HubError && error.retryable) || ++failures >= MAX_POLL_FAILURES) throw error;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { endpoints, type InstanceDetail, LaunchRequest, retry, sleep } from '@podpilot/common';
+import { type InstanceDetail, instancesEndpoints, LaunchRequest, retry, sleep } from '@podpilot/common';
 import { CliError } from './cli-error.js';
 import { type FlagSpec, parseFlags } from './flags.js';
 import { type HubClient, HubError } from './hub-client.js';
@@ -88,7 +88,7 @@ export async function launchInstance(
   const delays = [...retryDelaysMs];
   const retryable = (error: unknown): error is HubError => error instanceof HubError && error.retryable;
   try {
-    return await retry(() => hub.call(endpoints.instances.launch, { body: request }), {
+    return await retry(() => hub.call(instancesEndpoints.launch, { body: request }), {
       attempts,
       retryable,
       onRetry: (error, attempt) => onRetry?.(error as HubError, attempt + 2, attempts),

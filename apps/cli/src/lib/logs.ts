@@ -1,6 +1,6 @@
 import {
-  endpoints,
   type InstanceLogLine,
+  instancesEndpoints,
   type ListInstanceEventsResponse,
   type LogLevel,
   type LogSource,
@@ -87,7 +87,7 @@ class LogReader {
     const { pageSize = 1000, level, since, signal } = this.options;
     const out: LogLine[] = [];
     for (;;) {
-      const { lines } = await this.hub.call(endpoints.instances.logs, {
+      const { lines } = await this.hub.call(instancesEndpoints.logs, {
         params: { id: this.id },
         query: { after: this.after, limit: pageSize, source, level, since },
       });
@@ -102,7 +102,7 @@ class LogReader {
   /** The newest 1,000 events (newest first from the hub) not printed yet, oldest first. */
   private async events(): Promise<InstanceEvent[]> {
     const { level, since } = this.options;
-    const { events } = await this.hub.call(endpoints.instances.events, {
+    const { events } = await this.hub.call(instancesEndpoints.events, {
       params: { id: this.id },
       query: { limit: 1000, level, since },
     });
@@ -136,7 +136,7 @@ export async function streamLogs(hub: HubClient, id: string, options: LogsOption
       // The state first: lines written before it was destroyed are still printed by the drain below.
       let destroyed = false;
       try {
-        const instance = await hub.call(endpoints.instances.get, { params: { id } });
+        const instance = await hub.call(instancesEndpoints.get, { params: { id } });
         destroyed = instance.state === 'destroyed';
         await drain();
       } catch (error) {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import { endpoints, type ModelKind, type ModelSummary, type UploadedPart } from '@podpilot/common';
+import { type ModelKind, type ModelSummary, modelsEndpoints, type UploadedPart } from '@podpilot/common';
 import { PartUploadError, uploadFileParts } from '@podpilot/common/node';
 import { CliError } from './cli-error.js';
 import type { HubClient } from './hub-client.js';
@@ -76,7 +76,7 @@ export async function pushModel(
   await journal.remember(path, { size: info.size, mtimeMs: info.mtimeMs, sha256 });
 
   const fileName = basename(path);
-  const start = await hub.call(endpoints.models.startUpload, {
+  const start = await hub.call(modelsEndpoints.startUpload, {
     body: {
       sha256,
       sizeBytes: info.size,
@@ -99,7 +99,7 @@ export async function pushModel(
       size: info.size,
       plan: start,
       presign: async (partNumbers) =>
-        (await hub.call(endpoints.models.uploadParts, { params: { sha256 }, body: { partNumbers } })).parts,
+        (await hub.call(modelsEndpoints.uploadParts, { params: { sha256 }, body: { partNumbers } })).parts,
       parallel: options.parallel,
       signal: options.signal,
       onPart: (partNumber, doneBytes) => {
@@ -114,7 +114,7 @@ export async function pushModel(
   }
 
   options.onProgress?.({ phase: 'finish', doneBytes: info.size, totalBytes: info.size });
-  const model = await hub.call(endpoints.models.completeUpload, { params: { sha256 }, body: { parts } });
+  const model = await hub.call(modelsEndpoints.completeUpload, { params: { sha256 }, body: { parts } });
   await journal.forget(path);
   return { sha256, outcome: 'uploaded', model, sentParts };
 }

@@ -1,4 +1,4 @@
-import { endpoints, type OfferSummary, OffersQuery, type OffersResponse } from '@podpilot/common';
+import { instancesEndpoints, type OfferSummary, OffersQuery, type OffersResponse } from '@podpilot/common';
 import { CliError } from './cli-error.js';
 import { type FlagSpec, parseFlags } from './flags.js';
 import type { HubClient } from './hub-client.js';
@@ -40,7 +40,7 @@ export function offersQueryFromFlags(flags: OffersFlags): OffersQuery {
 
 /** `GET /api/offers` with the query. */
 export async function fetchOffers(hub: HubClient, query: OffersQuery): Promise<OffersResponse> {
-  return hub.call(endpoints.instances.offers, { query });
+  return hub.call(instancesEndpoints.offers, { query });
 }
 
 const orDash = <T>(value: T | null, format: (v: T) => string) => (value === null ? '-' : format(value));

@@ -4,7 +4,7 @@ import { mkdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { dirname } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { backoffMs, endpoints, type OutputSummary, sleep } from '@podpilot/common';
+import { backoffMs, type OutputSummary, outputsEndpoints, sleep } from '@podpilot/common';
 import { errorText, type HttpGetter } from './http-get.js';
 import type { HubClient } from './hub-client.js';
 
@@ -143,7 +143,7 @@ async function openDownload(
   part: string,
   offset: number,
 ): Promise<IncomingMessage> {
-  const { url } = await hub.call(endpoints.outputs.urls, { params: { id: output.id } });
+  const { url } = await hub.call(outputsEndpoints.urls, { params: { id: output.id } });
   let res: IncomingMessage;
   try {
     res = await http.get(url, offset > 0 ? { range: `bytes=${offset}-` } : {});

@@ -1,4 +1,9 @@
-import { endpoints, type InstanceSummary, type OutputSummary } from '@podpilot/common';
+import {
+  type InstanceSummary,
+  instancesEndpoints,
+  type OutputSummary,
+  outputsEndpoints,
+} from '@podpilot/common';
 import { CliError } from './cli-error.js';
 import type { HubClient } from './hub-client.js';
 import { formatTime } from './output.js';
@@ -32,7 +37,7 @@ export async function listOutputs(
   do {
     const want = limit === undefined ? PAGE_MAX : Math.min(PAGE_MAX, limit - outputs.length);
     if (want <= 0) break;
-    const page = await hub.call(endpoints.outputs.list, { query: { ...filter, limit: want, cursor } });
+    const page = await hub.call(outputsEndpoints.list, { query: { ...filter, limit: want, cursor } });
     outputs.push(...page.outputs);
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
@@ -40,7 +45,7 @@ export async function listOutputs(
 }
 
 export const listInstances = async (hub: HubClient): Promise<InstanceSummary[]> =>
-  (await hub.call(endpoints.instances.list)).instances;
+  (await hub.call(instancesEndpoints.list)).instances;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { endpoints, type ListSecretsResponse, PutSecretRequest, SecretName } from '@podpilot/common';
+import { type ListSecretsResponse, PutSecretRequest, SecretName, secretsEndpoints } from '@podpilot/common';
 import type { z } from 'zod';
 import { CliError } from './cli-error.js';
 import type { HubClient } from './hub-client.js';
@@ -69,13 +69,13 @@ export async function putSecret(hub: HubClient, name: SecretNameValue, value: st
   const parsed = PutSecretRequest.safeParse({ value });
   if (!parsed.success)
     throw new CliError(`VALUE: ${parsed.error.issues[0]?.message ?? 'invalid'} (1 to 4096 characters)`);
-  await hub.call(endpoints.secrets.put, { params: { name }, body: parsed.data });
+  await hub.call(secretsEndpoints.put, { params: { name }, body: parsed.data });
 }
 
 export async function listSecrets(hub: HubClient): Promise<z.infer<typeof ListSecretsResponse>> {
-  return hub.call(endpoints.secrets.list);
+  return hub.call(secretsEndpoints.list);
 }
 
 export async function deleteSecret(hub: HubClient, name: SecretNameValue): Promise<void> {
-  await hub.call(endpoints.secrets.remove, { params: { name } });
+  await hub.call(secretsEndpoints.remove, { params: { name } });
 }

@@ -1,13 +1,13 @@
 import {
   comparePolicy,
   DEFAULT_HUB_PORT,
-  endpoints,
   HuJsonError,
   ownerProblem,
   type PodpilotPolicyOptions,
   PolicyNotModelledError,
   parsePolicy,
   type TailscalePolicy,
+  tailscaleEndpoints,
 } from '@podpilot/common';
 import { CliError } from './cli-error.js';
 import type { HubClient } from './hub-client.js';
@@ -63,7 +63,7 @@ export function readLivePolicy(text: string): TailscalePolicy {
 
 /** The tailnet's live policy, as the hub reads it from the Tailscale API (`GET /api/tailscale/policy`). */
 export async function fetchLivePolicy(client: HubClient): Promise<TailscalePolicy> {
-  const answer = await client.call(endpoints.tailscale.policy);
+  const answer = await client.call(tailscaleEndpoints.policy);
   return readLivePolicy(answer.policy);
 }
 

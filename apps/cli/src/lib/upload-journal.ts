@@ -1,6 +1,6 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 
 const Entry = z.object({ size: z.number(), mtimeMs: z.number(), sha256: z.string() });
 const Journal = z.record(z.string(), Entry);

@@ -1,10 +1,7 @@
 import { spawn } from 'node:child_process';
-import { endpoints, type InstanceSummary, type WebuiAccess } from '@podpilot/common';
+import { type InstanceSummary, instancesEndpoints } from '@podpilot/common';
 import { CliError } from './cli-error.js';
 import type { HubClient } from './hub-client.js';
-
-/** The `ACCESS` cell of `podpilot ps`: the WebUI's address, or "—" while there is none. */
-export const formatAccess = (access: WebuiAccess | null | undefined): string => access?.url ?? '—';
 
 /**
  * The address that opens the instance's WebUI: for a public address a short-lived signed link from the hub
@@ -12,7 +9,7 @@ export const formatAccess = (access: WebuiAccess | null | undefined): string => 
  * instance has no way in (not running, or the provider has not said its address yet).
  */
 export async function webuiUrl(hub: HubClient, instance: Pick<InstanceSummary, 'id' | 'name' | 'state'>) {
-  const { access } = await hub.call(endpoints.instances.get, { params: { id: instance.id } });
+  const { access } = await hub.call(instancesEndpoints.get, { params: { id: instance.id } });
   if (!access)
     throw new CliError(`${instance.name} serves no WebUI while ${instance.state}; see podpilot ps`);
   if (!access.url)
@@ -20,7 +17,7 @@ export async function webuiUrl(hub: HubClient, instance: Pick<InstanceSummary, '
       `${instance.name}: the provider has not said the WebUI's address yet; try again shortly`,
     );
   if (access.kind !== 'public') return access.url;
-  return (await hub.call(endpoints.instances.webuiLink, { params: { id: instance.id } })).url;
+  return (await hub.call(instancesEndpoints.webuiLink, { params: { id: instance.id } })).url;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { ConfigError, configProblems } from '@podpilot/common';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createStorage } from './index.js';
 import { LocalStorage } from './local/local-storage.js';
 import { S3Storage } from './s3/s3-storage.js';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { ConfigError } from '@podpilot/common';
-import { z } from 'zod';
+import * as z from 'zod';
 
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 

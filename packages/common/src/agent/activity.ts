@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** One GPU as `nvidia-smi --query-gpu=index,name,utilization.gpu,memory.used,memory.total` reports it. */
 export const GpuSample = z.object({

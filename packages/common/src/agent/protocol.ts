@@ -1,10 +1,11 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { LogLevel, LogSource } from '../api/logs.js';
 import { ModelUploadPlan, Sha256 } from '../api/models.js';
 import { SyncStatus } from '../api/outputs.js';
 import { Profile } from '../profile/profile.schema.js';
 import { PODPILOT_VERSION } from '../version.js';
 import { ActivityFacts } from './activity.js';
+import type { AgentCommandKind } from './command-kind.js';
 
 /** Path prefix of every agent route on the hub. */
 export const AGENT_API_PREFIX = '/agent/v1';
@@ -109,8 +110,7 @@ export type HeartbeatRequest = z.input<typeof HeartbeatRequest>;
 /** What the hub reads after validation. */
 export type HeartbeatReport = z.output<typeof HeartbeatRequest>;
 
-export const AgentCommandKind = z.enum(['sync-now', 'snapshot', 'stop-webui', 'shutdown']);
-export type AgentCommandKind = z.infer<typeof AgentCommandKind>;
+export { AgentCommandKind } from './command-kind.js';
 
 /**
  * A field read when it has the expected type and read as absent otherwise: rows stored by older hubs (or sent

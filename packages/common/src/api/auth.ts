@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Browsers cannot add this header cross-site without a CORS pre-flight the hub never grants. */
 export const CSRF_HEADER = 'x-podpilot-csrf';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Machine-readable error codes every API answer may carry. */
 export const ErrorCode = z.enum([

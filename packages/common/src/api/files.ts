@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { StorageKey } from '../profile/profile-values.js';
 
 /** Prefix of every owner file in storage: a file pushed as `cfg/x.json` lives under `files/cfg/x.json`. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** `GET /health`: answered without auth; 503 when the database does not answer. */
 export const HealthResponse = z.object({

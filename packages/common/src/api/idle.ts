@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 const Timestamp = z.iso.datetime({ message: 'expected an ISO-8601 time with a Z offset' });
 

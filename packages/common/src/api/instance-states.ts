@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 // The instance state machine, declared once for hub and web (docs/lifecycle.md draws it). The hub changes a
 // state only through one repository method that checks INSTANCE_TRANSITIONS.

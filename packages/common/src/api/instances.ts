@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { AgentCommandKind } from '../agent/protocol.js';
+import * as z from 'zod';
+import { AgentCommandKind } from '../agent/command-kind.js';
 import { ActivityView } from './idle.js';
 import { InstanceState, StopReason } from './instance-states.js';
 

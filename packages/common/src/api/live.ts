@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AgentPhase, ProvisioningItem, WebuiState } from '../agent/protocol.js';
 import { ActivityView } from './idle.js';
 import { InstanceSummary } from './instances.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** How much a line matters, lowest first: the agent's own lines carry one, the WebUI's never. */
 export const LogLevel = z.enum(['debug', 'info', 'warn', 'error']);

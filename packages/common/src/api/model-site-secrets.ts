@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Credentials for model sites (docs/model-sources.md): the Hugging Face and Civitai tokens, and one request

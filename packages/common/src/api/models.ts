@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ModelKind } from '../profile/ui-kinds.js';
 
 export * from './model-site-secrets.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * What a notification target may ask for. `budget` covers `budget.warning` and `budget.exceeded`,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Sha256, UploadedPart } from './models.js';
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Profile } from '../profile/profile.schema.js';
 import { ProfileChange } from '../profile/profile-diff.js';
 import { ErrorIssue } from './errors.js';

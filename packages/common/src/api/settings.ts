@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * `GET /api/settings/storage`: where the hub keeps models, outputs and snapshots, as set when it started

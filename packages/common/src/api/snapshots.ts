@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PinnedPackage } from '../profile/profile-python.js';
 import { Sha256 } from './models.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** `GET /api/tailscale/policy`: the tailnet's live policy file (HuJSON text) as the Tailscale API returns it. */
 export const TailscalePolicyResponse = z.object({

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** `POST /api/tokens`: a named API token for the CLI or scripts. */
 export const CreateApiTokenRequest = z.object({

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * `POST /api/instances/:id/webui-link`: where the owner's browser goes to open the WebUI. For an instance

@@ -1,5 +1,5 @@
 import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Profile, ProfileFile, ProfileModel } from './profile.schema.js';
 import { profileToYaml } from './profile-yaml.js';
 

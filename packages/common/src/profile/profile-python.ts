@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { controlCharacterIndex } from './safe-path.js';
 
 // The profile's `python` section: pip options for private packages, and the packages a snapshot pinned.

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { checkRelativePath, controlCharacterIndex } from './safe-path.js';
 
 // Field-level schemas of a profile. Every message starts with "expected"; the issue formatter

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { profileTextIssues } from '../no-nul.js';
 import { ProfilePython } from './profile-python.js';
 import {

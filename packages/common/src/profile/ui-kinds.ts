@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The web UIs a profile can run. Adding one means adding a row to {@link UI_KINDS}. */
 export const UiKind = z.enum(['a1111', 'comfyui', 'forge', 'fooocus', 'kohya'], {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { appendFile, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errorMessage as message } from '@podpilot/common';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ProviderError } from '../errors.js';
 
 /**

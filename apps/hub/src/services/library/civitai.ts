@@ -1,5 +1,5 @@
 import { type HttpClient, HttpFailure } from '@podpilot/common/node';
-import { z } from 'zod';
+import * as z from 'zod';
 import { HttpError } from '../../lib/http-error.js';
 import { outboundRefusal } from '../../lib/outbound-guard.js';
 import { type ModelSites, refusalAdvice } from './model-sites.js';

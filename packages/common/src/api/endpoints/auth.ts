@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AuthState, LoginRequest, SetupRequest } from '../auth.js';
 import { apiErrors, endpoint } from '../endpoint.js';
 import { ListSecretsResponse, PutSecretRequest } from '../launch.js';

@@ -2,6 +2,7 @@ import type { Endpoint } from '../endpoint.js';
 import { agentEndpoints } from './agent.js';
 import { authEndpoints, secretsEndpoints, tokensEndpoints } from './auth.js';
 import { costsEndpoints, healthEndpoints, tailscaleEndpoints } from './hub.js';
+import { instanceLifecycleEndpoints } from './instance-lifecycle.js';
 import { instancesEndpoints } from './instances.js';
 import { liveEndpoints, snapshotsEndpoints } from './live.js';
 import { filesEndpoints, modelsEndpoints } from './models.js';
@@ -17,6 +18,7 @@ export {
   costsEndpoints,
   filesEndpoints,
   healthEndpoints,
+  instanceLifecycleEndpoints,
   instancesEndpoints,
   liveEndpoints,
   modelsEndpoints,
@@ -56,7 +58,9 @@ export const ownerEndpoints = {
  * The endpoint catalogue: every `/api/*` and `/agent/v1/*` route of the hub (and `/health`), by domain. The hub
  * registers its routes from it; the CLI, the web app and the agent call through `createApiClient` with it.
  */
-export const endpoints = { ...ownerEndpoints, agent: agentEndpoints };
+// A pure call rather than a spread (a spread may run getters, so a bundler would keep it, and with it every
+// domain's schemas, in a program that never uses the whole catalogue).
+export const endpoints = /* @__PURE__ */ Object.assign({}, ownerEndpoints, { agent: agentEndpoints });
 
 /** Every entry of the catalogue, for checks that must see them all. */
 export function catalogueEntries(): Endpoint[] {

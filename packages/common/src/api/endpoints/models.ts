@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { apiErrors, endpoint } from '../endpoint.js';
 import { ListFilesResponse, StartFileUploadRequest, StartFileUploadResponse } from '../files.js';
 import {

@@ -1,14 +1,9 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AnySecretName } from '../launch.js';
 import { Sha256 } from '../models.js';
 import { ProfileName } from '../profiles.js';
 
-/** `:id` of an instance. */
-export const InstanceIdParams = z.object({ id: z.uuid({ message: 'expected an instance id (UUID)' }) });
-/** `:id` of an output. */
-export const OutputIdParams = z.object({ id: z.uuid({ message: 'expected an output id (UUID)' }) });
-/** `:id` of an API token. */
-export const TokenIdParams = z.object({ id: z.uuid({ message: 'expected a token id (UUID)' }) });
+export { InstanceIdParams, OutputIdParams, TokenIdParams } from './id-params.js';
 /** `:name` of a profile. */
 export const ProfileNameParams = z.object({ name: ProfileName });
 /** `:name` of a stored credential. */
