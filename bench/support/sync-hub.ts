@@ -2,17 +2,12 @@
 // loopback port. There is no launch API yet, so instances are made the way the e2e tests make them
 // (e2e/support/agent-harness.ts): a row in `instances` plus a bootstrap token minted in-process.
 import type { AddressInfo } from 'node:net';
-import { type AppConfig, buildApp, type HubApp } from '../../apps/hub/src/app.js';
+import { buildApp, type HubApp } from '../../apps/hub/src/app.js';
 import { migrate } from '../../apps/hub/src/db/migrate.js';
 import { openPglite } from '../../apps/hub/src/db/pglite.js';
 import { S3Storage, type S3StorageConfig } from '../../apps/hub/src/storage/index.js';
+import { BENCH_APP_CONFIG, newBenchInstance } from './bench-hub.js';
 
-const CONFIG: AppConfig = {
-  sessionTtlMs: 3_600_000,
-  loginMaxPerMinute: 1000,
-  webDir: '/nonexistent-web-build',
-  publicUrl: undefined,
-};
 const PROFILE = 'bench';
 /** What a ComfyUI profile syncs; the ref is never checked out (no agent provisions here). */
 const PROFILE_YAML = `name: ${PROFILE}
@@ -34,23 +29,14 @@ export async function startSyncBenchHub(storage: S3StorageConfig): Promise<SyncB
   const db = await openPglite();
   try {
     await migrate(db);
-    const hub = await buildApp(CONFIG, db, { storage: new S3Storage(storage) });
+    const hub = await buildApp(BENCH_APP_CONFIG, db, { storage: new S3Storage(storage) });
     await hub.app.listen({ host: '127.0.0.1', port: 0 });
     const url = `http://127.0.0.1:${(hub.app.server.address() as AddressInfo).port}`;
     await hub.services.profiles.apply(PROFILE, PROFILE_YAML);
     return {
       url,
       hub,
-      async newInstance(name) {
-        const [row] = await db.query<{ id: string }>(
-          `insert into instances (name, provider, state, profile_version_id)
-           select $1, 'local', 'launching', v.id from profile_versions v join profiles p on p.id = v.profile_id
-            where p.name = $2 order by v.version desc limit 1 returning id`,
-          [name, PROFILE],
-        );
-        if (!row) throw new Error(`no profile ${PROFILE}`);
-        return { id: row.id, bootstrap: await hub.services.bootstrapTokens.mint(row.id) };
-      },
+      newInstance: (name) => newBenchInstance(db, hub, name, PROFILE),
       async indexed(id) {
         const [row] = await db.query<{ files: number; bytes: number }>(
           `select count(*)::int as files, coalesce(sum(size_bytes), 0)::bigint as bytes

@@ -95,6 +95,12 @@ export class InstanceAgentRepository {
     keep: readonly InstanceState[] = [],
   ): Promise<boolean> {
     const from = InstanceState.options.filter((s) => !HUB_OWNED_STATES.includes(s) && !keep.includes(s));
+    // A plain read first: nearly every call (one per heartbeat) finds the instance where it should be, and
+    // moveState's locking update would write a row lock each time.
+    const [row] = await this.db.query<{ state: InstanceState }>('select state from instances where id = $1', [
+      id,
+    ]);
+    if (!row || row.state === to || !from.includes(row.state)) return false;
     return (await moveState(this.db, id, to, cause, { from, reason })) !== null;
   }
 }

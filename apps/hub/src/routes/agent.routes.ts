@@ -48,7 +48,10 @@ export const agentRoutes: FastifyPluginAsyncZod<{ agents: AgentsService }> = asy
     config: { rateLimit: { max: 30, timeWindow: 60_000 } },
   });
 
-  route(app, api.heartbeat, async (request) => agents.heartbeat(instanceOf(request), request.body));
+  // Every agent every 5 s: no request log lines at info (a failure is still logged, at warn or error).
+  route(app, api.heartbeat, async (request) => agents.heartbeat(instanceOf(request), request.body), {
+    logLevel: 'warn',
+  });
 
   route(app, api.events, async (request) => ({
     accepted: await agents.addEvents(instanceOf(request), request.body.events),

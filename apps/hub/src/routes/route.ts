@@ -50,6 +50,8 @@ export type EndpointHandler<E extends Endpoint> = RouteHandlerMethod<
 export interface RouteExtras {
   config?: FastifyContextConfig;
   bodyLimit?: number;
+  /** The request log's level for this route: `warn` keeps a route called every few seconds by each agent out of it. */
+  logLevel?: 'warn';
 }
 
 /** The entry's schemas as Fastify takes them (absent parts left out, as a hand-written route would). */
@@ -83,6 +85,7 @@ export function route<E extends Endpoint>(
     method: endpoint.method,
     url: endpoint.path,
     ...(extras.bodyLimit === undefined ? {} : { bodyLimit: extras.bodyLimit }),
+    ...(extras.logLevel === undefined ? {} : { logLevel: extras.logLevel }),
     config: { ...(exemptFromAuth(endpoint) ? { public: true } : {}), ...extras.config },
     schema: schemaOf(endpoint) as RouteSchema<E>,
     handler,

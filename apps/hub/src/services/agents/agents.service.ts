@@ -27,6 +27,7 @@ import type { ModelsService } from '../library/models.service.js';
 import { AgentDownloads } from './agent-downloads.js';
 import { type AgentProfile, launchedProfile } from './agent-profile.js';
 import { AgentPromotions } from './agent-promotions.js';
+import { FactWrites } from './fact-writes.js';
 
 export const AGENT_TOKEN_PREFIX = 'ppa_';
 /** A failed instance's reason while its agent has sent neither an error event nor an error log line. */
@@ -83,6 +84,7 @@ export class AgentsService {
   private readonly promotions: AgentPromotions;
   private readonly linkKeys: WebuiLinkKeys;
   private readonly now: () => number;
+  private readonly factWrites = new FactWrites();
 
   constructor(
     private readonly db: Db,
@@ -187,7 +189,12 @@ export class AgentsService {
   async heartbeat(instanceId: string, req: HeartbeatReport): Promise<HeartbeatResponse> {
     assertProtocol(req); // a resumed agent (another image after a start) does not register again
     const { acknowledged, ...facts } = req;
-    await this.activity.saveFacts(instanceId, facts, req.agentVersion, new Date(this.now()));
+    const at = this.now();
+    const signature = this.factWrites.due(instanceId, facts, at);
+    if (signature !== null) {
+      await this.activity.saveFacts(instanceId, facts, req.agentVersion, new Date(at));
+      this.factWrites.wrote(instanceId, signature, at);
+    }
     if (acknowledged.length) await this.commands.acknowledge(instanceId, acknowledged);
     const state = STATE_OF_PHASE[req.phase];
     // A ready agent of an instance the hub judged idle stays idle: only the idle judgement moves it back.
