@@ -55,6 +55,7 @@ describe('podpilot models push (engine)', () => {
       file: path,
       kind: 'lora',
       parallel: 3,
+      singlePut: false,
       onProgress: (p) => phases.add(p.phase),
     });
     expect(result).toMatchObject({
@@ -64,6 +65,27 @@ describe('podpilot models push (engine)', () => {
     });
     expect(result.sentParts.sort()).toEqual([1, 2, 3]);
     expect([...phases]).toEqual(['hash', 'upload', 'finish']);
+    expect(await stored(sha256)).toBe(sha256);
+  });
+
+  it('sends a small file in one PUT with its progress, then completes; the bytes in storage match', async () => {
+    const { path, sha256 } = await file('small.safetensors', 12 * MiB + 3);
+    const progress: PushProgress[] = [];
+    const result = await pushModel(client, journal, {
+      file: path,
+      kind: 'lora',
+      onProgress: (p) => progress.push(p),
+    });
+    expect(result).toMatchObject({
+      sha256,
+      outcome: 'uploaded',
+      sentParts: [1],
+      model: { status: 'available' },
+    });
+    const uploads = progress.filter((p) => p.phase === 'upload').map((p) => p.doneBytes);
+    expect(uploads.length).toBeGreaterThan(1); // streamed, told as it goes
+    expect(uploads.at(-1)).toBe(12 * MiB + 3);
+    expect(progress.at(-1)?.phase).toBe('finish');
     expect(await stored(sha256)).toBe(sha256);
   });
 
@@ -83,6 +105,7 @@ describe('podpilot models push (engine)', () => {
         file: path,
         kind: 'checkpoint',
         parallel: 1,
+        singlePut: false,
         signal: abort.signal,
         onPartUploaded: (n) => {
           first.push(n);
@@ -96,6 +119,7 @@ describe('podpilot models push (engine)', () => {
     const resumed = await pushModel(client, journal, {
       file: path,
       kind: 'checkpoint',
+      singlePut: false,
       onProgress: (p) => phases.push(p.phase),
       onResume: (stored, of) => resumes.push([stored, of]),
     });

@@ -2,8 +2,14 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import { type ModelKind, type ModelSummary, modelsEndpoints, type UploadedPart } from '@podpilot/common';
-import { PartUploadError, uploadFileParts } from '@podpilot/common/node';
+import {
+  type ModelKind,
+  type ModelSummary,
+  modelsEndpoints,
+  retry,
+  type UploadedPart,
+} from '@podpilot/common';
+import { PartUploadError, PartUploader, uploadFileParts } from '@podpilot/common/node';
 import { CliError } from './cli-error.js';
 import type { HubClient } from './hub-client.js';
 import type { UploadJournal } from './upload-journal.js';
@@ -21,6 +27,8 @@ export interface PushOptions {
   name?: string;
   /** Parts in flight at once (each holds one part in memory). */
   parallel?: number;
+  /** Take the hub's single PUT for a small file (default); false: always multipart (resumable by part). */
+  singlePut?: boolean;
   onProgress?: (progress: PushProgress) => void;
   /** An earlier push of this file left `stored` of its `of` parts on the hub: only the rest are sent. */
   onResume?: (stored: number, of: number) => void;
@@ -83,6 +91,7 @@ export async function pushModel(
       name: options.name ?? fileName.replace(/\.[^.]+$/, ''),
       kind: options.kind,
       fileName,
+      singlePut: options.singlePut ?? true,
     },
   });
   if (start.status === 'exists') {
@@ -90,6 +99,13 @@ export async function pushModel(
     return { sha256, outcome: 'exists', model: start.model, sentParts: [] };
   }
 
+  if (start.status === 'put') {
+    await putWholeFile(path, info.size, start.url, options);
+    options.onProgress?.({ phase: 'finish', doneBytes: info.size, totalBytes: info.size });
+    const model = await hub.call(modelsEndpoints.completeUpload, { params: { sha256 }, body: { parts: [] } });
+    await journal.forget(path);
+    return { sha256, outcome: 'uploaded', model, sentParts: [1] };
+  }
   if (start.uploaded.length) options.onResume?.(start.uploaded.length, start.partCount);
   let parts: UploadedPart[];
   let sentParts: number[];
@@ -117,4 +133,36 @@ export async function pushModel(
   const model = await hub.call(modelsEndpoints.completeUpload, { params: { sha256 }, body: { parts } });
   await journal.forget(path);
   return { sha256, outcome: 'uploaded', model, sentParts };
+}
+
+const PUT_ATTEMPTS = 3;
+
+/**
+ * The whole file in one PUT (the hub plans one for a small file, as rclone does below its cutoff), streamed
+ * from disk, tried again from the start after a network error or a 5xx / 429; a refusal fails at once.
+ */
+async function putWholeFile(path: string, size: number, url: string, options: PushOptions): Promise<void> {
+  const uploader = new PartUploader(1);
+  try {
+    await retry(
+      async () => {
+        const onSent = (doneBytes: number) =>
+          options.onProgress?.({ phase: 'upload', doneBytes, totalBytes: size });
+        const answer = await uploader.put(url, { path, size, onSent }, options.signal);
+        if (answer.status === 429 || answer.status >= 500)
+          throw new Error(`storage answered ${answer.status}`);
+        if (answer.status >= 300)
+          throw new CliError(
+            `${options.file}: storage refused the upload (${answer.status}) ${answer.body.slice(0, 200)}`,
+          );
+      },
+      { attempts: PUT_ATTEMPTS, signal: options.signal, retryable: (error) => !(error instanceof CliError) },
+    );
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    throw new CliError(`${options.file}: uploading failed: ${(error as Error).message}; run the push again`);
+  } finally {
+    uploader.close();
+  }
+  options.onPartUploaded?.(1);
 }

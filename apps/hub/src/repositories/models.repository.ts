@@ -80,8 +80,9 @@ export class ModelsRepository {
   async setUploading(
     sha256: string,
     input: {
-      uploadId: string;
-      partSize: number;
+      /** Both null for a push sent as one PUT. */
+      uploadId: string | null;
+      partSize: number | null;
       sizeBytes: number;
       storageKey: string;
       name: string;

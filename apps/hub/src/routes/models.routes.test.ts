@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { SINGLE_PUT_MAX_BYTES } from '../services/library/models.service.js';
 import { minimalProfile } from '../test-support/agents.js';
 import { hubRequests, useOwnerHub } from '../test-support/app.js';
 import { testDatabases } from '../test-support/databases.js';
@@ -92,6 +93,33 @@ describe.each(testDatabases())('models API on $engine', ({ open }) => {
     const beyond = await call('POST', `/api/models/${sha(data)}/upload/parts`, { partNumbers: [3] });
     expect(beyond.statusCode).toBe(400);
     expect(beyond.json().error.message).toBe('partNumbers: part 3 is past the last part (2)');
+  });
+
+  it('plans one PUT for a small file when the client can take it, multipart above the cutoff', async () => {
+    const data = randomBytes(3 * MiB + 1);
+    const body = { sha256: sha(data), sizeBytes: data.length, name: 'single', kind: 'lora', singlePut: true };
+    const early = await call('POST', `/api/models/${sha(data)}/upload/complete`, { parts: [] });
+    expect(early.statusCode).toBe(404); // no such model yet
+    const start = await call('POST', '/api/models/uploads', body);
+    expect(start.json()).toMatchObject({ status: 'put', url: expect.any(String) });
+    // Completing before the bytes are there fails the push and says so; starting again plans a new PUT.
+    const missing = await call('POST', `/api/models/${sha(data)}/upload/complete`, { parts: [] });
+    expect(missing.statusCode).toBe(409);
+    expect(missing.json().error.message).toBe(
+      `the uploaded object has 0 bytes, expected ${data.length}; push again`,
+    );
+    const again = (await call('POST', '/api/models/uploads', body)).json();
+    await putToUrl(again.url, data);
+    const parts = await call('POST', `/api/models/${sha(data)}/upload/complete`, {
+      parts: [{ partNumber: 1, etag: 'x' }],
+    });
+    expect(parts.json().error.message).toBe(
+      'parts: this push was sent as one PUT; complete it without parts',
+    );
+    const done = await call('POST', `/api/models/${sha(data)}/upload/complete`, { parts: [] });
+    expect(done.json()).toMatchObject({ sha256: sha(data), status: 'available' });
+    const big = { ...body, sha256: '9'.repeat(64), sizeBytes: SINGLE_PUT_MAX_BYTES + 1, name: 'big' };
+    expect((await call('POST', '/api/models/uploads', big)).json()).toMatchObject({ status: 'upload' });
   });
 
   it('registers a model by URL, asking the site for its sha256 when not given', async () => {

@@ -41,6 +41,11 @@ export const StartModelUploadRequest = z.object({
   name: ModelName,
   kind: ModelKind,
   fileName: FileName.optional(),
+  /**
+   * The client can send the whole file in one PUT: a file at or below the hub's cutoff (200 MiB) then gets
+   * a `put` plan instead of a multipart one. Clients that leave it out always get multipart.
+   */
+  singlePut: z.boolean().optional(),
 });
 export type StartModelUploadRequest = z.infer<typeof StartModelUploadRequest>;
 
@@ -62,6 +67,8 @@ export const StartModelUploadResponse = z.discriminatedUnion('status', [
   /** The library already has these bytes: nothing to upload. */
   z.object({ status: z.literal('exists'), model: ModelSummary }),
   ModelUploadPlan,
+  /** (`singlePut` asked) PUT the whole file to `url` with its Content-Length, then complete with no parts. */
+  z.object({ status: z.literal('put'), url: z.string(), expiresAt: z.iso.datetime() }),
 ]);
 export type StartModelUploadResponse = z.infer<typeof StartModelUploadResponse>;
 
@@ -77,7 +84,8 @@ export const PresignPartsResponse = z.object({
 });
 export type PresignPartsResponse = z.infer<typeof PresignPartsResponse>;
 
-export const CompleteModelUploadRequest = z.object({ parts: z.array(UploadedPart).min(1) });
+/** Every part of a multipart push with its ETag; none for a push sent as one PUT. */
+export const CompleteModelUploadRequest = z.object({ parts: z.array(UploadedPart) });
 
 /**
  * `POST /api/models`: register a model by URL, fetched by the first agent that needs it, then kept in storage.

@@ -12,6 +12,8 @@ export interface PutResult {
 export interface FileBody {
   path: string;
   size: number;
+  /** Told the bytes read for sending so far, as they go (a whole file's PUT shows its progress with it). */
+  onSent?: (sentBytes: number) => void;
 }
 
 /**
@@ -93,6 +95,7 @@ export class PartUploader {
       let sent = 0;
       stream.on('data', (chunk) => {
         sent += chunk.length;
+        body.onSent?.(sent);
       });
       stream.on('error', (error) => req.destroy(error));
       req.on('close', () => stream.destroy());

@@ -77,6 +77,8 @@ export class AgentPromotions {
         throw new HttpError(409, 'conflict', 'sha256: the library cannot take these bytes now');
       throw error;
     }
+    // Promotions never ask for a single PUT (the agent's protocol knows multipart only).
+    if (answer.status === 'put') throw new Error('the library planned a single PUT for a promotion');
     return answer.status === 'exists' ? { status: 'exists' } : answer;
   }
 

@@ -20,6 +20,11 @@ export const modelKey = (sha256: string) => `models/sha256/${sha256}`;
 const PART_URL_TTL_SECONDS = 3600;
 /** 16 MiB parts: enough parallelism for files of a few hundred MiB, few requests for multi-GB checkpoints. */
 const PREFERRED_PART_SIZE = 16 * 1024 * 1024;
+/**
+ * At or below this size a client that can send one PUT gets one (rclone's S3 `upload_cutoff` is the same
+ * 200 MiB): multipart costs a create and a complete, and some stores copy every byte again to join the parts.
+ */
+export const SINGLE_PUT_MAX_BYTES = 200 * 1024 * 1024;
 
 const toSummary = (m: ModelWithUsage): ModelSummary => ({
   sha256: m.sha256,
@@ -95,6 +100,7 @@ export class ModelsService {
     if (model.kind !== req.kind) {
       throw conflict(`kind: this sha256 is already registered as a ${model.kind}, not a ${req.kind}`);
     }
+    if (req.singlePut && req.sizeBytes <= SINGLE_PUT_MAX_BYTES) return this.startSinglePut(req, model);
     if (
       model.status === 'uploading' &&
       model.uploadId &&
@@ -147,10 +153,17 @@ export class ModelsService {
     return { parts, expiresAt: new Date(Date.now() + PART_URL_TTL_SECONDS * 1000).toISOString() };
   }
 
-  /** Completes the upload and checks the stored size. Throws 409 when the parts do not add up. */
+  /**
+   * Completes the upload (a push sent as one PUT: with no parts) and checks the stored size. Throws 409 when
+   * the parts do not add up.
+   */
   async completeUpload(sha256: string, parts: UploadedPart[]): Promise<ModelSummary> {
     const model = await this.require(sha256);
     if (model.status === 'available') return toSummary(model);
+    if (model.status === 'uploading' && !model.uploadId) {
+      if (parts.length) throw conflict('parts: this push was sent as one PUT; complete it without parts');
+      return this.checkStored(sha256, model.sizeBytes);
+    }
     const { uploadId, partCount } = this.uploadOf(model);
     if (parts.length !== partCount) {
       throw conflict(`parts: expected all ${partCount} parts, got ${parts.length}`);
@@ -161,17 +174,21 @@ export class ModelsService {
       uploadId,
       [...parts].sort((a, b) => a.partNumber - b.partNumber),
     );
+    return this.checkStored(sha256, model.sizeBytes);
+  }
+
+  /** The pushed object has the announced size: the model is available. Else it is deleted, failed, 409. */
+  private async checkStored(sha256: string, sizeBytes: number | null): Promise<ModelSummary> {
+    const key = modelKey(sha256);
     const stored = await this.storage.head(key);
-    if (!stored || stored.size !== model.sizeBytes) {
+    if (!stored || stored.size !== sizeBytes) {
       await this.storage.delete(key);
       await this.models.setStatus(
         sha256,
         'failed',
-        `stored ${stored?.size ?? 0} bytes, expected ${model.sizeBytes}`,
+        `stored ${stored?.size ?? 0} bytes, expected ${sizeBytes}`,
       );
-      throw conflict(
-        `the uploaded object has ${stored?.size ?? 0} bytes, expected ${model.sizeBytes}; push again`,
-      );
+      throw conflict(`the uploaded object has ${stored?.size ?? 0} bytes, expected ${sizeBytes}; push again`);
     }
     await this.models.setStatus(sha256, 'available');
     return toSummary(await this.require(sha256));
@@ -223,6 +240,32 @@ export class ModelsService {
     const model = await this.models.find(sha256);
     if (!model) throw notFound(`model ${sha256}`);
     return model;
+  }
+
+  /** A `put` plan: the whole file in one presigned PUT (an earlier multipart push of it is dropped). */
+  private async startSinglePut(
+    req: StartModelUploadRequest,
+    model: ModelWithUsage,
+  ): Promise<StartModelUploadResponse> {
+    const key = modelKey(req.sha256);
+    if (model.uploadId) await this.storage.abortMultipart(key, model.uploadId).catch(() => {});
+    await this.models.setUploading(req.sha256, {
+      uploadId: null,
+      partSize: null,
+      sizeBytes: req.sizeBytes,
+      storageKey: key,
+      name: req.name,
+      fileName: req.fileName ?? null,
+    });
+    const url = await this.storage.presignPut(key, {
+      expiresInSeconds: PART_URL_TTL_SECONDS,
+      contentLength: req.sizeBytes,
+    });
+    return {
+      status: 'put',
+      url,
+      expiresAt: new Date(Date.now() + PART_URL_TTL_SECONDS * 1000).toISOString(),
+    };
   }
 
   private uploadOf(model: ModelWithUsage): { uploadId: string; partCount: number } {

@@ -40,6 +40,9 @@ export async function pushModel(
   });
   ctx.signal.throwIfAborted();
   if (start.status === 'exists') return { model: start.model, existed: true };
+  // The page sends parts (resumable, in parallel); it never asks for a single PUT.
+  if (start.status === 'put')
+    throw new Error('the hub planned a single PUT, which this page did not ask for');
   ctx.onUploadStarted(sha256);
   return { model: await sendParts(file, start, sha256, ctx), existed: false };
 }
