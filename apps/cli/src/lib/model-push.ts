@@ -9,7 +9,7 @@ import {
   retry,
   type UploadedPart,
 } from '@podpilot/common';
-import { PartUploadError, PartUploader, uploadFileParts } from '@podpilot/common/node';
+import { type MultipartPlan, PartUploadError, PartUploader, uploadFileParts } from '@podpilot/common/node';
 import { CliError } from './cli-error.js';
 import type { HubClient } from './hub-client.js';
 import type { UploadJournal } from './upload-journal.js';
@@ -99,40 +99,46 @@ export async function pushModel(
     return { sha256, outcome: 'exists', model: start.model, sentParts: [] };
   }
 
-  if (start.status === 'put') {
-    await putWholeFile(path, info.size, start.url, options);
-    options.onProgress?.({ phase: 'finish', doneBytes: info.size, totalBytes: info.size });
-    const model = await hub.call(modelsEndpoints.completeUpload, { params: { sha256 }, body: { parts: [] } });
-    await journal.forget(path);
-    return { sha256, outcome: 'uploaded', model, sentParts: [1] };
-  }
-  if (start.uploaded.length) options.onResume?.(start.uploaded.length, start.partCount);
-  let parts: UploadedPart[];
-  let sentParts: number[];
+  // One PUT (a small file) or the missing parts; either way the hub then checks the stored size.
+  const { parts, sentParts } =
+    start.status === 'put'
+      ? await putWholeFile(path, info.size, start.url, options)
+      : await sendParts(hub, sha256, path, info.size, start, options);
+  options.onProgress?.({ phase: 'finish', doneBytes: info.size, totalBytes: info.size });
+  const model = await hub.call(modelsEndpoints.completeUpload, { params: { sha256 }, body: { parts } });
+  await journal.forget(path);
+  return { sha256, outcome: 'uploaded', model, sentParts };
+}
+
+/** PUTs the parts the store lacks, in parallel, retrying each; a resumed push reports what was stored. */
+async function sendParts(
+  hub: HubClient,
+  sha256: string,
+  path: string,
+  size: number,
+  plan: MultipartPlan,
+  options: PushOptions,
+): Promise<{ parts: UploadedPart[]; sentParts: number[] }> {
+  if (plan.uploaded.length) options.onResume?.(plan.uploaded.length, plan.partCount);
   try {
-    ({ parts, sentParts } = await uploadFileParts({
+    return await uploadFileParts({
       path,
-      size: info.size,
-      plan: start,
+      size,
+      plan,
       presign: async (partNumbers) =>
         (await hub.call(modelsEndpoints.uploadParts, { params: { sha256 }, body: { partNumbers } })).parts,
       parallel: options.parallel,
       signal: options.signal,
       onPart: (partNumber, doneBytes) => {
         options.onPartUploaded?.(partNumber);
-        options.onProgress?.({ phase: 'upload', doneBytes, totalBytes: info.size });
+        options.onProgress?.({ phase: 'upload', doneBytes, totalBytes: size });
       },
-    }));
+    });
   } catch (error) {
     if (error instanceof PartUploadError)
       throw new CliError(`${options.file}: ${error.message}; run the push again to resume`);
     throw error;
   }
-
-  options.onProgress?.({ phase: 'finish', doneBytes: info.size, totalBytes: info.size });
-  const model = await hub.call(modelsEndpoints.completeUpload, { params: { sha256 }, body: { parts } });
-  await journal.forget(path);
-  return { sha256, outcome: 'uploaded', model, sentParts };
 }
 
 const PUT_ATTEMPTS = 3;
@@ -141,7 +147,12 @@ const PUT_ATTEMPTS = 3;
  * The whole file in one PUT (the hub plans one for a small file, as rclone does below its cutoff), streamed
  * from disk, tried again from the start after a network error or a 5xx / 429; a refusal fails at once.
  */
-async function putWholeFile(path: string, size: number, url: string, options: PushOptions): Promise<void> {
+async function putWholeFile(
+  path: string,
+  size: number,
+  url: string,
+  options: PushOptions,
+): Promise<{ parts: UploadedPart[]; sentParts: number[] }> {
   const uploader = new PartUploader(1);
   try {
     await retry(
@@ -165,4 +176,5 @@ async function putWholeFile(path: string, size: number, url: string, options: Pu
     uploader.close();
   }
   options.onPartUploaded?.(1);
+  return { parts: [], sentParts: [1] };
 }

@@ -35,7 +35,10 @@ export class IdleRepository {
   }
 
   /** Every instance (the live feed reads their activity and agent facts). */
-  async listAll(): Promise<IdleRow[]> {
+  /** Every instance's row; only those of `ids` when given. */
+  async listAll(ids?: readonly string[]): Promise<IdleRow[]> {
+    if (ids)
+      return this.db.query<IdleRow>(`select ${COLUMNS} from instances where id = any($1::uuid[])`, [ids]);
     return this.db.query<IdleRow>(`select ${COLUMNS} from instances`);
   }
 
@@ -44,13 +47,16 @@ export class IdleRepository {
   }
 
   async setLastActivity(id: string, at: Date): Promise<void> {
-    await this.db.query('update instances set last_activity_at = $2 where id = $1', [id, at]);
+    await this.db.query('update instances set last_activity_at = $2, updated_at = now() where id = $1', [
+      id,
+      at,
+    ]);
   }
 
   /** A fresh start (booting, provisioning): the idle clock restarts and earlier warnings and actions are void. */
   async restartClock(id: string, at: Date): Promise<void> {
     await this.db.query(
-      `update instances set last_activity_at = $2, idle_warned_at = null, idle_action_at = null
+      `update instances set last_activity_at = $2, idle_warned_at = null, idle_action_at = null, updated_at = now()
         where id = $1 and (last_activity_at is null or last_activity_at < $2
               or idle_warned_at is not null or idle_action_at is not null)`,
       [id, at],
@@ -60,7 +66,7 @@ export class IdleRepository {
   /** True for the one caller that records the warning. */
   async claimWarning(id: string, at: Date): Promise<boolean> {
     const rows = await this.db.query(
-      'update instances set idle_warned_at = $2 where id = $1 and idle_warned_at is null returning id',
+      'update instances set idle_warned_at = $2, updated_at = now() where id = $1 and idle_warned_at is null returning id',
       [id, at],
     );
     return rows.length > 0;
@@ -69,7 +75,7 @@ export class IdleRepository {
   /** Activity came back after a warning: the warning no longer holds. True when one was cleared. */
   async clearWarning(id: string): Promise<boolean> {
     const rows = await this.db.query(
-      `update instances set idle_warned_at = null
+      `update instances set idle_warned_at = null, updated_at = now()
         where id = $1 and idle_warned_at is not null and idle_action_at is null returning id`,
       [id],
     );
@@ -79,7 +85,7 @@ export class IdleRepository {
   /** True for the one caller that may stop the instance (idle or budget); later callers get false. */
   async claimAction(id: string, at: Date): Promise<boolean> {
     const rows = await this.db.query(
-      'update instances set idle_action_at = $2 where id = $1 and idle_action_at is null returning id',
+      'update instances set idle_action_at = $2, updated_at = now() where id = $1 and idle_action_at is null returning id',
       [id, at],
     );
     return rows.length > 0;

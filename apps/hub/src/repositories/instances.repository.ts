@@ -38,8 +38,32 @@ const columnsOf = (
 export class InstancesRepository {
   constructor(private readonly db: Queryable) {}
 
-  async list(): Promise<InstanceRow[]> {
+  /** Every instance, newest first; only those of `ids` when given. */
+  async list(ids?: readonly string[]): Promise<InstanceRow[]> {
+    if (ids)
+      return this.db.query<InstanceRow>(
+        `select ${columnsOf('i')} from instances i where i.id = any($1::uuid[]) order by i.created_at desc`,
+        [ids],
+      );
     return this.db.query<InstanceRow>(`select ${columnsOf('i')} from instances i order by i.created_at desc`);
+  }
+
+  /** The database's clock (the `since` of a later `changedSince`). */
+  async clock(): Promise<Date> {
+    const [row] = await this.db.query<{ at: Date }>('select now() as at');
+    return row?.at ?? new Date();
+  }
+
+  /**
+   * The instances written (`updated_at`) after `since`, and the database's clock now: the next call's `since`.
+   * Every write the dashboard shows sets `updated_at`.
+   */
+  async changedSince(since: Date): Promise<{ at: Date; ids: string[] }> {
+    const [row] = await this.db.query<{ at: Date; ids: string[] }>(
+      `select now() as at, coalesce(array(select id::text from instances where updated_at > $1), '{}') as ids`,
+      [since],
+    );
+    return { at: row?.at ?? since, ids: row?.ids ?? [] };
   }
 }
 

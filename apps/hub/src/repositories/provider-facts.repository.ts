@@ -71,7 +71,7 @@ export class ProviderFactsRepository {
   async markRunning(id: string): Promise<void> {
     await this.db.query(
       `with marked as (
-         update instances set provider_running_at = now()
+         update instances set provider_running_at = now(), updated_at = now()
           where id = $1 and provider_running_at is null
           returning state
        )

@@ -55,8 +55,9 @@ export class InstancesService {
     this.access = new InstanceAccess(db, options.providerInstance, this.now);
   }
 
-  async list(): Promise<InstanceSummary[]> {
-    const rows = await this.instances.list();
+  /** Every instance, newest first; only those of `only` when given (the live feed's changed ones). */
+  async list(only?: readonly string[]): Promise<InstanceSummary[]> {
+    const rows = await this.instances.list(only);
     const ids = rows.map((r) => r.id);
     const [costs, access] = await Promise.all([this.options.costs.totals(ids), this.access.of(ids)]);
     return rows.map((row) =>

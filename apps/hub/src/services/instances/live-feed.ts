@@ -3,6 +3,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../../db/db.js';
 import { AgentActivityRepository } from '../../repositories/agent-activity.repository.js';
 import { IdleRepository, type IdleRow } from '../../repositories/idle.repository.js';
+import { InstancesRepository } from '../../repositories/instances.repository.js';
 import { activityView } from '../costs/idle-clock.js';
 import type { InstancesService } from './instances.service.js';
 import { LiveLogs, type ReadLogs } from './live-logs.js';
@@ -37,10 +38,16 @@ export interface LogFollow {
 /** What the agent's facts say beyond activity (the facts are the last heartbeat, as sent). */
 type Facts = Partial<HeartbeatReport> | null;
 
+/** What time alone changes (costs, idle countdowns) and removals are read this often, with every instance. */
+const FULL_EVERY_MS = 30_000;
+/** Rows written this long before a read are read again: a transaction's `now()` is when it began. */
+const CHANGED_MARGIN_MS = 5_000;
+
 /**
- * The live feed behind `GET /api/live`: one poller per hub process reads every instance with its activity,
- * sync and provisioning every `intervalMs`, only while at least one client listens, and broadcasts only what
- * changed (`instance`, `removed`). A client gets the whole list (`instances`) when it connects. A client that
+ * The live feed behind `GET /api/live`: one poller per hub process reads, every `intervalMs` and only while at
+ * least one client listens, the instances written since its last read (with their activity, sync and
+ * provisioning), and every instance each 30 s, and broadcasts only what changed (`instance`, `removed`): a
+ * fleet costs each poll what changed in it, not its size. A client gets the whole list (`instances`) when it connects. A client that
  * follows an instance's log also gets its lines (`logs`): the backlog when it connects, then what is new on
  * every poll, or sooner when `logsArrived` says that lines came in.
  */
@@ -53,7 +60,12 @@ export class LiveFeed {
   private poller: NodeJS.Timeout | null = null;
   private keepAlive: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
+  private fullRead: Promise<void> | null = null;
+  /** The database's clock at the last read, and this process's at the last full one. */
+  private readAt: Date | null = null;
+  private lastFullAt = 0;
   private closed = false;
+  private readonly rows: InstancesRepository;
   private readonly now: () => number;
 
   constructor(
@@ -63,6 +75,7 @@ export class LiveFeed {
     private readonly log?: FastifyBaseLogger,
   ) {
     this.idle = new IdleRepository(db);
+    this.rows = new InstancesRepository(db);
     this.now = options.now ?? Date.now;
     const activity = new AgentActivityRepository(db);
     const read: ReadLogs = async (instanceId, after, limit) =>
@@ -74,9 +87,9 @@ export class LiveFeed {
     return this.clients.size;
   }
 
-  /** Every instance as the feed shows it, read now. */
-  async list(): Promise<LiveInstance[]> {
-    const [summaries, rows] = await Promise.all([this.instances.list(), this.idle.listAll()]);
+  /** Every instance as the feed shows it, read now (only those of `ids` when given). */
+  async list(ids?: readonly string[]): Promise<LiveInstance[]> {
+    const [summaries, rows] = await Promise.all([this.instances.list(ids), this.idle.listAll(ids)]);
     const byId = new Map(rows.map((r) => [r.id, r]));
     const now = this.now();
     return summaries.map((s) => liveInstance(s, byId.get(s.id), now, this.options.idleMinuteMs));
@@ -119,11 +132,23 @@ export class LiveFeed {
   }
 
   /**
-   * Reads the instances now and broadcasts what changed since the last read (tests call it to skip the
-   * wait). Concurrent calls share one read.
+   * Reads every instance now (after a read under way) and broadcasts what changed since the last read (tests
+   * call it to skip the wait). Concurrent calls share one read.
    */
   refresh(): Promise<void> {
-    this.running ??= this.poll().finally(() => {
+    this.fullRead ??= (this.running ?? Promise.resolve())
+      .catch(() => {})
+      .then(() => this.read(true))
+      .finally(() => {
+        this.fullRead = null;
+      });
+    return this.fullRead;
+  }
+
+  /** One read: every instance (`full`, or when the last full one is old), else those written since the last. */
+  private read(full: boolean): Promise<void> {
+    const whole = full || this.readAt === null || this.now() - this.lastFullAt >= FULL_EVERY_MS;
+    this.running = (whole ? this.pollAll() : this.pollChanged()).finally(() => {
       this.running = null;
     });
     return this.running;
@@ -143,15 +168,37 @@ export class LiveFeed {
     if (!this.clients.size) this.stop();
   }
 
-  private async poll(): Promise<void> {
+  private async pollAll(): Promise<void> {
+    const startedAt = this.now();
+    const at = await this.rows.clock(); // before the read: what is written meanwhile comes next time
     const list = await this.list();
     const next = new Map(list.map((instance) => [instance.id, { instance, key: changeKey(instance) }]));
-    const messages: string[] = [];
-    for (const [id, entry] of next) {
-      if (this.snapshot.get(id)?.key !== entry.key) messages.push(sseMessage('instance', entry.instance));
-    }
+    const messages = this.changes(list);
     for (const id of this.snapshot.keys()) if (!next.has(id)) messages.push(sseMessage('removed', { id }));
     this.snapshot = next;
+    this.readAt = at;
+    this.lastFullAt = startedAt;
+    await this.send(messages);
+  }
+
+  private async pollChanged(): Promise<void> {
+    const since = new Date((this.readAt as Date).getTime() - CHANGED_MARGIN_MS);
+    const { at, ids } = await this.rows.changedSince(since);
+    const list = ids.length ? await this.list(ids) : [];
+    const messages = this.changes(list);
+    for (const instance of list) this.snapshot.set(instance.id, { instance, key: changeKey(instance) });
+    this.readAt = at;
+    await this.send(messages);
+  }
+
+  /** `instance` messages for those of `list` that differ from what was sent. */
+  private changes(list: LiveInstance[]): string[] {
+    return list
+      .filter((instance) => this.snapshot.get(instance.id)?.key !== changeKey(instance))
+      .map((instance) => sseMessage('instance', instance));
+  }
+
+  private async send(messages: string[]): Promise<void> {
     if (messages.length) this.broadcast(messages.join(''));
     if (this.logs.size) await this.logs.pollAll();
   }
@@ -176,8 +223,8 @@ export class LiveFeed {
     if (this.poller || this.closed) return;
     const interval = this.options.intervalMs ?? 2_000;
     this.poller = setInterval(() => {
-      if (this.running) return; // a slow database: skip a beat rather than pile reads up
-      this.refresh().catch((error: unknown) => this.log?.warn({ err: error }, 'live feed: reading failed'));
+      if (this.running || this.fullRead) return; // a slow database: skip a beat rather than pile reads up
+      this.read(false).catch((error: unknown) => this.log?.warn({ err: error }, 'live feed: reading failed'));
     }, interval);
     this.poller.unref();
     this.keepAlive = setInterval(
