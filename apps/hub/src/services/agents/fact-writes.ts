@@ -8,6 +8,9 @@ const SINCE_BUCKET_MS = 5_000;
 
 type Facts = Omit<HeartbeatReport, 'acknowledged'>;
 
+/** Instances remembered at most (a heartbeat of a forgotten one is simply written). */
+const MAX_REMEMBERED = 20_000;
+
 /**
  * Which heartbeats' facts the hub writes: those that differ from the last ones it wrote for the instance
  * (ignoring `sentAt`, and reading "seconds since the last output/request" as the moment it points at), those
@@ -35,9 +38,6 @@ export class FactWrites {
     if (this.written.size > MAX_REMEMBERED) this.written.delete(this.written.keys().next().value as string);
   }
 }
-
-/** Instances remembered at most (a heartbeat of a forgotten one is simply written). */
-const MAX_REMEMBERED = 20_000;
 
 function signatureOf({ sentAt: _sent, activity, ...rest }: Facts, at: number): string {
   const since = (seconds: number | null) =>
