@@ -1,20 +1,30 @@
-// The agent's model download (`fetchModel`: parallel ranges, in-place writes, sha256 in stream, fsync before
-// the rename into the cache) against aria2c -x8 -s8 and a sequential curl loop, all fetching the same files
-// from nginx on loopback; the ceiling is one curl of the same bytes to /dev/null (no disk, no hash).
-// RESULT provision vs_aria2c=<ours / aria2c's throughput> vs_ceiling=<ours / the ceiling's> ...
-// --quick: 4 x 64 MiB, else 8 x 256 MiB; best of 2 (3) rounds for every tool. Ours runs in a fresh Node
-// process per round, timed from its first call (Node's start-up excluded), one file after another.
+// The agent's model download (`fetchModel`: adaptive parallel ranges, in-place writes, sha256 in stream, fsync
+// before the rename into the cache) beside the peer tools, in two cases:
+// 1. loopback: nginx serving as fast as it can, against a sequential `curl -o` loop and aria2c -x8 -s8; the
+//    ceiling is one curl of the same bytes to /dev/null (no disk, no hash).
+// 2. capped: a server limiting each connection's rate and the requests per client (503 beyond), as the CDNs in
+//    front of Hugging Face and Civitai do (support/capped-server.ts says why not nginx's limit_rate), against
+//    `aria2c -x16 -s16 -j4`; the bound is rate x connections, or the disk (dd with fdatasync) or the hashing
+//    (sha256 per core x files at once), whichever is lower.
+// RESULT provision vs_curl_seq=<ours / curl loop's throughput> capped_vs_aria2c=... capped_vs_bound=... met=...
+// --quick: 4 x 64 MiB, else 8 x 256 MiB (capped: the first 4 files); best of 2 (3) rounds for every tool.
+// Ours runs in a fresh Node process per round, timed from its first call (Node's start-up excluded).
 // Environment: PODPILOT_BENCH_DIR puts the destinations elsewhere (e.g. /dev/shm, to measure the downloaders
-// rather than the disk); PODPILOT_BENCH_CONNECTIONS / _CHUNK_MIB / _PARALLEL_FILES override our settings.
+// rather than the disk); PODPILOT_BENCH_CONNECTIONS / _INITIAL / _CHUNK_MIB / _PARALLEL_FILES override ours.
 import { execFile, spawnSync } from 'node:child_process';
 import { createHash, randomFillSync } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { chmod, mkdir, mkdtemp, open, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, mkdir, mkdtemp, open, readFile, rm } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { DEFAULT_CHUNK_SIZE, DEFAULT_CONNECTIONS } from '../apps/agent/src/download/index.js';
+import {
+  DEFAULT_CHUNK_SIZE,
+  DEFAULT_CONNECTIONS,
+  DEFAULT_INITIAL_CONNECTIONS,
+} from '../apps/agent/src/download/index.js';
+import { type ServerCaps, startCappedServer } from './support/capped-server.js';
 import { startNginx } from './support/nginx.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -24,10 +34,16 @@ const FILES = quick ? 4 : 8;
 const FILE_MIB = quick ? 64 : 256;
 const ROUNDS = quick ? 2 : 3;
 const CONNECTIONS = Number(process.env.PODPILOT_BENCH_CONNECTIONS ?? DEFAULT_CONNECTIONS);
+const INITIAL = Number(process.env.PODPILOT_BENCH_INITIAL ?? DEFAULT_INITIAL_CONNECTIONS);
 const CHUNK_MIB = Number(process.env.PODPILOT_BENCH_CHUNK_MIB ?? DEFAULT_CHUNK_SIZE / 2 ** 20);
-/** How many files ours fetches at once: 1 (one after the other) measured faster here than 2. */
-const PARALLEL_FILES = Number(process.env.PODPILOT_BENCH_PARALLEL_FILES ?? 1);
+/** Files ours fetches at once: 2, as the agent's provisioning does (provisionModels). */
+const PARALLEL_FILES = Number(process.env.PODPILOT_BENCH_PARALLEL_FILES ?? 2);
 const sizeMiB = FILES * FILE_MIB;
+/** A CDN's limits for one client: 8 MiB/s per connection, 16 connections (bound: 128 MiB/s). */
+const CAPS: ServerCaps = { mibPerSecondPerConnection: 8, connections: 16 };
+const CAP_MIBPS = CAPS.mibPerSecondPerConnection;
+const CAPPED_FILES = 4;
+const cappedMiB = CAPPED_FILES * FILE_MIB;
 
 const missing = [
   ['nginx', 'nginx'],
@@ -77,13 +93,31 @@ async function warm(): Promise<void> {
     for await (const _ of createReadStream(join(root, name), { highWaterMark: 8 << 20 }));
 }
 
-/** Seconds `run` took, or the seconds it reports itself (ours: without Node's start-up). */
-async function timed(run: () => Promise<unknown>): Promise<number> {
+/** CPU seconds of the children this process waited for (Linux /proc: cutime + cstime, in clock ticks). */
+async function childCpuSeconds(): Promise<number> {
+  const fields = (await readFile('/proc/self/stat', 'utf8')).replace(/^.*\) /, '').split(' ');
+  return (Number(fields[13]) + Number(fields[14])) / 100; // fields 16 and 17, counted from after the name
+}
+
+/** CPU seconds each run's own processes took (nginx's not included), by tool. */
+const cpu: Record<string, number[]> = {};
+
+/** What a run reports itself (ours: without Node's start-up). */
+interface Measured {
+  seconds: number;
+  cpuSeconds: number;
+}
+
+/** Seconds `run` took, or the seconds it reports itself; its CPU seconds go to `cpu`. */
+async function timed(run: () => Promise<unknown>, name: string): Promise<number> {
   await rm(dest, { recursive: true, force: true });
   await mkdir(dest, { recursive: true });
+  const cpuBefore = await childCpuSeconds();
   const started = performance.now();
-  const reported = await run();
-  const seconds = typeof reported === 'number' ? reported : (performance.now() - started) / 1000;
+  const reported = (await run()) as Measured | undefined;
+  const seconds = reported?.seconds ?? (performance.now() - started) / 1000;
+  const cpuSeconds = reported?.cpuSeconds ?? (await childCpuSeconds()) - cpuBefore;
+  cpu[name] = [...(cpu[name] ?? []), cpuSeconds];
   await rm(dest, { recursive: true, force: true });
   return seconds;
 }
@@ -99,33 +133,43 @@ const exec = async (command: string, args: string[]) => {
 
 const files = await makeFiles();
 const nginx = await startNginx(root, join(work, 'nginx'));
+const capped = await startCappedServer(root, CAPS);
 const urls = files.map((f) => nginx.url(f.name));
+const cappedFiles = files.slice(0, CAPPED_FILES);
+
+/** Ours in a fresh process: the seconds from its first call to the last verified file. */
+async function ours(server: { url: (file: string) => string }, wanted: typeof files): Promise<Measured> {
+  const job = {
+    cacheDir: dest,
+    files: wanted.map((f) => ({ ...f, url: server.url(f.name), size: FILE_MIB << 20 })),
+    connections: CONNECTIONS,
+    initialConnections: INITIAL,
+    chunkSize: CHUNK_MIB << 20,
+    parallel: PARALLEL_FILES,
+  };
+  const args = ['--import', 'tsx', OURS, JSON.stringify(job)];
+  const { stdout } = await promisify(execFile)(process.execPath, args, { cwd: ROOT });
+  const { seconds, cpuSeconds } = JSON.parse(stdout) as { seconds: number; cpuSeconds: number };
+  return { seconds, cpuSeconds };
+}
+
+const aria2c = (connections: number, files: string[], extra: string[] = []) =>
+  exec('aria2c', [
+    '-q',
+    `-x${connections}`,
+    `-s${connections}`,
+    ...extra,
+    '-d',
+    dest,
+    '--allow-overwrite=true',
+    '--file-allocation=none',
+    '-Z',
+    ...files,
+  ]);
 
 const runs: Record<string, () => Promise<unknown>> = {
-  ours: async () => {
-    const job = {
-      cacheDir: dest,
-      files: files.map((f) => ({ ...f, url: nginx.url(f.name), size: FILE_MIB << 20 })),
-      connections: CONNECTIONS,
-      chunkSize: CHUNK_MIB << 20,
-      parallel: PARALLEL_FILES,
-    };
-    const args = ['--import', 'tsx', OURS, JSON.stringify(job)];
-    const { stdout } = await promisify(execFile)(process.execPath, args, { cwd: ROOT });
-    return (JSON.parse(stdout) as { seconds: number }).seconds;
-  },
-  aria2c: () =>
-    exec('aria2c', [
-      '-q',
-      '-x8',
-      '-s8',
-      '-d',
-      dest,
-      '--allow-overwrite=true',
-      '--file-allocation=none',
-      '-Z',
-      ...urls,
-    ]),
+  ours: () => ours(nginx, files),
+  aria2c: () => aria2c(8, urls),
   curlSeq: async () => {
     for (const [i, url] of urls.entries()) await exec('curl', ['-s', '-o', join(dest, `${i}.bin`), url]);
   },
@@ -140,36 +184,75 @@ const runs: Record<string, () => Promise<unknown>> = {
       `count=${sizeMiB / 4}`,
       'conv=fdatasync',
     ]),
+  cappedOurs: () => ours(capped, cappedFiles),
+  cappedAria2c: () =>
+    aria2c(
+      16,
+      cappedFiles.map((f) => capped.url(f.name)),
+      ['-j4'],
+    ),
 };
 
-const times: Record<string, number[]> = { ours: [], aria2c: [], curlSeq: [], ceiling: [], disk: [] };
+/** SHA-256 on one core, MiB/s (what one file's in-stream hash can take at most). */
+function hashMiBps(): number {
+  const block = Buffer.alloc(64 << 20, 7);
+  const started = performance.now();
+  const hash = createHash('sha256');
+  for (let i = 0; i < 4; i++) hash.update(block);
+  hash.digest();
+  return 256 / ((performance.now() - started) / 1000);
+}
+
+const times: Record<string, number[]> = Object.fromEntries(Object.keys(runs).map((name) => [name, []]));
+let hashPerCore = 0;
 try {
   await warm();
+  hashPerCore = hashMiBps();
   for (let round = 0; round < ROUNDS; round++)
-    for (const [name, run] of Object.entries(runs)) times[name]?.push(await timed(run));
+    for (const [name, run] of Object.entries(runs)) times[name]?.push(await timed(run, name));
 } finally {
   await nginx.stop();
+  await capped.stop();
   await rm(work, { recursive: true, force: true });
   await rm(destRoot, { recursive: true, force: true });
 }
 
 const best = (name: string) => Math.min(...(times[name] ?? []));
-const mibps = (name: string) => sizeMiB / best(name);
+const mibps = (name: string) => (name.startsWith('capped') ? cappedMiB : sizeMiB) / best(name);
 const label = {
-  ours: `fetchModel (${CONNECTIONS} conn, ${CHUNK_MIB} MiB chunks, ${PARALLEL_FILES} file(s) at a time, sha256)`,
+  ours: `fetchModel (≤${CONNECTIONS} conn from ${INITIAL}, ${CHUNK_MIB} MiB chunks, ${PARALLEL_FILES} file(s) at once, sha256)`,
   aria2c: 'aria2c -x8 -s8 -Z (no hash)',
   curlSeq: 'curl -o, one file after another',
   ceiling: 'one curl of all the bytes to /dev/null',
   disk: 'dd of the same size to the destination, fdatasync (no network)',
+  cappedOurs: `capped server (${CAP_MIBPS} MiB/s per connection, ${CAPS.connections} at once): fetchModel`,
+  cappedAria2c: 'capped server: aria2c -x16 -s16 -j4 (no hash)',
 };
 console.log(
-  `${FILES} files x ${FILE_MIB} MiB = ${sizeMiB} MiB from nginx on 127.0.0.1 to ${destRoot}, best of ${ROUNDS} rounds`,
+  `${FILES} files x ${FILE_MIB} MiB = ${sizeMiB} MiB from nginx on 127.0.0.1 to ${destRoot} (capped: ${CAPPED_FILES} files), best of ${ROUNDS} rounds`,
 );
 for (const [name, text] of Object.entries(label))
   console.log(
-    `${text.padEnd(72)} ${(times[name] ?? []).map((s) => s.toFixed(2)).join(', ')} s  ${mibps(name).toFixed(0)} MiB/s`,
+    `${text.padEnd(96)} ${(times[name] ?? []).map((s) => s.toFixed(2)).join(', ')} s  ${mibps(name).toFixed(0)} MiB/s`,
   );
-const ratio = (name: string) => (mibps('ours') / mibps(name)).toFixed(2);
+const hashing = hashPerCore * Math.min(PARALLEL_FILES, availableParallelism());
+const bound = Math.min(CAP_MIBPS * CAPS.connections, mibps('disk'), hashing);
 console.log(
-  `RESULT provision vs_aria2c=${ratio('aria2c')} vs_ceiling=${ratio('ceiling')} ours_mibps=${mibps('ours').toFixed(0)} aria2c_mibps=${mibps('aria2c').toFixed(0)} curl_seq_mibps=${mibps('curlSeq').toFixed(0)} ceiling_mibps=${mibps('ceiling').toFixed(0)} vs_disk=${ratio('disk')} disk_mibps=${mibps('disk').toFixed(0)} size_mib=${sizeMiB}`,
+  `bound of the capped case: min(${CAP_MIBPS} MiB/s x ${CAPS.connections} connections, disk ${mibps('disk').toFixed(0)}, sha256 ${hashPerCore.toFixed(0)} MiB/s per core x ${Math.min(PARALLEL_FILES, availableParallelism())}) = ${bound.toFixed(0)} MiB/s`,
+);
+const ratio = (a: number, b: number) => (a / b).toFixed(2);
+/** CPU seconds per GiB, the least of the rounds (ours: from its first call on, as its time). */
+const cpuPerGiB = (name: string) => (Math.min(...(cpu[name] ?? [0])) * 1024) / sizeMiB;
+console.log(
+  `CPU per GiB on the loopback case: ours ${cpuPerGiB('ours').toFixed(2)} s (sha256 alone: ${(1024 / hashPerCore).toFixed(2)} s), curl ${cpuPerGiB('curlSeq').toFixed(2)} s, on ${availableParallelism()} cores shared with nginx`,
+);
+const vsCurl = mibps('ours') / mibps('curlSeq');
+const cappedVsAria = mibps('cappedOurs') / mibps('cappedAria2c');
+const vsBound = mibps('cappedOurs') / bound;
+const met = vsCurl >= 1 && cappedVsAria >= 1 && vsBound >= 0.9;
+console.log(
+  `goals (loopback ≥ 1.0x the curl loop; capped ≥ 1.0x aria2c and ≥ 0.9x the bound): ${met ? 'met' : 'missed'}`,
+);
+console.log(
+  `RESULT provision vs_curl_seq=${vsCurl.toFixed(2)} vs_aria2c=${ratio(mibps('ours'), mibps('aria2c'))} vs_ceiling=${ratio(mibps('ours'), mibps('ceiling'))} ours_mibps=${mibps('ours').toFixed(0)} curl_seq_mibps=${mibps('curlSeq').toFixed(0)} aria2c_mibps=${mibps('aria2c').toFixed(0)} ceiling_mibps=${mibps('ceiling').toFixed(0)} disk_mibps=${mibps('disk').toFixed(0)} hash_mibps_per_core=${hashPerCore.toFixed(0)} ours_cpu_s_per_gib=${cpuPerGiB('ours').toFixed(2)} curl_cpu_s_per_gib=${cpuPerGiB('curlSeq').toFixed(2)} capped_vs_aria2c=${cappedVsAria.toFixed(2)} capped_vs_bound=${vsBound.toFixed(2)} capped_ours_mibps=${mibps('cappedOurs').toFixed(0)} capped_aria2c_mibps=${mibps('cappedAria2c').toFixed(0)} bound_mibps=${bound.toFixed(0)} size_mib=${sizeMiB} goal_vs_curl_seq=1.00 goal_capped_vs_aria2c=1.00 goal_capped_vs_bound=0.90 met=${met}`,
 );

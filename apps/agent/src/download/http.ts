@@ -61,7 +61,8 @@ export function checkStatus(res: IncomingMessage, url: URL, model: string): void
   if (status < 400) return;
   res.resume();
   const what = `HTTP ${status}${res.statusMessage ? ` ${res.statusMessage}` : ''} from ${safeUrl(url)}`;
-  if (isTransientStatus(status)) throw new RetryableError(what, retryAfterHeader(header(res, 'retry-after')));
+  if (isTransientStatus(status))
+    throw new RetryableError(what, retryAfterHeader(header(res, 'retry-after')), undefined, status);
   throw new DownloadError(`Model "${model}": download refused, ${what}`, status, { url });
 }
 

@@ -229,7 +229,7 @@ export class RangeConnection {
   private check(status: number, headers: Map<string, string>, length: number): Error | null {
     const what = `HTTP ${status} from ${safeUrl(this.url)}`;
     if (isTransientStatus(status))
-      return new RetryableError(what, retryAfterHeader(headers.get('retry-after')));
+      return new RetryableError(what, retryAfterHeader(headers.get('retry-after')), undefined, status);
     if (status >= 400)
       return new DownloadError(`Model "${this.model}": download refused, ${what}`, status, { url: this.url });
     if (

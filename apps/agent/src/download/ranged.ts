@@ -1,80 +1,59 @@
 import { setMaxListeners } from 'node:events';
-import type { FileHandle } from 'node:fs/promises';
 import { chunkBuffers } from './buffer-pool.js';
-import { DownloadError, safeUrl } from './errors.js';
-import type { OrderedHash } from './hasher.js';
-import type { Journal } from './journal.js';
+import { ConnectionGovernor } from './connection-governor.js';
+import { fetchChunk, SurplusConnection } from './fetch-chunk.js';
+import { OriginShare } from './origin-share.js';
 import { checkpointBytes, PrefixSaver } from './prefix-saver.js';
-import { RangeConnection, type ResponseHead } from './range-connection.js';
-import { type RetryPolicy, withRetry } from './retry.js';
-
-export interface RangedJob {
-  url: URL;
-  headers: Record<string, string>;
-  model: string;
-  /** The pre-sized `.part` file, opened read/write. */
-  file: FileHandle;
-  journal: Journal;
-  size: number;
-  chunkSize: number;
-  etag: string | null;
-  /** Chunks already on disk (from the journal): not fetched, hashed from disk. */
-  done: ReadonlySet<number>;
-  /** Chunks partly on disk (from the journal): index -> bytes at their start that are not fetched again. */
-  prefixes: ReadonlyMap<number, number>;
-  hash: OrderedHash;
-  connections: number;
-  /** Most chunks held in memory, waiting for their turn at the hash. */
-  window: number;
-  retry: RetryPolicy;
-  signal: AbortSignal;
-  onBytes: (received: number) => void;
-}
+import { RangeConnection } from './range-connection.js';
+import type { RangedJob } from './ranged-job.js';
+import { Signal } from './rearmable-signal.js';
 
 /**
  * Written bytes are flushed in the background every this many bytes, so the fdatasync that must precede
  * the rename into the cache finds little left to do (the disk works while the network does).
  */
 const SYNC_EVERY = 32 << 20;
-/** A promise that can be re-armed: wait() resolves at the next notify(). */
-class Signal {
-  private resolve: () => void = () => {};
-  private promise = this.arm();
-  private arm(): Promise<void> {
-    return new Promise((r) => {
-      this.resolve = r;
-    });
-  }
-  wait(): Promise<void> {
-    return this.promise;
-  }
-  notify(): void {
-    this.resolve();
-    this.promise = this.arm();
-  }
-}
-
+/** Whether the connection count should change is decided this often (twice a second). */
+export const ADAPT_EVERY_MS = 500;
 /**
  * Fetches every chunk not yet done with parallel Range requests, writes each at its offset, and feeds the
  * hash in file order as the contiguous prefix grows. Memory: a chunk may be fetched only when it lies
- * within `window` chunks of the hash position, so at most `window * chunkSize` bytes are buffered
+ * within `connections + windowSlack` chunks of the hash position (the connections held now), so at most
+ * that many chunks are buffered
  * (buffers are reused). Chunks already on disk are read back for the hash when their turn comes.
+ * Connections: starts with `initialConnections` and adapts within `connections` (ConnectionGovernor); a
+ * connection refused as one too many gives its chunk back and closes.
  * Throws the first permanent failure (after stopping the other connections) or the abort reason.
  */
 export async function downloadRanges(job: RangedJob): Promise<void> {
   await new RangedDownload(job).run();
 }
 
-/** One call of downloadRanges: `connections` workers fetching chunks, one hasher consuming them in order. */
+/** A worker's place in the connection count, given up once. */
+type Seat = { held: boolean };
+
+/** One call of downloadRanges: connection workers fetching chunks, one hasher consuming them in order. */
 class RangedDownload {
+  private readonly job: RangedJob;
   private readonly count: number;
   private readonly todo: number[];
+  /** Chunks a closing connection gave back, fetched before any new one. */
+  private readonly returned: number[] = [];
   private readonly stop = new AbortController();
   private readonly signal: AbortSignal;
   private readonly checkpoint: number;
+  private readonly governor: ConnectionGovernor;
+  private readonly workers: Promise<void>[] = [];
+  /** Workers running and not yet leaving. */
+  private active = 0;
+  /** This download's part of the connections held to its origin by the whole process. */
+  private readonly share: OriginShare;
+  /** Bytes received since the last adapt(), and when that was. */
+  private received = 0;
+  private measuredAt = performance.now();
   /** Fetched chunks waiting for the hash, with their write to the file. */
   private readonly delivered = new Map<number, { buffer: Buffer; written: Promise<unknown> }>();
-  private readonly moved = new Signal(); // the hash position advanced
+  private readonly moved = new Signal(); // the hash position advanced, or a chunk was given back
   private readonly arrived = new Signal(); // a chunk was delivered
   private posted = 0; // chunks handed to the hash, in file order
   private hashed = 0; // chunks the hash consumed (their buffers are free again)
@@ -84,18 +63,36 @@ class RangedDownload {
   private unsynced = 0;
   private syncing: Promise<void> | null = null;
 
-  constructor(private readonly job: RangedJob) {
+  constructor(job: RangedJob) {
+    this.job = {
+      ...job,
+      onBytes: (n) => {
+        this.received += n;
+        job.onBytes(n);
+      },
+    };
     this.count = Math.ceil(job.size / job.chunkSize);
     this.todo = [...Array(this.count).keys()].filter((i) => !job.done.has(i));
     this.signal = AbortSignal.any([job.signal, this.stop.signal]);
     setMaxListeners(job.connections + 4, this.signal); // one listener per connection's request
-    this.checkpoint = checkpointBytes(job.chunkSize, job.connections);
+    this.checkpoint = checkpointBytes(job.chunkSize, job.initialConnections);
+    this.governor = new ConnectionGovernor(job.initialConnections, job.connections);
+    this.share = OriginShare.join(job.url.origin);
+    this.governor.limitTo(this.share.fairShare());
   }
 
   async run(): Promise<void> {
-    const guard = (task: () => Promise<void>) => task().catch((error: unknown) => this.fail(error));
-    const workers = Array.from({ length: this.job.connections }, () => guard(() => this.worker()));
-    await Promise.all([guard(() => this.hasher()), ...workers]);
+    const adapting = setInterval(() => this.adapt(), this.job.adaptEveryMs);
+    try {
+      while (this.active < this.governor.connections && this.hasWork()) this.spawn();
+      await this.guard(() => this.hasher());
+      // Workers may still be spawned while the first ones run: wait until none is left.
+      for (let seen = 0; seen < this.workers.length; seen = this.workers.length)
+        await Promise.all(this.workers);
+    } finally {
+      clearInterval(adapting);
+      this.share.leave();
+    }
     for (const { buffer, written } of this.delivered.values())
       written.then(
         () => chunkBuffers.give(buffer),
@@ -105,6 +102,10 @@ class RangedDownload {
     if (!this.failure) return;
     this.job.hash.abandon();
     throw this.job.signal.aborted ? this.job.signal.reason : this.failure;
+  }
+
+  private guard(task: () => Promise<void>): Promise<void> {
+    return task().catch((error: unknown) => this.fail(error));
   }
 
   private fail(error: unknown): void {
@@ -118,26 +119,93 @@ class RangedDownload {
     return Math.min(this.job.chunkSize, this.job.size - index * this.job.chunkSize);
   }
 
-  private async worker(): Promise<void> {
+  /** Chunks that may be fetched ahead of the hash position. */
+  private window(): number {
+    return this.governor.connections + this.job.windowSlack;
+  }
+
+  private hasWork(): boolean {
+    return !this.failure && (this.returned.length > 0 || this.cursor < this.todo.length);
+  }
+
+  private spawn(): void {
+    const seat = { held: true };
+    this.active++;
+    this.share.active++;
+    this.workers.push(this.guard(() => this.worker(seat)));
+  }
+
+  /** Counts a worker out, once (it is leaving, or about to). */
+  private release(seat: Seat): void {
+    if (!seat.held) return;
+    seat.held = false;
+    this.active--;
+    this.share.active--;
+  }
+
+  /** Measures the last period's throughput and opens the connections the governor asks for. */
+  private adapt(): void {
+    const now = performance.now();
+    const rate = (this.received * 1000) / Math.max(1, now - this.measuredAt);
+    this.received = 0;
+    this.measuredAt = now;
+    this.governor.limitTo(this.share.fairShare());
+    const target = this.governor.sample(rate);
+    while (this.active < target && this.hasWork()) this.spawn();
+  }
+
+  /** A request was refused as one too many: true when this connection should close (the count shrank). */
+  private throttled(seat: Seat): boolean {
+    this.share.refused();
+    this.governor.throttled();
+    if (this.active <= this.governor.limitTo(this.share.fairShare())) return false;
+    this.release(seat);
+    return true;
+  }
+
+  private async worker(seat: Seat): Promise<void> {
     const connection = new RangeConnection(this.job.url, this.job.headers, this.job.model, this.checkpoint);
     try {
-      for (let index = await this.next(); index !== undefined; index = await this.next())
-        await this.fetchOne(connection, index);
+      for (let index = await this.next(seat); index !== undefined; index = await this.next(seat)) {
+        try {
+          await this.fetchOne(connection, index, seat);
+        } catch (error) {
+          if (!(error instanceof SurplusConnection)) throw error;
+          this.returned.push(index);
+          this.returned.sort((a, b) => a - b);
+          this.moved.notify();
+          return;
+        }
+      }
     } finally {
       connection.close();
+      this.release(seat);
     }
   }
 
-  /** The next chunk to fetch, once it lies within the window; undefined when none is left or all failed. */
-  private async next(): Promise<number | undefined> {
-    const index = this.todo[this.cursor++];
-    if (index === undefined || this.failure) return undefined;
-    while (index >= this.hashed + this.job.window && !this.failure) await this.moved.wait();
-    return this.failure ? undefined : index;
+  /**
+   * The next chunk to fetch (a given-back one first), once it lies within the window; undefined, with this
+   * worker counted out, when none is left, the download failed, or there are more workers than wanted.
+   */
+  private async next(seat: Seat): Promise<number | undefined> {
+    for (;;) {
+      if (this.failure || this.active > this.governor.connections) break;
+      const given = this.returned.shift();
+      if (given !== undefined) return given;
+      const index = this.todo[this.cursor];
+      if (index === undefined) break;
+      if (index < this.hashed + this.window()) {
+        this.cursor++;
+        return index;
+      }
+      await this.moved.wait();
+    }
+    this.release(seat);
+    return undefined;
   }
 
   /** Fetches one chunk into a pooled buffer, hands it to the hash, and journals it once written. */
-  private async fetchOne(connection: RangeConnection, index: number): Promise<void> {
+  private async fetchOne(connection: RangeConnection, index: number, seat: Seat): Promise<void> {
     const job = this.job;
     const buffer = chunkBuffers.take(job.chunkSize);
     const length = this.lengthOf(index);
@@ -150,7 +218,9 @@ class RangedDownload {
         const { bytesRead } = await job.file.read(buffer, 0, prefix, offset);
         if (bytesRead !== prefix) throw new Error(`short read of the partial file at chunk ${index}`);
       }
-      await fetchChunk(job, connection, offset, buffer.subarray(0, length), prefix, saver, this.signal);
+      await fetchChunk(job, connection, offset, buffer.subarray(0, length), prefix, saver, this.signal, () =>
+        this.throttled(seat),
+      );
     } catch (error) {
       await saver.stop(); // no checkpoint write may still read the buffer once it is back in the pool
       chunkBuffers.give(buffer);
@@ -179,7 +249,7 @@ class RangedDownload {
       const length = this.lengthOf(index);
       let entry = this.delivered.get(index);
       if (this.job.done.has(index)) {
-        if (index >= this.hashed + this.job.window) {
+        if (index >= this.hashed + this.window()) {
           await this.moved.wait(); // reading ahead is bounded by the window too
           continue;
         }
@@ -208,42 +278,4 @@ class RangedDownload {
     if (bytesRead !== length) throw new Error(`short read of the partial file at chunk ${index}`);
     return { buffer, written: Promise.resolve() as Promise<unknown> };
   }
-}
-
-/**
- * One chunk into `target` from byte `prefix` on (the bytes before are already there), retried with backoff;
- * a retry asks only for the bytes still missing, so a connection reset late in a chunk costs little.
- */
-async function fetchChunk(
-  job: RangedJob,
-  connection: RangeConnection,
-  start: number,
-  target: Buffer,
-  prefix: number,
-  saver: PrefixSaver,
-  signal: AbortSignal,
-): Promise<void> {
-  const end = start + target.length - 1;
-  let got = prefix;
-  const onBytes = (n: number) => {
-    got += n;
-    job.onBytes(n);
-    saver.progress(got);
-  };
-  const validate = ({ headers }: ResponseHead) => {
-    const range = headers.get('content-range')?.replace(/\s+/g, ' ');
-    if (range !== `bytes ${start + got}-${end}/${job.size}`)
-      return new DownloadError(`Model "${job.model}": ${safeUrl(job.url)} sent Content-Range ${range}`);
-    const etag = headers.get('etag');
-    if (job.etag && etag && etag !== job.etag)
-      return new DownloadError(
-        `Model "${job.model}": the file at ${safeUrl(job.url)} changed during the download`,
-      );
-    return null;
-  };
-  await withRetry(
-    () => connection.fetch(start + got, target.subarray(got), onBytes, signal, validate),
-    job.retry,
-    signal,
-  );
 }

@@ -10,6 +10,8 @@ export class RetryableError extends Error {
     /** The server's Retry-After, in ms, when it sent one. */
     readonly retryAfterMs?: number,
     options?: { cause?: unknown },
+    /** The HTTP status that caused it, when one did. */
+    readonly status?: number,
   ) {
     super(message, options);
   }
@@ -57,6 +59,11 @@ export async function withRetry<T>(
 export function retryAfterHeader(value: string | undefined, now = Date.now()): number | undefined {
   const ms = parseRetryAfter(value, now);
   return ms === null ? undefined : Math.min(ms, MAX_RETRY_AFTER_MS);
+}
+
+/** A refusal that says "too many" (as a server capping connections per client answers): fewer would do. */
+export function isThrottle(error: unknown): boolean {
+  return error instanceof RetryableError && (error.status === 429 || error.status === 503);
 }
 
 /** TLS verification failures: another attempt would meet the same certificate. */

@@ -23,7 +23,10 @@ export interface PartJob {
   model: string;
   /** `<cache>/tmp/<hex>.part`; its journal is `<part>.journal`. */
   part: string;
+  /** Most parallel connections, and how many to start with. */
   connections: number;
+  initialConnections: number;
+  adaptEveryMs: number;
   chunkSize: number;
   retry: RetryPolicy;
   signal: AbortSignal;
@@ -135,7 +138,9 @@ async function rangedToPart(job: PartJob, found: Probe, size: number): Promise<P
       prefixes,
       hash,
       connections: job.connections,
-      window: job.connections + WINDOW_SLACK,
+      initialConnections: job.initialConnections,
+      adaptEveryMs: job.adaptEveryMs,
+      windowSlack: WINDOW_SLACK,
       retry: job.retry,
       signal: job.signal,
       onBytes: (n) => job.meter.add(n),

@@ -32,8 +32,12 @@ export interface FetchModelOptions {
   /** Human name of the model, used in error messages. */
   name: string;
   source: DownloadSource;
-  /** Parallel Range requests (and keep-alive connections); default 8. */
+  /** Most parallel Range requests (and keep-alive connections); default 32. */
   connections?: number;
+  /** Connections to start with, doubled while that pays (see fetchModel); default 8, at most `connections`. */
+  initialConnections?: number;
+  /** How often the connection count is reconsidered; default 500 ms (tests use less). */
+  adaptEveryMs?: number;
   /** Bytes per Range request; default 4 MiB. A resumed download keeps the chunk size it started with. */
   chunkSize?: number;
   /** Called at most every 100 ms while bytes arrive, and once at the end. */

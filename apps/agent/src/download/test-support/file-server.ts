@@ -63,6 +63,14 @@ export class FileServer {
   onRangeRequest: ((start: number) => void) | undefined;
   /** Answer each range request with `Connection: close` (the client must open a new connection each time). */
   closeEach = false;
+  /**
+   * Range responses served at once beyond which a request is refused with 503, as nginx's `limit_conn`
+   * (its default status) does for a client holding too many connections. Unlimited by default.
+   */
+  maxRanges = Number.POSITIVE_INFINITY;
+  /** Most range responses that were being served at once, and requests refused by `maxRanges`. */
+  peakRanges = 0;
+  refusedRanges = 0;
   private faults: Fault[] = [];
   /** Range responses being delayed or sent. */
   private busy = 0;
@@ -159,7 +167,12 @@ export class FileServer {
       return void res.writeHead(416, { 'content-range': `bytes */${file.data.length}` }).end();
     }
     this.onRangeRequest?.(start);
+    if (this.busy >= this.maxRanges) {
+      this.refusedRanges++;
+      return void res.writeHead(503).end('too many connections');
+    }
     this.busy++;
+    this.peakRanges = Math.max(this.peakRanges, this.busy);
     try {
       const delay = typeof this.delayMs === 'function' ? this.delayMs(start) : this.delayMs;
       if (delay) await sleep(delay);
