@@ -68,6 +68,24 @@ describe.each(testDatabases())('pinned output uploads on $engine', ({ open }) =>
     expect((await agentPost(token, 'outputs/confirm', body)).statusCode).toBe(200);
   });
 
+  it('signs the size into the upload URL: other bytes are refused by the store, and the confirm finds nothing', async () => {
+    const { id, token } = await localAgent(t, 'pin-s', { profile: 'pin-s' });
+    const good = Buffer.from('what the agent announced');
+    const plan = await presign(token, 'output/short.txt', good);
+    const put = await fetch(plan.url, { method: 'PUT', body: good.subarray(0, 5) });
+    await put.arrayBuffer();
+    expect(put.status).toBe(403);
+    const body = { files: [{ ...describeOutput(plan.path, good), key: plan.key, version: 1 }] };
+    const refused = await agentPost(token, 'outputs/confirm', body);
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().error.message).toMatch(
+      /^files\[0\]\.key: output\/short\.txt \(version 1\) is not in storage/,
+    );
+    expect(await t.hub.storage.head(`outputs/${id}/output/short.txt`)).toBeNull();
+    await putToUrl(plan.url, good);
+    expect((await agentPost(token, 'outputs/confirm', body)).statusCode).toBe(200);
+  });
+
   it('verifies multipart uploads too: parts that do not add up to the sha256 are refused', async () => {
     const { token } = await localAgent(t, 'pin-c', { profile: 'pin-c' });
     const announced = randomBytes(9 * MiB);

@@ -11,19 +11,39 @@ import { storedTypeOf } from './output-keys.js';
 
 type ConfirmedFile = ConfirmOutputsRequest['files'][number];
 
-/** sha256 of a stored object, streamed (one read, bounded memory). */
+/** sha256 of a stored object, streamed (one read, bounded memory). Throws StorageNotFoundError. */
 export async function sha256Of(storage: ObjectStorage, key: string): Promise<string> {
+  const stored = await readBack(storage, key);
+  if (!stored) throw new StorageNotFoundError(key);
+  return stored.sha256;
+}
+
+/** Size and sha256 of a stored object, streamed in one GET (bounded memory); null when it is not there. */
+async function readBack(
+  storage: ObjectStorage,
+  key: string,
+): Promise<{ size: number; sha256: string } | null> {
+  const body = await storage.get(key).catch((error: unknown) => {
+    if (error instanceof StorageNotFoundError) return null;
+    throw error;
+  });
+  if (!body) return null;
   const hash = createHash('sha256');
-  for await (const chunk of await storage.get(key)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
+  let size = 0;
+  for await (const chunk of body) {
+    hash.update(chunk as Buffer);
+    size += (chunk as Buffer).length;
+  }
+  return { size, sha256: hash.digest('hex') };
 }
 
 /**
  * Takes an uploaded file from its staging key to `finalKey` and proves it is what the agent announced:
- * completes its multipart upload when parts are given, checks the staged size (a wrong one is deleted), moves
- * it (typed by the hub's table, see `storedTypeOf`), then checks size and sha256 of the object at `finalKey`
- * — which no URL reaches, so what was verified stays what is indexed. A mismatch deletes it. A repeat after a
- * lost answer finds the staging key empty and verifies `finalKey` again. Throws 409 naming the field.
+ * completes its multipart upload when parts are given, moves it (typed by the hub's table, see
+ * `storedTypeOf`), then reads the object at `finalKey` back once for its size and sha256 — which no URL
+ * reaches, so what was verified stays what is indexed. A mismatch deletes it. Three storage calls per file
+ * (copy, delete, get: a sync confirms thousands). A repeat after a lost answer finds the staging key empty
+ * and verifies `finalKey` again. Throws 409 naming the field.
  */
 export async function verifyUpload(
   storage: ObjectStorage,
@@ -33,28 +53,18 @@ export async function verifyUpload(
 ): Promise<void> {
   const what = `${file.path} (version ${file.version})`;
   if (file.uploadId && file.parts?.length) await completeParts(storage, i, file);
-  const staged = await storage.head(file.key);
-  if (staged && staged.size !== file.sizeBytes) {
-    await storage.delete(file.key);
-    throw conflict(
-      `files[${i}].sizeBytes: ${what} was uploaded with ${staged.size} bytes, expected ${file.sizeBytes}; ` +
-        'presign and upload it again',
-    );
-  }
-  if (staged)
-    await storage.move(file.key, finalKey, { contentType: storedTypeOf(file.path) }).catch((error) => {
-      // A concurrent confirm of the same file moved it first: the checks below see its result.
-      if (!(error instanceof StorageNotFoundError)) throw error;
-    });
-  const stored = await storage.head(finalKey);
+  await storage.move(file.key, finalKey, { contentType: storedTypeOf(file.path) }).catch((error) => {
+    // Moved by an earlier confirm whose answer was lost, or by a concurrent one: the read below decides.
+    if (!(error instanceof StorageNotFoundError)) throw error;
+  });
+  const stored = await readBack(storage, finalKey);
   if (!stored) throw conflict(`files[${i}].key: ${what} is not in storage; upload it, then confirm`);
-  const sha256 = stored.size === file.sizeBytes ? await sha256Of(storage, finalKey) : null;
-  if (sha256 === file.sha256) return;
+  if (stored.size === file.sizeBytes && stored.sha256 === file.sha256) return;
   await storage.delete(finalKey);
   throw conflict(
-    sha256 === null
-      ? `files[${i}].sizeBytes: ${what} is stored with ${stored.size} bytes, expected ${file.sizeBytes}; presign and upload it again`
-      : `files[${i}].sha256: ${what} was uploaded with sha256 ${sha256}, expected ${file.sha256}; presign and upload it again`,
+    stored.size !== file.sizeBytes
+      ? `files[${i}].sizeBytes: ${what} was uploaded with ${stored.size} bytes, expected ${file.sizeBytes}; presign and upload it again`
+      : `files[${i}].sha256: ${what} was uploaded with sha256 ${stored.sha256}, expected ${file.sha256}; presign and upload it again`,
   );
 }
 
