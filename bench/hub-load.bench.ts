@@ -11,6 +11,8 @@
 //   cpu_ms_per_heartbeat=… mem_kb_per_agent=… goal_pglite=500 goal_postgres=2000 met=…
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -76,12 +78,28 @@ const quantile = (xs: number[], q: number) => {
 };
 const until = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
+/** The machine's CPU time so far, busy and all, in clock ticks (Linux /proc/stat, all cores). */
+function machineTicks(): { busy: number; all: number } {
+  const fields = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '')
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
+  const all = fields.reduce((sum, n) => sum + n, 0);
+  const idle = (fields[3] ?? 0) + (fields[4] ?? 0); // idle + iowait
+  return { busy: all - idle, all };
+}
+
 interface StepResult {
   agents: number;
   p50: number;
   p99: number;
   beatsPerSecond: number;
   cpuMsPerBeat: number;
+  /** Share of the whole machine's CPU busy over the window (hubs, PostgreSQL, the simulated agents). */
+  machineBusy: number;
+  /** Share of the machine's CPU the hubs took. */
+  hubShare: number;
   heapUsed: number;
   errors: number;
 }
@@ -112,7 +130,9 @@ async function runSteps(label: string, hubs: Hub[], made: Made): Promise<StepRes
       stats.errors = 0;
       stats.firstError = null;
       const before = await Promise.all(hubs.map((h) => h.stats()));
+      const ticksBefore = machineTicks();
       await until(WINDOW_MS);
+      const ticksAfter = machineTicks();
       const after = await Promise.all(hubs.map((h) => h.stats()));
       const beats = stats.latencies.length;
       const cpuMs = after.reduce((sum, s, i) => sum + s.cpuMs - (before[i]?.cpuMs ?? 0), 0);
@@ -122,6 +142,8 @@ async function runSteps(label: string, hubs: Hub[], made: Made): Promise<StepRes
         p99: quantile(stats.latencies, 0.99),
         beatsPerSecond: beats / (WINDOW_MS / 1000),
         cpuMsPerBeat: cpuMs / Math.max(1, beats),
+        machineBusy: (ticksAfter.busy - ticksBefore.busy) / Math.max(1, ticksAfter.all - ticksBefore.all),
+        hubShare: cpuMs / (WINDOW_MS * availableParallelism()),
         heapUsed: after.reduce((sum, s) => sum + s.heapUsed, 0),
         errors: stats.errors,
       };
@@ -129,7 +151,8 @@ async function runSteps(label: string, hubs: Hub[], made: Made): Promise<StepRes
       console.log(
         `${label.padEnd(10)} N=${String(n).padStart(4)}: ${result.beatsPerSecond.toFixed(0)} heartbeats/s, ` +
           `p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, ` +
-          `${result.cpuMsPerBeat.toFixed(2)} ms hub CPU per heartbeat, errors ${result.errors}` +
+          `${result.cpuMsPerBeat.toFixed(2)} ms hub CPU per heartbeat, machine ${(result.machineBusy * 100).toFixed(0)}% busy ` +
+          `(hubs ${(result.hubShare * 100).toFixed(0)}%), errors ${result.errors}` +
           (stats.firstError ? ` (first: ${stats.firstError})` : ''),
       );
       if (result.p99 >= P99_LIMIT_MS || result.errors > 0) break;
@@ -183,6 +206,13 @@ const top = held(postgres.results) ?? postgres.results[0];
 const memPerAgentKb = top ? (top.heapUsed - postgres.baseline) / top.agents / 1024 : Number.NaN;
 const gain = maxOf(postgres) ? maxOf(twoHubs) / maxOf(postgres) : Number.NaN;
 const met = maxOf(pglite) >= GOALS.pglite && maxOf(postgres) >= GOALS.postgres;
+/** The machine at the first PostgreSQL step not held: a machine near 100% busy is the bound, not the hub. */
+const over = postgres.results.find((r) => r.p99 >= P99_LIMIT_MS || r.errors > 0);
+if (over)
+  console.log(
+    `PostgreSQL, first step not held (N=${over.agents}): the machine was ${(over.machineBusy * 100).toFixed(0)}% busy ` +
+      `on ${availableParallelism()} cores, the hub process ${(over.hubShare * 100).toFixed(0)}% of it`,
+  );
 console.log(
   `goals: ${GOALS.pglite} agents on PGlite, ${GOALS.postgres} on PostgreSQL at p99 < ${P99_LIMIT_MS} ms: ${met ? 'met' : 'missed'}` +
     (quick ? ` (quick: steps up to ${STEPS.at(-1)} agents only)` : ''),
@@ -191,5 +221,6 @@ console.log(
   `RESULT hub-load pglite_max_agents=${maxOf(pglite)} postgres_max_agents=${maxOf(postgres)} ` +
     `two_hubs_max_agents=${maxOf(twoHubs)} two_hubs_gain=${gain.toFixed(2)} ` +
     `p99_ms_at_max=${top ? top.p99.toFixed(1) : 'n/a'} cpu_ms_per_heartbeat=${top ? top.cpuMsPerBeat.toFixed(2) : 'n/a'} ` +
-    `mem_kb_per_agent=${memPerAgentKb.toFixed(0)} goal_pglite=${GOALS.pglite} goal_postgres=${GOALS.postgres} met=${met}`,
+    `mem_kb_per_agent=${memPerAgentKb.toFixed(0)} machine_busy_when_missed=${over ? over.machineBusy.toFixed(2) : 'n/a'} ` +
+    `hub_share_when_missed=${over ? over.hubShare.toFixed(2) : 'n/a'} goal_pglite=${GOALS.pglite} goal_postgres=${GOALS.postgres} met=${met}`,
 );

@@ -110,8 +110,10 @@ function addLifecycleHooks(app: FastifyInstance, services: HubServices): void {
   // Open event streams end before the server waits for its connections to close; the poller stops.
   app.addHook('preClose', async () => services.live.close());
   app.addHook('onClose', async () => services.live.close());
-  // Idle stops under way (final sync, provider call) finish before the database closes.
+  // Idle stops under way (final sync, provider call) finish before the database closes; so do the
+  // activity samples waiting for their batch.
   app.addHook('onClose', () => services.idle.settled());
+  app.addHook('onClose', () => services.history.flush());
   // Thumbnails still being made finish before the caller closes the database.
   app.addHook('onClose', () => services.outputs.idle());
   // Thumbnails the last run queued but did not make (in the background: start-up does not wait for them).

@@ -13,28 +13,37 @@ export class ActivitySamplesRepository {
   constructor(private readonly db: Queryable) {}
 
   /**
-   * Records a sample unless the instance has one less than `minGapMs` before `sample.at` (a conditional
-   * insert, so several hubs sharing the database still keep one a minute). Returns whether it was recorded.
+   * Records each sample unless its instance has one less than `minGapMs` before `sample.at` (a conditional
+   * insert, so several hubs sharing the database still keep one a minute), or is gone; in one statement.
+   * The gap is checked against stored samples only: a batch holds at most one sample per instance.
+   * Returns how many were recorded.
    */
-  async insertSpaced(instanceId: string, sample: ActivitySampleRow, minGapMs: number): Promise<boolean> {
+  async insertSpacedMany(
+    samples: readonly { instanceId: string; sample: ActivitySampleRow }[],
+    minGapMs: number,
+  ): Promise<number> {
+    if (!samples.length) return 0;
+    const column = <T>(pick: (s: ActivitySampleRow) => T) => samples.map((s) => pick(s.sample));
     const rows = await this.db.query(
       `insert into instance_activity_samples (instance_id, at, gpu_percent, vram_used_mib, vram_total_mib, busy)
-       select $1, $2, $3, $4, $5, $6
-        where exists (select 1 from instances where id = $1)
-          and not exists (select 1 from instance_activity_samples
-                           where instance_id = $1 and at > $2::timestamptz - make_interval(secs => $7))
+       select s.instance_id, s.at, s.gpu_percent, s.vram_used_mib, s.vram_total_mib, s.busy
+         from unnest($1::uuid[], $2::timestamptz[], $3::real[], $4::real[], $5::real[], $6::boolean[])
+              as s(instance_id, at, gpu_percent, vram_used_mib, vram_total_mib, busy)
+        where exists (select 1 from instances i where i.id = s.instance_id)
+          and not exists (select 1 from instance_activity_samples a
+                           where a.instance_id = s.instance_id and a.at > s.at - make_interval(secs => $7))
        returning instance_id`,
       [
-        instanceId,
-        sample.at,
-        sample.gpuPercent,
-        sample.vramUsedMiB,
-        sample.vramTotalMiB,
-        sample.busy,
+        samples.map((s) => s.instanceId),
+        column((s) => s.at.toISOString()),
+        column((s) => s.gpuPercent),
+        column((s) => s.vramUsedMiB),
+        column((s) => s.vramTotalMiB),
+        column((s) => s.busy),
         minGapMs / 1000,
       ],
     );
-    return rows.length > 0;
+    return rows.length;
   }
 
   /** Samples of one instance from `since` on, oldest first (at most `limit`, the newest kept). */

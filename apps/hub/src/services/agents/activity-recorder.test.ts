@@ -58,13 +58,17 @@ describe.each(testDatabases())('ActivityRecorder ($engine)', ({ open }) => {
     // A second hub on the same database (its own memory) still keeps the spacing.
     const other = new ActivityRecorder(db, () => now + 1_000);
     await other.record(id, quietFacts());
+    await other.flush();
     expect(await recorder.list(id, since)).toHaveLength(2);
 
     now += SAMPLES_KEPT_MS + 3_600_000;
     await recorder.record(id, quietFacts());
     expect((await recorder.list(id, since)).map((s) => s.at)).toEqual([new Date(now).toISOString()]);
 
-    // An unknown instance records nothing and throws nothing.
+    // An unknown instance records nothing and throws nothing, nor stops the others of its batch.
+    const second = await insertInstance(db, { name: 'rec-2', state: 'ready', transitions: [] });
     await recorder.record('00000000-0000-4000-8000-000000000000', quietFacts());
+    await recorder.record(second, quietFacts());
+    expect(await recorder.list(second, since)).toHaveLength(1);
   });
 });
