@@ -84,7 +84,7 @@ describe.each(testDatabases())('lifecycle deadlines on the Vast.ai fake ($engine
       clock.advance(6 * MINUTE);
       await agent.beat(quietFacts(), 'provisioning');
       const acting = deadlines(agent.id);
-      await k.settle(agent);
+      await k.settle(agent, 'provisioning');
       expect(await acting).toEqual(['provision']);
       expect(await detail(agent.id)).toMatchObject({ state: 'stopped', stopReason: 'deadline' });
     });

@@ -1,4 +1,13 @@
+import type { InstanceState } from '@podpilot/common';
 import type { Queryable } from '../db/db.js';
+
+/** What an agent's authentication learns of its instance (a heartbeat then spares two queries). */
+export interface AgentSeen {
+  instanceId: string;
+  state: InstanceState;
+  /** Commands not yet acknowledged exist for the instance. */
+  commandsWaiting: boolean;
+}
 
 /** Bootstrap tokens (one per launch, single use) and agent tokens (one instance each), stored as SHA-256. */
 export class AgentCredentialsRepository {
@@ -32,15 +41,21 @@ export class AgentCredentialsRepository {
     return rows[0]?.instanceId ?? null;
   }
 
-  /** The instance of a live agent token, or null (also once its instance is destroyed, whatever path did it). */
-  async instanceOfAgentToken(tokenHash: string): Promise<string | null> {
-    const rows = await this.db.query<{ instanceId: string }>(
-      `select c.instance_id as "instanceId" from agent_credentials c join instances i on i.id = c.instance_id
+  /**
+   * The instance of a live agent token, its state and whether commands wait for it now, or null (also once
+   * its instance is destroyed, whatever path did it).
+   */
+  async instanceOfAgentToken(tokenHash: string): Promise<AgentSeen | null> {
+    const rows = await this.db.query<AgentSeen>(
+      `select c.instance_id as "instanceId", i.state,
+              exists (select 1 from agent_commands a where a.instance_id = c.instance_id and a.acknowledged_at is null)
+                as "commandsWaiting"
+         from agent_credentials c join instances i on i.id = c.instance_id
         where c.token_hash = $1 and c.kind = 'agent' and c.revoked_at is null
           and (c.expires_at is null or c.expires_at > now()) and i.state <> 'destroyed'`,
       [tokenHash],
     );
-    return rows[0]?.instanceId ?? null;
+    return rows[0] ?? null;
   }
 
   /** Revokes every credential of the instance (at destroy). Idempotent. */

@@ -109,7 +109,9 @@ export class InstanceAgentRepository {
 
   /**
    * An agent's report moves the instance to `to` (moveState: the state machine decides), unless it is in a
-   * state the hub owns (stopping and after) or in one of `keep`. Returns whether it moved.
+   * state the hub owns (stopping and after) or in one of `keep`. Returns whether it moved. `known`: the
+   * state the caller read just before (the agent's authentication), used instead of reading it again; a
+   * move still checks the state it finds under its lock.
    */
   async transition(
     id: string,
@@ -117,14 +119,20 @@ export class InstanceAgentRepository {
     cause: string,
     reason: string | null = null,
     keep: readonly InstanceState[] = [],
+    known?: InstanceState,
   ): Promise<boolean> {
     const from = InstanceState.options.filter((s) => !HUB_OWNED_STATES.includes(s) && !keep.includes(s));
     // A plain read first: nearly every call (one per heartbeat) finds the instance where it should be, and
     // moveState's locking update would write a row lock each time.
+    const state = known ?? (await this.stateOf(id));
+    if (!state || state === to || !from.includes(state)) return false;
+    return (await moveState(this.db, id, to, cause, { from, reason })) !== null;
+  }
+
+  private async stateOf(id: string): Promise<InstanceState | null> {
     const [row] = await this.db.query<{ state: InstanceState }>('select state from instances where id = $1', [
       id,
     ]);
-    if (!row || row.state === to || !from.includes(row.state)) return false;
-    return (await moveState(this.db, id, to, cause, { from, reason })) !== null;
+    return row?.state ?? null;
   }
 }

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { FACTS_REFRESH_MS } from '../services/agents/fact-writes.js';
 import { heartbeat, localAgent, RUNNING_WEBUI } from '../test-support/agents.js';
 import { hubRequests, useOwnerHub } from '../test-support/app.js';
@@ -57,6 +57,24 @@ describe.each(testDatabases())('a heartbeat on $engine', ({ open }) => {
     clock = changedAt + FACTS_REFRESH_MS;
     await beat(token, true);
     expect(await lastHeartbeatAt(id)).toBe(clock); // the silence deadline's last-seen, refreshed
+  });
+
+  it('costs two queries when nothing changed: the token (with state and waiting commands) and the idle row', async () => {
+    const { token } = await localAgent(t, 'beats-queries');
+    await beat(token, false);
+    clock += 5_000;
+    const queries: string[] = [];
+    const query = t.db.query.bind(t.db);
+    const spy = vi.spyOn(t.db, 'query').mockImplementation(((sql: string, params?: unknown[]) => {
+      queries.push(sql.replace(/\s+/g, ' ').slice(0, 80));
+      return query(sql, params);
+    }) as typeof t.db.query);
+    try {
+      await beat(token, false);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(queries, queries.join('\n')).toHaveLength(2);
   });
 
   it('leaves no request line in the info log, while other routes keep theirs', async () => {

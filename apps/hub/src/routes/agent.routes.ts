@@ -2,6 +2,7 @@ import { endpoints } from '@podpilot/common';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { unauthorized } from '../lib/http-error.js';
+import type { AgentSeen } from '../repositories/agent-credentials.repository.js';
 import type { AgentsService } from '../services/agents/agents.service.js';
 import { route } from './route.js';
 
@@ -11,6 +12,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The instance whose agent token authenticated this `/agent/v1` request. */
     agentInstanceId: string | null;
+    /** The instance as the authentication read it. */
+    agentSeen: AgentSeen | null;
   }
 }
 
@@ -26,14 +29,16 @@ export const instanceOf = (request: FastifyRequest): string => {
  */
 export function registerAgentAuth(app: FastifyInstance, agents: Pick<AgentsService, 'authenticate'>): void {
   app.decorateRequest('agentInstanceId', null);
+  app.decorateRequest('agentSeen', null);
   app.addHook('onRequest', async (request) => {
     if (request.routeOptions.config?.public) return;
     const [scheme, token] = (request.headers.authorization ?? '').split(' ');
     if (scheme?.toLowerCase() !== 'bearer' || !token)
       throw unauthorized('Authorization: expected "Bearer <agent token>"');
-    const instanceId = await agents.authenticate(token);
-    if (!instanceId) throw unauthorized('Authorization: the agent token is unknown or revoked');
-    request.agentInstanceId = instanceId;
+    const agent = await agents.authenticate(token);
+    if (!agent) throw unauthorized('Authorization: the agent token is unknown or revoked');
+    request.agentInstanceId = agent.instanceId;
+    request.agentSeen = agent;
   });
 }
 
@@ -49,9 +54,14 @@ export const agentRoutes: FastifyPluginAsyncZod<{ agents: AgentsService }> = asy
   });
 
   // Every agent every 5 s: no request log lines at info (a failure is still logged, at warn or error).
-  route(app, api.heartbeat, async (request) => agents.heartbeat(instanceOf(request), request.body), {
-    logLevel: 'warn',
-  });
+  route(
+    app,
+    api.heartbeat,
+    async (request) => agents.heartbeat(instanceOf(request), request.body, request.agentSeen ?? undefined),
+    {
+      logLevel: 'warn',
+    },
+  );
 
   route(app, api.events, async (request) => ({
     accepted: await agents.addEvents(instanceOf(request), request.body.events),

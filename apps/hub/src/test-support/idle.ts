@@ -118,14 +118,17 @@ export function idleTestKit(t: Pick<LifecycleTestHub, 'hub' | 'fake'>, clock: Ma
     return agent;
   }
 
-  /** Keeps the agent heartbeating (so it answers the final sync) until the hub's stops under way are done. */
-  async function settle(agent: SimulatedAgent): Promise<void> {
+  /**
+   * Keeps the agent heartbeating (so it answers the final sync) until the hub's stops under way are done, in
+   * `phase` (the one it is in: a `ready` beat would move a provisioning instance on while it is judged).
+   */
+  async function settle(agent: SimulatedAgent, phase = 'ready'): Promise<void> {
     let done = false;
     const settled = t.hub.services.idle.settled().then(() => {
       done = true;
     });
     while (!done) {
-      await agent.beat(quietFacts());
+      await agent.beat(quietFacts(), phase);
       await new Promise((r) => setTimeout(r, 20));
     }
     await settled;

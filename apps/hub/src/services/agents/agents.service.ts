@@ -19,7 +19,10 @@ import { randomToken, sha256Hex } from '../../lib/crypto.js';
 import { HttpError } from '../../lib/http-error.js';
 import { AgentActivityRepository } from '../../repositories/agent-activity.repository.js';
 import { AgentCommandsRepository } from '../../repositories/agent-commands.repository.js';
-import { AgentCredentialsRepository } from '../../repositories/agent-credentials.repository.js';
+import {
+  AgentCredentialsRepository,
+  type AgentSeen,
+} from '../../repositories/agent-credentials.repository.js';
 import { InstanceAgentRepository } from '../../repositories/instances.repository.js';
 import { WebuiLinkKeys } from '../../repositories/webui-link-keys.repository.js';
 import type { ObjectStorage } from '../../storage/index.js';
@@ -179,14 +182,18 @@ export class AgentsService {
     return this.promotions.complete(instanceId, sha256, parts);
   }
 
-  /** The instance an agent token belongs to, or null when unknown or revoked. */
-  async authenticate(token: string): Promise<string | null> {
+  /** The instance an agent token belongs to, with its state now, or null when unknown or revoked. */
+  async authenticate(token: string): Promise<AgentSeen | null> {
     if (!token.startsWith(AGENT_TOKEN_PREFIX)) return null;
     return this.credentials.instanceOfAgentToken(sha256Hex(token));
   }
 
-  /** Stores the facts, acknowledges finished commands, moves the lifecycle, and returns pending commands. */
-  async heartbeat(instanceId: string, req: HeartbeatReport): Promise<HeartbeatResponse> {
+  /**
+   * Stores the facts, acknowledges finished commands, moves the lifecycle, and returns pending commands.
+   * `seen`: the instance as the request's authentication read it, which spares the transition's read of its
+   * state and, when no command waited, the query for pending ones (one enqueued meanwhile goes with the next).
+   */
+  async heartbeat(instanceId: string, req: HeartbeatReport, seen?: AgentSeen): Promise<HeartbeatResponse> {
     assertProtocol(req); // a resumed agent (another image after a start) does not register again
     const { acknowledged, ...facts } = req;
     const at = this.now();
@@ -199,7 +206,14 @@ export class AgentsService {
     const state = STATE_OF_PHASE[req.phase];
     // A ready agent of an instance the hub judged idle stays idle: only the idle judgement moves it back.
     if (state)
-      await this.instances.transition(instanceId, state, `agent reported ${req.phase}`, null, ['idle']);
+      await this.instances.transition(
+        instanceId,
+        state,
+        `agent reported ${req.phase}`,
+        null,
+        ['idle'],
+        seen?.state,
+      );
     if (req.phase === 'failed')
       await this.instances.transition(
         instanceId,
@@ -209,7 +223,7 @@ export class AgentsService {
       );
     const idle = await this.listeners.onHeartbeat?.(instanceId, req);
     return {
-      commands: await this.commands.pending(instanceId),
+      commands: seen?.commandsWaiting === false ? [] : await this.commands.pending(instanceId),
       serverTime: new Date().toISOString(),
       ...(idle ? { idle } : {}),
     };
