@@ -45,6 +45,17 @@ describe('ConnectionGovernor', () => {
     expect(governor.connections).toBe(1); // never below one
   });
 
+  it('says when the cap from outside, not its own ceiling, stopped a growth it wanted', () => {
+    const governor = new ConnectionGovernor(4, 16);
+    governor.limitTo(4);
+    expect(measure(governor, 100)).toBe(4); // wanted 8, capped at 4
+    expect(governor.takeWantsMore()).toBe(true);
+    expect(governor.takeWantsMore()).toBe(false); // told once
+    const free = new ConnectionGovernor(16, 16);
+    measure(free, 100); // at its own ceiling: nothing to ask for
+    expect(free.takeWantsMore()).toBe(false);
+  });
+
   it('keeps its bounds sane', () => {
     expect(new ConnectionGovernor(32, 16).connections).toBe(16);
     expect(new ConnectionGovernor(0, 0).connections).toBe(1);

@@ -35,6 +35,8 @@ export class ConnectionGovernor {
   /** Throughput at `before`, the count before the last doubling. */
   private best = 0;
   private phase: Phase = 'baseline';
+  /** The last growth it wanted was stopped by the cap from outside (limitTo), not by its own ceiling. */
+  private heldByCap = false;
   private held = 0;
   private warming = true;
 
@@ -70,6 +72,7 @@ export class ConnectionGovernor {
     }
     const most = Math.min(this.ceiling, this.external);
     if (this.target >= most) {
+      this.heldByCap = most === this.external && this.external < this.ceiling;
       this.hold();
       return this.target;
     }
@@ -87,6 +90,13 @@ export class ConnectionGovernor {
     this.ceiling = this.target;
     this.hold();
     return this.target;
+  }
+
+  /** Whether the last sample wanted more connections than the cap from outside allows (and reset). */
+  takeWantsMore(): boolean {
+    const wanted = this.heldByCap;
+    this.heldByCap = false;
+    return wanted;
   }
 
   /** Caps the count from outside (e.g. a fair share of the origin's connections) until changed again. */

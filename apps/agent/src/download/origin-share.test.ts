@@ -13,12 +13,25 @@ describe('OriginShare', () => {
     a.active = 20;
     a.refused(); // a later refusal never raises the limit
     expect(a.fairShare()).toBe(8);
+    a.wantsMore(); // a download at its share still gained: the limit creeps up by one
+    expect(a.fairShare()).toBe(8); // 17 / 2
+    a.wantsMore();
+    expect(a.fairShare()).toBe(9);
+    a.active = 17;
+    a.refused(); // and a refusal takes it down again
     b.leave();
     expect(a.fairShare()).toBe(16); // the one left may take it all
     a.leave();
     const again = OriginShare.join('http://127.0.0.1:1');
     expect(again.fairShare()).toBe(Number.POSITIVE_INFINITY); // forgotten once unused
     again.leave();
+  });
+
+  it('does not invent a limit nobody showed', () => {
+    const a = OriginShare.join('http://127.0.0.1:3');
+    a.wantsMore();
+    expect(a.fairShare()).toBe(Number.POSITIVE_INFINITY);
+    a.leave();
   });
 
   it('keeps origins apart and never caps below one', () => {

@@ -37,6 +37,15 @@ export class OriginShare {
     this.limit = Math.min(this.limit, Math.max(1, this.active - 1));
   }
 
+  /**
+   * A download at its fair share still gained from each growth: the origin may allow one more than was
+   * learnt (a refusal that raced a finishing response counts one too few), so the limit creeps up by one;
+   * a refusal takes it down again.
+   */
+  wantsMore(): void {
+    if (Number.isFinite(this.limit)) this.limit++;
+  }
+
   /** Most connections one download should hold: its fair part of the learnt limit (at least one). */
   fairShare(): number {
     return Math.max(1, Math.floor(this.limit / Math.max(1, this.downloads)));

@@ -151,6 +151,7 @@ class RangedDownload {
     this.measuredAt = now;
     this.governor.limitTo(this.share.fairShare());
     const target = this.governor.sample(rate);
+    if (this.governor.takeWantsMore()) this.share.wantsMore();
     while (this.active < target && this.hasWork()) this.spawn();
   }
 
